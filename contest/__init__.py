@@ -1,0 +1,106 @@
+"""Contest: skills-competition and contest management for a city federation of trade unions."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from contest.config import CONFIGS, INSTANCE_PATH, PROJECT_ROOT, ProductionConfig
+
+
+def create_app(config: str | type | None = None, overrides: dict | None = None) -> Flask:
+    """The application factory.
+
+    ``config`` is a name from ``CONFIGS`` ("default", "testing", "production") or a config class;
+    without it the ``CONTEST_CONFIG`` environment variable decides. ``overrides`` are applied last.
+    """
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_PATH),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    load_config(app, config, overrides or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, config: str | type | None, overrides: dict) -> None:
+    if config is None:
+        config = os.environ.get("CONTEST_CONFIG", "default")
+    config_class = CONFIGS[config] if isinstance(config, str) else config
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    if issubclass(config_class, ProductionConfig):
+        ProductionConfig.check(app.config)
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    from contest import models  # noqa: F401  (register the models with the metadata)
+    from contest.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from contest.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    limiter.init_app(app)
+
+    from contest.auth.loaders import configure_login
+
+    configure_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from contest.api import api_bp
+    from contest.auth.views import auth_bp
+    from contest.home.views import home_bp
+    from contest.orgs.views import orgs_bp
+    from contest.people.views import people_bp
+
+    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from contest.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from contest.security import apply_security_headers
+
+    app.after_request(apply_security_headers)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from contest.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from contest.cli import register
+
+    register(app)

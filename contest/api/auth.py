@@ -1,0 +1,47 @@
+"""Bearer-token authentication for the API. Session cookies are ignored here, so the API needs no CSRF token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import g, request
+from flask_babel import gettext
+
+from contest.access import _mark
+from contest.api.errors import api_error
+from contest.models import Role, User
+from contest.services.accounts import user_for_token
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def api_user() -> User:
+    return g.api_user
+
+
+def token_required(*roles: Role) -> Callable[[Callable], Callable]:
+    """A valid bearer token; with ``roles``, a user holding one of them (administrators always pass)."""
+    wanted = frozenset(roles) | {Role.ADMIN} if roles else None
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            token = bearer_token()
+            user = user_for_token(token) if token else None
+            if user is None:
+                return api_error(401, "unauthorized", gettext("Log in first: send a valid bearer token."))
+            if wanted is not None and not user.roles & wanted:
+                return api_error(403, "forbidden", gettext("You do not have permission to do this."))
+            g.api_user = user
+            return view(*args, **kwargs)
+
+        return _mark(wrapped, wanted if wanted is not None else "login")
+
+    return decorator

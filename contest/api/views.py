@@ -1,0 +1,94 @@
+"""API v1 routes. Thin: parse JSON, call a service, return JSON."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from flask_babel import gettext
+
+from contest.access import public
+from contest.api import api_bp
+from contest.api.auth import api_user, bearer_token, token_required
+from contest.api.errors import api_error
+from contest.domain.errors import DomainError
+from contest.extensions import limiter
+from contest.i18n import translate
+from contest.models import Role
+from contest.services import orgs as org_service
+from contest.services.accounts import issue_api_token, revoke_api_token
+
+
+def json_body() -> dict | None:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else None
+
+
+def page_args() -> tuple[int, int]:
+    """``?page=&per_page=`` with sane bounds (per_page at most 200)."""
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+        per_page = min(200, max(1, int(request.args.get("per_page", 50))))
+    except ValueError:
+        page, per_page = 1, 50
+    return page, per_page
+
+
+def iso(dt) -> str:
+    return dt.replace(microsecond=0).isoformat() + "Z"
+
+
+@api_bp.post("/tokens")
+@limiter.limit(lambda: current_app.config["API_TOKEN_RATE_LIMIT"])
+@public
+def create_token():
+    data = json_body()
+    if data is None:
+        return api_error(400, "bad_request", gettext("Send a JSON object."))
+    username, password = data.get("username"), data.get("password")
+    if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
+        return api_error(
+            422,
+            "invalid",
+            gettext("Username and password are required."),
+            [{"field": f, "message": gettext("Required.")} for f in ("username", "password") if not data.get(f)],
+        )
+    try:
+        token, expires_at = issue_api_token(username, password)
+    except DomainError as exc:
+        return api_error(401, "unauthorized", translate(exc))
+    return jsonify({"token": token, "expires_at": iso(expires_at)}), 201
+
+
+@api_bp.delete("/tokens")
+@token_required()
+def delete_token():
+    revoke_api_token(bearer_token())
+    return "", 204
+
+
+@api_bp.get("/me")
+@token_required()
+def me():
+    user = api_user()
+    return jsonify(
+        {
+            "id": user.id,
+            "username": user.username,
+            "name": user.name,
+            "roles": sorted(r.value for r in user.roles),
+            "organisation": {"id": user.org.id, "name": user.org.name, "level": user.org.level.value},
+        }
+    )
+
+
+@api_bp.get("/organisations")
+@token_required(Role.ORGANISER)
+def organisations():
+    """The units in the caller's scope, in tree order."""
+    user = api_user()
+    page, per_page = page_args()
+    orgs = org_service.subtree(user)
+    items = [
+        {"id": o.id, "name": o.name, "level": o.level.value, "parent_id": o.parent_id, "path": o.path, "active": o.active}
+        for o in orgs[(page - 1) * per_page : page * per_page]
+    ]
+    return jsonify({"items": items, "total": len(orgs), "page": page, "per_page": per_page})

@@ -1,0 +1,77 @@
+"""Login, logout, password change and one's own account page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from contest.access import login_required, public
+from contest.auth.forms import LoginForm, PasswordForm
+from contest.domain.errors import DomainError
+from contest.extensions import limiter
+from contest.i18n import translate
+from contest.services.accounts import authenticate, change_password
+
+auth_bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after login."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("home.index")
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.username.data, form.password.data)
+        except DomainError as exc:
+            form.password.errors.append(translate(exc))
+        else:
+            login_user(user, remember=form.remember.data)
+            if user.must_change_password:
+                flash(_("Please choose your own password before you go on."), "warning")
+                return redirect(url_for("auth.password"))
+            return redirect(_safe_next(request.args.get("next")))
+    status = 200 if request.method == "GET" or not form.errors else 422
+    return render_template("auth/login.html", form=form), status
+
+
+@auth_bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@auth_bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.new.data, form.confirm.data)
+        except DomainError as exc:
+            form.new.errors.append(translate(exc))
+        else:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("home.index"))
+    status = 200 if request.method == "GET" or not form.errors else 422
+    return render_template("auth/password.html", form=form), status
+
+
+@auth_bp.get("/account")
+@login_required
+def account():
+    return render_template("auth/account.html", user=current_user)

@@ -1,0 +1,97 @@
+"""Configuration classes.
+
+``Config`` is the embedded default: SQLite in ``instance/`` unless ``DATABASE_URL`` is set.
+``ProductionConfig`` refuses to start with the default secret key and marks cookies Secure.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{INSTANCE_PATH / 'contest.sqlite3'}"
+    # Accept the usual "postgres://" and "postgresql://" forms and use psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Babel: Simplified Chinese first, English second.
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
+
+    # Session and cookies.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    # CSRF on every form (Flask-WTF); the JSON API authenticates with bearer tokens instead.
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Rate limits (Flask-Limiter): memory by default, Redis when RATELIMIT_STORAGE_URI is set.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    API_TOKEN_RATE_LIMIT = "20 per minute"
+    API_RATE_LIMIT = "600 per minute"
+
+    # Password hashing (werkzeug). Tests use a cheap method.
+    PASSWORD_HASH_METHOD = "scrypt"
+    API_TOKEN_LIFETIME = timedelta(hours=12)
+
+    # Uploads (xlsx/csv imports, seal images).
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    IMPORT_MAX_ROWS = 20_000
+
+    PER_PAGE = 50
+    # Absolute base URL for links that leave the app (certificate QR codes).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """Refuse to start with the default or a short secret key."""
+        key = config.get("SECRET_KEY") or ""
+        if key == DEFAULT_SECRET_KEY or len(key) < 32:
+            raise RuntimeError(
+                "Refusing to start in production: set SECRET_KEY to a random value of at least 32 characters."
+            )
+
+
+CONFIGS = {"default": Config, "development": Config, "testing": TestConfig, "production": ProductionConfig}

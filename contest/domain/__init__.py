@@ -1,0 +1,1 @@
+"""Pure domain rules: no Flask, no SQLAlchemy. Plain functions and frozen dataclasses."""

@@ -1,0 +1,46 @@
+"""The organisation tree's level rules.
+
+Levels, from the top: city (市) → county/district (县市区) → enterprise (企业) → team (班组).
+A unit's parent must be of a level that may hold it:
+
+- a county/district sits under the city;
+- an enterprise sits under a county/district, or directly under the city (市直企业);
+- a team sits under an enterprise.
+
+The city is the single root. So a child is always strictly below its parent, and a team never
+hangs directly under a county.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class OrgLevel(str, enum.Enum):
+    CITY = "city"
+    COUNTY = "county"
+    ENTERPRISE = "enterprise"
+    TEAM = "team"
+
+    @property
+    def rank(self) -> int:
+        """0 for the city, 3 for a team."""
+        return list(OrgLevel).index(self)
+
+
+ALLOWED_PARENTS: dict[OrgLevel, frozenset[OrgLevel]] = {
+    OrgLevel.CITY: frozenset(),
+    OrgLevel.COUNTY: frozenset({OrgLevel.CITY}),
+    OrgLevel.ENTERPRISE: frozenset({OrgLevel.CITY, OrgLevel.COUNTY}),
+    OrgLevel.TEAM: frozenset({OrgLevel.ENTERPRISE}),
+}
+
+
+def may_hold(parent: OrgLevel, child: OrgLevel) -> bool:
+    """True when a unit of level ``child`` may sit directly under a unit of level ``parent``."""
+    return parent in ALLOWED_PARENTS[child]
+
+
+def child_levels(parent: OrgLevel) -> list[OrgLevel]:
+    """The levels a unit of level ``parent`` may hold, top first."""
+    return [level for level in OrgLevel if may_hold(parent, level)]

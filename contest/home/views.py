@@ -1,0 +1,29 @@
+"""The per-role home page and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from contest.access import login_required, public
+from contest.auth.views import _safe_next
+from contest.i18n import LOCALE_COOKIE
+from contest.services.todo import todo_items
+
+home_bp = Blueprint("home", __name__)
+
+
+@home_bp.get("/")
+@login_required
+def index():
+    items = todo_items(current_user)
+    return render_template("home/index.html", todo=items)
+
+
+@home_bp.get("/locale/<code>")
+@public
+def set_locale(code: str):
+    response = redirect(_safe_next(request.args.get("next")) if request.args.get("next") else url_for("home.index"))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response

@@ -1,0 +1,26 @@
+"""Locale selection and translation of refusal messages."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import gettext
+
+LOCALE_COOKIE = "locale"
+
+
+def select_locale() -> str:
+    """The language chosen with the switch (a cookie), else Simplified Chinese.
+
+    The browser's Accept-Language is deliberately ignored: staff machines are often set to English
+    while the users expect the system in Chinese.
+    """
+    chosen = request.cookies.get(LOCALE_COOKIE)
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def translate(error) -> str:
+    """The user-facing text of a ``DomainError``/``AccessError``/``RowError``: msgid translated, then formatted."""
+    params = getattr(error, "params", None) or {}
+    return gettext(error.message, **params)

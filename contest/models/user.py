@@ -1,0 +1,112 @@
+"""Accounts, roles, worker profiles and API tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from contest.extensions import db
+from contest.models.base import enum_column, utcnow
+from contest.models.org import Organisation
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    ORGANISER = "organiser"
+    JUDGE = "judge"
+    WORKER = "worker"
+
+
+class SkillLevel(str, enum.Enum):
+    """职业技能等级 (national vocational skill levels, level 5 lowest)."""
+
+    NONE = "none"
+    LEVEL5 = "level5"  # 五级/初级工
+    LEVEL4 = "level4"  # 四级/中级工
+    LEVEL3 = "level3"  # 三级/高级工
+    LEVEL2 = "level2"  # 二级/技师
+    LEVEL1 = "level1"  # 一级/高级技师
+
+
+class Gender(str, enum.Enum):
+    MALE = "M"
+    FEMALE = "F"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    org: Mapped[Organisation] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    profile: Mapped[WorkerProfile | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan", uselist=False
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        wanted = {Role(r) for r in roles}
+        return bool(self.roles & wanted)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username!r}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class WorkerProfile(db.Model):
+    """A worker's personal data. The resident ID is stored once (unique) and shown masked."""
+
+    __tablename__ = "worker_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    gender: Mapped[Gender] = mapped_column(enum_column(Gender, "gender"))
+    resident_id: Mapped[str] = mapped_column(String(18), unique=True)
+    occupation: Mapped[str] = mapped_column(String(50))
+    skill_level: Mapped[SkillLevel] = mapped_column(enum_column(SkillLevel, "skill_level"), default=SkillLevel.NONE)
+
+    user: Mapped[User] = relationship(back_populates="profile")
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()

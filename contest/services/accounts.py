@@ -1,0 +1,456 @@
+"""Accounts: authentication, passwords, creating and importing workers, judges and organisers, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from contest import policy
+from contest.domain.errors import N_, DomainError
+from contest.domain.identity import InvalidResidentId, gender_code, normalise_resident_id
+from contest.extensions import db
+from contest.models import ApiToken, Organisation, Role, SkillLevel, User, UserRole, WorkerProfile, utcnow
+from contest.models.user import Gender
+from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.spreadsheets import Column, RowError, TableError, read_table
+
+MIN_PASSWORD = 8
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+PHONE_RE = re.compile(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")
+# A dummy hash so that an unknown username costs as much time as a wrong password.
+_DUMMY_HASH: str | None = None
+
+SKILL_LEVEL_NAMES = {
+    "": SkillLevel.NONE,
+    "无": SkillLevel.NONE,
+    "五级": SkillLevel.LEVEL5,
+    "初级工": SkillLevel.LEVEL5,
+    "五级/初级工": SkillLevel.LEVEL5,
+    "四级": SkillLevel.LEVEL4,
+    "中级工": SkillLevel.LEVEL4,
+    "四级/中级工": SkillLevel.LEVEL4,
+    "三级": SkillLevel.LEVEL3,
+    "高级工": SkillLevel.LEVEL3,
+    "三级/高级工": SkillLevel.LEVEL3,
+    "二级": SkillLevel.LEVEL2,
+    "技师": SkillLevel.LEVEL2,
+    "二级/技师": SkillLevel.LEVEL2,
+    "一级": SkillLevel.LEVEL1,
+    "高级技师": SkillLevel.LEVEL1,
+    "一级/高级技师": SkillLevel.LEVEL1,
+}
+GENDER_NAMES = {"男": Gender.MALE, "女": Gender.FEMALE, "m": Gender.MALE, "f": Gender.FEMALE}
+ROLE_NAMES = {"职工": Role.WORKER, "选手": Role.WORKER, "worker": Role.WORKER, "裁判": Role.JUDGE, "judge": Role.JUDGE}
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise DomainError(N_("The password must have at least %(count)d characters."), count=MIN_PASSWORD)
+    if password.isdigit() or password.isalpha():
+        raise DomainError(N_("The password must mix letters with digits or symbols."))
+
+
+# ---------------------------------------------------------------------------------------------- login
+
+
+def authenticate(username: str, password: str) -> User:
+    """The active user with these credentials, or a ``DomainError`` that does not say which part was wrong."""
+    global _DUMMY_HASH
+    user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
+    if user is None:
+        _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise DomainError(N_("Wrong username or password."))
+    if not check_password_hash(user.password_hash, password or ""):
+        raise DomainError(N_("Wrong username or password."))
+    if not user.active or not user.org.active:
+        raise DomainError(N_("This account is deactivated. Ask the organiser of your unit."))
+    with transaction():
+        user.last_login_at = utcnow()
+    return user
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    if not check_password_hash(user.password_hash, current or ""):
+        raise DomainError(N_("The current password is wrong."))
+    if new != confirm:
+        raise DomainError(N_("The two new passwords differ."))
+    if new == current:
+        raise DomainError(N_("The new password must differ from the current one."))
+    check_password_strength(new)
+    with transaction():
+        user.password_hash = hash_password(new)
+        user.must_change_password = False
+        audit(user, "user.password", "user", user.id)
+
+
+# ---------------------------------------------------------------------------------------------- queries
+
+
+def get_user(actor: User, user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(N_("This account does not exist."))
+    if not policy.can_view_user(actor, user):
+        raise PermissionDenied()
+    return user
+
+
+def people_query(actor: User, role: Role | None = None, org: Organisation | None = None, search: str = ""):
+    """A select of the users the actor may see, newest units first, filtered."""
+    query = (
+        select(User)
+        .join(User.org)
+        .where(policy.scope_clause(actor))
+        .order_by(Organisation.path, User.name, User.id)
+    )
+    if role is not None:
+        query = query.where(User.role_rows.any(UserRole.role == role))
+    if org is not None:
+        query = query.where(Organisation.path.startswith(org.path))
+    if search:
+        like = f"%{search.strip()}%"
+        query = query.where(or_(User.name.ilike(like), User.username.ilike(like), User.phone.ilike(like)))
+    return query
+
+
+# ---------------------------------------------------------------------------------------------- create / edit
+
+
+@dataclass(frozen=True)
+class AccountInput:
+    username: str
+    name: str
+    org_id: int
+    roles: frozenset[Role]
+    phone: str = ""
+    password: str = ""
+    # worker profile (required when roles include worker)
+    resident_id: str = ""
+    gender: str = ""
+    occupation: str = ""
+    skill_level: str = SkillLevel.NONE.value
+
+
+@dataclass(frozen=True)
+class _CleanAccount:
+    username: str
+    name: str
+    org: Organisation
+    roles: frozenset[Role]
+    phone: str | None
+    resident_id: str | None
+    gender: Gender | None
+    occupation: str
+    skill_level: SkillLevel
+
+
+class FieldError(DomainError):
+    """A refusal tied to one form field (``field`` is the form field name)."""
+
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        super().__init__(message, **params)
+        self.field = field
+
+
+def _clean_account(actor: User, data: AccountInput, existing: User | None = None) -> _CleanAccount:
+    """Validate one account; raises ``FieldError`` naming the first wrong field."""
+    username = (data.username or "").strip()
+    if not USERNAME_RE.match(username):
+        raise FieldError("username", N_("The username must be 3–64 letters, digits or _ . @ -."))
+    name = " ".join((data.name or "").split())
+    if not name or len(name) > 50:
+        raise FieldError("name", N_("Enter the person's name (at most 50 characters)."))
+    org = db.session.get(Organisation, data.org_id) if data.org_id else None
+    if org is None or not policy.in_scope(actor, org):
+        raise FieldError("org_id", N_("Choose a unit within your own scope."))
+    if not org.active:
+        raise FieldError("org_id", N_("%(name)s is deactivated."), name=org.name)
+    if not data.roles:
+        raise FieldError("roles", N_("Choose at least one role."))
+    allowed = policy.assignable_roles(actor, org)
+    refused = set(data.roles) - allowed
+    if refused:
+        raise FieldError("roles", N_("You may not give this role to an account in %(name)s."), name=org.name)
+    phone = (data.phone or "").strip().replace(" ", "") or None
+    if phone and not PHONE_RE.match(phone):
+        raise FieldError("phone", N_("Enter an 11-digit mobile number or a landline such as 0570-1234567."))
+    clash = db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower()))
+    if clash is not None and (existing is None or clash != existing.id):
+        raise FieldError("username", N_("The username %(username)s is taken."), username=username)
+
+    resident_id = gender = None
+    occupation = (data.occupation or "").strip()
+    skill_level = SkillLevel.NONE
+    if Role.WORKER in data.roles:
+        try:
+            resident_id = normalise_resident_id(data.resident_id)
+        except InvalidResidentId as exc:
+            raise FieldError("resident_id", exc.message, **exc.params) from None
+        gender = GENDER_NAMES.get((data.gender or "").strip().lower()) or (
+            Gender(data.gender) if data.gender in {g.value for g in Gender} else None
+        )
+        implied = Gender(gender_code(resident_id))
+        if gender is None:
+            gender = implied
+        elif gender != implied:
+            raise FieldError("gender", N_("The gender does not match the resident ID number."))
+        if not occupation or len(occupation) > 50:
+            raise FieldError("occupation", N_("Enter the occupation (工种), at most 50 characters."))
+        try:
+            skill_level = SkillLevel(data.skill_level or SkillLevel.NONE.value)
+        except ValueError:
+            raise FieldError("skill_level", N_("Choose a skill level from the list.")) from None
+        owner = db.session.scalar(select(WorkerProfile.user_id).where(WorkerProfile.resident_id == resident_id))
+        if owner is not None and (existing is None or owner != existing.id):
+            raise FieldError("resident_id", N_("A worker with this resident ID number is already registered."))
+    return _CleanAccount(username, name, org, frozenset(data.roles), phone, resident_id, gender, occupation, skill_level)
+
+
+def _apply(user: User, clean: _CleanAccount) -> None:
+    user.username = clean.username
+    user.name = clean.name
+    user.org = clean.org
+    user.phone = clean.phone
+    current = {row.role: row for row in user.role_rows}
+    for role in set(current) - clean.roles:
+        user.role_rows.remove(current[role])
+    for role in clean.roles - set(current):
+        user.role_rows.append(UserRole(role=role))
+    if clean.resident_id is not None:
+        if user.profile is None:
+            user.profile = WorkerProfile(resident_id=clean.resident_id, gender=clean.gender, occupation=clean.occupation)
+        user.profile.resident_id = clean.resident_id
+        user.profile.gender = clean.gender
+        user.profile.occupation = clean.occupation
+        user.profile.skill_level = clean.skill_level
+
+
+def initial_password() -> str:
+    """A random initial password; the account must change it at first login."""
+    return secrets.token_urlsafe(9)
+
+
+def create_account(actor: User, data: AccountInput) -> tuple[User, str]:
+    """Create an account and return it with its initial password (shown once to the organiser)."""
+    if not policy.is_organiser(actor):
+        raise PermissionDenied()
+    with transaction():
+        clean = _clean_account(actor, data)
+        password = data.password or initial_password()
+        if data.password:
+            check_password_strength(data.password)
+        user = User(password_hash=hash_password(password), must_change_password=True, active=True)
+        _apply(user, clean)
+        db.session.add(user)
+        db.session.flush()
+        audit(actor, "user.create", "user", user.id, roles=sorted(r.value for r in clean.roles), org=clean.org.id)
+    return user, password
+
+
+def update_account(actor: User, user_id: int, data: AccountInput) -> User:
+    with transaction():
+        user = get_user(actor, user_id)
+        if not policy.can_manage_user(actor, user):
+            raise PermissionDenied(N_("You may not change this account."))
+        clean = _clean_account(actor, data, existing=user)
+        _apply(user, clean)
+        audit(actor, "user.update", "user", user.id, roles=sorted(r.value for r in clean.roles), org=clean.org.id)
+    return user
+
+
+def reset_password(actor: User, user_id: int) -> str:
+    with transaction():
+        user = get_user(actor, user_id)
+        if not policy.can_manage_user(actor, user):
+            raise PermissionDenied(N_("You may not change this account."))
+        password = initial_password()
+        user.password_hash = hash_password(password)
+        user.must_change_password = True
+        audit(actor, "user.reset_password", "user", user.id)
+    return password
+
+
+def set_user_active(actor: User, user_id: int, active: bool) -> User:
+    with transaction():
+        user = get_user(actor, user_id)
+        if not policy.can_manage_user(actor, user):
+            raise PermissionDenied(N_("You may not change this account."))
+        user.active = active
+        if not active:
+            db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
+        audit(actor, "user.activate" if active else "user.deactivate", "user", user.id)
+    return user
+
+
+# ---------------------------------------------------------------------------------------------- import
+
+PEOPLE_COLUMNS = (
+    Column("name", "姓名", aliases=("name",), example="张三", width=12),
+    Column("role", "角色", aliases=("role",), required=False, example="职工", width=10),
+    Column("resident_id", "身份证号", aliases=("身份证号码", "公民身份号码", "resident_id"), required=False, example="330802199001011232", text=True, width=22),
+    Column("gender", "性别", aliases=("gender",), required=False, example="男", width=8),
+    Column("phone", "手机号", aliases=("手机", "联系电话", "电话", "phone"), required=False, example="13800000000", text=True, width=14),
+    Column("occupation", "工种", aliases=("职业", "occupation"), required=False, example="电工", width=12),
+    Column("skill_level", "职业技能等级", aliases=("技能等级", "skill_level"), required=False, example="高级工", width=14),
+    Column("org", "所在单位", aliases=("单位", "班组", "org"), example="柯城区/衢州某某机械有限公司/一班", width=36),
+    Column("username", "用户名", aliases=("账号", "username"), required=False, example="", width=14),
+)
+PEOPLE_IMPORT_NOTES = (
+    "角色填写“职工”或“裁判”，不填视为职工。职工必须填写身份证号和工种。",
+    "身份证号和手机号两列请设为“文本”格式；若被表格软件显示为 3.30802E+17 这样的数字，已丢失位数，系统会拒绝导入。",
+    "所在单位填写单位名称；如有重名，请用“/”写出完整路径。",
+    "用户名不填时：职工使用手机号，无手机号时使用身份证号；裁判必须填写用户名或手机号。",
+    "只要有一行有错，整个文件都不会导入。导入后会生成初始密码，首次登录须修改。",
+)
+
+
+@dataclass(frozen=True)
+class ImportedAccount:
+    user: User
+    password: str
+
+
+def _org_lookup(actor: User) -> tuple[dict[str, list[Organisation]], dict[str, Organisation]]:
+    from contest.services.orgs import subtree
+
+    by_name: dict[str, list[Organisation]] = {}
+    by_path: dict[str, Organisation] = {}
+    names: dict[int, str] = {}
+    for org in subtree(actor, include_inactive=False):
+        parent = names.get(org.parent_id) if org.parent_id else None
+        full = f"{parent}/{org.name}" if parent else org.name
+        names[org.id] = full
+        by_path[full] = org
+        by_name.setdefault(org.name, []).append(org)
+    return by_name, by_path
+
+
+def import_accounts(actor: User, data: bytes, filename: str, max_rows: int = 20_000) -> list[ImportedAccount]:
+    """Create workers and judges from an .xlsx/.csv file: every row is validated, then all are written or none."""
+    if not policy.is_organiser(actor):
+        raise PermissionDenied()
+    rows = read_table(data, filename, PEOPLE_COLUMNS, max_rows=max_rows)
+    by_name, by_path = _org_lookup(actor)
+    header = {c.key: c.header for c in PEOPLE_COLUMNS}
+    field_to_column = {"username": "username", "name": "name", "org_id": "org", "roles": "role", "phone": "phone",
+                       "resident_id": "resident_id", "gender": "gender", "occupation": "occupation", "skill_level": "skill_level"}
+    errors: list[RowError] = []
+    cleaned: list[_CleanAccount] = []
+    seen_usernames: dict[str, int] = {}
+    seen_ids: dict[str, int] = {}
+    for row in rows:
+        role_text = row.get("role").strip().lower()
+        role = ROLE_NAMES.get(role_text or "职工")
+        if role is None:
+            errors.append(RowError(row.number, header["role"], N_("Write the role as 职工 or 裁判 (got %(value)s)."), {"value": row.get("role")}))
+            continue
+        org_text = "/".join(p.strip() for p in row.get("org").strip().strip("/").split("/"))
+        candidates = [o for p, o in by_path.items() if p == org_text or p.endswith("/" + org_text)] if "/" in org_text else by_name.get(org_text, [])
+        if not org_text or not candidates:
+            errors.append(RowError(row.number, header["org"], N_("Unit %(parent)s was not found within your scope."), {"parent": org_text}))
+            continue
+        if len(candidates) > 1:
+            errors.append(RowError(row.number, header["org"], N_("More than one unit is named %(parent)s; write its full path, e.g. 柯城区/企业/班组."), {"parent": org_text}))
+            continue
+        for key in ("resident_id", "phone"):
+            cell = row.cells.get(key)
+            if key == "phone" and cell is not None and cell.numeric and isinstance(cell.raw, float) and not cell.raw.is_integer():
+                errors.append(RowError(row.number, header[key], N_("The phone number was turned into a number with decimals; format the column as text.")))
+        resident_cell = row.cells.get("resident_id")
+        resident_text = row.get("resident_id")
+        if resident_cell is not None and resident_cell.numeric:
+            resident_text = resident_cell.raw if isinstance(resident_cell.raw, float) else resident_text
+            if isinstance(resident_cell.raw, int) and len(str(resident_cell.raw)) == 18:
+                resident_text = str(resident_cell.raw)  # an exact integer cell still holds every digit
+        skill = SKILL_LEVEL_NAMES.get(row.get("skill_level").strip())
+        if skill is None:
+            errors.append(RowError(row.number, header["skill_level"], N_("Unknown skill level %(value)s; use 五级/初级工 … 一级/高级技师."), {"value": row.get("skill_level")}))
+            continue
+        phone = row.get("phone")
+        username = row.get("username")
+        if not username:
+            if phone:
+                username = phone
+            elif role == Role.WORKER and resident_text and not isinstance(resident_text, float):
+                username = str(resident_text).strip().upper()
+        if not username:
+            errors.append(RowError(row.number, header["username"], N_("Enter a username or a phone number.")))
+            continue
+        try:
+            account = AccountInput(
+                username=username, name=row.get("name"), org_id=candidates[0].id, roles=frozenset({role}), phone=phone,
+                resident_id=resident_text, gender=row.get("gender"), occupation=row.get("occupation"), skill_level=skill.value,
+            )
+            clean = _clean_account(actor, account)
+        except FieldError as exc:
+            errors.append(RowError(row.number, header.get(field_to_column.get(exc.field, ""), exc.field), exc.message, exc.params))
+            continue
+        key = clean.username.lower()
+        if key in seen_usernames:
+            errors.append(RowError(row.number, header["username"], N_("The username %(username)s also appears in row %(other)d."), {"username": clean.username, "other": seen_usernames[key]}))
+            continue
+        if clean.resident_id and clean.resident_id in seen_ids:
+            errors.append(RowError(row.number, header["resident_id"], N_("This resident ID number also appears in row %(other)d."), {"other": seen_ids[clean.resident_id]}))
+            continue
+        seen_usernames[key] = row.number
+        if clean.resident_id:
+            seen_ids[clean.resident_id] = row.number
+        cleaned.append(clean)
+    if errors:
+        raise TableError(errors)
+
+    created: list[ImportedAccount] = []
+    with transaction():
+        for clean in cleaned:
+            password = initial_password()
+            user = User(password_hash=hash_password(password), must_change_password=True, active=True)
+            _apply(user, clean)
+            db.session.add(user)
+            created.append(ImportedAccount(user, password))
+        db.session.flush()
+        audit(actor, "user.import", "user", None, filename=filename, count=len(created))
+    return created
+
+
+# ---------------------------------------------------------------------------------------------- API tokens
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(username: str, password: str) -> tuple[str, datetime]:
+    user = authenticate(username, password)
+    token = secrets.token_urlsafe(32)
+    expires_at = utcnow() + current_app.config["API_TOKEN_LIFETIME"]
+    with transaction():
+        db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at < utcnow()))
+        db.session.add(ApiToken(user_id=user.id, digest=_digest(token), expires_at=expires_at))
+    return token, expires_at
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.digest == _digest(token)))
+    if row is None or row.expires_at < utcnow():
+        return None
+    user = row.user
+    if not user.active or not user.org.active:
+        return None
+    return user
+
+
+def revoke_api_token(token: str) -> None:
+    with transaction():
+        db.session.execute(db.delete(ApiToken).where(ApiToken.digest == _digest(token)))

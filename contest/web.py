@@ -1,0 +1,56 @@
+"""Small helpers for views: file downloads with RFC 6266 (UTF-8) file names, pagination."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+
+from flask import current_app, request, send_file
+from sqlalchemy import Select, func, select
+
+from contest.extensions import db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_name(*parts: str, ext: str) -> str:
+    """``单位-柯城区-2026-11-25.xlsx``: readable Chinese names, dated."""
+    return "-".join([*(p for p in parts if p), date.today().isoformat()]) + f".{ext}"
+
+
+def send_xlsx(data: bytes, filename: str):
+    # send_file writes both filename= (ASCII fallback) and filename*=UTF-8'' (RFC 6266/5987).
+    return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=filename)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(query: Select, per_page: int | None = None) -> Page:
+    """One count query and one page query, whatever the number of rows."""
+    per_page = per_page or current_app.config["PER_PAGE"]
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
+    return Page(items, total, page, per_page)

@@ -1,0 +1,79 @@
+"""Command-line tools."""
+
+import sqlite3
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from contest.domain.identity import normalise_resident_id
+from contest.extensions import db
+from contest.models import Organisation, OrgLevel, Role, User, UserRole, WorkerProfile
+from contest.seed import COUNTIES, DEMO_PASSWORD
+
+
+def test_seed_demo_builds_the_quzhou_tree(runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert DEMO_PASSWORD in result.output
+    counties = db.session.scalars(select(Organisation).where(Organisation.level == OrgLevel.COUNTY)).all()
+    assert {c.name for c in counties} == {name for name, _, _ in COUNTIES}
+    for county in counties:
+        enterprises = [c for c in county.children if c.level == OrgLevel.ENTERPRISE]
+        assert len(enterprises) >= 3 and all(len(e.children) >= 2 for e in enterprises)
+    workers = db.session.scalars(select(WorkerProfile)).all()
+    assert len(workers) >= 200
+    assert all(normalise_resident_id(w.resident_id) == w.resident_id for w in workers)
+    organiser_levels = set(db.session.scalars(
+        select(Organisation.level).join(User, User.org_id == Organisation.id).join(UserRole).where(UserRole.role == Role.ORGANISER)))
+    assert organiser_levels == set(OrgLevel)
+    assert db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.JUDGE)) >= 8
+
+
+def test_seed_demo_refuses_a_filled_database_unless_if_empty(runner):
+    runner.invoke(args=["seed-demo"])
+    assert runner.invoke(args=["seed-demo"]).exit_code != 0
+    assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+
+
+def test_demo_logins_work_in_chinese(runner, client):
+    runner.invoke(args=["seed-demo"])
+    for username in ("admin", "city", "kecheng", "kecheng.e1", "kecheng.e1.t1", "judge01", "w0001"):
+        response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        assert "欢迎" in client.get("/").data.decode()
+        client.post("/logout")
+
+
+def test_create_admin(runner):
+    result = runner.invoke(args=["create-admin", "root", "--password", "S3cret-pass"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "root"))
+    assert user.has_role(Role.ADMIN) and user.org.name == "衢州市总工会"
+    assert runner.invoke(args=["create-admin", "root2", "--password", "short"]).exit_code != 0
+
+
+def test_backup_writes_a_consistent_sqlite_copy(runner, tmp_path):
+    runner.invoke(args=["seed-demo"])
+    target = tmp_path / "copy.sqlite3"
+    result = runner.invoke(args=["backup", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("select count(*) from organisations").fetchone()[0] > 40
+
+
+def test_import_orgs_and_workers_commands(runner, world, tmp_path):
+    wb = Workbook()
+    for row in (["单位名称", "层级", "上级单位"], ["柯城建设", "企业", "柯城区"], ["错误", "工段", "柯城区"]):
+        wb.active.append(row)
+    path = tmp_path / "units.xlsx"
+    wb.save(path)
+    result = runner.invoke(args=["import-orgs", str(path), "--as", "county_a"])
+    assert result.exit_code != 0 and "row 3" in result.output
+    path.write_text("单位名称,层级,上级单位\n柯城建设,企业,柯城区\n", encoding="utf-8")
+    csv_path = tmp_path / "units.csv"
+    csv_path.write_text("单位名称,层级,上级单位\n柯城建设,企业,柯城区\n", encoding="utf-8")
+    assert runner.invoke(args=["import-orgs", str(csv_path), "--as", "county_a"]).exit_code == 0
+    people = tmp_path / "people.csv"
+    people.write_text("姓名,角色,手机号,所在单位\n赵六,裁判,13900000031,柯城建设\n", encoding="utf-8")
+    result = runner.invoke(args=["import-workers", str(people), "--as", "county_a"])
+    assert result.exit_code == 0, result.output and "13900000031" in result.output

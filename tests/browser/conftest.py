@@ -1,0 +1,72 @@
+"""Real-browser tests: the app served on a free local port, Playwright driving Debian's Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from contest import create_app
+from contest.config import TestConfig
+from contest.extensions import db
+from tests.factories import build_world
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "Passw0rd!"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The app with the test world, served by werkzeug in a background thread."""
+    path = tmp_path_factory.mktemp("browser") / "live.sqlite3"
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_ENABLED": True})
+    with app.app_context():
+        db.create_all()
+        world = build_world(PASSWORD)
+        ids = {"orgs": {k: v.id for k, v in world.orgs.items()}, "users": {k: v.id for k, v in world.users.items()}}
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", ids
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail("Debian's chromium is required for browser tests: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-US")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def login(page, base: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}/")
