@@ -1,0 +1,89 @@
+"""Brackets for head-to-head events: single and double elimination, round robin and Swiss.
+
+Generate a :class:`Structure` (``build_bracket`` or a format's function), store it, record results per match
+key, and call :func:`resolve` to see who plays where; :func:`dependants` lists the matches to clear after a
+correction; :func:`placements` gives the final places for the ranking and awards engine.
+"""
+
+from contest.domain.brackets.elimination import (
+    bracket_size,
+    double_elimination,
+    first_round_slots,
+    seed_order,
+    single_elimination,
+)
+from contest.domain.brackets.formats import BRACKETS, BracketFormat, bracket_format, build_bracket, placements
+from contest.domain.brackets.model import (
+    SWISS_POINTS,
+    Bracket,
+    Entrant,
+    Game,
+    MatchSpec,
+    Placement,
+    PointsScheme,
+    Result,
+    ResultKind,
+    SlotSource,
+    SourceKind,
+    Structure,
+)
+from contest.domain.brackets.resolution import (
+    MatchState,
+    Resolution,
+    ResolvedMatch,
+    dependants,
+    games,
+    resolve,
+    validate_result,
+)
+from contest.domain.brackets.round_robin import round_robin_placements, round_robin_schedule, round_robin_standings
+from contest.domain.brackets.standings import TIE_BREAKERS, Standing
+from contest.domain.brackets.swiss import (
+    swiss,
+    swiss_next_round,
+    swiss_pair_round,
+    swiss_placements,
+    swiss_standings,
+)
+
+__all__ = [
+    "BRACKETS",
+    "SWISS_POINTS",
+    "TIE_BREAKERS",
+    "Bracket",
+    "BracketFormat",
+    "Entrant",
+    "Game",
+    "MatchSpec",
+    "MatchState",
+    "Placement",
+    "PointsScheme",
+    "Resolution",
+    "ResolvedMatch",
+    "Result",
+    "ResultKind",
+    "SlotSource",
+    "SourceKind",
+    "Standing",
+    "Structure",
+    "bracket_format",
+    "bracket_size",
+    "build_bracket",
+    "dependants",
+    "double_elimination",
+    "first_round_slots",
+    "games",
+    "placements",
+    "resolve",
+    "round_robin_placements",
+    "round_robin_schedule",
+    "round_robin_standings",
+    "seed_order",
+    "single_elimination",
+    "swiss",
+    "swiss_next_round",
+    "swiss_pair_round",
+    "swiss_placements",
+    "swiss_standings",
+    "validate_result",
+]
