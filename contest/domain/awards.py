@@ -1,0 +1,405 @@
+"""Awards: award tiers (一等奖, 二等奖, 三等奖 ...) and honorary titles from a ranking.
+
+Places per tier
+---------------
+``N`` is the number of ranked entrants (every entry in the ranking, including those below the
+minimum score). Each tier has either a fixed ``count`` of places or a ``percent`` of ``N``; a percent
+quota is ``percent x N / 100`` rounded to an integer by the scheme's rounding rule (:data:`ROUNDINGS`:
+``floor``, ``half_up`` (default), ``ceil``), each tier computed separately. Tiers are consecutive
+slices in order: with 10/20/30 % the first 10 % of places are 一等奖, the next 20 % 二等奖, the next
+30 % 三等奖. The cut-off of tier k is the cumulative quota ``C_k = q_1 + ... + q_k`` (capped at N);
+position p (1-based, in rank order) lies inside tier k's slice when ``C_(k-1) < p <= C_k``.
+
+Ties at a tier boundary (:data:`BOUNDARY_POLICIES`)
+---------------------------------------------------
+A tie group (entries sharing a rank r, k of them) occupies positions r .. r+k-1. It *straddles* the
+boundary of tier k when ``r <= C_k < r+k-1``. Tied entries always receive the same tier.
+
+* ``tied_take_higher`` (default): tiers are filled in order; tier k receives every not-yet-awarded
+  tie group whose first position r satisfies ``r <= C_k``. A straddling group therefore receives
+  tier k in full, and the following tiers lose the extra places it took: the cut-offs ``C_k`` stay
+  fixed, so tier k+1 gets only the positions up to ``C_(k+1)`` that remain. The total number of award
+  places can exceed ``C_last`` only by a group straddling the last boundary (k-1 extra places at most).
+* ``tied_take_lower``: tier k receives every not-yet-awarded tie group whose last position satisfies
+  ``r+k-1 <= C_k``. A straddling group falls to the next tier (and again at that tier's boundary);
+  at the last boundary the lower tier is "no award". Award places never exceed any ``C_k``.
+
+Minimum score
+-------------
+With ``min_score`` set, an entry whose total is below it (``total < min_score``) receives no award.
+The places such entries would have taken are left unused: they do not cascade to lower-ranked entries
+(who, ranking being by total first, are below the minimum as well) and quotas are still computed on
+all N entrants.
+
+Honorary titles
+---------------
+Titles stack on awards. A :class:`TitleRule` is a name and a predicate over a :class:`TitleContext`
+(rank, total, awarded tier, caller-supplied attributes such as ``age``). Predicates compose
+(:func:`all_of`); :data:`TITLE_PREDICATES` lists the building blocks. Conveniences:
+:func:`top_ranks_title` (e.g. 技术能手 for ranks <= N, so every entry tied at rank N is included) and
+:func:`youth_title` (e.g. 青年岗位能手 for award winners aged <= 35 at the contest date; the caller
+computes the age from the resident ID and passes it as the ``age`` attribute).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+from contest.domain.errors import N_, DomainError
+from contest.domain.ranking import RankedEntry
+
+__all__ = [
+    "BOUNDARY_POLICIES",
+    "ROUNDINGS",
+    "TITLE_PREDICATES",
+    "AwardOutcome",
+    "AwardResult",
+    "AwardScheme",
+    "Note",
+    "Tier",
+    "TitleContext",
+    "TitleRule",
+    "all_of",
+    "assign_awards",
+    "attribute_at_most",
+    "attribute_equals",
+    "has_award",
+    "rank_at_most",
+    "tier_quotas",
+    "tier_in",
+    "top_ranks_title",
+    "youth_title",
+]
+
+#: Rounding of percent quotas, by name.
+ROUNDINGS: dict[str, str] = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "ceil": ROUND_CEILING}
+
+BoundaryPolicy = Callable[[int, int, int], bool]
+"""``policy(first_position, last_position, cut_off)``: does this tie group belong inside the cut-off?"""
+
+#: Boundary policies by name (see the module docstring).
+BOUNDARY_POLICIES: dict[str, BoundaryPolicy] = {
+    "tied_take_higher": lambda first, last, cut: first <= cut,
+    "tied_take_lower": lambda first, last, cut: last <= cut,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """An award tier: exactly one of ``percent`` (0-100, Decimal or int) or ``count`` (>= 0)."""
+
+    name: str
+    percent: Decimal | int | None = None
+    count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TitleContext:
+    """What a title predicate may look at for one entry."""
+
+    entry_id: Hashable
+    rank: int
+    total: Decimal
+    tier: str | None
+    attributes: Mapping[str, object]
+
+
+TitlePredicate = Callable[[TitleContext], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class TitleRule:
+    """An honorary title given to every entry for which ``predicate`` holds."""
+
+    name: str
+    predicate: TitlePredicate
+
+
+def rank_at_most(n: int) -> TitlePredicate:
+    """Rank <= n (competition ranks: every entry tied at rank n is included)."""
+    return lambda ctx: ctx.rank <= n
+
+
+def has_award() -> TitlePredicate:
+    """The entry received an award tier (after the minimum-score rule)."""
+    return lambda ctx: ctx.tier is not None
+
+
+def tier_in(*names: str) -> TitlePredicate:
+    """The entry received one of the named tiers."""
+    wanted = frozenset(names)
+    return lambda ctx: ctx.tier in wanted
+
+
+def attribute_at_most(attribute: str, limit: object) -> TitlePredicate:
+    """``attributes[attribute] <= limit``; false when the attribute is missing or ``None``."""
+    def predicate(ctx: TitleContext) -> bool:
+        value = ctx.attributes.get(attribute)
+        return value is not None and value <= limit  # type: ignore[operator]
+    return predicate
+
+
+def attribute_at_least(attribute: str, limit: object) -> TitlePredicate:
+    """``attributes[attribute] >= limit``; false when the attribute is missing or ``None``."""
+    def predicate(ctx: TitleContext) -> bool:
+        value = ctx.attributes.get(attribute)
+        return value is not None and value >= limit  # type: ignore[operator]
+    return predicate
+
+
+def attribute_equals(attribute: str, expected: object) -> TitlePredicate:
+    """``attributes[attribute] == expected``; false when missing."""
+    return lambda ctx: attribute in ctx.attributes and ctx.attributes[attribute] == expected
+
+
+def all_of(*predicates: TitlePredicate) -> TitlePredicate:
+    """All predicates hold."""
+    return lambda ctx: all(p(ctx) for p in predicates)
+
+
+#: Title predicate factories by name, for stored configuration.
+TITLE_PREDICATES: dict[str, Callable[..., TitlePredicate]] = {
+    "rank_at_most": rank_at_most,
+    "has_award": has_award,
+    "tier_in": tier_in,
+    "attribute_at_most": attribute_at_most,
+    "attribute_at_least": attribute_at_least,
+    "attribute_equals": attribute_equals,
+}
+
+
+def top_ranks_title(name: str, n: int, requires_award: bool = True) -> TitleRule:
+    """Title for ranks 1..n, ties at rank n included; by default only for award winners."""
+    if requires_award:
+        return TitleRule(name, all_of(rank_at_most(n), has_award()))
+    return TitleRule(name, rank_at_most(n))
+
+
+def youth_title(name: str = "青年岗位能手", max_age: int = 35) -> TitleRule:
+    """Title for award winners whose ``age`` attribute (age at the contest date) is <= max_age."""
+    return TitleRule(name, all_of(has_award(), attribute_at_most("age", max_age)))
+
+
+@dataclass(frozen=True)
+class AwardScheme:
+    """An event's award configuration; validated on construction (raises DomainError)."""
+
+    tiers: tuple[Tier, ...]
+    rounding: str = "half_up"
+    boundary_policy: str = "tied_take_higher"
+    min_score: Decimal | None = None
+    titles: tuple[TitleRule, ...] = ()
+
+    def __post_init__(self) -> None:
+        names = [t.name for t in self.tiers]
+        if len(set(names)) != len(names):
+            raise DomainError(N_("Award tier names must be unique."))
+        percent_sum = Decimal(0)
+        for tier in self.tiers:
+            if (tier.percent is None) == (tier.count is None):
+                raise DomainError(
+                    N_("Award tier %(tier)s needs either a percentage or a count."), tier=tier.name
+                )
+            if tier.percent is not None:
+                if not isinstance(tier.percent, Decimal | int) or not 0 <= tier.percent <= 100:
+                    raise DomainError(
+                        N_("The percentage of %(tier)s must be between 0 and 100."), tier=tier.name
+                    )
+                percent_sum += tier.percent
+            elif isinstance(tier.count, bool) or not isinstance(tier.count, int) or tier.count < 0:
+                raise DomainError(
+                    N_("The count of %(tier)s must be a whole number of at least 0."),
+                    tier=tier.name,
+                )
+        if percent_sum > 100:
+            raise DomainError(N_("Award percentages add up to more than 100."))
+        if self.rounding not in ROUNDINGS:
+            raise DomainError(N_("Unknown rounding rule %(rule)s."), rule=self.rounding)
+        if self.boundary_policy not in BOUNDARY_POLICIES:
+            raise DomainError(N_("Unknown tie policy %(policy)s."), policy=self.boundary_policy)
+
+
+@dataclass(frozen=True, slots=True)
+class AwardOutcome:
+    """One entry's award tier (or ``None``) and honorary titles."""
+
+    entry_id: Hashable
+    rank: int
+    total: Decimal
+    tier: str | None
+    titles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An explanation for the UI: an English msgid with %(name)s placeholders and its params.
+
+    Codes: ``boundary_tie`` (a tie group straddles a tier boundary), ``below_min_score``.
+    """
+
+    code: str
+    message: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message % self.params
+
+
+@dataclass(frozen=True)
+class AwardResult:
+    """Outcomes in rank order, the computed quota and the awarded count per tier, and notes."""
+
+    outcomes: tuple[AwardOutcome, ...]
+    quotas: Mapping[str, int]
+    counts: Mapping[str, int]
+    notes: tuple[Note, ...]
+
+    def by_entry(self) -> dict[Hashable, AwardOutcome]:
+        return {o.entry_id: o for o in self.outcomes}
+
+
+def tier_quotas(scheme: AwardScheme, entrants: int) -> dict[str, int]:
+    """Places per tier for ``entrants`` ranked entrants (before ties and the minimum score)."""
+    mode = ROUNDINGS[scheme.rounding]
+    quotas: dict[str, int] = {}
+    for tier in scheme.tiers:
+        if tier.count is not None:
+            quotas[tier.name] = tier.count
+        else:
+            exact = Decimal(tier.percent) * entrants / 100
+            quotas[tier.name] = int(exact.to_integral_value(rounding=mode))
+    return quotas
+
+
+def assign_awards(
+    ranking: Sequence[RankedEntry],
+    scheme: AwardScheme,
+    attributes: Mapping[Hashable, Mapping[str, object]] | None = None,
+) -> AwardResult:
+    """Give each ranked entry its award tier and titles by the rules in the module docstring.
+
+    ``ranking`` is the output of :func:`contest.domain.ranking.rank_entries` (any order; it is
+    sorted by rank). ``attributes`` maps entry ids to data for title predicates (e.g. ``{"age": 29}``).
+    Raises DomainError when the ranks are not standard competition ranks ordered by total.
+    """
+    attributes = attributes or {}
+    entries = sorted(ranking, key=lambda r: r.rank)
+    groups = _tie_groups(entries)
+    n = len(entries)
+    quotas = tier_quotas(scheme, n)
+    policy = BOUNDARY_POLICIES[scheme.boundary_policy]
+
+    # Fill tiers in order against fixed cumulative cut-offs C_k.
+    tier_of_group: list[int | None] = [None] * len(groups)
+    straddles: dict[int, tuple[int, int]] = {}  # group index -> (first tier boundary it straddles, C_k)
+    cut = 0
+    g = 0
+    for k, tier in enumerate(scheme.tiers):
+        cut = min(n, cut + quotas[tier.name])
+        while g < len(groups) and policy(groups[g][0], groups[g][1], cut):
+            tier_of_group[g] = k
+            g += 1
+        for index in (g - 1, g):  # only these two groups can straddle C_k
+            if 0 <= index < len(groups) and index not in straddles:
+                first, last, _ = groups[index]
+                if first <= cut < last:
+                    straddles[index] = (k, cut)
+
+    notes = [
+        _boundary_note(scheme, groups[index], k, tier_of_group[index], cut)
+        for index, (k, cut) in straddles.items()
+    ]
+
+    below: list[RankedEntry] = []
+    outcomes: list[AwardOutcome] = []
+    for (_, _, members), k in zip(groups, tier_of_group, strict=True):
+        for entry in members:
+            tier_name = None if k is None else scheme.tiers[k].name
+            if tier_name is not None and scheme.min_score is not None and entry.total < scheme.min_score:
+                tier_name = None
+                below.append(entry)
+            context = TitleContext(
+                entry.entry_id, entry.rank, entry.total, tier_name, attributes.get(entry.entry_id, {})
+            )
+            titles = tuple(rule.name for rule in scheme.titles if rule.predicate(context))
+            outcomes.append(AwardOutcome(entry.entry_id, entry.rank, entry.total, tier_name, titles))
+    if below:
+        notes.append(Note(
+            "below_min_score",
+            N_("Entries within the award places but below the minimum score of %(min)s receive "
+               "no award (%(count)d entries); their places are not passed on."),
+            {"count": len(below), "min": scheme.min_score},
+        ))
+
+    counts = {tier.name: 0 for tier in scheme.tiers}
+    for outcome in outcomes:
+        if outcome.tier is not None:
+            counts[outcome.tier] += 1
+    return AwardResult(tuple(outcomes), quotas, counts, tuple(notes))
+
+
+def _tie_groups(entries: list[RankedEntry]) -> list[tuple[int, int, list[RankedEntry]]]:
+    """Group sorted entries by rank into (first position, last position, members); check the ranks."""
+    groups: list[tuple[int, int, list[RankedEntry]]] = []
+    for position, entry in enumerate(entries, start=1):
+        if groups and entry.rank == groups[-1][2][0].rank:
+            first, _, members = groups[-1]
+            if entry.total != members[0].total:
+                raise DomainError(N_("Tied entries must have the same total."))
+            members.append(entry)
+            groups[-1] = (first, position, members)
+            continue
+        if entry.rank != position:
+            raise DomainError(N_("Ranks must be standard competition ranks (1, 2, 2, 4 ...)."))
+        if groups and entry.total > groups[-1][2][0].total:
+            raise DomainError(N_("A lower rank cannot have a higher total."))
+        groups.append((position, position, [entry]))
+    return groups
+
+
+def _boundary_note(
+    scheme: AwardScheme,
+    group: tuple[int, int, list[RankedEntry]],
+    k: int,
+    awarded: int | None,
+    cut: int,
+) -> Note:
+    first, last, members = group
+    params: dict[str, object] = {
+        "count": len(members),
+        "rank": first,
+        "tier": scheme.tiers[k].name,
+        "places": cut - first + 1,
+    }
+    if awarded is None:
+        return Note(
+            "boundary_tie",
+            N_("%(count)d entries tied at rank %(rank)d at the %(tier)s boundary "
+               "(places left: %(places)d): none receives an award."),
+            params,
+        )
+    params["award"] = scheme.tiers[awarded].name
+    params["over"] = last - cut
+    if awarded == k and k == len(scheme.tiers) - 1:
+        return Note(
+            "boundary_tie",
+            N_("%(count)d entries tied at rank %(rank)d at the %(tier)s boundary "
+               "(places left: %(places)d): all receive %(award)s (%(over)d above the quota)."),
+            params,
+        )
+    if awarded == k:
+        return Note(
+            "boundary_tie",
+            N_("%(count)d entries tied at rank %(rank)d at the %(tier)s boundary "
+               "(places left: %(places)d): all receive %(award)s; places for the following "
+               "tiers reduced by %(over)d."),
+            params,
+        )
+    return Note(
+        "boundary_tie",
+        N_("%(count)d entries tied at rank %(rank)d at the %(tier)s boundary "
+           "(places left: %(places)d): all receive %(award)s."),
+        params,
+    )
