@@ -51,11 +51,14 @@ def configure_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    import flask_babel
+
     from contest import models  # noqa: F401  (register the models with the metadata)
     from contest.extensions import babel, csrf, db, limiter, login_manager, migrate
     from contest.i18n import select_locale
 
     db.init_app(app)
+    configure_sqlite(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -65,20 +68,47 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
     limiter.init_app(app)
+    # The locale is cached per app context; tests and CLI keep one app context across requests.
+    app.before_request(flask_babel.refresh)
 
     from contest.auth.loaders import configure_login
 
     configure_login(app)
 
 
+def configure_sqlite(app: Flask) -> None:
+    """SQLite pragmas on every connection: enforce foreign keys, WAL journal, wait for locks."""
+    from sqlalchemy import event
+
+    from contest.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    if engine.url.get_backend_name() != "sqlite":
+        return
+    synchronous = app.config["SQLITE_SYNCHRONOUS"]
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.close()
+
+
 def register_blueprints(app: Flask) -> None:
     from contest.api import api_bp
     from contest.auth.views import auth_bp
+    from contest.contests.views import contests_bp
     from contest.home.views import home_bp
     from contest.orgs.views import orgs_bp
     from contest.people.views import people_bp
+    from contest.registration.views import registration_bp
 
-    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, api_bp):
+    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

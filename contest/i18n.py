@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import gettext
+
+from contest.domain.errors import Msg
 
 LOCALE_COOKIE = "locale"
 
@@ -14,6 +16,8 @@ def select_locale() -> str:
     The browser's Accept-Language is deliberately ignored: staff machines are often set to English
     while the users expect the system in Chinese.
     """
+    if not has_request_context():  # CLI commands, jobs
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(LOCALE_COOKIE)
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
@@ -21,6 +25,9 @@ def select_locale() -> str:
 
 
 def translate(error) -> str:
-    """The user-facing text of a ``DomainError``/``AccessError``/``RowError``: msgid translated, then formatted."""
-    params = getattr(error, "params", None) or {}
+    """The user-facing text of a ``DomainError``/``AccessError``/``RowError``: msgid translated, then formatted.
+
+    Parameters that are themselves msgids (``contest.domain.errors.Msg``) are translated too.
+    """
+    params = {k: gettext(v) if isinstance(v, Msg) else v for k, v in (getattr(error, "params", None) or {}).items()}
     return gettext(error.message, **params)

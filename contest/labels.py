@@ -26,3 +26,65 @@ SKILL_LABELS = {
     SkillLevel.LEVEL1: _l("Level 1 / senior technician"),
 }
 GENDER_LABELS = {Gender.MALE: _l("Male"), Gender.FEMALE: _l("Female")}
+
+from contest.domain.contests import Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind  # noqa: E402
+from contest.domain.nominations import NominationStatus  # noqa: E402
+
+KIND_LABELS = {
+    ContestKind.SKILLS: _l("Vocational skills contest"),
+    ContestKind.MERIT: _l("Merit contest"),
+    ContestKind.SAFETY: _l("Safety Cup"),
+    ContestKind.INNOVATION: _l("Innovation contest"),
+    ContestKind.SPORTS: _l("Workers' skills games"),
+    ContestKind.DATA: _l("Data mining contest"),
+}
+STATUS_LABELS = {
+    ContestStatus.DRAFT: _l("Draft"),
+    ContestStatus.OPEN: _l("Registration open"),
+    ContestStatus.CLOSED: _l("Registration closed"),
+    ContestStatus.RUNNING: _l("Running"),
+    ContestStatus.SCORED: _l("Scored"),
+    ContestStatus.PUBLISHED: _l("Published for notice"),
+    ContestStatus.FINAL: _l("Final"),
+}
+STATUS_COLOURS = {
+    ContestStatus.DRAFT: "secondary", ContestStatus.OPEN: "success", ContestStatus.CLOSED: "warning",
+    ContestStatus.RUNNING: "primary", ContestStatus.SCORED: "info", ContestStatus.PUBLISHED: "info", ContestStatus.FINAL: "dark",
+}
+TRANSITION_LABELS = {
+    "open": _l("Open registration"),
+    "close": _l("Close registration"),
+    "reopen": _l("Reopen registration"),
+    "start": _l("Start the contest"),
+}
+EVENT_KIND_LABELS = {EventKind.INDIVIDUAL: _l("Individual event"), EventKind.TEAM: _l("Team event")}
+AGGREGATION_LABELS = {
+    Aggregation.MEAN: _l("Mean"),
+    Aggregation.TRIMMED_MEAN: _l("Mean without the highest and lowest mark"),
+    Aggregation.MEDIAN: _l("Median"),
+}
+CRITERION_KIND_LABELS = {CriterionKind.MEASUREMENT: _l("Measurement (objective)"), CriterionKind.JUDGEMENT: _l("Judgement (0–3 per judge)")}
+NOMINATION_STATUS_LABELS = {
+    NominationStatus.PENDING: _l("Waiting for approval"),
+    NominationStatus.CONFIRMED: _l("Confirmed"),
+    NominationStatus.REJECTED: _l("Rejected"),
+    NominationStatus.WITHDRAWN: _l("Withdrawn"),
+}
+NOMINATION_STATUS_COLOURS = {
+    NominationStatus.PENDING: "warning", NominationStatus.CONFIRMED: "success",
+    NominationStatus.REJECTED: "danger", NominationStatus.WITHDRAWN: "secondary",
+}
+STEP_LABELS = {
+    "submit": _l("Submitted"),
+    "import": _l("Imported"),
+    "approve": _l("Approved"),
+    "confirm": _l("Confirmed by the host"),
+    "reject": _l("Rejected"),
+    "withdraw": _l("Withdrawn"),
+}
+BRACKET_LABELS = {
+    "single_elimination": _l("Single elimination"),
+    "double_elimination": _l("Double elimination"),
+    "round_robin": _l("Round robin"),
+    "swiss": _l("Swiss rounds"),
+}

@@ -122,6 +122,7 @@ def seed_demo(seed: int = 2026) -> list[DemoLogin]:
                     if worker_no == 1:
                         logins.append(DemoLogin(username, "worker", team.name))
     db.session.commit()
+    seed_contests()
     logger.info("Seeded the demo data: %d workers", worker_no)
     return logins
 
@@ -140,3 +141,139 @@ def _profile(user: User, rng: random.Random, region: str, occupation: str, used:
         occupation=occupation,
         skill_level=rng.choice(list(SkillLevel)[1:]),
     )
+
+
+# ---------------------------------------------------------------------------------------------- contests
+
+
+def _by_username(username: str) -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def _rubric(actor: User, event, parts) -> None:
+    from contest.services import contests
+
+    for name, weight, aggregation, criteria in parts:
+        component = contests.add_component(actor, event.id, name, weight, aggregation)
+        for criterion, max_marks, kind in criteria:
+            contests.add_criterion(actor, component.id, criterion, max_marks, kind)
+
+
+ELECTRICIAN = (
+    ("理论知识", 30, "mean", (("笔试", "100", "measurement"),)),
+    ("实际操作", 70, "trimmed_mean", (("电路接线", "40", "measurement"), ("故障排查", "40", "measurement"),
+                                      ("安全文明生产", "20", "judgement"))),
+)
+WELDER = (
+    ("理论知识", 20, "mean", (("笔试", "100", "measurement"),)),
+    ("实际操作", 80, "trimmed_mean", (("焊缝外观", "50", "judgement"), ("射线探伤", "50", "measurement"))),
+)
+TEAMWORK = (("实际操作", 100, "mean", (("协作完成度", "60", "measurement"), ("用时", "40", "measurement"))),)
+
+
+def _workers(team_prefix: str) -> list[User]:
+    """The workers (not the leader) of one demo team, e.g. ``kecheng.e1.t1``."""
+    leader = _by_username(team_prefix)
+    return list(db.session.scalars(
+        select(User).where(User.org_id == leader.org_id, User.id != leader.id).order_by(User.username)
+    ))
+
+
+def seed_contests() -> None:
+    """Contests in every state the system supports so far, with quotas, nominations at every step and a draw."""
+    from contest.clock import frozen_today
+    from contest.domain.contests import ContestStatus
+    from contest.services import contests, draws, registration
+    from contest.services.contests import ContestInput, EventInput
+
+    city, admin = _by_username("city"), _by_username("admin")
+    year = date.today().year
+
+    # Last year's city contest, run to the start (registration closed, draw held): the source of this year's copy.
+    last = date(year - 1, 5, 1)
+    with frozen_today(last):
+        previous = contests.create_contest(city, ContestInput(
+            f"{year - 1}年衢州市职工职业技能大赛", year - 1, "skills", last, date(year - 1, 5, 31), date(year - 1, 6, 20),
+            "衢州市职工技能实训基地", "全市职工职业技能竞赛，决赛在衢州市职工技能实训基地举行。",
+            "一、参赛对象：全市在职职工。\n二、竞赛形式：理论知识与实际操作相结合。\n三、奖项：一等奖10%，二等奖20%，三等奖30%。"))
+        electric = contests.create_event(city, previous.id, EventInput("电工", occupations="电工、变电设备检修工"))
+        _rubric(city, electric, ELECTRICIAN)
+        welder = contests.create_event(city, previous.id, EventInput("焊工"))
+        _rubric(city, welder, WELDER)
+        contests.change_status(city, previous.id, ContestStatus.OPEN)
+        for team in ("kecheng.e1.t1", "qujiang.e1.t1", "longyou.e1.t1", "jiangshan.e1.t1"):
+            for worker in _workers(team)[:3]:
+                registration.nominate(admin, electric.id, [worker.id])
+        for team in ("kecheng.e2.t2", "qujiang.e2.t2", "kaihua.e2.t2"):
+            for worker in _workers(team)[:2]:
+                registration.nominate(admin, welder.id, [worker.id])
+    with frozen_today(date(year - 1, 6, 1)):
+        contests.change_status(city, previous.id, ContestStatus.CLOSED)
+        draws.hold_draw(city, electric.id)
+        draws.hold_draw(city, welder.id)
+        contests.change_status(city, previous.id, ContestStatus.RUNNING)
+
+    # This year's city contest, copied from last year's and open for registration.
+    opens = date.today()
+    current = contests.copy_contest(city, previous.id, year)
+    contests.update_contest(city, current.id, ContestInput(
+        current.title, year, "skills", opens, opens.replace(day=1) + _days(45), opens.replace(day=1) + _days(75),
+        current.venue, current.description, current.rules))
+    team_event = contests.create_event(city, current.id, EventInput("班组协作赛", kind="team", team_min=3, team_max=3))
+    _rubric(city, team_event, TEAMWORK)
+    contests.change_status(city, current.id, ContestStatus.OPEN)
+    electric, welder = current.events[0], current.events[1]
+    for _name, county_login, _region in COUNTIES:
+        county = _by_username(county_login)
+        registration.set_quota(city, electric.id, county.org_id, 4)
+        registration.set_quota(city, welder.id, county.org_id, 3)
+        registration.set_quota(city, team_event.id, county.org_id, 1)
+    kecheng = _by_username("kecheng")
+    for index, places in enumerate((2, 1, 1), start=1):
+        registration.set_quota(kecheng, electric.id, _by_username(f"kecheng.e{index}").org_id, places)
+
+    # Nominations at every step of the climb.
+    workers = _workers("kecheng.e1.t1")
+    applied = registration.nominate(workers[0], electric.id, [workers[0].id])  # waits for the team
+    leader = _by_username("kecheng.e1.t1")
+    by_leader = registration.nominate(leader, electric.id, [workers[1].id])  # waits for the enterprise
+    enterprise = _by_username("kecheng.e1")
+    registration.approve(enterprise, by_leader.id)  # now waits for the county
+    registration.approve(kecheng, by_leader.id)  # now waits for the city
+    rejected = registration.nominate(leader, welder.id, [workers[2].id])
+    registration.reject(enterprise, rejected.id, "本企业焊工项目名额已由车间推荐人选使用，请参加明年比赛。")
+    withdrawn = registration.nominate(workers[3], welder.id, [workers[3].id])
+    registration.withdraw(workers[3], withdrawn.id, "工作安排冲突")
+    for county_login in ("qujiang", "longyou"):
+        team = _workers(f"{county_login}.e1.t1")
+        county = _by_username(county_login)
+        for worker in team[:2]:
+            nomination = registration.nominate(county, electric.id, [worker.id])  # waits for the city
+            registration.approve(city, nomination.id)  # confirmed
+    jiangshan = _by_username("jiangshan")
+    registration.nominate(jiangshan, team_event.id, [w.id for w in _workers("jiangshan.e1.t2")[:3]], "江山钢筋突击队")
+    del applied
+
+    # A county contest closed with its draw held, and a county draft.
+    longyou = _by_username("longyou")
+    with frozen_today(opens - _days(20)):
+        closed = contests.create_contest(longyou, ContestInput(
+            f"{year}年龙游县焊工技能比武", year, "skills", opens - _days(20), opens - _days(5), opens + _days(10), "龙游县职工服务中心"))
+        weld = contests.create_event(longyou, closed.id, EventInput("焊工"))
+        _rubric(longyou, weld, WELDER)
+        contests.change_status(longyou, closed.id, ContestStatus.OPEN)
+        for team in ("longyou.e2.t2", "longyou.e2.t1"):
+            for worker in _workers(team)[:4]:
+                registration.nominate(longyou, weld.id, [worker.id])
+    with frozen_today(opens - _days(4)):
+        contests.change_status(longyou, closed.id, ContestStatus.CLOSED)
+        draws.hold_draw(longyou, weld.id)
+    draft = contests.create_contest(kecheng, ContestInput(
+        f"{year}年柯城区电工技能竞赛", year, "skills", None, None, None, "", "筹备中：柯城区电工技能竞赛。"))
+    contests.create_event(kecheng, draft.id, EventInput("电工"))
+
+
+def _days(n: int):
+    from datetime import timedelta
+
+    return timedelta(days=n)

@@ -171,7 +171,7 @@ def build_template(columns: Sequence[Column], title: str, examples: Iterable[Seq
     """An .xlsx template: bold headers (required ones marked *), text-formatted identity columns, examples, notes."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = sheet_title(title)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="FDE9D9")
     for index, column in enumerate(columns, start=1):
@@ -198,10 +198,16 @@ def build_template(columns: Sequence[Column], title: str, examples: Iterable[Seq
     return out.getvalue()
 
 
+def sheet_title(title: str) -> str:
+    """Excel forbids []:*?/\\ in sheet names and allows at most 31 characters."""
+    cleaned = str(title).translate(str.maketrans({ch: " " for ch in "[]:*?/\\"})).strip() or "Sheet"
+    return cleaned[:31]
+
+
 def write_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]], widths: Sequence[int] = ()) -> bytes:
     """A streamed (write-only) workbook: memory stays flat for long exports."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+    sheet = workbook.create_sheet(sheet_title(title))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append(list(headers))

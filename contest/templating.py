@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime
 
+from contest import labels
 from contest.domain.identity import mask_phone, mask_resident_id
 from contest.i18n import select_locale
-from contest.labels import GENDER_LABELS, LEVEL_LABELS, ROLE_LABELS, SKILL_LABELS
+from contest.models import SkillLevel
 
 
 def _url_with(**changes) -> str:
@@ -19,16 +20,14 @@ def _url_with(**changes) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
-        LEVEL_LABELS=LEVEL_LABELS,
-        ROLE_LABELS=ROLE_LABELS,
-        SKILL_LABELS=SKILL_LABELS,
-        GENDER_LABELS=GENDER_LABELS,
+        **{name: getattr(labels, name) for name in dir(labels) if name.endswith(("_LABELS", "_COLOURS"))},
         url_with=_url_with,
         current_language=select_locale,
         languages=lambda: current_app.config["LANGUAGES"],
     )
     app.jinja_env.filters.update(
         mask_id=mask_resident_id,
+        skill=SkillLevel,
         mask_phone=mask_phone,
         datetime=lambda value, fmt="short": format_datetime(value, fmt) if value else "",
     )

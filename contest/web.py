@@ -45,12 +45,15 @@ class Page:
 
 
 def paginate(query: Select, per_page: int | None = None) -> Page:
-    """One count query and one page query, whatever the number of rows."""
-    per_page = per_page or current_app.config["PER_PAGE"]
+    """The ``?page=`` of ``query``: one count query and one page query, whatever the number of rows."""
     try:
         page = max(1, int(request.args.get("page", 1)))
     except ValueError:
         page = 1
+    return paginate_select(query, page, per_page or current_app.config["PER_PAGE"])
+
+
+def paginate_select(query: Select, page: int, per_page: int) -> Page:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items, total, page, per_page)

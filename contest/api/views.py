@@ -9,12 +9,17 @@ from contest.access import public
 from contest.api import api_bp
 from contest.api.auth import api_user, bearer_token, token_required
 from contest.api.errors import api_error
+from contest.domain.contests import ContestKind, ContestStatus
 from contest.domain.errors import DomainError
+from contest.domain.orgtree import OrgLevel
 from contest.extensions import limiter
 from contest.i18n import translate
 from contest.models import Role
+from contest.services import AccessError
+from contest.services import contests as contest_service
 from contest.services import orgs as org_service
 from contest.services.accounts import issue_api_token, revoke_api_token
+from contest.web import paginate_select
 
 
 def json_body() -> dict | None:
@@ -92,3 +97,66 @@ def organisations():
         for o in orgs[(page - 1) * per_page : page * per_page]
     ]
     return jsonify({"items": items, "total": len(orgs), "page": page, "per_page": per_page})
+
+
+def _contest_json(contest, events: bool = False) -> dict:
+    body = {
+        "id": contest.id,
+        "title": contest.title,
+        "year": contest.year,
+        "kind": contest.kind.value,
+        "level": contest.host.level.value,
+        "status": contest.status.value,
+        "host": {"id": contest.host.id, "name": contest.host.name},
+        "registration_opens": contest.registration_opens.isoformat() if contest.registration_opens else None,
+        "registration_closes": contest.registration_closes.isoformat() if contest.registration_closes else None,
+        "contest_date": contest.contest_date.isoformat() if contest.contest_date else None,
+    }
+    if events:
+        body["description"] = contest.description
+        body["events"] = [
+            {
+                "id": e.id,
+                "name": e.name,
+                "kind": e.kind.value,
+                "team_size": {"min": e.team_min, "max": e.team_max},
+                "eligibility": {"min_age": e.min_age, "max_age": e.max_age, "min_skill_level": e.min_skill_level,
+                                "occupations": list(e.occupation_list)},
+                "bracket_format": e.bracket_format,
+                "components": [
+                    {"id": c.id, "name": c.name, "weight": c.weight, "aggregation": c.aggregation.value,
+                     "criteria": [{"id": k.id, "name": k.name, "max_marks": str(k.max_marks), "kind": k.kind.value} for k in c.criteria]}
+                    for c in e.components
+                ],
+            }
+            for e in contest.events
+        ]
+    return body
+
+
+@api_bp.get("/contests")
+@token_required()
+def contests():
+    """Contests visible to the caller, newest first; filters ``year``, ``level``, ``kind``, ``status``."""
+    args = request.args
+    try:
+        year = int(args["year"]) if args.get("year") else None
+        kind = ContestKind(args["kind"]).value if args.get("kind") else None
+        status = ContestStatus(args["status"]).value if args.get("status") else None
+        level = OrgLevel(args["level"]).value if args.get("level") else None
+    except ValueError:
+        return api_error(400, "bad_request", gettext("Unknown filter value."))
+    query = contest_service.contests_query(api_user(), year=year, kind=kind, status=status, level=level)
+    page, per_page = page_args()
+    result = paginate_select(query, page, per_page)
+    return jsonify({"items": [_contest_json(c) for c in result.items], "total": result.total, "page": page, "per_page": per_page})
+
+
+@api_bp.get("/contests/<int:contest_id>")
+@token_required()
+def contest(contest_id: int):
+    try:
+        found = contest_service.get_contest(api_user(), contest_id)
+    except AccessError as exc:
+        return api_error(exc.status, exc.code, translate(exc))
+    return jsonify(_contest_json(found, events=True))

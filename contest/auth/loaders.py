@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from contest.extensions import db, login_manager
 from contest.models import User
 
+
 def configure_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")

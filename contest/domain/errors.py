@@ -12,6 +12,10 @@ def N_(message: str) -> str:
     return message
 
 
+class Msg(str):
+    """A parameter value that is itself a msgid (e.g. a status name): the web layer translates it too."""
+
+
 class DomainError(Exception):
     """A rule refused an action; ``message`` is shown to the user after translation."""
 

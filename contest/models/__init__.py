@@ -2,10 +2,21 @@
 
 from contest.models.audit import AuditLog
 from contest.models.base import utcnow
+from contest.models.contest import Component, Contest, Criterion, Event
 from contest.models.org import Organisation, OrgLevel
+from contest.models.registration import Draw, Nomination, NominationMember, NominationStep, Quota
 from contest.models.user import ApiToken, Gender, Role, SkillLevel, User, UserRole, WorkerProfile
 
 __all__ = [
+    "Component",
+    "Contest",
+    "Criterion",
+    "Draw",
+    "Event",
+    "Nomination",
+    "NominationMember",
+    "NominationStep",
+    "Quota",
     "ApiToken",
     "AuditLog",
     "Gender",

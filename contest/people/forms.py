@@ -11,7 +11,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class AccountForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Enter the person's name.")), Length(max=50)])
+    name = StringField(_l("Full name"), validators=[DataRequired(message=_l("Enter the person's name.")), Length(max=50)])
     username = StringField(_l("Username"), validators=[DataRequired(message=_l("Enter a username.")), Length(max=64)])
     org_id = SelectField(_l("Unit"), coerce=int, validate_choice=False)
     roles = MultiCheckboxField(_l("Roles"), validate_choice=False)

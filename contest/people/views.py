@@ -63,7 +63,7 @@ def export():
         )
         for u in users
     )
-    headers = [_("Username"), _("Name"), _("Roles"), _("Unit"), _("Mobile phone"), _("Resident ID number"), _("Gender"),
+    headers = [_("Username"), _("Full name"), _("Roles"), _("Unit"), _("Mobile phone"), _("Resident ID number"), _("Gender"),
                _("Occupation (工种)"), _("Skill level"), _("Active")]
     data = write_xlsx(_("People"), headers, rows, widths=(16, 10, 14, 30, 14, 22, 6, 12, 22, 6))
     return send_xlsx(data, download_name(_("People"), current_user.org.name, ext="xlsx"))

@@ -75,3 +75,17 @@ def accounts_never_logged_in(user: User) -> list[TodoItem]:
         .where(policy.scope_clause(user), User.active.is_(True), User.must_change_password.is_(True))
     )
     return [TodoItem(_("Accounts that still have their initial password"), count or 0, url_for("people.index", pending="1"))]
+
+
+@todo_provider
+def nominations_waiting(user: User) -> list[TodoItem]:
+    """Nominations waiting for the user's own unit to approve or reject."""
+    if not policy.is_organiser(user):
+        return []
+    from contest.domain.nominations import NominationStatus
+    from contest.models import Nomination
+
+    count = db.session.scalar(
+        select(func.count(Nomination.id)).where(Nomination.waiting_org_id == user.org_id, Nomination.status == NominationStatus.PENDING)
+    )
+    return [TodoItem(_("Nominations waiting for your approval"), count or 0, url_for("registration.waiting"), "danger")]

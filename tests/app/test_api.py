@@ -69,3 +69,25 @@ def test_list_is_paginated(world, client):
     token = token_for(client, "admin").get_json()["token"]
     body = client.get("/api/v1/organisations?page=2&per_page=3", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert body["total"] == 7 and len(body["items"]) == 3 and body["page"] == 2
+
+
+def test_contests_are_listed_filtered_and_scoped(world, client):
+    from tests.contest_factories import make_contest
+
+    city = make_contest(world.users["city"])
+    make_contest(world.users["county_b"], title="衢江区比赛")
+    draft = make_contest(world.users["county_a"], title="柯城草稿", open_=False)
+    headers = {"Authorization": f"Bearer {token_for(client, 'county_a').get_json()['token']}"}
+    body = client.get("/api/v1/contests", headers=headers).get_json()
+    assert {i["title"] for i in body["items"]} == {city.title, draft.title} and body["total"] == 2
+    body = client.get("/api/v1/contests?status=draft&level=county", headers=headers).get_json()
+    assert [i["id"] for i in body["items"]] == [draft.id]
+    assert client.get("/api/v1/contests?status=nonsense", headers=headers).status_code == 400
+    detail = client.get(f"/api/v1/contests/{city.id}", headers=headers).get_json()
+    assert detail["events"][0]["name"] == "电工"
+    assert [c["weight"] for c in detail["events"][0]["components"]] == [30, 70]
+    assert detail["events"][0]["components"][1]["criteria"][0]["max_marks"] == "60.00"
+    worker = {"Authorization": f"Bearer {token_for(client, 'worker_b').get_json()['token']}"}
+    response = client.get(f"/api/v1/contests/{draft.id}", headers=worker)
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"
+    assert client.get("/api/v1/contests/9999", headers=worker).status_code == 404

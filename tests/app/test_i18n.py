@@ -39,12 +39,12 @@ def test_every_message_is_translated_into_chinese_and_compiled(tmp_path):
     )
     with pot.open("rb") as f:
         wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
-    with (TRANSLATIONS / "zh_CN/LC_MESSAGES/messages.po").open("rb") as f:
+    with (TRANSLATIONS / "zh_Hans_CN/LC_MESSAGES/messages.po").open("rb") as f:
         po = read_po(f)
     translated = {(m.id if isinstance(m.id, str) else m.id[0]) for m in po if m.id and m.string and not m.fuzzy}
     missing = sorted(wanted - translated)
     assert missing == [], f"untranslated (run `make translations`, then translate): {missing[:20]}"
-    with (TRANSLATIONS / "zh_CN/LC_MESSAGES/messages.mo").open("rb") as f:
+    with (TRANSLATIONS / "zh_Hans_CN/LC_MESSAGES/messages.mo").open("rb") as f:
         mo = read_mo(f)
     stale = sorted(m.id for m in po if m.id and m.string and not m.fuzzy and (mo.get(m.id) is None or mo.get(m.id).string != m.string))
     assert stale == [], "messages.mo is stale: run `make translations`"

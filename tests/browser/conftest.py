@@ -23,7 +23,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def live_server(tmp_path_factory):
     """The app with the test world, served by werkzeug in a background thread."""
     path = tmp_path_factory.mktemp("browser") / "live.sqlite3"
@@ -31,7 +31,11 @@ def live_server(tmp_path_factory):
     with app.app_context():
         db.create_all()
         world = build_world(PASSWORD)
-        ids = {"orgs": {k: v.id for k, v in world.orgs.items()}, "users": {k: v.id for k, v in world.users.items()}}
+        ids = {
+            "orgs": {k: v.id for k, v in world.orgs.items()},
+            "users": {k: v.id for k, v in world.users.items()},
+            "resident_ids": {k: v.profile.resident_id for k, v in world.users.items() if v.profile},
+        }
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -60,6 +64,7 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-US")
     page = context.new_page()
+    page.set_default_timeout(8000)
     yield page
     context.close()
 

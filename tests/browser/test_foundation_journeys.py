@@ -9,7 +9,7 @@ def test_county_organiser_works_in_chinese_within_own_subtree(live_server, page)
     base, ids = live_server
     login(page, base, "county_a")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
-    expect(page.get_by_role("heading", name="欢迎，柯城组织者")).to_be_visible()
+    expect(page.get_by_role("heading", name="欢迎您，柯城组织者")).to_be_visible()
 
     page.get_by_role("link", name="单位", exact=True).first.click()
     expect(page.get_by_role("link", name="柯城电力")).to_be_visible()
@@ -26,7 +26,7 @@ def test_county_organiser_works_in_chinese_within_own_subtree(live_server, page)
 
     # a worker with a spreadsheet-mangled resident ID is refused with a message in Chinese
     page.goto(f"{base}/people/new")
-    page.get_by_label("姓名").fill("王五")
+    page.get_by_label("姓名", exact=True).fill("王五")
     page.get_by_label("用户名").fill("wangwu")
     page.get_by_label("身份证号").fill("3.30802E+17")
     page.get_by_label("工种").fill("电工")
@@ -36,7 +36,7 @@ def test_county_organiser_works_in_chinese_within_own_subtree(live_server, page)
     # another county's worker is out of reach
     response = page.goto(f"{base}/people/{ids['users']['worker_b']}")
     assert response.status == 403
-    expect(page.get_by_text("没有权限")).to_be_visible()
+    expect(page.get_by_role("heading", name="403 · 无权限")).to_be_visible()
 
 
 def test_worker_sees_own_profile_masked_and_can_switch_to_english(live_server, page):

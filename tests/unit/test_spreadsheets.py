@@ -80,3 +80,11 @@ def test_write_xlsx_round_trip():
     data = write_xlsx("导出", ["a", "b"], iter([(1, "甲"), (2, "乙")]))
     sheet = load_workbook(io.BytesIO(data)).active
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [["a", "b"], [1, "甲"], [2, "乙"]]
+
+
+def test_sheet_titles_are_cleaned():
+    from contest.spreadsheets import sheet_title
+
+    assert sheet_title("电工/焊工[决赛]") == "电工 焊工 决赛"
+    assert sheet_title("?") == "Sheet"
+    assert len(sheet_title("长" * 40)) == 31

@@ -1,0 +1,13 @@
+"""Run every benchmark in this folder, one after the other, printing their figures."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+for script in sorted(HERE.glob("*.py")):
+    if script.name == Path(__file__).name:
+        continue
+    print(f"== {script.name} ==", flush=True)
+    subprocess.run([sys.executable, str(script)], check=True)

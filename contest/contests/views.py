@@ -1,0 +1,303 @@
+"""Contest and event pages: list, create, edit, copy, lifecycle, rubric editing."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.access import login_required, organiser_required
+from contest.clock import today
+from contest.contests.forms import ComponentForm, ContestForm, CopyForm, CriterionForm, EventForm
+from contest.domain.contests import TRANSITIONS, Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
+from contest.domain.errors import N_, DomainError
+from contest.extensions import db
+from contest.forms import ConfirmForm
+from contest.i18n import translate
+from contest.labels import (
+    AGGREGATION_LABELS,
+    BRACKET_LABELS,
+    CRITERION_KIND_LABELS,
+    EVENT_KIND_LABELS,
+    KIND_LABELS,
+    SKILL_LABELS,
+    STATUS_LABELS,
+)
+from contest.models import Component, Criterion, SkillLevel
+from contest.services import PermissionDenied
+from contest.services import contests as service
+from contest.services import registration as reg
+from contest.web import paginate
+
+contests_bp = Blueprint("contests", __name__)
+
+
+def _require_manage(contest) -> None:
+    """Refuse (403) before looking at the form: only the host's organisers manage a contest."""
+    if not service.can_manage(current_user, contest):
+        raise PermissionDenied(N_("Only organisers of %(host)s manage this contest."), host=contest.host.name)
+
+
+@contests_bp.get("/contests/")
+@login_required
+def index():
+    year = request.args.get("year", type=int)
+    kind = request.args.get("kind") if request.args.get("kind") in {k.value for k in ContestKind} else None
+    status = request.args.get("status") if request.args.get("status") in {s.value for s in ContestStatus} else None
+    page = paginate(service.contests_query(current_user, year=year, kind=kind, status=status))
+    return render_template("contests/index.html", page=page, year=year, kind=kind, status=status,
+                           can_create=current_user.has_role("organiser", "admin"))
+
+
+def _contest_form(contest=None) -> ContestForm:
+    form = ContestForm(obj=contest)
+    form.kind.choices = [(k.value, str(label)) for k, label in KIND_LABELS.items()]
+    if contest is not None and not form.is_submitted():
+        form.kind.data = contest.kind.value
+    return form
+
+
+def _contest_input(form: ContestForm) -> service.ContestInput:
+    return service.ContestInput(
+        title=form.title.data or "", year=form.year.data or 0, kind=form.kind.data or "",
+        registration_opens=form.registration_opens.data, registration_closes=form.registration_closes.data,
+        contest_date=form.contest_date.data, venue=form.venue.data or "", description=form.description.data or "",
+        rules=form.rules.data or "",
+    )
+
+
+@contests_bp.route("/contests/new", methods=["GET", "POST"])
+@organiser_required
+def create():
+    form = _contest_form()
+    if not form.is_submitted():
+        form.year.data = today().year
+    if form.validate_on_submit():
+        try:
+            contest = service.create_contest(current_user, _contest_input(form))
+        except DomainError as exc:
+            form.title.errors.append(translate(exc))
+        else:
+            flash(_("The contest has been created as a draft. Add its events next."), "success")
+            return redirect(url_for("contests.detail", contest_id=contest.id))
+    return render_template("contests/form.html", form=form, contest=None), 422 if form.errors else 200
+
+
+@contests_bp.get("/contests/<int:contest_id>")
+@login_required
+def detail(contest_id: int):
+    contest = service.get_contest(current_user, contest_id)
+    manage = service.can_manage(current_user, contest)
+    transitions = [(target, name) for (source, target), name in TRANSITIONS.items() if source == contest.status and name in ("open", "close", "reopen", "start")]
+    counts = reg.count_by_status([e.id for e in contest.events])
+    return render_template("contests/detail.html", contest=contest, manage=manage, transitions=transitions if manage else [],
+                           counts=counts, confirm=ConfirmForm(), copy_form=CopyForm(year=contest.year + 1))
+
+
+@contests_bp.route("/contests/<int:contest_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit(contest_id: int):
+    contest = service.get_contest(current_user, contest_id)
+    _require_manage(contest)
+    form = _contest_form(contest)
+    if form.validate_on_submit():
+        try:
+            service.update_contest(current_user, contest.id, _contest_input(form))
+        except DomainError as exc:
+            form.title.errors.append(translate(exc))
+        else:
+            flash(_("The contest has been saved."), "success")
+            return redirect(url_for("contests.detail", contest_id=contest.id))
+    return render_template("contests/form.html", form=form, contest=contest), 422 if form.errors else 200
+
+
+@contests_bp.post("/contests/<int:contest_id>/status")
+@organiser_required
+def change_status(contest_id: int):
+    _require_manage(service.get_contest(current_user, contest_id))
+    target = request.form.get("target", "")
+    if not ConfirmForm().validate_on_submit() or target not in {s.value for s in ContestStatus}:
+        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
+    else:
+        try:
+            contest = service.change_status(current_user, contest_id, target)
+        except DomainError as exc:
+            flash(translate(exc), "danger")
+        else:
+            flash(_("The contest is now: %(status)s.", status=STATUS_LABELS[contest.status]), "success")
+    return redirect(url_for("contests.detail", contest_id=contest_id))
+
+
+@contests_bp.post("/contests/<int:contest_id>/delete")
+@organiser_required
+def delete(contest_id: int):
+    try:
+        service.delete_contest(current_user, contest_id)
+    except DomainError as exc:
+        flash(translate(exc), "danger")
+        return redirect(url_for("contests.detail", contest_id=contest_id))
+    flash(_("The draft has been deleted."), "success")
+    return redirect(url_for("contests.index"))
+
+
+@contests_bp.post("/contests/<int:contest_id>/copy")
+@organiser_required
+def copy(contest_id: int):
+    _require_manage(service.get_contest(current_user, contest_id))
+    form = CopyForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+        return redirect(url_for("contests.detail", contest_id=contest_id))
+    try:
+        contest = service.copy_contest(current_user, contest_id, form.year.data, form.title.data or None)
+    except DomainError as exc:
+        flash(translate(exc), "danger")
+        return redirect(url_for("contests.detail", contest_id=contest_id))
+    flash(_("A copy for %(year)d has been created with the same events and rubrics.", year=contest.year), "success")
+    return redirect(url_for("contests.detail", contest_id=contest.id))
+
+
+# ---------------------------------------------------------------------------------------------- events
+
+
+def _event_form(event=None) -> EventForm:
+    form = EventForm(obj=event)
+    form.kind.choices = [(k.value, str(label)) for k, label in EVENT_KIND_LABELS.items()]
+    form.min_skill_level.choices = [("", _("Any"))] + [(s.value, str(SKILL_LABELS[s])) for s in SkillLevel if s != SkillLevel.NONE]
+    form.bracket_format.choices = [("", _("Marks (rubric)"))] + [(k, str(v)) for k, v in BRACKET_LABELS.items()]
+    if event is not None and not form.is_submitted():
+        form.kind.data = event.kind.value
+        form.min_skill_level.data = event.min_skill_level or ""
+        form.bracket_format.data = event.bracket_format or ""
+    return form
+
+
+def _event_input(form: EventForm) -> service.EventInput:
+    return service.EventInput(
+        name=form.name.data or "", kind=form.kind.data or EventKind.INDIVIDUAL.value,
+        team_min=form.team_min.data or 1, team_max=form.team_max.data or 1,
+        min_age=form.min_age.data, max_age=form.max_age.data, min_skill_level=form.min_skill_level.data or None,
+        occupations=form.occupations.data or "", capacity=form.capacity.data, bracket_format=form.bracket_format.data or None,
+    )
+
+
+@contests_bp.route("/contests/<int:contest_id>/events/new", methods=["GET", "POST"])
+@organiser_required
+def create_event(contest_id: int):
+    contest = service.get_contest(current_user, contest_id)
+    _require_manage(contest)
+    form = _event_form()
+    if form.validate_on_submit():
+        try:
+            event = service.create_event(current_user, contest.id, _event_input(form))
+        except DomainError as exc:
+            form.name.errors.append(translate(exc))
+        else:
+            flash(_("The event has been added. Now set up its components and criteria."), "success")
+            return redirect(url_for("contests.event", event_id=event.id))
+    return render_template("contests/event_form.html", form=form, contest=contest, event=None), 422 if form.errors else 200
+
+
+@contests_bp.get("/events/<int:event_id>")
+@login_required
+def event(event_id: int):
+    event = service.get_event(current_user, event_id)
+    manage = service.can_manage(current_user, event.contest) and event.contest.status in service.RUBRIC_EDITABLE
+    component_form = ComponentForm()
+    component_form.aggregation.choices = [(a.value, str(label)) for a, label in AGGREGATION_LABELS.items()]
+    criterion_form = CriterionForm()
+    criterion_form.kind.choices = [(k.value, str(label)) for k, label in CRITERION_KIND_LABELS.items()]
+    return render_template("contests/event.html", event=event, contest=event.contest, manage=manage,
+                           component_form=component_form, criterion_form=criterion_form, confirm=ConfirmForm())
+
+
+@contests_bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit_event(event_id: int):
+    event = service.get_event(current_user, event_id)
+    _require_manage(event.contest)
+    form = _event_form(event)
+    if form.validate_on_submit():
+        try:
+            service.update_event(current_user, event.id, _event_input(form))
+        except DomainError as exc:
+            form.name.errors.append(translate(exc))
+        else:
+            flash(_("The event has been saved."), "success")
+            return redirect(url_for("contests.event", event_id=event.id))
+    return render_template("contests/event_form.html", form=form, contest=event.contest, event=event), 422 if form.errors else 200
+
+
+@contests_bp.post("/events/<int:event_id>/delete")
+@organiser_required
+def delete_event(event_id: int):
+    event = service.get_event(current_user, event_id)
+    contest_id = event.contest_id
+    try:
+        service.delete_event(current_user, event_id)
+    except DomainError as exc:
+        flash(translate(exc), "danger")
+        return redirect(url_for("contests.event", event_id=event_id))
+    flash(_("The event has been removed."), "success")
+    return redirect(url_for("contests.detail", contest_id=contest_id))
+
+
+@contests_bp.post("/events/<int:event_id>/components")
+@organiser_required
+def add_component(event_id: int):
+    _require_manage(service.get_event(current_user, event_id).contest)
+    form = ComponentForm()
+    form.aggregation.choices = [(a.value, a.value) for a in Aggregation]
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+    else:
+        try:
+            service.add_component(current_user, event_id, form.name.data, form.weight.data, form.aggregation.data)
+        except DomainError as exc:
+            flash(translate(exc), "danger")
+        else:
+            flash(_("The component has been added."), "success")
+    return redirect(url_for("contests.event", event_id=event_id))
+
+
+@contests_bp.post("/components/<int:component_id>/delete")
+@organiser_required
+def remove_component(component_id: int):
+    component = db.get_or_404(Component, component_id)
+    event_id = component.event_id
+    try:
+        service.remove_component(current_user, component_id)
+    except DomainError as exc:
+        flash(translate(exc), "danger")
+    return redirect(url_for("contests.event", event_id=event_id))
+
+
+@contests_bp.post("/components/<int:component_id>/criteria")
+@organiser_required
+def add_criterion(component_id: int):
+    component = db.get_or_404(Component, component_id)
+    _require_manage(service.get_event(current_user, component.event_id).contest)
+    form = CriterionForm()
+    form.kind.choices = [(k.value, k.value) for k in CriterionKind]
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+    else:
+        try:
+            service.add_criterion(current_user, component_id, form.name.data, form.max_marks.data, form.kind.data)
+        except DomainError as exc:
+            flash(translate(exc), "danger")
+        else:
+            flash(_("The criterion has been added."), "success")
+    return redirect(url_for("contests.event", event_id=component.event_id))
+
+
+@contests_bp.post("/criteria/<int:criterion_id>/delete")
+@organiser_required
+def remove_criterion(criterion_id: int):
+    criterion = db.get_or_404(Criterion, criterion_id)
+    event_id = criterion.component.event_id
+    try:
+        service.remove_criterion(current_user, criterion_id)
+    except DomainError as exc:
+        flash(translate(exc), "danger")
+    return redirect(url_for("contests.event", event_id=event_id))

@@ -1,0 +1,195 @@
+"""Contest kinds, the status lifecycle and the checks a contest must pass to leave a state.
+
+Lifecycle::
+
+    draft → open → closed → running → scored → published → final
+              ↑______|  (closed → open: reopen registration while the window has not ended)
+
+Every transition is explicit and checked (``check_transition``); anything not in ``TRANSITIONS`` is refused.
+- draft → open: the contest has a registration window that has not ended, at least one event, and every
+  event is complete (see ``check_event``).
+- open → closed: registration ends (an organiser closes it, at or after the deadline, or early).
+- closed → open: reopen, only while today is within the registration window and before any draw.
+- closed → running: every confirmed entry has its competitor number (every event with entries had its draw).
+- running → scored, scored → published, published → final: checked by the judging and results services.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from contest.domain.errors import N_, DomainError, Msg
+
+
+class ContestKind(str, enum.Enum):
+    SKILLS = "skills"  # 职业技能竞赛
+    MERIT = "merit"  # 立功竞赛
+    SAFETY = "safety"  # 安康杯
+    INNOVATION = "innovation"  # 创新竞赛
+    SPORTS = "sports"  # 职工技能运动会
+    DATA = "data"  # 数据挖掘大赛
+
+
+class ContestStatus(str, enum.Enum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    RUNNING = "running"
+    SCORED = "scored"
+    PUBLISHED = "published"
+    FINAL = "final"
+
+
+class EventKind(str, enum.Enum):
+    INDIVIDUAL = "individual"
+    TEAM = "team"
+
+
+class CriterionKind(str, enum.Enum):
+    MEASUREMENT = "measurement"
+    JUDGEMENT = "judgement"
+
+
+class Aggregation(str, enum.Enum):
+    MEAN = "mean"
+    TRIMMED_MEAN = "trimmed_mean"
+    MEDIAN = "median"
+
+
+S = ContestStatus
+STATUS_NAMES = {
+    S.DRAFT: Msg(N_("draft")),
+    S.OPEN: Msg(N_("open for registration")),
+    S.CLOSED: Msg(N_("registration closed")),
+    S.RUNNING: Msg(N_("running")),
+    S.SCORED: Msg(N_("scored")),
+    S.PUBLISHED: Msg(N_("published for notice")),
+    S.FINAL: Msg(N_("final")),
+}
+TRANSITIONS: dict[tuple[ContestStatus, ContestStatus], str] = {
+    (S.DRAFT, S.OPEN): "open",
+    (S.OPEN, S.CLOSED): "close",
+    (S.CLOSED, S.OPEN): "reopen",
+    (S.CLOSED, S.RUNNING): "start",
+    (S.RUNNING, S.SCORED): "score",
+    (S.SCORED, S.PUBLISHED): "publish",
+    (S.PUBLISHED, S.FINAL): "finalise",
+}
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    name: str
+    max_marks: Decimal
+    kind: CriterionKind = CriterionKind.MEASUREMENT
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    name: str
+    weight: int
+    criteria: tuple[CriterionSpec, ...]
+    aggregation: Aggregation = Aggregation.MEAN
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    name: str
+    kind: EventKind
+    components: tuple[ComponentSpec, ...]
+    team_min: int = 1
+    team_max: int = 1
+    min_age: int | None = None
+    max_age: int | None = None
+    bracket_format: str | None = None
+
+
+@dataclass(frozen=True)
+class ContestFacts:
+    """What the lifecycle checks need to know about a contest."""
+
+    status: ContestStatus
+    registration_opens: date | None
+    registration_closes: date | None
+    events: tuple[EventSpec, ...]
+    events_without_draw: int = 0  # events with confirmed entries that have no competitor number yet
+    draws_held: int = 0  # events whose draw has been held
+
+
+def check_event(event: EventSpec) -> None:
+    """An event is complete when its team size, ages and rubric make sense.
+
+    - team events: 2 ≤ min ≤ max ≤ 20; individual events: size exactly 1;
+    - an age range, when given, satisfies 16 ≤ min ≤ max ≤ 70;
+    - a scored event (no bracket format) has components whose weights are positive integers summing to
+      100, each with at least one criterion whose maximum is positive; judgement criteria have max marks
+      of at least 3 (they are scored 0–3 and scaled).
+    """
+    if event.kind == EventKind.TEAM:
+        if not (2 <= event.team_min <= event.team_max <= 20):
+            raise DomainError(N_("Event %(event)s: a team has between 2 and 20 members, minimum not above maximum."), event=event.name)
+    elif (event.team_min, event.team_max) != (1, 1):
+        raise DomainError(N_("Event %(event)s: an individual event has exactly one entrant per entry."), event=event.name)
+    if event.min_age is not None and event.max_age is not None and event.min_age > event.max_age:
+        raise DomainError(N_("Event %(event)s: the minimum age is above the maximum age."), event=event.name)
+    for age in (event.min_age, event.max_age):
+        if age is not None and not 16 <= age <= 70:
+            raise DomainError(N_("Event %(event)s: ages must lie between 16 and 70."), event=event.name)
+    if event.bracket_format:
+        return
+    check_rubric(event.name, event.components)
+
+
+def check_rubric(event_name: str, components: Sequence[ComponentSpec]) -> None:
+    if not components:
+        raise DomainError(N_("Event %(event)s has no components (e.g. theory 30 + practical 70)."), event=event_name)
+    total = sum(c.weight for c in components)
+    if any(c.weight <= 0 for c in components) or total != 100:
+        raise DomainError(
+            N_("Event %(event)s: the component weights must be positive and add up to 100 (now %(total)d)."),
+            event=event_name, total=total,
+        )
+    for component in components:
+        if not component.criteria:
+            raise DomainError(N_("Event %(event)s: component %(component)s has no criteria."), event=event_name, component=component.name)
+        for criterion in component.criteria:
+            if criterion.max_marks <= 0:
+                raise DomainError(N_("Event %(event)s: criterion %(criterion)s needs a positive maximum."), event=event_name, criterion=criterion.name)
+
+
+def check_transition(facts: ContestFacts, target: ContestStatus, today: date) -> str:
+    """Return the transition's name, or raise ``DomainError`` saying why the contest may not move to ``target``."""
+    name = TRANSITIONS.get((facts.status, target))
+    if name is None:
+        raise DomainError(N_("A contest cannot go from %(source)s to %(target)s."), source=STATUS_NAMES[facts.status], target=STATUS_NAMES[target])
+    if name in ("open", "reopen"):
+        if facts.registration_opens is None or facts.registration_closes is None:
+            raise DomainError(N_("Set the registration window first."))
+        if facts.registration_closes < today:
+            raise DomainError(N_("The registration window ended on %(date)s; move the deadline first."), date=facts.registration_closes.isoformat())
+    if name == "open":
+        if not facts.events:
+            raise DomainError(N_("Add at least one event before opening registration."))
+        for event in facts.events:
+            check_event(event)
+    if name == "reopen" and facts.draws_held:
+        raise DomainError(N_("The draw has been held; registration cannot reopen."))
+    if name == "start" and facts.events_without_draw:
+        raise DomainError(N_("Hold the draw for every event with entries before the contest starts (%(count)d left)."), count=facts.events_without_draw)
+    return name
+
+
+def check_window(opens: date | None, closes: date | None, contest_date: date | None) -> None:
+    if opens and closes and opens > closes:
+        raise DomainError(N_("Registration cannot close before it opens."))
+    if closes and contest_date and contest_date < closes:
+        raise DomainError(N_("The contest date must not be before the registration deadline."))
+
+
+def registration_is_open(status: ContestStatus, opens: date | None, closes: date | None, today: date) -> bool:
+    """Entries may be submitted, approved and withdrawn while the contest is open and today is in the window."""
+    return status == ContestStatus.OPEN and opens is not None and closes is not None and opens <= today <= closes

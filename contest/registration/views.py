@@ -1,0 +1,273 @@
+"""Quotas, nominations, approvals, bulk nomination, and the draw."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.access import login_required, organiser_required
+from contest.auth.views import _safe_next
+from contest.clock import today
+from contest.domain.contests import ContestStatus, registration_is_open
+from contest.domain.errors import DomainError
+from contest.domain.nominations import NominationStatus
+from contest.forms import ConfirmForm, ImportForm
+from contest.i18n import translate
+from contest.models import Role
+from contest.registration.forms import NominateForm, QuotaForm, RejectForm, WithdrawForm
+from contest.services import contests as contest_service
+from contest.services import draws as draw_service
+from contest.services import nomination_import
+from contest.services import registration as service
+from contest.spreadsheets import TableError, build_template
+from contest.web import download_name, paginate, send_xlsx
+
+registration_bp = Blueprint("registration", __name__)
+
+
+# ---------------------------------------------------------------------------------------------- quotas
+
+
+@registration_bp.route("/events/<int:event_id>/quotas", methods=["GET", "POST"])
+@organiser_required
+def quotas(event_id: int):
+    form = QuotaForm()
+    if form.validate_on_submit():
+        try:
+            service.set_quota(current_user, event_id, int(form.org_id.data or 0), form.places.data)
+        except DomainError as exc:
+            flash(translate(exc), "danger")
+        else:
+            flash(_("The places have been allocated."), "success")
+        return redirect(url_for("registration.quotas", event_id=event_id))
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "danger")
+    unit, own, children, _facts = service.quota_overview(current_user, event_id)
+    event = contest_service.get_event(current_user, event_id)
+    can_allocate = (current_user.has_role(Role.ADMIN) or current_user.org_id == unit.id) and event.contest.status in service.BEFORE_DRAW
+    return render_template("registration/quotas.html", event=event, contest=event.contest, unit=unit, own=own,
+                           children=children, can_allocate=can_allocate, form=QuotaForm())
+
+
+# ---------------------------------------------------------------------------------------------- nominations
+
+
+@registration_bp.get("/events/<int:event_id>/nominations")
+@login_required
+def event_nominations(event_id: int):
+    event = contest_service.get_event(current_user, event_id)
+    if not current_user.has_role(Role.ORGANISER, Role.ADMIN):
+        return render_template("errors/403.html"), 403
+    status = request.args.get("status") if request.args.get("status") in {s.value for s in NominationStatus} else None
+    page = paginate(service.event_nominations_query(current_user, event, status))
+    return render_template("registration/event_nominations.html", event=event, contest=event.contest, page=page, status=status,
+                           can_nominate=_registration_open(event))
+
+
+def _registration_open(event) -> bool:
+    contest = event.contest
+    return registration_is_open(contest.status, contest.registration_opens, contest.registration_closes, today())
+
+
+@registration_bp.route("/events/<int:event_id>/nominate", methods=["GET", "POST"])
+@organiser_required
+def nominate(event_id: int):
+    event = contest_service.get_event(current_user, event_id)
+    form = NominateForm()
+    search = request.args.get("q", "")
+    if form.validate_on_submit():
+        try:
+            nomination = service.nominate(current_user, event.id, form.members.data or [], form.team_name.data)
+        except DomainError as exc:
+            form.members.errors.append(translate(exc))
+        else:
+            flash(_("The nomination has been submitted."), "success")
+            return redirect(url_for("registration.nomination", nomination_id=nomination.id))
+    workers = service.nominable_workers(current_user, event, search)
+    return render_template("registration/nominate.html", event=event, contest=event.contest, form=form, workers=workers,
+                           search=search, open=_registration_open(event)), 422 if form.errors else 200
+
+
+@registration_bp.post("/events/<int:event_id>/apply")
+@login_required
+def apply(event_id: int):
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
+        return redirect(url_for("contests.event", event_id=event_id))
+    try:
+        nomination = service.nominate(current_user, event_id, [current_user.id])
+    except DomainError as exc:
+        flash(translate(exc), "danger")
+        return redirect(url_for("contests.event", event_id=event_id))
+    flash(_("Your application has been submitted. You can follow it here."), "success")
+    return redirect(url_for("registration.nomination", nomination_id=nomination.id))
+
+
+@registration_bp.get("/nominations/<int:nomination_id>")
+@login_required
+def nomination(nomination_id: int):
+    nomination = service.get_nomination(current_user, nomination_id)
+    return render_template(
+        "registration/nomination.html", nomination=nomination, event=nomination.event, contest=nomination.event.contest,
+        can_review=service.can_review(current_user, nomination),
+        can_withdraw=nomination.status in (NominationStatus.PENDING, NominationStatus.CONFIRMED) and _registration_open(nomination.event),
+        confirm=ConfirmForm(), reject_form=RejectForm(), withdraw_form=WithdrawForm(),
+    )
+
+
+@registration_bp.post("/nominations/<int:nomination_id>/approve")
+@organiser_required
+def approve(nomination_id: int):
+    service.get_nomination(current_user, nomination_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
+    else:
+        try:
+            nomination = service.approve(current_user, nomination_id)
+        except DomainError as exc:
+            flash(translate(exc), "danger")
+        else:
+            if nomination.status == NominationStatus.CONFIRMED:
+                flash(_("The entry is confirmed."), "success")
+            else:
+                flash(_("Approved; the nomination now waits for %(unit)s.", unit=nomination.waiting_org.name), "success")
+    target = request.form.get("next")
+    return redirect(_safe_next(target) if target else url_for("registration.nomination", nomination_id=nomination_id))
+
+
+@registration_bp.post("/nominations/<int:nomination_id>/reject")
+@organiser_required
+def reject(nomination_id: int):
+    service.get_nomination(current_user, nomination_id)  # 403/404 before looking at the form
+    form = RejectForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "danger")
+    else:
+        try:
+            service.reject(current_user, nomination_id, form.reason.data)
+        except DomainError as exc:
+            flash(translate(exc), "danger")
+        else:
+            flash(_("The nomination has been rejected."), "success")
+    return redirect(url_for("registration.nomination", nomination_id=nomination_id))
+
+
+@registration_bp.post("/nominations/<int:nomination_id>/withdraw")
+@login_required
+def withdraw(nomination_id: int):
+    service.get_nomination(current_user, nomination_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
+    else:
+        try:
+            service.withdraw(current_user, nomination_id, form.reason.data or "")
+        except DomainError as exc:
+            flash(translate(exc), "danger")
+        else:
+            flash(_("The nomination has been withdrawn."), "success")
+    return redirect(url_for("registration.nomination", nomination_id=nomination_id))
+
+
+@registration_bp.get("/nominations/waiting")
+@organiser_required
+def waiting():
+    own = request.args.get("scope") != "below"
+    page = paginate(service.waiting_query(current_user, only_own_unit=own))
+    return render_template("registration/waiting.html", page=page, own=own, confirm=ConfirmForm())
+
+
+@registration_bp.get("/my/entries")
+@login_required
+def my_entries():
+    return render_template("registration/my_entries.html", nominations=service.my_nominations(current_user))
+
+
+# ---------------------------------------------------------------------------------------------- bulk nomination
+
+
+@registration_bp.route("/contests/<int:contest_id>/nominations/import", methods=["GET", "POST"])
+@organiser_required
+def import_nominations(contest_id: int):
+    contest = contest_service.get_contest(current_user, contest_id)
+    form = ImportForm()
+    errors = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            created = nomination_import.import_nominations(current_user, contest.id, upload.read(), upload.filename)
+        except TableError as exc:
+            errors = exc.errors
+        except DomainError as exc:
+            flash(translate(exc), "danger")
+        else:
+            flash(_("%(count)d nominations have been imported.", count=len(created)), "success")
+            return redirect(url_for("contests.detail", contest_id=contest.id))
+    return render_template("registration/import.html", contest=contest, form=form, errors=errors), 422 if (errors or form.errors) else 200
+
+
+@registration_bp.get("/contests/<int:contest_id>/nominations/template")
+@organiser_required
+def import_template(contest_id: int):
+    contest = contest_service.get_contest(current_user, contest_id)
+    first = contest.events[0].name if contest.events else "电工"
+    data = build_template(nomination_import.COLUMNS, "报名", examples=[(first, "330802199001011232", "张三", "")],
+                          notes=nomination_import.NOTES)
+    return send_xlsx(data, f"报名导入模板-{contest.title}.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------- draw
+
+
+@registration_bp.route("/events/<int:event_id>/draw", methods=["GET", "POST"])
+@organiser_required
+def draw(event_id: int):
+    event = contest_service.get_event(current_user, event_id)
+    manage = contest_service.can_manage(current_user, event.contest)
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
+        else:
+            try:
+                draw_service.hold_draw(current_user, event.id)
+            except DomainError as exc:
+                flash(translate(exc), "danger")
+            else:
+                flash(_("The draw has been held and recorded."), "success")
+        return redirect(url_for("registration.draw", event_id=event.id))
+    record = draw_service.get_draw(event.id)
+    rows = draw_service.sign_in_rows(current_user, event.id) if record and manage else []
+    return render_template("registration/draw.html", event=event, contest=event.contest, record=record, rows=rows, manage=manage,
+                           verified=draw_service.verify_draw(event.id) if record else None, confirm=ConfirmForm(),
+                           closed=event.contest.status == ContestStatus.CLOSED)
+
+
+@registration_bp.get("/events/<int:event_id>/sign-in.pdf")
+@organiser_required
+def sign_in_pdf(event_id: int):
+    event = contest_service.get_event(current_user, event_id)
+    try:
+        data = draw_service.sign_in_pdf(current_user, event.id)
+    except DomainError as exc:
+        flash(translate(exc), "warning")
+        return redirect(url_for("registration.draw", event_id=event.id))
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=download_name("签到表", event.contest.title, event.name, ext="pdf"))
+
+
+@registration_bp.get("/events/<int:event_id>/draw.xlsx")
+@organiser_required
+def draw_xlsx(event_id: int):
+    event = contest_service.get_event(current_user, event_id)
+    try:
+        data = draw_service.draw_xlsx(current_user, event.id)
+    except DomainError as exc:
+        flash(translate(exc), "warning")
+        return redirect(url_for("registration.draw", event_id=event.id))
+    return send_xlsx(data, download_name("抽签结果", event.contest.title, event.name, ext="xlsx"))

@@ -1,0 +1,406 @@
+"""Contests and events: create, edit, copy from an earlier year, move through the lifecycle."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import and_, func, or_, select
+
+from contest import policy
+from contest.clock import today
+from contest.domain.contests import (
+    Aggregation,
+    ComponentSpec,
+    ContestFacts,
+    ContestKind,
+    ContestStatus,
+    CriterionKind,
+    CriterionSpec,
+    EventKind,
+    EventSpec,
+    check_event,
+    check_transition,
+    check_window,
+)
+from contest.domain.errors import N_, DomainError
+from contest.domain.nominations import SKILL_RANK, NominationStatus
+from contest.extensions import db
+from contest.models import Component, Contest, Criterion, Draw, Event, Nomination, Organisation, Role, User
+from contest.services import NotFound, PermissionDenied, audit, transaction
+
+logger = logging.getLogger(__name__)
+
+EDITABLE = (ContestStatus.DRAFT,)
+# Events and rubrics may still be corrected while registration runs, but not after the draw.
+RUBRIC_EDITABLE = (ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED)
+
+
+# ---------------------------------------------------------------------------------------------- visibility
+
+
+def visible_clause(user: User):
+    """Contests a user may see: hosted in the user's subtree (any state), or hosted by the user's own unit
+    or a unit above it once no longer a draft (those are the contests the user can enter or approve for)."""
+    if policy.is_admin(user):
+        return True
+    above = [int(p) for p in user.org.path.strip("/").split("/")]
+    own_subtree = Organisation.path.startswith(user.org.path)
+    if not user.has_role(Role.ORGANISER):
+        own_subtree = and_(own_subtree, Contest.status != ContestStatus.DRAFT)
+    return or_(own_subtree, and_(Contest.host_id.in_(above), Contest.status != ContestStatus.DRAFT))
+
+
+def contests_query(user: User, year: int | None = None, kind: str | None = None, status: str | None = None, level: str | None = None):
+    query = select(Contest).join(Contest.host).where(visible_clause(user)).order_by(Contest.year.desc(), Contest.id.desc())
+    if year:
+        query = query.where(Contest.year == year)
+    if kind:
+        query = query.where(Contest.kind == ContestKind(kind))
+    if status:
+        query = query.where(Contest.status == ContestStatus(status))
+    if level:
+        query = query.where(Organisation.level == level)
+    return query
+
+
+def get_contest(user: User, contest_id: int) -> Contest:
+    contest = db.session.scalar(select(Contest).join(Contest.host).where(Contest.id == contest_id))
+    if contest is None:
+        raise NotFound(N_("This contest does not exist."))
+    if not db.session.scalar(select(Contest.id).join(Contest.host).where(Contest.id == contest_id, visible_clause(user))):
+        raise PermissionDenied()
+    return contest
+
+
+def get_event(user: User, event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound(N_("This event does not exist."))
+    get_contest(user, event.contest_id)
+    return event
+
+
+def can_manage(user: User, contest: Contest) -> bool:
+    """Organisers manage the contests hosted by their own unit (administrators: all)."""
+    return policy.is_admin(user) or (user.has_role(Role.ORGANISER) and contest.host_id == user.org_id)
+
+
+def _managed(user: User, contest_id: int) -> Contest:
+    contest = get_contest(user, contest_id)
+    if not can_manage(user, contest):
+        raise PermissionDenied(N_("Only organisers of %(host)s manage this contest."), host=contest.host.name)
+    return contest
+
+
+# ---------------------------------------------------------------------------------------------- contests
+
+
+@dataclass(frozen=True)
+class ContestInput:
+    title: str
+    year: int
+    kind: str
+    registration_opens: date | None = None
+    registration_closes: date | None = None
+    contest_date: date | None = None
+    venue: str = ""
+    description: str = ""
+    rules: str = ""
+
+
+def _apply_contest(contest: Contest, data: ContestInput) -> None:
+    title = " ".join((data.title or "").split())
+    if not title or len(title) > 200:
+        raise DomainError(N_("Enter a title of at most 200 characters."))
+    if not 2000 <= int(data.year or 0) <= 2100:
+        raise DomainError(N_("Enter a year between 2000 and 2100."))
+    try:
+        kind = ContestKind(data.kind)
+    except ValueError:
+        raise DomainError(N_("Choose the kind of contest.")) from None
+    check_window(data.registration_opens, data.registration_closes, data.contest_date)
+    contest.title, contest.year, contest.kind = title, int(data.year), kind
+    contest.registration_opens, contest.registration_closes = data.registration_opens, data.registration_closes
+    contest.contest_date = data.contest_date
+    contest.venue, contest.description, contest.rules = data.venue.strip(), data.description.strip(), data.rules.strip()
+
+
+def create_contest(actor: User, data: ContestInput) -> Contest:
+    """A contest hosted by the actor's own unit (a city organiser creates city contests, and so on)."""
+    if not actor.has_role(Role.ORGANISER, Role.ADMIN):
+        raise PermissionDenied()
+    with transaction():
+        contest = Contest(host_id=actor.org_id, status=ContestStatus.DRAFT, created_by_id=actor.id)
+        _apply_contest(contest, data)
+        db.session.add(contest)
+        db.session.flush()
+        audit(actor, "contest.create", "contest", contest.id, title=contest.title)
+    return contest
+
+
+def update_contest(actor: User, contest_id: int, data: ContestInput) -> Contest:
+    with transaction():
+        contest = _managed(actor, contest_id)
+        if contest.status not in (ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED):
+            raise DomainError(N_("The contest has started; its details can no longer change."))
+        _apply_contest(contest, data)
+        audit(actor, "contest.update", "contest", contest.id)
+    return contest
+
+
+def copy_contest(actor: User, contest_id: int, year: int, title: str | None = None) -> Contest:
+    """A new draft for ``year`` with the same events, components, criteria and rules (dates moved by the years)."""
+    with transaction():
+        source = get_contest(actor, contest_id)
+        if not (policy.is_admin(actor) or source.host_id == actor.org_id):
+            raise PermissionDenied(N_("Only organisers of %(host)s can copy this contest."), host=source.host.name)
+        shift = int(year) - source.year
+
+        def moved(d: date | None) -> date | None:
+            if d is None:
+                return None
+            try:
+                return d.replace(year=d.year + shift)
+            except ValueError:  # 29 February
+                return d.replace(year=d.year + shift, day=28)
+
+        new_title = title or source.title.replace(str(source.year), str(year))
+        contest = Contest(host_id=source.host_id, status=ContestStatus.DRAFT, created_by_id=actor.id, copied_from_id=source.id)
+        _apply_contest(contest, ContestInput(new_title, int(year), source.kind.value, moved(source.registration_opens),
+                                             moved(source.registration_closes), moved(source.contest_date), source.venue,
+                                             source.description, source.rules))
+        for event in source.events:
+            copy = Event(name=event.name, kind=event.kind, team_min=event.team_min, team_max=event.team_max,
+                         min_age=event.min_age, max_age=event.max_age, min_skill_level=event.min_skill_level,
+                         occupations=event.occupations, capacity=event.capacity, tie_breakers=list(event.tie_breakers or []),
+                         award_scheme=dict(event.award_scheme or {}), bracket_format=event.bracket_format, position=event.position)
+            for component in event.components:
+                c = Component(name=component.name, weight=component.weight, aggregation=component.aggregation, position=component.position)
+                c.criteria = [Criterion(name=k.name, max_x100=k.max_x100, kind=k.kind, position=k.position) for k in component.criteria]
+                copy.components.append(c)
+            contest.events.append(copy)
+        db.session.add(contest)
+        db.session.flush()
+        audit(actor, "contest.copy", "contest", contest.id, source=source.id)
+    return contest
+
+
+def _facts(contest: Contest) -> ContestFacts:
+    without_number = db.session.scalar(
+        select(func.count(func.distinct(Nomination.event_id)))
+        .join(Event, Event.id == Nomination.event_id)
+        .where(Event.contest_id == contest.id, Nomination.status == NominationStatus.CONFIRMED,
+               Nomination.competitor_number.is_(None))
+    )
+    return ContestFacts(contest.status, contest.registration_opens, contest.registration_closes,
+                        tuple(event_spec(e) for e in contest.events), without_number or 0, draws_held(contest.id))
+
+
+def draws_held(contest_id: int, event_id: int | None = None) -> int:
+    query = select(func.count(Draw.id)).join(Event, Event.id == Draw.event_id).where(Event.contest_id == contest_id)
+    if event_id is not None:
+        query = query.where(Draw.event_id == event_id)
+    return db.session.scalar(query) or 0
+
+
+def event_spec(event: Event) -> EventSpec:
+    return EventSpec(
+        event.name, event.kind,
+        tuple(ComponentSpec(c.name, c.weight, tuple(CriterionSpec(k.name, k.max_marks, k.kind) for k in c.criteria), c.aggregation)
+              for c in event.components),
+        event.team_min, event.team_max, event.min_age, event.max_age, event.bracket_format,
+    )
+
+
+def change_status(actor: User, contest_id: int, target: ContestStatus | str) -> Contest:
+    """Move the contest to ``target`` if the lifecycle allows it (``contest.domain.contests``)."""
+    target = ContestStatus(target)
+    with transaction():
+        contest = _managed(actor, contest_id)
+        if target in (ContestStatus.SCORED, ContestStatus.PUBLISHED, ContestStatus.FINAL):
+            raise DomainError(N_("Scoring and publication move the contest on by themselves."))
+        if target == ContestStatus.RUNNING:
+            pending = db.session.scalar(
+                select(func.count(Nomination.id)).join(Event).where(Event.contest_id == contest.id, Nomination.status == NominationStatus.PENDING)
+            )
+            if pending:
+                raise DomainError(N_("%(count)d nominations still wait for approval; approve or reject them first."), count=pending)
+        name = check_transition(_facts(contest), target, today())
+        old = contest.status
+        contest.status = target
+        audit(actor, f"contest.{name}", "contest", contest.id, old=old.value, new=target.value)
+    return contest
+
+
+def delete_contest(actor: User, contest_id: int) -> None:
+    with transaction():
+        contest = _managed(actor, contest_id)
+        if contest.status != ContestStatus.DRAFT:
+            raise DomainError(N_("Only a draft can be deleted."))
+        audit(actor, "contest.delete", "contest", contest.id, title=contest.title)
+        db.session.delete(contest)
+
+
+# ---------------------------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class EventInput:
+    name: str
+    kind: str = EventKind.INDIVIDUAL.value
+    team_min: int = 1
+    team_max: int = 1
+    min_age: int | None = None
+    max_age: int | None = None
+    min_skill_level: str | None = None
+    occupations: str = ""
+    capacity: int | None = None
+    bracket_format: str | None = None
+    tie_breakers: list = field(default_factory=list)
+
+
+def _editable_event_contest(actor: User, contest_id: int) -> Contest:
+    contest = _managed(actor, contest_id)
+    if contest.status not in RUBRIC_EDITABLE or draws_held(contest.id):
+        raise DomainError(N_("The draw has been held; events can no longer change."))
+    return contest
+
+
+def _apply_event(event: Event, data: EventInput) -> None:
+    name = " ".join((data.name or "").split())
+    if not name or len(name) > 100:
+        raise DomainError(N_("Enter the event's name (at most 100 characters)."))
+    try:
+        kind = EventKind(data.kind)
+    except ValueError:
+        raise DomainError(N_("Choose individual or team.")) from None
+    team_min, team_max = (int(data.team_min or 1), int(data.team_max or 1)) if kind == EventKind.TEAM else (1, 1)
+    if data.min_skill_level and data.min_skill_level not in SKILL_RANK:
+        raise DomainError(N_("Choose a skill level from the list."))
+    if data.capacity is not None and data.capacity < 1:
+        raise DomainError(N_("The capacity must be at least 1, or empty for no limit."))
+    if data.bracket_format:
+        from contest.domain.brackets import BRACKETS
+
+        if data.bracket_format not in BRACKETS:
+            raise DomainError(N_("Unknown bracket format."))
+    event.name, event.kind, event.team_min, event.team_max = name, kind, team_min, team_max
+    event.min_age, event.max_age = data.min_age, data.max_age
+    event.min_skill_level = data.min_skill_level or None
+    event.occupations = (data.occupations or "").strip()
+    event.capacity = data.capacity
+    event.bracket_format = data.bracket_format or None
+    event.tie_breakers = list(data.tie_breakers or [])
+    spec = event_spec(event)
+    # Check everything but the rubric here; the rubric is completed step by step and checked on opening.
+    check_event(EventSpec(spec.name, spec.kind, (), spec.team_min, spec.team_max, spec.min_age, spec.max_age, "single_elimination"))
+
+
+def create_event(actor: User, contest_id: int, data: EventInput) -> Event:
+    with transaction():
+        contest = _editable_event_contest(actor, contest_id)
+        if any(e.name == " ".join((data.name or "").split()) for e in contest.events):
+            raise DomainError(N_("This contest already has an event named %(name)s."), name=data.name)
+        event = Event(contest=contest, position=len(contest.events) + 1)
+        _apply_event(event, data)
+        db.session.add(event)
+        db.session.flush()
+        audit(actor, "event.create", "event", event.id, contest=contest.id, name=event.name)
+    return event
+
+
+def update_event(actor: User, event_id: int, data: EventInput) -> Event:
+    with transaction():
+        event = get_event(actor, event_id)
+        _editable_event_contest(actor, event.contest_id)
+        if any(e.name == " ".join((data.name or "").split()) and e.id != event.id for e in event.contest.events):
+            raise DomainError(N_("This contest already has an event named %(name)s."), name=data.name)
+        _apply_event(event, data)
+        audit(actor, "event.update", "event", event.id)
+    return event
+
+
+def delete_event(actor: User, event_id: int) -> None:
+    with transaction():
+        event = get_event(actor, event_id)
+        contest = _editable_event_contest(actor, event.contest_id)
+        if contest.status != ContestStatus.DRAFT:
+            raise DomainError(N_("Events can only be removed while the contest is a draft."))
+        audit(actor, "event.delete", "event", event.id, name=event.name)
+        db.session.delete(event)
+
+
+def add_component(actor: User, event_id: int, name: str, weight: int, aggregation: str) -> Component:
+    with transaction():
+        event = get_event(actor, event_id)
+        _editable_event_contest(actor, event.contest_id)
+        name = " ".join((name or "").split())
+        if not name or len(name) > 50:
+            raise DomainError(N_("Enter the component's name (at most 50 characters)."))
+        if not 1 <= int(weight or 0) <= 100:
+            raise DomainError(N_("A weight is a whole number from 1 to 100."))
+        if event.total_weight + int(weight) > 100:
+            raise DomainError(N_("The weights would add up to %(total)d; they must add up to 100."), total=event.total_weight + int(weight))
+        try:
+            aggregation = Aggregation(aggregation)
+        except ValueError:
+            raise DomainError(N_("Choose how the judges' marks are combined.")) from None
+        component = Component(event=event, name=name, weight=int(weight), aggregation=aggregation, position=len(event.components) + 1)
+        db.session.add(component)
+        db.session.flush()
+        audit(actor, "component.create", "event", event.id, name=name, weight=int(weight))
+    return component
+
+
+def remove_component(actor: User, component_id: int) -> None:
+    with transaction():
+        component = db.session.get(Component, component_id)
+        if component is None:
+            raise NotFound()
+        _editable_event_contest(actor, get_event(actor, component.event_id).contest_id)
+        audit(actor, "component.delete", "event", component.event_id, name=component.name)
+        db.session.delete(component)
+
+
+def parse_marks(text: str) -> Decimal:
+    try:
+        value = Decimal(str(text).strip())
+    except (InvalidOperation, ValueError):
+        raise DomainError(N_("Enter the maximum marks as a number, e.g. 10 or 7.5.")) from None
+    if not value.is_finite() or value <= 0 or value > 1000 or value != value.quantize(Decimal("0.01")):
+        raise DomainError(N_("The maximum marks must be above 0, at most 1000, with at most two decimals."))
+    return value
+
+
+def add_criterion(actor: User, component_id: int, name: str, max_marks: str, kind: str) -> Criterion:
+    with transaction():
+        component = db.session.get(Component, component_id)
+        if component is None:
+            raise NotFound()
+        _editable_event_contest(actor, get_event(actor, component.event_id).contest_id)
+        name = " ".join((name or "").split())
+        if not name or len(name) > 100:
+            raise DomainError(N_("Enter the criterion's name (at most 100 characters)."))
+        value = parse_marks(max_marks)
+        try:
+            kind = CriterionKind(kind)
+        except ValueError:
+            raise DomainError(N_("Choose measurement or judgement.")) from None
+        criterion = Criterion(component=component, name=name, max_x100=int(value * 100), kind=kind, position=len(component.criteria) + 1)
+        db.session.add(criterion)
+        db.session.flush()
+        audit(actor, "criterion.create", "event", component.event_id, name=name)
+    return criterion
+
+
+def remove_criterion(actor: User, criterion_id: int) -> None:
+    with transaction():
+        criterion = db.session.get(Criterion, criterion_id)
+        if criterion is None:
+            raise NotFound()
+        _editable_event_contest(actor, get_event(actor, criterion.component.event_id).contest_id)
+        audit(actor, "criterion.delete", "event", criterion.component.event_id, name=criterion.name)
+        db.session.delete(criterion)

@@ -1,0 +1,435 @@
+"""Quotas and nominations: allocate places down the tree, nominate, approve level by level, reject, withdraw.
+
+The rules live in ``contest.domain.quotas`` and ``contest.domain.nominations``; this module loads the
+facts, applies the rules and writes in one transaction. Approvals of one event are serialised by locking
+the event row (``SELECT … FOR UPDATE`` on PostgreSQL), so two organisers approving at once can never
+exceed a quota together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from contest import policy
+from contest.clock import today
+from contest.domain.contests import ContestStatus, registration_is_open
+from contest.domain.errors import N_, DomainError
+from contest.domain.nominations import (
+    LIVE,
+    Candidate,
+    Eligibility,
+    NominationStatus,
+    approval_chain,
+    check_eligibility,
+    check_no_duplicates,
+    check_team_size,
+    common_unit_path,
+    first_waiting,
+    may_act,
+)
+from contest.domain.quotas import QuotaView, check_allocation, check_approval, check_first_allocation, effective_limit
+from contest.extensions import db
+from contest.models import Contest, Event, Nomination, NominationMember, NominationStep, Organisation, Quota, Role, User
+from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services.contests import draws_held, get_event
+
+logger = logging.getLogger(__name__)
+
+MAX_REASON = 500
+BEFORE_DRAW = (ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED)
+
+
+# ---------------------------------------------------------------------------------------------- quota facts
+
+
+@dataclass
+class QuotaFacts:
+    """Allocations and usage of one event, enough to apply the quota rules anywhere in the tree."""
+
+    event: Event
+    allocations: dict[int, int]
+    allocating_parents: set[int]
+    used: Counter
+    orgs: dict[int, Organisation]
+
+    def limit(self, org: Organisation) -> int | None:
+        if org.id == self.event.contest.host_id:
+            return self.event.capacity
+        return effective_limit(org.id, org.parent_id, self.allocations, self.allocating_parents)
+
+    def handed_down(self, org: Organisation) -> int:
+        return sum(places for org_id, places in self.allocations.items() if self.orgs[org_id].parent_id == org.id)
+
+    def view(self, org: Organisation) -> QuotaView:
+        return QuotaView(org.id, self.limit(org), self.used[org.id], self.handed_down(org))
+
+
+def _chain(nomination_chain: str) -> list[int]:
+    return [int(p) for p in nomination_chain.strip("/").split("/")]
+
+
+def quota_facts(event: Event) -> QuotaFacts:
+    rows = db.session.execute(select(Quota.org_id, Quota.places).where(Quota.event_id == event.id)).all()
+    allocations = dict(rows)
+    orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(allocations)))} if allocations else {}
+    allocating_parents = {orgs[o].parent_id for o in allocations}
+    used: Counter = Counter()
+    live = db.session.execute(
+        select(Nomination.chain, Nomination.level, Nomination.status).where(Nomination.event_id == event.id, Nomination.status.in_(LIVE))
+    )
+    for chain, level, status in live:
+        ids = _chain(chain)
+        used.update(ids if status == NominationStatus.CONFIRMED else ids[:level])
+    return QuotaFacts(event, allocations, allocating_parents, used, orgs)
+
+
+def quota_overview(actor: User, event_id: int) -> tuple[Organisation, QuotaView, list[tuple[Organisation, QuotaView]], QuotaFacts]:
+    """The actor's own unit (or the host, for units above it) with its places, and each unit directly below it."""
+    event = get_event(actor, event_id)
+    host = event.contest.host
+    unit = actor.org if actor.org.path.startswith(host.path) else host
+    facts = quota_facts(event)
+    children = list(db.session.scalars(
+        select(Organisation).where(Organisation.parent_id == unit.id, Organisation.active.is_(True)).order_by(Organisation.position, Organisation.id)
+    ))
+    facts.orgs.update({o.id: o for o in children} | {unit.id: unit})
+    return unit, facts.view(unit), [(child, facts.view(child)) for child in children], facts
+
+
+def set_quota(actor: User, event_id: int, org_id: int, places: int) -> Quota:
+    """The unit directly above ``org_id`` (its organiser, or an administrator) allocates its places."""
+    with transaction():
+        event = get_event(actor, event_id)
+        lock_event(event)
+        if event.contest.status not in BEFORE_DRAW or draws_held(event.contest_id, event.id):
+            raise DomainError(N_("Quotas cannot change after the draw."))
+        org = db.session.get(Organisation, org_id)
+        host = event.contest.host
+        if org is None or org.parent is None or not org.path.startswith(host.path) or org.id == host.id:
+            raise NotFound(N_("This unit does not take part in the contest."))
+        parent = org.parent
+        if not (policy.is_admin(actor) or (actor.has_role(Role.ORGANISER) and actor.org_id == parent.id)):
+            raise PermissionDenied(N_("Only %(unit)s allocates places to %(child)s."), unit=parent.name, child=org.name)
+        facts = quota_facts(event)
+        facts.orgs.update({org.id: org, parent.id: parent})
+        siblings = sum(p for o, p in facts.allocations.items() if o != org.id and facts.orgs[o].parent_id == parent.id)
+        check_allocation(
+            unit_name=org.name, new_places=int(places), allocator_limit=facts.limit(parent), sibling_total=siblings,
+            used=facts.used[org.id], handed_down=facts.handed_down(org),
+        )
+        if parent.id not in facts.allocating_parents:
+            others = db.session.scalars(select(Organisation).where(Organisation.parent_id == parent.id, Organisation.id != org.id))
+            check_first_allocation([(o.name, facts.used[o.id], facts.handed_down(o)) for o in others if o.id not in facts.allocations])
+        quota = db.session.scalar(select(Quota).where(Quota.event_id == event.id, Quota.org_id == org.id))
+        if quota is None:
+            quota = Quota(event_id=event.id, org_id=org.id, places=int(places), allocated_by_id=actor.id)
+            db.session.add(quota)
+        else:
+            quota.places, quota.allocated_by_id = int(places), actor.id
+        audit(actor, "quota.set", "event", event.id, org=org.id, places=int(places))
+    return quota
+
+
+def lock_event(event: Event) -> None:
+    """Serialise quota-changing writes of one event (row lock on PostgreSQL; SQLite has one writer anyway)."""
+    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+
+
+# ---------------------------------------------------------------------------------------------- nominating
+
+
+def candidate_of(user: User) -> Candidate:
+    profile = user.profile
+    return Candidate(
+        user.id, user.name, profile.resident_id if profile else None,
+        profile.skill_level.value if profile else "none", profile.occupation if profile else "", user.org.path,
+    )
+
+
+def eligibility_of(event: Event) -> Eligibility:
+    contest = event.contest
+    return Eligibility(
+        contest_date=contest.contest_date or contest.registration_closes or today(),
+        min_age=event.min_age, max_age=event.max_age, min_skill_level=event.min_skill_level,
+        occupations=event.occupation_list,
+    )
+
+
+def _check_open(contest: Contest) -> None:
+    if not registration_is_open(contest.status, contest.registration_opens, contest.registration_closes, today()):
+        raise DomainError(N_("Registration for %(contest)s is not open."), contest=contest.title)
+
+
+def entered_user_ids(event_id: int, user_ids: Iterable[int] | None = None) -> set[int]:
+    query = select(NominationMember.user_id).where(NominationMember.event_id == event_id, NominationMember.live.is_(True))
+    if user_ids is not None:
+        query = query.where(NominationMember.user_id.in_(list(user_ids)))
+    return set(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class PlannedNomination:
+    """A nomination checked against every rule, ready to be written."""
+
+    members: tuple[User, ...]
+    org: Organisation
+    chain: tuple[int, ...]
+    level: int | None  # index of the unit now waiting; None: confirmed
+    team_name: str | None
+
+
+def plan_nomination(
+    actor: User, event: Event, members: Sequence[User], team_name: str | None, facts: QuotaFacts,
+    orgs_by_id: dict[int, Organisation], entered: set[int],
+) -> PlannedNomination:
+    """Apply every nomination rule; on success record the approvals in ``facts.used`` (for multi-row imports)."""
+    contest = event.contest
+    if not members:
+        raise DomainError(N_("Choose who enters."))
+    is_self = len(members) == 1 and members[0].id == actor.id
+    if not is_self and not actor.has_role(Role.ORGANISER, Role.ADMIN):
+        raise PermissionDenied(N_("Workers may only enter themselves."))
+    if event.is_team and is_self and not actor.has_role(Role.ORGANISER, Role.ADMIN):
+        raise DomainError(N_("Teams are nominated by a team leader or an organiser."))
+    for member in members:
+        if member.profile is None or not member.has_role(Role.WORKER):
+            raise DomainError(N_("%(name)s is not a registered worker with a profile."), name=member.name)
+        if not member.active:
+            raise DomainError(N_("%(name)s's account is deactivated."), name=member.name)
+        if not is_self and not policy.in_scope(actor, member.org):
+            raise PermissionDenied(N_("%(name)s is not in your units."), name=member.name)
+    check_team_size(event.is_team, len(members), event.team_min, event.team_max)
+    candidates = [candidate_of(m) for m in members]
+    check_no_duplicates(candidates, entered)
+    rules = eligibility_of(event)
+    for candidate in candidates:
+        check_eligibility(candidate, rules)
+    if event.is_team:
+        team_name = " ".join((team_name or "").split())
+        if not team_name or len(team_name) > 100:
+            raise DomainError(N_("Give the team a name (at most 100 characters)."))
+    else:
+        team_name = None
+
+    bottom_path = common_unit_path([m.org.path for m in members])
+    chain = approval_chain(bottom_path, contest.host.path)
+    nominator = actor.org_id if actor.has_role(Role.ORGANISER) and not is_self else None
+    if policy.is_admin(actor) and not is_self:
+        nominator = contest.host_id
+    if nominator is not None and nominator not in chain:
+        raise PermissionDenied(N_("Only organisers of the units between the entrants and the host nominate for this contest."))
+    level = first_waiting(chain, nominator)
+    approved = chain if level is None else chain[:level]
+    for org_id in approved:
+        org = orgs_by_id[org_id]
+        check_approval(unit_name=org.name, limit=facts.limit(org), used=facts.used[org_id])
+    facts.used.update(approved)
+    entered.update(c.user_id for c in candidates)
+    return PlannedNomination(tuple(members), orgs_by_id[chain[0]], tuple(chain), level, team_name)
+
+
+def _orgs_for(paths: Iterable[str]) -> dict[int, Organisation]:
+    ids = {int(p) for path in paths for p in path.strip("/").split("/")}
+    return {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+
+
+def _write(actor: User, event: Event, plan: PlannedNomination, action: str = "submit") -> Nomination:
+    chain_text = "/" + "".join(f"{i}/" for i in plan.chain)
+    confirmed = plan.level is None
+    nomination = Nomination(
+        event_id=event.id, org_id=plan.org.id, chain=chain_text, level=len(plan.chain) if confirmed else plan.level,
+        waiting_org_id=None if confirmed else plan.chain[plan.level],
+        status=NominationStatus.CONFIRMED if confirmed else NominationStatus.PENDING,
+        team_name=plan.team_name, created_by_id=actor.id,
+    )
+    nomination.members = [NominationMember(event_id=event.id, user_id=m.id, live=True, position=i) for i, m in enumerate(plan.members)]
+    nomination.steps = [NominationStep(actor_id=actor.id, org_id=actor.org_id, action=action)]
+    if confirmed:
+        nomination.steps.append(NominationStep(actor_id=actor.id, org_id=event.contest.host_id, action="confirm"))
+    db.session.add(nomination)
+    return nomination
+
+
+def nominate(actor: User, event_id: int, member_ids: Sequence[int], team_name: str | None = None) -> Nomination:
+    """A worker applies for himself, or an organiser nominates workers (a team for team events)."""
+    with transaction():
+        event = get_event(actor, event_id)
+        _check_open(event.contest)
+        lock_event(event)
+        members = list(db.session.scalars(select(User).where(User.id.in_(list(member_ids)))))
+        if len(members) != len(set(member_ids)):
+            raise NotFound(N_("Some of the chosen workers do not exist."))
+        members.sort(key=lambda m: list(member_ids).index(m.id))
+        facts = quota_facts(event)
+        orgs = _orgs_for([m.org.path for m in members] + [event.contest.host.path])
+        plan = plan_nomination(actor, event, members, team_name, facts, orgs, entered_user_ids(event.id, member_ids))
+        nomination = _write(actor, event, plan)
+        db.session.flush()
+        audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, members=[m.id for m in members])
+    return nomination
+
+
+# ---------------------------------------------------------------------------------------------- reviewing
+
+
+def get_nomination(actor: User, nomination_id: int) -> Nomination:
+    nomination = db.session.get(Nomination, nomination_id)
+    if nomination is None:
+        raise NotFound(N_("This nomination does not exist."))
+    if not can_view(actor, nomination):
+        raise PermissionDenied()
+    return nomination
+
+
+def can_view(actor: User, nomination: Nomination) -> bool:
+    """Members, organisers whose subtree holds the entrants, and the host's organisers."""
+    if any(m.user_id == actor.id for m in nomination.members):
+        return True
+    if not actor.has_role(Role.ORGANISER, Role.ADMIN):
+        return False
+    return policy.in_scope(actor, nomination.org) or actor.org_id in nomination.chain_ids
+
+
+def can_review(actor: User, nomination: Nomination) -> bool:
+    return (
+        nomination.status == NominationStatus.PENDING
+        and nomination.waiting_org is not None
+        and (policy.is_admin(actor) or (actor.has_role(Role.ORGANISER) and may_act(actor.org.path, nomination.waiting_org.path)))
+    )
+
+
+def approve(actor: User, nomination_id: int) -> Nomination:
+    """The waiting unit approves (within its quota); the host's approval confirms the entry."""
+    with transaction():
+        nomination = get_nomination(actor, nomination_id)
+        lock_event(nomination.event)
+        db.session.refresh(nomination)
+        if nomination.status != NominationStatus.PENDING:
+            raise DomainError(N_("This nomination is no longer waiting for approval."))
+        if not can_review(actor, nomination):
+            raise PermissionDenied(N_("This nomination waits for %(unit)s."), unit=nomination.waiting_org.name)
+        if nomination.event.contest.status not in (ContestStatus.OPEN, ContestStatus.CLOSED) or draws_held(
+            nomination.event.contest_id, nomination.event_id
+        ):
+            raise DomainError(N_("Nominations can only be reviewed before the draw."))
+        facts = quota_facts(nomination.event)
+        unit = nomination.waiting_org
+        check_approval(unit_name=unit.name, limit=facts.limit(unit), used=facts.used[unit.id])
+        chain = nomination.chain_ids
+        nomination.level += 1
+        confirmed = nomination.level >= len(chain)
+        nomination.status = NominationStatus.CONFIRMED if confirmed else NominationStatus.PENDING
+        nomination.waiting_org_id = None if confirmed else chain[nomination.level]
+        nomination.steps.append(NominationStep(actor_id=actor.id, org_id=unit.id, action="confirm" if confirmed else "approve"))
+        audit(actor, "nomination.approve", "nomination", nomination.id, unit=unit.id, confirmed=confirmed)
+    return nomination
+
+
+def reject(actor: User, nomination_id: int, reason: str) -> Nomination:
+    reason = (reason or "").strip()
+    with transaction():
+        nomination = get_nomination(actor, nomination_id)
+        if nomination.status != NominationStatus.PENDING:
+            raise DomainError(N_("This nomination is no longer waiting for approval."))
+        if not can_review(actor, nomination):
+            raise PermissionDenied(N_("This nomination waits for %(unit)s."), unit=nomination.waiting_org.name)
+        if not reason:
+            raise DomainError(N_("Give a reason for the rejection; the worker will see it."))
+        if len(reason) > MAX_REASON:
+            raise DomainError(N_("The reason is longer than %(limit)d characters."), limit=MAX_REASON)
+        unit = nomination.waiting_org
+        _end(nomination, NominationStatus.REJECTED)
+        nomination.steps.append(NominationStep(actor_id=actor.id, org_id=unit.id, action="reject", reason=reason))
+        audit(actor, "nomination.reject", "nomination", nomination.id, unit=unit.id)
+    return nomination
+
+
+def withdraw(actor: User, nomination_id: int, reason: str = "") -> Nomination:
+    """A member, or an organiser of the entrants' units, withdraws before the registration deadline."""
+    with transaction():
+        nomination = get_nomination(actor, nomination_id)
+        if nomination.status not in LIVE:
+            raise DomainError(N_("This nomination has already ended."))
+        is_member = any(m.user_id == actor.id for m in nomination.members)
+        if not (is_member or policy.is_admin(actor) or (actor.has_role(Role.ORGANISER) and policy.in_scope(actor, nomination.org))):
+            raise PermissionDenied(N_("Only the entrant or an organiser of the entrant's units can withdraw."))
+        contest = nomination.event.contest
+        if not registration_is_open(contest.status, contest.registration_opens, contest.registration_closes, today()):
+            raise DomainError(N_("The registration deadline has passed; withdrawals are closed. Contact the host."))
+        _end(nomination, NominationStatus.WITHDRAWN)
+        nomination.steps.append(NominationStep(actor_id=actor.id, org_id=actor.org_id, action="withdraw", reason=(reason or "").strip()[:MAX_REASON]))
+        audit(actor, "nomination.withdraw", "nomination", nomination.id)
+    return nomination
+
+
+def _end(nomination: Nomination, status: NominationStatus) -> None:
+    nomination.status = status
+    nomination.waiting_org_id = None
+    for member in nomination.members:
+        member.live = False
+
+
+# ---------------------------------------------------------------------------------------------- lists
+
+
+def waiting_query(actor: User, only_own_unit: bool = False):
+    """Pending nominations the actor may review: waiting at its unit (or below, on behalf of units without organisers)."""
+    query = (
+        select(Nomination)
+        .join(Organisation, Organisation.id == Nomination.waiting_org_id)
+        .where(Nomination.status == NominationStatus.PENDING)
+        .order_by(Nomination.created_at, Nomination.id)
+    )
+    if only_own_unit:
+        return query.where(Nomination.waiting_org_id == actor.org_id)
+    return query.where(policy.scope_clause(actor))
+
+
+def event_nominations_query(actor: User, event: Event, status: str | None = None):
+    """Nominations of an event visible to the actor: the host's organisers see all, others their subtree's."""
+    query = select(Nomination).join(Organisation, Organisation.id == Nomination.org_id).where(Nomination.event_id == event.id)
+    if not (policy.is_admin(actor) or actor.org_id == event.contest.host_id):
+        query = query.where(policy.scope_clause(actor))
+    if status:
+        query = query.where(Nomination.status == NominationStatus(status))
+    return query.order_by(Nomination.competitor_number.is_(None), Nomination.competitor_number, Nomination.id)
+
+
+def my_nominations(user: User) -> list[Nomination]:
+    return list(db.session.scalars(
+        select(Nomination).join(NominationMember).where(NominationMember.user_id == user.id).order_by(Nomination.created_at.desc())
+    ))
+
+
+def nominable_workers(actor: User, event: Event, search: str = "", limit: int = 50) -> list[User]:
+    """Workers in the actor's subtree under the host who are not yet entered, for the nomination form."""
+    from contest.models import UserRole
+
+    query = (
+        select(User).join(User.org)
+        .where(policy.scope_clause(actor), Organisation.path.startswith(event.contest.host.path), User.active.is_(True),
+               User.role_rows.any(UserRole.role == Role.WORKER),
+               User.id.not_in(select(NominationMember.user_id).where(NominationMember.event_id == event.id, NominationMember.live.is_(True))))
+        .order_by(Organisation.path, User.name)
+        .limit(limit)
+    )
+    if search:
+        like = f"%{search.strip()}%"
+        query = query.where(or_(User.name.ilike(like), User.username.ilike(like)))
+    return list(db.session.scalars(query))
+
+
+def count_by_status(event_ids: Sequence[int]) -> dict[int, Counter]:
+    rows = db.session.execute(
+        select(Nomination.event_id, Nomination.status, func.count(Nomination.id))
+        .where(Nomination.event_id.in_(list(event_ids))).group_by(Nomination.event_id, Nomination.status)
+    )
+    result: dict[int, Counter] = {}
+    for event_id, status, count in rows:
+        result.setdefault(event_id, Counter())[status] = count
+    return result

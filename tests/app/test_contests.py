@@ -1,0 +1,135 @@
+"""Contests and events: creation at the organiser's level, lifecycle checks, copy, rubric rules."""
+
+from datetime import timedelta
+
+import pytest
+
+from contest.clock import frozen_today, today
+from contest.domain.contests import ContestStatus
+from contest.domain.errors import DomainError
+from contest.services import PermissionDenied
+from contest.services import contests as service
+from contest.services.contests import ContestInput, EventInput
+from tests.contest_factories import make_contest
+
+
+def test_contest_is_hosted_by_the_organisers_own_unit(world):
+    contest = make_contest(world.users["county_a"], open_=False)
+    assert contest.host_id == world.orgs["county_a"].id and contest.status == ContestStatus.DRAFT
+    with pytest.raises(PermissionDenied):
+        service.create_contest(world.users["worker"], ContestInput("x", 2026, "skills"))
+
+
+def test_opening_is_checked(world):
+    organiser = world.users["city"]
+    contest = service.create_contest(organiser, ContestInput("赛", today().year, "skills"))
+    with pytest.raises(DomainError, match="registration window"):
+        service.change_status(organiser, contest.id, ContestStatus.OPEN)
+    service.update_contest(organiser, contest.id, ContestInput("赛", today().year, "skills", today(), today() + timedelta(days=9)))
+    with pytest.raises(DomainError, match="at least one event"):
+        service.change_status(organiser, contest.id, ContestStatus.OPEN)
+    event = service.create_event(organiser, contest.id, EventInput("电工"))
+    component = service.add_component(organiser, event.id, "理论", 30, "mean")
+    service.add_criterion(organiser, component.id, "笔试", "100", "measurement")
+    with pytest.raises(DomainError, match="add up to 100"):
+        service.change_status(organiser, contest.id, ContestStatus.OPEN)
+    with pytest.raises(DomainError, match="cannot go from"):
+        service.change_status(organiser, contest.id, ContestStatus.RUNNING)
+    practice = service.add_component(organiser, event.id, "实操", 70, "median")
+    service.add_criterion(organiser, practice.id, "操作", "70", "measurement")
+    assert service.change_status(organiser, contest.id, ContestStatus.OPEN).status == ContestStatus.OPEN
+
+
+def test_rubric_refusals(world):
+    organiser = world.users["city"]
+    contest = make_contest(organiser, open_=False)
+    event = contest.events[0]
+    with pytest.raises(DomainError, match="add up to"):
+        service.add_component(organiser, event.id, "附加", 1, "mean")
+    component = event.components[0]
+    for bad in ("abc", "0", "-1", "10.555", "5000"):
+        with pytest.raises(DomainError):
+            service.add_criterion(organiser, component.id, "项", bad, "measurement")
+    with pytest.raises(DomainError, match="already has an event"):
+        service.create_event(organiser, contest.id, EventInput("电工"))
+    with pytest.raises(DomainError, match="between 2 and 20"):
+        service.create_event(organiser, contest.id, EventInput("团体", kind="team", team_min=1, team_max=3))
+
+
+def test_only_the_host_manages(world):
+    contest = make_contest(world.users["city"], open_=False)
+    with pytest.raises(PermissionDenied):
+        service.create_event(world.users["county_a"], contest.id, EventInput("焊工"))
+    with pytest.raises(PermissionDenied):  # drafts are invisible outside the host's subtree... and above it
+        service.get_contest(world.users["worker"], contest.id)
+
+
+def test_visibility_follows_the_tree(world):
+    city_contest = make_contest(world.users["city"])
+    county_b_contest = make_contest(world.users["county_b"], title="衢江区比赛")
+    draft = make_contest(world.users["county_a"], title="柯城草稿", open_=False)
+    ids = lambda user: {c.id for c in service.db.session.scalars(service.contests_query(user))}  # noqa: E731
+    assert ids(world.users["worker"]) == {city_contest.id}
+    assert ids(world.users["county_a"]) == {city_contest.id, draft.id}
+    assert ids(world.users["county_b"]) == {city_contest.id, county_b_contest.id}
+    assert ids(world.users["admin"]) == {city_contest.id, county_b_contest.id, draft.id}
+
+
+def test_copy_keeps_events_and_rubrics_and_moves_dates(world):
+    organiser = world.users["city"]
+    source = make_contest(organiser, title=f"{today().year}年大赛", events=("电工", "焊工"))
+    copy = service.copy_contest(organiser, source.id, today().year + 1)
+    assert copy.title == f"{today().year + 1}年大赛" and copy.status == ContestStatus.DRAFT and copy.copied_from_id == source.id
+    assert [e.name for e in copy.events] == ["电工", "焊工"]
+    assert [(c.name, c.weight, [k.max_x100 for k in c.criteria]) for c in copy.events[0].components] == [
+        ("理论", 30, [10000]), ("实操", 70, [6000, 1000])]
+    assert copy.registration_closes.year == source.registration_closes.year + 1
+
+
+def test_close_reopen_and_start(world):
+    organiser = world.users["city"]
+    contest = make_contest(organiser)
+    service.change_status(organiser, contest.id, ContestStatus.CLOSED)
+    service.change_status(organiser, contest.id, ContestStatus.OPEN)
+    service.change_status(organiser, contest.id, ContestStatus.CLOSED)
+    with frozen_today(today() + timedelta(days=31)):
+        with pytest.raises(DomainError, match="ended"):
+            service.change_status(organiser, contest.id, ContestStatus.OPEN)
+    assert service.change_status(organiser, contest.id, ContestStatus.RUNNING).status == ContestStatus.RUNNING
+    with pytest.raises(DomainError, match="Scoring"):
+        service.change_status(organiser, contest.id, ContestStatus.SCORED)
+
+
+def test_contest_pages(world, client, login_as):
+    login_as("city")
+    response = client.post("/contests/new", data={"title": "2026年大赛", "year": 2026, "kind": "skills"})
+    assert response.status_code == 302
+    detail = client.get(response.location).data.decode()
+    assert "2026年大赛" in detail and "草稿" in detail
+    contest_id = int(response.location.rsplit("/", 1)[1])
+    response = client.post(f"/contests/{contest_id}/status", data={"target": "open"})
+    assert "请先设置报名时间" in client.get(response.location).data.decode()
+    response = client.post(f"/contests/{contest_id}/events/new", data={"name": "电工", "kind": "individual"})
+    assert response.status_code == 302
+    event_id = int(response.location.rsplit("/", 1)[1])
+    client.post(f"/events/{event_id}/components", data={"name": "实际操作", "weight": 120, "aggregation": "mean"})
+    assert "实际操作" not in client.get(f"/events/{event_id}").data.decode()
+    client.post(f"/events/{event_id}/components", data={"name": "实际操作", "weight": 100, "aggregation": "mean"})
+    assert "实际操作" in client.get(f"/events/{event_id}").data.decode()
+
+
+def test_no_reopening_or_rubric_changes_after_a_draw(world):
+    from contest.services import draws, registration
+
+    organiser = world.users["city"]
+    contest = make_contest(organiser)
+    event = contest.events[0]
+    registration.nominate(organiser, event.id, [world.users["worker"].id])
+    service.change_status(organiser, contest.id, ContestStatus.CLOSED)
+    draws.hold_draw(organiser, event.id)
+    with pytest.raises(DomainError, match="cannot reopen"):
+        service.change_status(organiser, contest.id, ContestStatus.OPEN)
+    with pytest.raises(DomainError, match="draw has been held"):
+        service.add_component(organiser, event.id, "附加", 1, "mean")
+    with pytest.raises(DomainError, match="after the draw"):
+        registration.set_quota(organiser, event.id, world.orgs["county_a"].id, 3)
