@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_babel import gettext
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from contest.api.errors import api_error
@@ -15,7 +16,7 @@ from contest.services import AccessError
 logger = logging.getLogger(__name__)
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         409: "conflict", 413: "too_large", 422: "invalid", 429: "rate_limited", 500: "server_error"}
+         409: "conflict", 413: "too_large", 422: "invalid", 429: "rate_limited", 500: "server_error", 503: "busy"}
 
 
 def _messages() -> dict[int, str]:
@@ -50,6 +51,17 @@ def register(app: Flask) -> None:
     @app.errorhandler(AccessError)
     def access_error(error: AccessError):
         return _render(error.status, translate(error))
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        from contest.extensions import db
+
+        db.session.rollback()
+        if "locked" in str(error.orig).lower() or "could not obtain lock" in str(error.orig).lower():
+            logger.warning("Database busy on %s %s: %s", request.method, request.path, error.orig)
+            return _render(503, gettext("The database is busy with another change. Nothing was saved; please try again."))
+        logger.exception("Database error on %s %s", request.method, request.path)
+        return _render(500)
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

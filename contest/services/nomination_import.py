@@ -114,51 +114,61 @@ def import_nominations(actor: User, contest_id: int, data: bytes, filename: str,
             continue
         groups[(event.id, team if event.is_team else f"#{number}")].append((number, user))
 
-    plans = []
     by_event = {e.id: e for e in contest.events}
+    with transaction():
+        # Lock the events first, so that the quota counts read below cannot change before the write.
+        for event_id in sorted({k[0] for k in groups}):
+            lock_event(by_event[event_id])
+        plans = _plan(actor, contest, groups, by_event, header, errors)
+        if errors:
+            raise TableError(sorted(errors, key=lambda e: (e.row or 0)))
+        ids = _write_all(actor, contest, plans)
+        audit(actor, "nomination.import", "contest", contest.id, filename=filename, count=len(ids))
+    logger.info("Imported %d nominations into contest %s", len(ids), contest.id)
+    return ids
+
+
+def _plan(actor, contest, groups, by_event, header, errors) -> list:
     facts = {event_id: quota_facts(by_event[event_id]) for event_id in {k[0] for k in groups}}
     all_users = [u for members in groups.values() for _, u in members]
     orgs: dict[int, Organisation] = _orgs_for([u.org.path for u in all_users] + [contest.host.path])
     entered = {event_id: entered_user_ids(event_id, [u.id for (e, _), members in groups.items() if e == event_id for _, u in members])
                for event_id in facts}
+    plans = []
     for (event_id, team), members in groups.items():
         event = by_event[event_id]
-        first_row = members[0][0]
         try:
             plan = plan_nomination(actor, event, [u for _, u in members], team if event.is_team else None,
                                    facts[event_id], orgs, entered[event_id])
         except (DomainError, PermissionDenied) as exc:
             column = header["team"] if event.is_team else header["resident_id"]
-            errors.append(RowError(first_row, column, exc.message, exc.params))
+            errors.append(RowError(members[0][0], column, exc.message, exc.params))
             continue
         plans.append((event, plan))
-    if errors:
-        raise TableError(sorted(errors, key=lambda e: (e.row or 0)))
+    return plans
 
-    with transaction():
-        for event_id in facts:
-            lock_event(by_event[event_id])
-        now = utcnow()
-        nomination_rows = []
-        for event, plan in plans:
-            confirmed = plan.level is None
-            nomination_rows.append({
-                "event_id": event.id, "org_id": plan.org.id, "chain": "/" + "".join(f"{i}/" for i in plan.chain),
-                "level": len(plan.chain) if confirmed else plan.level,
-                "waiting_org_id": None if confirmed else plan.chain[plan.level],
-                "status": NominationStatus.CONFIRMED if confirmed else NominationStatus.PENDING,
-                "team_name": plan.team_name, "created_by_id": actor.id, "created_at": now,
-            })
-        ids = list(db.session.scalars(insert(Nomination).returning(Nomination.id, sort_by_parameter_order=True), nomination_rows))
-        members, steps = [], []
-        for nomination_id, (event, plan) in zip(ids, plans, strict=True):
-            members += [{"nomination_id": nomination_id, "event_id": event.id, "user_id": m.id, "live": True, "position": i}
-                        for i, m in enumerate(plan.members)]
-            steps.append({"nomination_id": nomination_id, "at": now, "actor_id": actor.id, "org_id": actor.org_id, "action": "import", "reason": ""})
-            if plan.level is None:
-                steps.append({"nomination_id": nomination_id, "at": now, "actor_id": actor.id, "org_id": contest.host_id, "action": "confirm", "reason": ""})
-        db.session.execute(insert(NominationMember), members)
-        db.session.execute(insert(NominationStep), steps)
-        audit(actor, "nomination.import", "contest", contest.id, filename=filename, count=len(ids))
-    logger.info("Imported %d nominations into contest %s", len(ids), contest.id)
+
+def _write_all(actor, contest, plans) -> list[int]:
+    """Multi-row INSERTs for the nominations, their members and their first timeline steps."""
+    now = utcnow()
+    nomination_rows = []
+    for event, plan in plans:
+        confirmed = plan.level is None
+        nomination_rows.append({
+            "event_id": event.id, "org_id": plan.org.id, "chain": "/" + "".join(f"{i}/" for i in plan.chain),
+            "level": len(plan.chain) if confirmed else plan.level,
+            "waiting_org_id": None if confirmed else plan.chain[plan.level],
+            "status": NominationStatus.CONFIRMED if confirmed else NominationStatus.PENDING,
+            "team_name": plan.team_name, "created_by_id": actor.id, "created_at": now,
+        })
+    ids = list(db.session.scalars(insert(Nomination).returning(Nomination.id, sort_by_parameter_order=True), nomination_rows))
+    members, steps = [], []
+    for nomination_id, (event, plan) in zip(ids, plans, strict=True):
+        members += [{"nomination_id": nomination_id, "event_id": event.id, "user_id": m.id, "live": True, "position": i}
+                    for i, m in enumerate(plan.members)]
+        steps.append({"nomination_id": nomination_id, "at": now, "actor_id": actor.id, "org_id": actor.org_id, "action": "import", "reason": ""})
+        if plan.level is None:
+            steps.append({"nomination_id": nomination_id, "at": now, "actor_id": actor.id, "org_id": contest.host_id, "action": "confirm", "reason": ""})
+    db.session.execute(insert(NominationMember), members)
+    db.session.execute(insert(NominationStep), steps)
     return ids

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from contest import policy
 from contest.clock import today
@@ -136,8 +136,13 @@ def set_quota(actor: User, event_id: int, org_id: int, places: int) -> Quota:
 
 
 def lock_event(event: Event) -> None:
-    """Serialise quota-changing writes of one event (row lock on PostgreSQL; SQLite has one writer anyway)."""
-    db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
+    """Serialise quota-changing writes of one event: a row lock on PostgreSQL (``SELECT … FOR UPDATE``);
+    on SQLite, which ignores FOR UPDATE and begins transactions lazily, a no-op write that takes the
+    database's write lock, so the reads that follow see every earlier commit."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Event).where(Event.id == event.id).values(id=Event.id))
+    else:
+        db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
 
 
 # ---------------------------------------------------------------------------------------------- nominating

@@ -81,3 +81,19 @@ def test_unhandled_error_gives_the_500_page(world, client, login_as, monkeypatch
     login_as("county_a")
     response = client.get("/")
     assert response.status_code == 500 and "服务器" in response.data.decode()
+
+
+def test_a_locked_database_gives_a_try_again_page(world, client, login_as, monkeypatch):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    import contest.home.views as views
+
+    def locked(user):
+        raise OperationalError("UPDATE events", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(views, "todo_items", locked)
+    login_as("county_a")
+    response = client.get("/")
+    assert response.status_code == 503 and "重试" in response.data.decode()
