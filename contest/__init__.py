@@ -104,11 +104,12 @@ def register_blueprints(app: Flask) -> None:
     from contest.auth.views import auth_bp
     from contest.contests.views import contests_bp
     from contest.home.views import home_bp
+    from contest.judging.views import judging_bp
     from contest.orgs.views import orgs_bp
     from contest.people.views import people_bp
     from contest.registration.views import registration_bp
 
-    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, api_bp):
+    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -212,6 +212,7 @@ def seed_contests() -> None:
         draws.hold_draw(city, electric.id)
         draws.hold_draw(city, welder.id)
         contests.change_status(city, previous.id, ContestStatus.RUNNING)
+    _seed_judging(city, electric, welder)
 
     # This year's city contest, copied from last year's and open for registration.
     opens = date.today()
@@ -277,3 +278,34 @@ def _days(n: int):
     from datetime import timedelta
 
     return timedelta(days=n)
+
+
+def _seed_judging(city: User, electric, welder) -> None:
+    """Judges on last year's events: 焊工 fully scored and signed off, 电工 half scored."""
+    import uuid
+
+    from contest.services import judging
+
+    rng = random.Random(7)
+    panels = {electric.id: ["judge01", "judge02", "judge03", "judge04", "judge05"],
+              welder.id: ["judge06", "judge07", "judge08"]}
+    for event_id, usernames in panels.items():
+        for index, username in enumerate(usernames):
+            judging.assign_judge(city, event_id, _by_username(username).id, chief=index == 0)
+    for event, share in ((welder, 1.0), (electric, 0.5)):
+        for username in panels[event.id]:
+            judge = _by_username(username)
+            sheet = judging.sheet(judge, event.id)
+            entries = sheet["entries"][: max(1, int(len(sheet["entries"]) * share))]
+            items = []
+            for entry in entries:
+                for criterion in sheet["criteria"]:
+                    if criterion["kind"] == "judgement":
+                        value = str(rng.choice((1, 2, 2, 3)))
+                    else:
+                        top = float(criterion["max"])
+                        value = f"{rng.uniform(top * 0.55, top * 0.98):.1f}"
+                    items.append({"competitor_number": entry["competitor_number"], "criterion_id": criterion["id"], "value": value})
+            result = judging.submit_scores(judge, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})
+            assert result.status == 200, result.body
+    judging.sign_off(_by_username("judge06"), welder.id)

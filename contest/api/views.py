@@ -15,7 +15,7 @@ from contest.domain.orgtree import OrgLevel
 from contest.extensions import limiter
 from contest.i18n import translate
 from contest.models import Role
-from contest.services import AccessError
+from contest.services import AccessError, judging
 from contest.services import contests as contest_service
 from contest.services import orgs as org_service
 from contest.services.accounts import issue_api_token, revoke_api_token
@@ -160,3 +160,23 @@ def contest(contest_id: int):
     except AccessError as exc:
         return api_error(exc.status, exc.code, translate(exc))
     return jsonify(_contest_json(found, events=True))
+
+
+@api_bp.get("/events/<int:event_id>/sheet")
+@token_required(Role.JUDGE)
+def score_sheet(event_id: int):
+    """For a judge: the criteria, the entries he may score (competitor numbers only), his own scores."""
+    try:
+        return jsonify(judging.sheet(api_user(), event_id))
+    except AccessError as exc:
+        return api_error(exc.status, exc.code, translate(exc))
+
+
+@api_bp.put("/events/<int:event_id>/scores")
+@limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])
+@token_required(Role.JUDGE)
+def put_scores(event_id: int):
+    """All-or-nothing, idempotent score submission (see ``contest.services.judging.submit_scores``)."""
+    payload = request.get_json(silent=True)
+    result = judging.submit_scores(api_user(), event_id, payload)
+    return jsonify(result.body), result.status

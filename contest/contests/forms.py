@@ -12,6 +12,7 @@ class ContestForm(FlaskForm):
     registration_closes = DateField(_l("Registration closes"), validators=[Optional()])
     contest_date = DateField(_l("Contest date"), validators=[Optional()])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    conflict_scope = SelectField(_l("Judges never score entries from their own"), validate_choice=False, default="enterprise")
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     rules = TextAreaField(_l("Rules"), validators=[Optional(), Length(max=20000)])
 

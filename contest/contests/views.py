@@ -52,6 +52,7 @@ def index():
 def _contest_form(contest=None) -> ContestForm:
     form = ContestForm(obj=contest)
     form.kind.choices = [(k.value, str(label)) for k, label in KIND_LABELS.items()]
+    form.conflict_scope.choices = [("enterprise", _("enterprise")), ("county", _("enterprise or county"))]
     if contest is not None and not form.is_submitted():
         form.kind.data = contest.kind.value
     return form
@@ -62,7 +63,7 @@ def _contest_input(form: ContestForm) -> service.ContestInput:
         title=form.title.data or "", year=form.year.data or 0, kind=form.kind.data or "",
         registration_opens=form.registration_opens.data, registration_closes=form.registration_closes.data,
         contest_date=form.contest_date.data, venue=form.venue.data or "", description=form.description.data or "",
-        rules=form.rules.data or "",
+        rules=form.rules.data or "", conflict_scope=form.conflict_scope.data or "enterprise",
     )
 
 
@@ -207,7 +208,11 @@ def event(event_id: int):
     component_form.aggregation.choices = [(a.value, str(label)) for a, label in AGGREGATION_LABELS.items()]
     criterion_form = CriterionForm()
     criterion_form.kind.choices = [(k.value, str(label)) for k, label in CRITERION_KIND_LABELS.items()]
+    from contest.services.judging import assignment_of
+
     return render_template("contests/event.html", event=event, contest=event.contest, manage=manage,
+                           is_host=service.can_manage(current_user, event.contest),
+                           is_judge=assignment_of(current_user, event.id) is not None,
                            component_form=component_form, criterion_form=criterion_form, confirm=ConfirmForm())
 
 

@@ -8,6 +8,8 @@ from flask_login import current_user
 from contest.access import login_required, public
 from contest.auth.views import _safe_next
 from contest.i18n import LOCALE_COOKIE
+from contest.models import Role
+from contest.services.judging import my_assignments
 from contest.services.todo import todo_items
 
 home_bp = Blueprint("home", __name__)
@@ -17,7 +19,8 @@ home_bp = Blueprint("home", __name__)
 @login_required
 def index():
     items = todo_items(current_user)
-    return render_template("home/index.html", todo=items)
+    assignments = my_assignments(current_user) if current_user.has_role(Role.JUDGE) else []
+    return render_template("home/index.html", todo=items, assignments=assignments)
 
 
 @home_bp.get("/locale/<code>")

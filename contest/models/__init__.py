@@ -3,11 +3,17 @@
 from contest.models.audit import AuditLog
 from contest.models.base import utcnow
 from contest.models.contest import Component, Contest, Criterion, Event
+from contest.models.judging import IdempotencyRecord, JudgeAssignment, Score, ScoreAudit, SignOff
 from contest.models.org import Organisation, OrgLevel
 from contest.models.registration import Draw, Nomination, NominationMember, NominationStep, Quota
 from contest.models.user import ApiToken, Gender, Role, SkillLevel, User, UserRole, WorkerProfile
 
 __all__ = [
+    "IdempotencyRecord",
+    "JudgeAssignment",
+    "Score",
+    "ScoreAudit",
+    "SignOff",
     "Component",
     "Contest",
     "Criterion",

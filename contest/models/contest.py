@@ -31,6 +31,8 @@ class Contest(db.Model):
     venue: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     rules: Mapped[str] = mapped_column(Text, default="")
+    # Conflict of interest: a judge never scores entries from his own enterprise, or (county) his own county.
+    conflict_scope: Mapped[str] = mapped_column(String(20), default="enterprise", server_default="enterprise")
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("contests.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

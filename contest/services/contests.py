@@ -109,6 +109,7 @@ class ContestInput:
     venue: str = ""
     description: str = ""
     rules: str = ""
+    conflict_scope: str = "enterprise"
 
 
 def _apply_contest(contest: Contest, data: ContestInput) -> None:
@@ -122,6 +123,9 @@ def _apply_contest(contest: Contest, data: ContestInput) -> None:
     except ValueError:
         raise DomainError(N_("Choose the kind of contest.")) from None
     check_window(data.registration_opens, data.registration_closes, data.contest_date)
+    if data.conflict_scope not in ("enterprise", "county"):
+        raise DomainError(N_("Choose the scope of the conflict-of-interest rule."))
+    contest.conflict_scope = data.conflict_scope
     contest.title, contest.year, contest.kind = title, int(data.year), kind
     contest.registration_opens, contest.registration_closes = data.registration_opens, data.registration_closes
     contest.contest_date = data.contest_date
@@ -171,7 +175,7 @@ def copy_contest(actor: User, contest_id: int, year: int, title: str | None = No
         contest = Contest(host_id=source.host_id, status=ContestStatus.DRAFT, created_by_id=actor.id, copied_from_id=source.id)
         _apply_contest(contest, ContestInput(new_title, int(year), source.kind.value, moved(source.registration_opens),
                                              moved(source.registration_closes), moved(source.contest_date), source.venue,
-                                             source.description, source.rules))
+                                             source.description, source.rules, source.conflict_scope))
         for event in source.events:
             copy = Event(name=event.name, kind=event.kind, team_min=event.team_min, team_max=event.team_max,
                          min_age=event.min_age, max_age=event.max_age, min_skill_level=event.min_skill_level,

@@ -87,6 +87,18 @@ MATRIX = {
     "registration.draw": ("GET", lambda w: f"/events/{w.c['event']}/draw", ORGANISERS),
     "registration.sign_in_pdf": ("GET", lambda w: f"/events/{w.c['event']}/sign-in.pdf", HOST),
     "registration.draw_xlsx": ("GET", lambda w: f"/events/{w.c['event']}/draw.xlsx", HOST),
+    "judging.my_events": ("GET", lambda w: "/judging/", frozenset({"admin", "judge"})),
+    "judging.tablet": ("GET", lambda w: f"/judging/events/{w.c['event']}", frozenset({"judge"})),
+    "judging.judges": ("GET", lambda w: f"/events/{w.c['event']}/judges", HOST),
+    "judging.make_chief": ("POST", lambda w: f"/events/{w.c['event']}/judges/{w.users['judge'].id}/chief", HOST),
+    "judging.remove_judge": ("POST", lambda w: f"/events/{w.c['event']}/judges/{w.users['judge'].id}/remove", HOST),
+    "judging.scores": ("GET", lambda w: f"/events/{w.c['event']}/scores", HOST | {"judge"}),
+    "judging.sign_off": ("POST", lambda w: f"/events/{w.c['event']}/sign-off", frozenset({"judge"})),
+    "judging.correct": ("POST", lambda w: f"/events/{w.c['event']}/corrections", frozenset({"admin", "judge"})),
+    "judging.audit_log": ("GET", lambda w: f"/events/{w.c['event']}/audit", HOST | {"judge"}),
+    "judging.audit_xlsx": ("GET", lambda w: f"/events/{w.c['event']}/audit.xlsx", HOST | {"judge"}),
+    "api.score_sheet": ("GET", lambda w: f"/api/v1/events/{w.c['event']}/sheet", frozenset({"judge"})),
+    "api.put_scores": ("PUT", lambda w: f"/api/v1/events/{w.c['event']}/scores", frozenset({"judge"})),
     "api.contests": ("GET", lambda w: "/api/v1/contests", LOGGED_IN),
     "api.contest": ("GET", lambda w: f"/api/v1/contests/{w.c['contest']}", LOGGED_IN),
     "api.create_token": ("POST", lambda w: "/api/v1/tokens", PUBLIC),
@@ -105,6 +117,9 @@ def contest_ids(world) -> dict[str, int]:
     event = contest.events[0]
     nomination = registration.nominate(world.users["worker"], event.id, [world.users["worker"].id])
     draft = make_contest(world.users["city"], title="草稿", open_=False)
+    from contest.services import judging
+
+    judging.assign_judge(world.users["city"], event.id, world.users["judge"].id, chief=True)
     component = event.components[1]
     return {"contest": contest.id, "event": event.id, "nomination": nomination.id, "draft": draft.id,
             "draft_event": draft.events[0].id, "component": component.id, "criterion": component.criteria[0].id}
@@ -164,7 +179,7 @@ def test_route_access(endpoint, role, matrix_client):
         else:
             response = client.post("/login", data={"username": world.users[role].username, "password": "Passw0rd!"})
             assert response.status_code == 302
-    response = client.open(path, method=method, headers=headers, json={} if api and method == "POST" else None)
+    response = client.open(path, method=method, headers=headers, json={} if api and method in ("POST", "PUT") else None)
     status, location = response.status_code, response.headers.get("Location", "")
     if role in allowed:
         assert status in (200, 201, 204, 302, 422), (status, location)

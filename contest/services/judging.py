@@ -1,0 +1,596 @@
+"""Judging: assignments and conflicts of interest, the score sheet, idempotent all-or-nothing score
+submission with versions, the append-only audit, completeness and the chief judge's sign-off.
+
+``submit_scores`` is the one write path for scores, used by the JSON API (``PUT /api/v1/events/<id>/scores``)
+and therefore by the tablet page. Rules are in ``contest.domain.judging`` (conflicts, who may change what)
+and ``contest.domain.scoring`` (mark ranges, aggregation, completeness).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import gettext
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from contest import policy
+from contest.domain import scoring
+from contest.domain.contests import ContestStatus
+from contest.domain.errors import N_, DomainError
+from contest.domain.judging import WriteRefused, check_write, in_conflict
+from contest.domain.nominations import NominationStatus
+from contest.extensions import db
+from contest.i18n import translate
+from contest.models import (
+    Contest,
+    Criterion,
+    Event,
+    IdempotencyRecord,
+    JudgeAssignment,
+    Nomination,
+    NominationMember,
+    Organisation,
+    Role,
+    Score,
+    ScoreAudit,
+    SignOff,
+    User,
+    utcnow,
+)
+from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services.contests import can_manage, get_event
+
+logger = logging.getLogger(__name__)
+
+MAX_ITEMS = 500
+MAX_KEY = 100
+SCORING = (ContestStatus.RUNNING,)
+CORRECTING = (ContestStatus.RUNNING, ContestStatus.SCORED)
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(p) for p in path.strip("/").split("/")]
+
+
+# ---------------------------------------------------------------------------------------------- assignments
+
+
+def assignment_of(user: User, event_id: int) -> JudgeAssignment | None:
+    return db.session.scalar(select(JudgeAssignment).where(JudgeAssignment.event_id == event_id, JudgeAssignment.judge_id == user.id))
+
+
+def assignments(event_id: int) -> list[JudgeAssignment]:
+    return list(db.session.scalars(
+        select(JudgeAssignment).where(JudgeAssignment.event_id == event_id).order_by(JudgeAssignment.is_chief.desc(), JudgeAssignment.id)
+    ))
+
+
+def my_assignments(user: User) -> list[JudgeAssignment]:
+    return list(db.session.scalars(
+        select(JudgeAssignment).join(Event).join(Contest)
+        .where(JudgeAssignment.judge_id == user.id, Contest.status != ContestStatus.DRAFT)
+        .order_by(Contest.year.desc(), Event.id)
+    ))
+
+
+def _managed(actor: User, event_id: int) -> Event:
+    event = get_event(actor, event_id)
+    if not can_manage(actor, event.contest):
+        raise PermissionDenied(N_("Only organisers of %(host)s assign judges."), host=event.contest.host.name)
+    return event
+
+
+def assignable_judges(actor: User, event: Event) -> list[User]:
+    """Active judges of the host's units not yet assigned to the event."""
+    from contest.models import UserRole
+
+    assigned = select(JudgeAssignment.judge_id).where(JudgeAssignment.event_id == event.id)
+    return list(db.session.scalars(
+        select(User).join(User.org)
+        .where(Organisation.path.startswith(event.contest.host.path), User.active.is_(True),
+               User.role_rows.any(UserRole.role == Role.JUDGE), User.id.not_in(assigned))
+        .order_by(Organisation.path, User.name)
+    ))
+
+
+def assign_judge(actor: User, event_id: int, judge_id: int, chief: bool = False) -> JudgeAssignment:
+    with transaction():
+        event = _managed(actor, event_id)
+        if event.contest.status == ContestStatus.FINAL:
+            raise DomainError(N_("The contest is final; judges can no longer change."))
+        judge = db.session.get(User, judge_id)
+        if judge is None or not judge.has_role(Role.JUDGE) or not judge.active:
+            raise DomainError(N_("Choose an active judge."))
+        if not judge.org.path.startswith(event.contest.host.path):
+            raise DomainError(N_("%(name)s is not a judge of the host's units."), name=judge.name)
+        if assignment_of(judge, event.id) is not None:
+            raise DomainError(N_("%(name)s is already assigned to this event."), name=judge.name)
+        if chief:
+            _clear_chief(event.id)
+        assignment = JudgeAssignment(event_id=event.id, judge_id=judge.id, is_chief=chief, assigned_by_id=actor.id)
+        db.session.add(assignment)
+        db.session.flush()
+        audit(actor, "judge.assign", "event", event.id, judge=judge.id, chief=chief)
+    return assignment
+
+
+def _clear_chief(event_id: int) -> None:
+    db.session.execute(update(JudgeAssignment).where(JudgeAssignment.event_id == event_id).values(is_chief=False))
+    db.session.flush()
+
+
+def set_chief(actor: User, event_id: int, judge_id: int) -> None:
+    with transaction():
+        event = _managed(actor, event_id)
+        if _signed_off(event.id):
+            raise DomainError(N_("The event has been signed off; the chief judge can no longer change."))
+        assignment = db.session.scalar(select(JudgeAssignment).where(JudgeAssignment.event_id == event.id, JudgeAssignment.judge_id == judge_id))
+        if assignment is None:
+            raise NotFound(N_("This judge is not assigned to the event."))
+        _clear_chief(event.id)
+        assignment.is_chief = True
+        audit(actor, "judge.chief", "event", event.id, judge=judge_id)
+
+
+def remove_judge(actor: User, event_id: int, judge_id: int) -> None:
+    with transaction():
+        event = _managed(actor, event_id)
+        assignment = db.session.scalar(select(JudgeAssignment).where(JudgeAssignment.event_id == event.id, JudgeAssignment.judge_id == judge_id))
+        if assignment is None:
+            raise NotFound(N_("This judge is not assigned to the event."))
+        if db.session.scalar(select(func.count(Score.id)).where(Score.event_id == event.id, Score.judge_id == judge_id)):
+            raise DomainError(N_("%(name)s has already entered scores and stays on the event."), name=assignment.judge.name)
+        db.session.delete(assignment)
+        audit(actor, "judge.remove", "event", event.id, judge=judge_id)
+
+
+# ---------------------------------------------------------------------------------------------- entries and conflicts
+
+
+@dataclass(frozen=True)
+class Entry:
+    nomination_id: int
+    number: int
+    member_paths: tuple[tuple[int, ...], ...]
+
+
+def entries_of(event_id: int, numbers: list[int] | None = None) -> list[Entry]:
+    """Confirmed, numbered entries with their members' unit paths (two queries)."""
+    query = select(Nomination.id, Nomination.competitor_number).where(
+        Nomination.event_id == event_id, Nomination.status == NominationStatus.CONFIRMED, Nomination.competitor_number.is_not(None)
+    )
+    if numbers is not None:
+        query = query.where(Nomination.competitor_number.in_(numbers))
+    rows = db.session.execute(query.order_by(Nomination.competitor_number)).all()
+    paths: dict[int, list[tuple[int, ...]]] = {}
+    if rows:
+        for nomination_id, path in db.session.execute(
+            select(NominationMember.nomination_id, Organisation.path)
+            .join(User, User.id == NominationMember.user_id).join(Organisation, Organisation.id == User.org_id)
+            .where(NominationMember.nomination_id.in_([r[0] for r in rows]))
+        ):
+            paths.setdefault(nomination_id, []).append(tuple(_path_ids(path)))
+    return [Entry(i, n, tuple(paths.get(i, ()))) for i, n in rows]
+
+
+def _levels(paths) -> dict[int, str]:
+    ids = {i for path in paths for i in path}
+    return {i: level.value for i, level in db.session.execute(select(Organisation.id, Organisation.level).where(Organisation.id.in_(ids)))} if ids else {}
+
+
+def conflicts_for(judge: User, contest: Contest, entries: list[Entry]) -> set[int]:
+    """Nomination ids the judge must not score."""
+    judge_path = _path_ids(judge.org.path)
+    levels = _levels([judge_path, *[p for e in entries for p in e.member_paths]])
+    return {e.nomination_id for e in entries if in_conflict(judge_path, e.member_paths, levels, contest.conflict_scope)}
+
+
+def conflict_overview(actor: User, event_id: int) -> list[tuple[JudgeAssignment, list[int], int]]:
+    """Per assigned judge: the competitor numbers he may not score, and how many scores he has entered."""
+    event = _managed(actor, event_id)
+    entries = entries_of(event.id)
+    counts = dict(db.session.execute(
+        select(Score.judge_id, func.count(Score.id)).where(Score.event_id == event.id).group_by(Score.judge_id)
+    ).all())
+    result = []
+    for assignment in assignments(event.id):
+        conflicted = conflicts_for(assignment.judge, event.contest, entries)
+        result.append((assignment, [e.number for e in entries if e.nomination_id in conflicted], counts.get(assignment.judge_id, 0)))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- the sheet
+
+
+def _signed_off(event_id: int) -> SignOff | None:
+    return db.session.scalar(select(SignOff).where(SignOff.event_id == event_id))
+
+
+def _criteria(event_id: int) -> list[Criterion]:
+    from contest.models import Component
+
+    return list(db.session.scalars(
+        select(Criterion).join(Component).where(Component.event_id == event_id).order_by(Component.position, Component.id, Criterion.position, Criterion.id)
+    ))
+
+
+def _judge_context(judge: User, event_id: int) -> tuple[Event, JudgeAssignment]:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound(N_("This event does not exist."))
+    assignment = assignment_of(judge, event.id)
+    if assignment is None:
+        raise PermissionDenied(N_("You are not a judge of this event."))
+    return event, assignment
+
+
+def value_text(x100: int) -> str:
+    return f"{Decimal(x100) / 100:.2f}"
+
+
+def sheet(judge: User, event_id: int) -> dict:
+    """What a judge's tablet needs: criteria, the entries he may score (numbers only), his own scores."""
+    event, assignment = _judge_context(judge, event_id)
+    entries = entries_of(event.id)
+    conflicted = conflicts_for(judge, event.contest, entries)
+    visible = [e for e in entries if e.nomination_id not in conflicted]
+    number_of = {e.nomination_id: e.number for e in visible}
+    scores = db.session.execute(
+        select(Score.nomination_id, Score.criterion_id, Score.value_x100, Score.version).where(Score.event_id == event.id, Score.judge_id == judge.id)
+    ).all()
+    signed = _signed_off(event.id)
+    return {
+        "event": {"id": event.id, "name": event.name, "contest": event.contest.title, "status": event.contest.status.value,
+                  "signed_off": signed is not None, "chief": assignment.is_chief,
+                  "open": event.contest.status in SCORING and signed is None},
+        "criteria": [
+            {"id": c.id, "component": c.component.name, "name": c.name, "max": value_text(c.max_x100), "kind": c.kind.value,
+             "range": {"min": "0", "max": "3" if c.kind.value == "judgement" else value_text(c.max_x100),
+                       "step": "1" if c.kind.value == "judgement" else "0.01"}}
+            for c in _criteria(event.id)
+        ],
+        "entries": [{"competitor_number": e.number} for e in visible],
+        "scores": [
+            {"competitor_number": number_of[n], "criterion_id": c, "value": value_text(v), "version": version}
+            for n, c, v, version in scores if n in number_of
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------------------------- submission
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    status: int
+    body: dict
+
+
+def _error(status: int, code: str, message: str, details: list | None = None) -> SubmitResult:
+    body: dict = {"error": {"code": code, "message": message}}
+    if details is not None:
+        body["error"]["details"] = details
+    return SubmitResult(status, body)
+
+
+def submit_scores(judge: User, event_id: int, payload: object) -> SubmitResult:
+    """All-or-nothing, idempotent submission of score items (see DESIGN.md, JSON API v1).
+
+    A replayed idempotency key returns the first answer. Items are checked first (422 with per-item
+    details: unknown entry or criterion, conflict of interest, value out of the rubric's range, missing
+    reason); then versions and locks (409 with the current value); then everything is written with an
+    audit row per change, in one transaction with the idempotency record.
+    """
+    if not isinstance(payload, dict):
+        return _error(400, "bad_request", gettext("Send a JSON object."))
+    try:
+        event, assignment = _judge_context(judge, event_id)
+    except (NotFound, PermissionDenied) as exc:
+        return _error(exc.status, exc.code, translate(exc))
+    key = payload.get("idempotency_key")
+    items = payload.get("scores")
+    if not isinstance(key, str) or not 8 <= len(key) <= MAX_KEY:
+        return _error(422, "invalid", gettext("An idempotency_key of 8 to 100 characters is required."))
+    if not isinstance(items, list) or not items or len(items) > MAX_ITEMS:
+        return _error(422, "invalid", gettext("Send between 1 and %(limit)d score items.", limit=MAX_ITEMS))
+    replay = _replay(judge.id, key)
+    if replay is not None:
+        return replay
+    result = _process(judge, event, assignment, key, items)
+    try:
+        with transaction():
+            if result.status != 200:
+                _store(judge.id, key, event.id, result)
+            else:
+                result = _write(judge, event, key, result)
+    except IntegrityError:
+        # The same key submitted twice at once (the other request stored its answer), or a score created
+        # meanwhile by another tablet: answer with what is now true, never with a double write.
+        db.session.rollback()
+        replay = _replay(judge.id, key)
+        if replay is not None:
+            return replay
+        return _error(409, "stale", gettext("These scores were changed elsewhere meanwhile; reload the sheet."))
+    return result
+
+
+def _replay(user_id: int, key: str) -> SubmitResult | None:
+    record = db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key))
+    return SubmitResult(record.status_code, record.response) if record is not None else None
+
+
+def _store(user_id: int, key: str, event_id: int, result: SubmitResult) -> None:
+    db.session.add(IdempotencyRecord(user_id=user_id, key=key, event_id=event_id, status_code=result.status, response=result.body))
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class _Item:
+    index: int
+    number: int
+    nomination_id: int
+    criterion: Criterion
+    x100: int
+    version: int | None
+    reason: str
+    judge_id: int  # whose score (the chief judge may correct another judge's score after sign-off)
+
+
+def _process(judge: User, event: Event, assignment: JudgeAssignment, key: str, items: list) -> SubmitResult:
+    """Validate every item; on success the result carries the parsed items for ``_write``."""
+    signed = _signed_off(event.id)
+    allowed = CORRECTING if signed else SCORING
+    if event.contest.status not in allowed:
+        return _error(409, "locked", gettext("Scoring is not open for this event."))
+    numbers = [i.get("competitor_number") for i in items if isinstance(i, dict) and isinstance(i.get("competitor_number"), int)]
+    entries = {e.number: e for e in entries_of(event.id, sorted(set(numbers)))}
+    conflicted = conflicts_for(judge, event.contest, list(entries.values()))
+    criteria = {c.id: c for c in _criteria(event.id)}
+    details, parsed, seen = [], [], set()
+    for index, item in enumerate(items):
+        problem = None
+        if not isinstance(item, dict):
+            problem = gettext("Each score item must be an object.")
+        else:
+            number, criterion_id, value = item.get("competitor_number"), item.get("criterion_id"), item.get("value")
+            version, reason = item.get("version"), item.get("reason") or ""
+            judge_id = item.get("judge_id", judge.id)
+            entry = entries.get(number) if isinstance(number, int) else None
+            criterion = criteria.get(criterion_id) if isinstance(criterion_id, int) else None
+            if entry is None:
+                problem = gettext("There is no entry with this competitor number in the event.")
+            elif criterion is None:
+                problem = gettext("The criterion does not belong to this event.")
+            elif entry.nomination_id in conflicted and judge_id == judge.id:
+                problem = gettext("Conflict of interest: you may not score this entry.")
+            elif version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
+                problem = gettext("The version must be a positive whole number.")
+            elif not isinstance(reason, str) or len(reason) > 500:
+                problem = gettext("The reason must be text of at most 500 characters.")
+            elif not isinstance(judge_id, int) or (judge_id != judge.id and not (signed and assignment.is_chief)):
+                problem = gettext("Judges enter only their own scores.")
+            elif (number, criterion_id, judge_id) in seen:
+                problem = gettext("The same score appears twice in this submission.")
+            else:
+                try:
+                    mark = scoring.check_mark(value if not isinstance(value, float) else str(value), _domain_criterion(criterion))
+                except DomainError as exc:
+                    problem = translate(exc)
+                else:
+                    seen.add((number, criterion_id, judge_id))
+                    parsed.append(_Item(index, number, entry.nomination_id, criterion, scoring.to_hundredths(mark), version, reason, judge_id))
+        if problem:
+            details.append({"index": index, "competitor_number": item.get("competitor_number") if isinstance(item, dict) else None,
+                            "criterion_id": item.get("criterion_id") if isinstance(item, dict) else None, "message": problem})
+    existing = _existing(event.id, parsed)
+    stale = []
+    for item in parsed:
+        score = existing.get((item.judge_id, item.nomination_id, item.criterion.id))
+        try:
+            check_write(signed_off=signed is not None, is_chief=assignment.is_chief, own_score=item.judge_id == judge.id,
+                        exists=score is not None, current_version=score.version if score else None,
+                        given_version=item.version, reason=item.reason)
+        except WriteRefused as exc:
+            if exc.code == "locked":
+                return _error(409, "locked", translate(exc))
+            if exc.code == "stale":
+                stale.append({"index": item.index, "competitor_number": item.number, "criterion_id": item.criterion.id,
+                              "current": {"value": value_text(score.value_x100), "version": score.version} if score else None})
+            else:
+                details.append({"index": item.index, "competitor_number": item.number, "criterion_id": item.criterion.id,
+                                "message": translate(exc)})
+    if details:
+        return _error(422, "invalid", gettext("Some scores are not valid; nothing was saved."), sorted(details, key=lambda d: d["index"]))
+    if stale:
+        return _error(409, "stale", gettext("Some scores were changed elsewhere; nothing was saved. Check the current values."), stale)
+    return SubmitResult(200, {"_items": parsed, "_signed": signed is not None, "_existing": existing})
+
+
+def _existing(event_id: int, parsed: list) -> dict:
+    if not parsed:
+        return {}
+    return {
+        (s.judge_id, s.nomination_id, s.criterion_id): s
+        for s in db.session.scalars(
+            select(Score).where(Score.event_id == event_id, Score.nomination_id.in_({i.nomination_id for i in parsed}),
+                                Score.judge_id.in_({i.judge_id for i in parsed}))
+        )
+    }
+
+
+def _domain_criterion(criterion: Criterion) -> scoring.Criterion:
+    return scoring.Criterion(criterion.id, criterion.max_marks, criterion.kind.value, name=criterion.name)
+
+
+def _write(judge: User, event: Event, key: str, checked: SubmitResult) -> SubmitResult:
+    parsed: list[_Item] = checked.body["_items"]
+    signed, existing = checked.body["_signed"], checked.body["_existing"]
+    # Claim the key first: a concurrent duplicate blocks here and then replays this answer.
+    record = IdempotencyRecord(user_id=judge.id, key=key, event_id=event.id, status_code=0, response={})
+    db.session.add(record)
+    db.session.flush()
+    now = utcnow()
+    new_rows, audits, saved = [], [], []
+    for item in parsed:
+        score = existing.get((item.judge_id, item.nomination_id, item.criterion.id))
+        if score is None:
+            new_rows.append({"event_id": event.id, "judge_id": item.judge_id, "nomination_id": item.nomination_id,
+                             "criterion_id": item.criterion.id, "value_x100": item.x100, "version": 1, "updated_at": now,
+                             "updated_by_id": judge.id})
+            version, old = 1, None
+        else:
+            changed = db.session.execute(
+                update(Score).where(Score.id == score.id, Score.version == score.version)
+                .values(value_x100=item.x100, version=Score.version + 1, updated_at=now, updated_by_id=judge.id)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if changed != 1:  # another tablet won the race between our read and this write
+                raise IntegrityError("score version", {}, Exception("stale"))
+            version, old = score.version + 1, score.value_x100
+        audits.append({"event_id": event.id, "nomination_id": item.nomination_id, "criterion_id": item.criterion.id,
+                       "judge_id": item.judge_id, "actor_id": judge.id, "at": now, "old_x100": old, "new_x100": item.x100,
+                       "reason": item.reason, "client_key": key,
+                       "kind": "correction" if signed else ("entry" if old is None else "change")})
+        saved.append({"competitor_number": item.number, "criterion_id": item.criterion.id, "value": value_text(item.x100), "version": version})
+    if new_rows:
+        db.session.execute(insert(Score), new_rows)
+    db.session.execute(insert(ScoreAudit), audits)
+    result = SubmitResult(200, {"idempotency_key": key, "saved": saved})
+    record.status_code, record.response = result.status, result.body
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- completeness, sign-off
+
+
+def completeness(event: Event) -> scoring.CompletenessReport:
+    entries = entries_of(event.id)
+    judges = [a.judge for a in assignments(event.id)]
+    exempt = [(j.id, n) for j in judges for n in conflicts_for(j, event.contest, entries)]
+    rubric = rubric_of(event)
+    marks = [
+        scoring.Mark(j, n, c, Decimal(v) / 100)
+        for j, n, c, v in db.session.execute(select(Score.judge_id, Score.nomination_id, Score.criterion_id, Score.value_x100).where(Score.event_id == event.id))
+    ]
+    return scoring.completeness_report(rubric, [j.id for j in judges], [e.nomination_id for e in entries], marks, exempt)
+
+
+def rubric_of(event: Event) -> scoring.Rubric:
+    return scoring.Rubric(tuple(
+        scoring.Component(c.id, Decimal(c.weight), tuple(_domain_criterion(k) for k in c.criteria), c.aggregation.value, c.name)
+        for c in event.components
+    ))
+
+
+def sign_off(chief: User, event_id: int) -> SignOff:
+    """The chief judge locks a complete event; when every event with entries is signed off the contest is scored."""
+    with transaction():
+        event, assignment = _judge_context(chief, event_id)
+        if not assignment.is_chief:
+            raise PermissionDenied(N_("Only the chief judge signs the event off."))
+        if event.contest.status not in SCORING:
+            raise DomainError(N_("Scoring is not open for this event."))
+        if _signed_off(event.id):
+            raise DomainError(N_("The event has already been signed off."))
+        report = completeness(event)
+        if not report.complete:
+            raise DomainError(N_("%(count)d scores are still missing; the event cannot be signed off yet."), count=len(report.missing))
+        record = SignOff(event_id=event.id, chief_id=chief.id)
+        db.session.add(record)
+        db.session.flush()
+        unsigned = db.session.scalar(
+            select(func.count(func.distinct(Nomination.event_id)))
+            .join(Event, Event.id == Nomination.event_id)
+            .outerjoin(SignOff, SignOff.event_id == Event.id)
+            .where(Event.contest_id == event.contest_id, Nomination.status == NominationStatus.CONFIRMED, SignOff.id.is_(None))
+        )
+        if not unsigned:
+            event.contest.status = ContestStatus.SCORED
+        audit(chief, "event.sign_off", "event", event.id, contest_scored=not unsigned)
+    return record
+
+
+def can_see_all_scores(user: User, event: Event) -> bool:
+    """Independence: before sign-off only the chief judge and the host's organisers see every judge's scores."""
+    if policy.is_admin(user) or can_manage(user, event.contest):
+        return True
+    assignment = assignment_of(user, event.id)
+    return assignment is not None and (assignment.is_chief or _signed_off(event.id) is not None)
+
+
+def audit_query(actor: User, event_id: int, judge_id: int | None = None, number: int | None = None, kind: str | None = None):
+    event = get_event(actor, event_id)
+    if not can_see_all_scores(actor, event):
+        raise PermissionDenied(N_("Only the chief judge and the host's organisers see the score audit."))
+    query = select(ScoreAudit).where(ScoreAudit.event_id == event.id).order_by(ScoreAudit.at.desc(), ScoreAudit.id.desc())
+    if judge_id:
+        query = query.where(ScoreAudit.judge_id == judge_id)
+    if number:
+        query = query.join(Nomination, Nomination.id == ScoreAudit.nomination_id).where(Nomination.competitor_number == number)
+    if kind:
+        query = query.where(ScoreAudit.kind == kind)
+    return event, query
+
+
+# ---------------------------------------------------------------------------------------------- overview and audit export
+
+
+@dataclass
+class ScoreOverview:
+    event: Event
+    assignment: JudgeAssignment | None
+    all_scores: bool
+    signed_off: SignOff | None
+    report: scoring.CompletenessReport
+    entries: list[Entry]
+    judges: list[JudgeAssignment]
+    criteria: list[Criterion]
+    values: dict  # (nomination_id, criterion_id, judge_id) → (value_x100, version)
+    results: dict  # nomination_id → scoring.EntryResult
+    missing_by_judge: dict  # judge_id → count
+
+
+def score_overview(user: User, event_id: int) -> ScoreOverview:
+    """Progress for everyone involved; every judge's values only for the chief judge and the host's
+    organisers (and for all assigned judges after sign-off)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound(N_("This event does not exist."))
+    assignment = assignment_of(user, event.id)
+    if assignment is None and not (policy.is_admin(user) or can_manage(user, event.contest)):
+        raise PermissionDenied(N_("Only the event's judges and the host's organisers follow its scoring."))
+    report = completeness(event)
+    all_scores = can_see_all_scores(user, event)
+    entries = entries_of(event.id)
+    values, results = {}, {}
+    query = select(Score.nomination_id, Score.criterion_id, Score.judge_id, Score.value_x100, Score.version).where(Score.event_id == event.id)
+    if not all_scores:
+        query = query.where(Score.judge_id == user.id)
+    for n, c, j, v, version in db.session.execute(query):
+        values[(n, c, j)] = (v, version)
+    if all_scores and values:
+        marks = [scoring.Mark(j, n, c, Decimal(v) / 100) for (n, c, j), (v, _version) in values.items()]
+        results = scoring.compute_event_results(rubric_of(event), marks)
+    missing: dict[int, int] = {}
+    for item in report.missing:
+        missing[item.judge_id] = missing.get(item.judge_id, 0) + 1
+    return ScoreOverview(event, assignment, all_scores, _signed_off(event.id), report, entries, assignments(event.id),
+                         _criteria(event.id), values, results, missing)
+
+
+def audit_workbook(event: Event, query) -> bytes:
+    from contest.spreadsheets import write_xlsx
+
+    numbers = {e.nomination_id: e.number for e in entries_of(event.id)}
+    kinds = {"entry": gettext("First entry"), "change": gettext("Change"), "correction": gettext("Correction after sign-off")}
+    rows = (
+        (a.at.isoformat(" ", "seconds"), numbers.get(a.nomination_id, ""), a.criterion.name, a.judge.name, a.actor.name,
+         value_text(a.old_x100) if a.old_x100 is not None else "", value_text(a.new_x100), kinds.get(a.kind, a.kind), a.reason, a.client_key or "")
+        for a in db.session.scalars(query)
+    )
+    headers = [gettext("Time (UTC)"), gettext("No."), gettext("Criterion"), gettext("Judge"), gettext("Changed by"),
+               gettext("Old value"), gettext("New value"), gettext("Kind"), gettext("Reason"), gettext("Client key")]
+    return write_xlsx(event.name, headers, rows, widths=(20, 8, 16, 10, 10, 10, 10, 14, 30, 36))
