@@ -6,6 +6,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
+# Each benchmark is a script of this folder (helper modules live in subfolders).
 for script in sorted(HERE.glob("*.py")):
     if script.name == Path(__file__).name:
         continue

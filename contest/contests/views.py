@@ -213,6 +213,10 @@ def event(event_id: int):
     return render_template("contests/event.html", event=event, contest=event.contest, manage=manage,
                            is_host=service.can_manage(current_user, event.contest),
                            is_judge=assignment_of(current_user, event.id) is not None,
+                           scheme=service.award_scheme_dict(event), tie_choices=service.tie_breaker_choices(event),
+                           chosen_ties=[f"{'component' if t[0] == 'higher_component' else 'criterion' if t[0] == 'higher_criterion' else 'time'}"
+                                        + (f":{t[1]}" if t[1] is not None else "") for t in (event.tie_breakers or [])],
+                           can_rules=service.can_manage(current_user, event.contest) and event.contest.status.value not in ("published", "final"),
                            component_form=component_form, criterion_form=criterion_form, confirm=ConfirmForm())
 
 
@@ -306,3 +310,29 @@ def remove_criterion(criterion_id: int):
     except DomainError as exc:
         flash(translate(exc), "danger")
     return redirect(url_for("contests.event", event_id=event_id))
+
+
+@contests_bp.post("/events/<int:event_id>/ranking-rules")
+@organiser_required
+def ranking_rules(event_id: int):
+    _require_manage(service.get_event(current_user, event_id).contest)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
+        return redirect(url_for("contests.event", event_id=event_id))
+    form = request.form
+    scheme = {
+        "mode": form.get("mode"),
+        "tiers": [{"name": form.get(f"tier{i}_name", ""), "value": form.get(f"tier{i}_value", "")} for i in (1, 2, 3)],
+        "rounding": form.get("rounding"),
+        "boundary_policy": form.get("boundary_policy"),
+        "min_score": form.get("min_score"),
+        "top_title": {"name": form.get("top_title_name", ""), "ranks": form.get("top_title_ranks", "")},
+        "youth_title": {"name": form.get("youth_title_name", ""), "max_age": form.get("youth_title_max_age", "")},
+    }
+    try:
+        service.set_ranking_rules(current_user, event_id, [form.get(f"tie{i}", "") for i in (1, 2, 3)], scheme)
+    except DomainError as exc:
+        flash(translate(exc), "danger")
+    else:
+        flash(_("The ranking and award rules have been saved."), "success")
+    return redirect(url_for("contests.event", event_id=event_id) + "#ranking-rules")

@@ -408,3 +408,121 @@ def remove_criterion(actor: User, criterion_id: int) -> None:
         _editable_event_contest(actor, get_event(actor, criterion.component.event_id).contest_id)
         audit(actor, "criterion.delete", "event", criterion.component.event_id, name=criterion.name)
         db.session.delete(criterion)
+
+
+# ---------------------------------------------------------------------------------------------- ranking rules
+
+
+DEFAULT_AWARD_SCHEME = {
+    "mode": "percent",
+    "tiers": [{"name": "一等奖", "value": "10"}, {"name": "二等奖", "value": "20"}, {"name": "三等奖", "value": "30"}],
+    "rounding": "half_up",
+    "boundary_policy": "tied_take_higher",
+    "min_score": None,
+    "top_title": None,  # {"name": "技术能手", "ranks": 3}
+    "youth_title": None,  # {"name": "青年岗位能手", "max_age": 35}
+}
+
+
+def award_scheme_dict(event: Event) -> dict:
+    return {**DEFAULT_AWARD_SCHEME, **(event.award_scheme or {})}
+
+
+def award_scheme_of(event: Event):
+    """The event's award scheme as the domain object (``contest.domain.awards.AwardScheme``)."""
+    from contest.domain import awards
+
+    data = award_scheme_dict(event)
+    tiers = tuple(
+        awards.Tier(t["name"], percent=Decimal(t["value"])) if data["mode"] == "percent" else awards.Tier(t["name"], count=int(t["value"]))
+        for t in data["tiers"] if t.get("name")
+    )
+    titles = []
+    if data.get("top_title"):
+        titles.append(awards.top_ranks_title(data["top_title"]["name"], int(data["top_title"]["ranks"])))
+    if data.get("youth_title"):
+        titles.append(awards.youth_title(data["youth_title"]["name"], int(data["youth_title"]["max_age"])))
+    return awards.AwardScheme(tiers, rounding=data["rounding"], boundary_policy=data["boundary_policy"],
+                              min_score=Decimal(data["min_score"]) if data.get("min_score") not in (None, "") else None,
+                              titles=tuple(titles))
+
+
+def tie_breaker_choices(event: Event) -> list[tuple[str, str]]:
+    """(value, label) for the tie-breaker selects: components, criteria, completion time."""
+    from flask_babel import gettext
+
+    choices = [(f"component:{c.id}", gettext("Higher %(name)s score", name=c.name)) for c in event.components]
+    choices += [(f"criterion:{k.id}", gettext("Higher mark on %(name)s", name=k.name)) for c in event.components for k in c.criteria]
+    choices.append(("time", gettext("Shorter completion time")))
+    return choices
+
+
+def set_ranking_rules(actor: User, event_id: int, tie_breakers: list[str], scheme: dict) -> Event:
+    """Store the ordered tie-breakers and the award scheme after checking them with the domain rules."""
+    from contest.domain import ranking
+
+    with transaction():
+        event = get_event(actor, event_id)
+        contest = _managed(actor, event.contest_id)
+        if contest.status in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
+            raise DomainError(N_("The results are published; the ranking rules can no longer change."))
+        components = {f"component:{c.id}": (c.id, c.name) for c in event.components}
+        criteria = {f"criterion:{k.id}": (k.id, k.name) for c in event.components for k in c.criteria}
+        spec = []
+        for value in [v for v in tie_breakers if v]:
+            if value in components:
+                spec.append(["higher_component", components[value][0], components[value][1]])
+            elif value in criteria:
+                spec.append(["higher_criterion", criteria[value][0], criteria[value][1]])
+            elif value == "time":
+                spec.append(["shorter_completion_time", None, "用时"])
+            else:
+                raise DomainError(N_("Choose the tie-breakers from the list."))
+        if len({tuple(s[:2]) for s in spec}) != len(spec):
+            raise DomainError(N_("Each tie-breaker may be chosen once."))
+        ranking.tie_breakers_from_spec([tuple(s) for s in spec])
+        event.tie_breakers = spec
+        event.award_scheme = _clean_scheme(scheme)
+        award_scheme_of(event)  # raises DomainError when the scheme is inconsistent
+        audit(actor, "event.ranking_rules", "event", event.id, tie_breakers=spec, award_scheme=event.award_scheme)
+    return event
+
+
+def _clean_scheme(scheme: dict) -> dict:
+    mode = scheme.get("mode")
+    if mode not in ("percent", "count"):
+        raise DomainError(N_("Choose awards by proportion or by number of places."))
+    tiers = []
+    for tier in scheme.get("tiers", []):
+        name, value = (tier.get("name") or "").strip(), str(tier.get("value") or "").strip()
+        if not name and not value:
+            continue
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise DomainError(N_("Give each award tier a number.")) from None
+        if not name or number < 0 or (mode == "count" and number != number.to_integral_value()) or (mode == "percent" and number > 100):
+            raise DomainError(N_("Give each award tier a name and a number (a percentage up to 100, or a whole number of places)."))
+        tiers.append({"name": name[:20], "value": str(number)})
+    if not tiers:
+        raise DomainError(N_("Give at least one award tier."))
+    min_score = (str(scheme.get("min_score") or "")).strip() or None
+    if min_score is not None:
+        try:
+            Decimal(min_score)
+        except InvalidOperation:
+            raise DomainError(N_("The minimum score must be a number.")) from None
+    cleaned = {"mode": mode, "tiers": tiers, "rounding": scheme.get("rounding") or "half_up",
+               "boundary_policy": scheme.get("boundary_policy") or "tied_take_higher", "min_score": min_score,
+               "top_title": None, "youth_title": None}
+    top = scheme.get("top_title") or {}
+    if (top.get("name") or "").strip():
+        if not str(top.get("ranks") or "").isdigit() or int(top["ranks"]) < 1:
+            raise DomainError(N_("Give the number of top ranks for the title."))
+        cleaned["top_title"] = {"name": top["name"].strip()[:20], "ranks": int(top["ranks"])}
+    youth = scheme.get("youth_title") or {}
+    if (youth.get("name") or "").strip():
+        if not str(youth.get("max_age") or "").isdigit() or not 16 <= int(youth["max_age"]) <= 70:
+            raise DomainError(N_("Give the maximum age (16–70) for the youth title."))
+        cleaned["youth_title"] = {"name": youth["name"].strip()[:20], "max_age": int(youth["max_age"])}
+    return cleaned

@@ -133,3 +133,37 @@ def test_no_reopening_or_rubric_changes_after_a_draw(world):
         service.add_component(organiser, event.id, "附加", 1, "mean")
     with pytest.raises(DomainError, match="after the draw"):
         registration.set_quota(organiser, event.id, world.orgs["county_a"].id, 3)
+
+
+SCHEME = {"mode": "percent", "tiers": [{"name": "一等奖", "value": "10"}, {"name": "二等奖", "value": "20"}, {"name": "三等奖", "value": "30"}],
+          "rounding": "half_up", "boundary_policy": "tied_take_higher", "min_score": "60",
+          "top_title": {"name": "技术能手", "ranks": "3"}, "youth_title": {"name": "青年岗位能手", "max_age": "35"}}
+
+
+def test_tie_breakers_and_award_scheme(world):
+    organiser = world.users["city"]
+    event = make_contest(organiser).events[0]
+    practical = event.components[1]
+    criterion = practical.criteria[0]
+    service.set_ranking_rules(organiser, event.id, [f"component:{practical.id}", f"criterion:{criterion.id}", "time"], SCHEME)
+    assert [t[0] for t in event.tie_breakers] == ["higher_component", "higher_criterion", "shorter_completion_time"]
+    scheme = service.award_scheme_of(event)
+    assert [t.name for t in scheme.tiers] == ["一等奖", "二等奖", "三等奖"] and [r.name for r in scheme.titles] == ["技术能手", "青年岗位能手"]
+    with pytest.raises(DomainError, match="once"):
+        service.set_ranking_rules(organiser, event.id, ["time", "time"], SCHEME)
+    with pytest.raises(DomainError):
+        service.set_ranking_rules(organiser, event.id, [], {**SCHEME, "tiers": [{"name": "一等奖", "value": "80"}, {"name": "二等奖", "value": "30"}]})
+    with pytest.raises(DomainError, match="whole number"):
+        service.set_ranking_rules(organiser, event.id, [], {**SCHEME, "mode": "count", "tiers": [{"name": "一等奖", "value": "1.5"}]})
+    with pytest.raises(PermissionDenied):
+        service.set_ranking_rules(world.users["county_a"], event.id, [], SCHEME)
+
+
+def test_ranking_rules_page(world, client, login_as):
+    event = make_contest(world.users["city"]).events[0]
+    login_as("city")
+    form = {"tie1": f"component:{event.components[1].id}", "mode": "count", "tier1_name": "一等奖", "tier1_value": "1",
+            "tier2_name": "二等奖", "tier2_value": "2", "tier3_name": "三等奖", "tier3_value": "3", "rounding": "half_up",
+            "boundary_policy": "tied_take_higher", "top_title_name": "技术能手", "top_title_ranks": "3"}
+    page = client.post(f"/events/{event.id}/ranking-rules", data=form, follow_redirects=True).data.decode()
+    assert "技术能手" in page and "一等奖 1" in page

@@ -48,3 +48,20 @@ def test_every_message_is_translated_into_chinese_and_compiled(tmp_path):
         mo = read_mo(f)
     stale = sorted(m.id for m in po if m.id and m.string and not m.fuzzy and (mo.get(m.id) is None or mo.get(m.id).string != m.string))
     assert stale == [], "messages.mo is stale: run `make translations`"
+
+
+def test_translations_keep_placeholders_and_percent_signs():
+    import re
+
+    placeholder = re.compile(r"%\(\w+\)[sd]")
+    with (TRANSLATIONS / "zh_Hans_CN/LC_MESSAGES/messages.po").open("rb") as f:
+        po = read_po(f)
+    wrong = []
+    for m in po:
+        if not m.id or not m.string:
+            continue
+        if sorted(placeholder.findall(m.id)) != sorted(placeholder.findall(m.string)):
+            wrong.append(m.id)
+        elif placeholder.sub("", m.id).count("%") != placeholder.sub("", m.string).count("%"):
+            wrong.append(m.id)  # a bare % breaks formatting in templates
+    assert wrong == []

@@ -71,6 +71,7 @@ MATRIX = {
     "contests.add_component": ("POST", lambda w: f"/events/{w.c['event']}/components", HOST),
     "contests.remove_component": ("POST", lambda w: f"/components/{w.c['component']}/delete", HOST),
     "contests.add_criterion": ("POST", lambda w: f"/components/{w.c['component']}/criteria", HOST),
+    "contests.ranking_rules": ("POST", lambda w: f"/events/{w.c['event']}/ranking-rules", HOST),
     "contests.remove_criterion": ("POST", lambda w: f"/criteria/{w.c['criterion']}/delete", HOST),
     "registration.quotas": ("GET", lambda w: f"/events/{w.c['event']}/quotas", ORGANISERS),
     "registration.event_nominations": ("GET", lambda w: f"/events/{w.c['event']}/nominations", ORGANISERS),
