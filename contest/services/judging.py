@@ -15,6 +15,7 @@ from decimal import Decimal
 from flask_babel import gettext
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, lazyload
 
 from contest import policy
 from contest.domain import scoring
@@ -59,7 +60,10 @@ def _path_ids(path: str) -> list[int]:
 
 
 def assignment_of(user: User, event_id: int) -> JudgeAssignment | None:
-    return db.session.scalar(select(JudgeAssignment).where(JudgeAssignment.event_id == event_id, JudgeAssignment.judge_id == user.id))
+    return db.session.scalar(
+        select(JudgeAssignment).options(lazyload(JudgeAssignment.judge))
+        .where(JudgeAssignment.event_id == event_id, JudgeAssignment.judge_id == user.id)
+    )
 
 
 def assignments(event_id: int) -> list[JudgeAssignment]:
@@ -157,8 +161,8 @@ class Entry:
     member_paths: tuple[tuple[int, ...], ...]
 
 
-def entries_of(event_id: int, numbers: list[int] | None = None) -> list[Entry]:
-    """Confirmed, numbered entries with their members' unit paths (two queries)."""
+def entries_of(event_id: int, numbers: list[int] | None = None, with_paths: bool = True) -> list[Entry]:
+    """Confirmed, numbered entries, with their members' unit paths unless ``with_paths`` is False."""
     query = select(Nomination.id, Nomination.competitor_number).where(
         Nomination.event_id == event_id, Nomination.status == NominationStatus.CONFIRMED, Nomination.competitor_number.is_not(None)
     )
@@ -166,7 +170,7 @@ def entries_of(event_id: int, numbers: list[int] | None = None) -> list[Entry]:
         query = query.where(Nomination.competitor_number.in_(numbers))
     rows = db.session.execute(query.order_by(Nomination.competitor_number)).all()
     paths: dict[int, list[tuple[int, ...]]] = {}
-    if rows:
+    if rows and with_paths:
         for nomination_id, path in db.session.execute(
             select(NominationMember.nomination_id, Organisation.path)
             .join(User, User.id == NominationMember.user_id).join(Organisation, Organisation.id == User.org_id)
@@ -186,6 +190,15 @@ def conflicts_for(judge: User, contest: Contest, entries: list[Entry]) -> set[in
     judge_path = _path_ids(judge.org.path)
     levels = _levels([judge_path, *[p for e in entries for p in e.member_paths]])
     return {e.nomination_id for e in entries if in_conflict(judge_path, e.member_paths, levels, contest.conflict_scope)}
+
+
+def can_have_conflicts(judge: User, contest: Contest) -> bool:
+    """False for judges with no enterprise (or, with the county scope, no county) on their path: such a
+    judge never conflicts, and the members' units need not be loaded at all."""
+    judge_path = _path_ids(judge.org.path)
+    levels = _levels([judge_path])
+    wanted = {"enterprise", "county"} if contest.conflict_scope == "county" else {"enterprise"}
+    return any(levels.get(i) in wanted for i in judge_path)
 
 
 def conflict_overview(actor: User, event_id: int) -> list[tuple[JudgeAssignment, list[int], int]]:
@@ -218,7 +231,7 @@ def _criteria(event_id: int) -> list[Criterion]:
 
 
 def _judge_context(judge: User, event_id: int) -> tuple[Event, JudgeAssignment]:
-    event = db.session.get(Event, event_id)
+    event = db.session.scalar(select(Event).options(joinedload(Event.contest)).where(Event.id == event_id))
     if event is None:
         raise NotFound(N_("This event does not exist."))
     assignment = assignment_of(judge, event.id)
@@ -346,8 +359,9 @@ def _process(judge: User, event: Event, assignment: JudgeAssignment, key: str, i
     if event.contest.status not in allowed:
         return _error(409, "locked", gettext("Scoring is not open for this event."))
     numbers = [i.get("competitor_number") for i in items if isinstance(i, dict) and isinstance(i.get("competitor_number"), int)]
-    entries = {e.number: e for e in entries_of(event.id, sorted(set(numbers)))}
-    conflicted = conflicts_for(judge, event.contest, list(entries.values()))
+    check_conflicts = can_have_conflicts(judge, event.contest)
+    entries = {e.number: e for e in entries_of(event.id, sorted(set(numbers)), with_paths=check_conflicts)}
+    conflicted = conflicts_for(judge, event.contest, list(entries.values())) if check_conflicts else set()
     criteria = {c.id: c for c in _criteria(event.id)}
     details, parsed, seen = [], [], set()
     for index, item in enumerate(items):
@@ -428,10 +442,6 @@ def _domain_criterion(criterion: Criterion) -> scoring.Criterion:
 def _write(judge: User, event: Event, key: str, checked: SubmitResult) -> SubmitResult:
     parsed: list[_Item] = checked.body["_items"]
     signed, existing = checked.body["_signed"], checked.body["_existing"]
-    # Claim the key first: a concurrent duplicate blocks here and then replays this answer.
-    record = IdempotencyRecord(user_id=judge.id, key=key, event_id=event.id, status_code=0, response={})
-    db.session.add(record)
-    db.session.flush()
     now = utcnow()
     new_rows, audits, saved = [], [], []
     for item in parsed:
@@ -459,7 +469,11 @@ def _write(judge: User, event: Event, key: str, checked: SubmitResult) -> Submit
         db.session.execute(insert(Score), new_rows)
     db.session.execute(insert(ScoreAudit), audits)
     result = SubmitResult(200, {"idempotency_key": key, "saved": saved})
-    record.status_code, record.response = result.status, result.body
+    # The key is stored with the answer in the same transaction. A concurrent duplicate of this request
+    # blocks on the score rows written above (unique index or row lock) until this commits, then fails
+    # and replays this answer (see ``submit_scores``).
+    db.session.execute(insert(IdempotencyRecord).values(user_id=judge.id, key=key, event_id=event.id, status_code=200,
+                                                        response=result.body, created_at=now))
     return result
 
 
