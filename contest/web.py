@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -57,3 +58,20 @@ def paginate_select(query: Select, page: int, per_page: int) -> Page:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items, total, page, per_page)
+
+
+def post_action(action: Callable[[], object], success: str | Callable[[object], str], target: str):
+    """The body of a POST button: run ``action``; flash its refusal, or ``success`` (a message, or a function
+    of the action's result); redirect to ``target``. CSRF is checked for every POST by Flask-WTF already."""
+    from flask import flash, redirect
+
+    from contest.domain.errors import DomainError
+    from contest.i18n import translate
+
+    try:
+        result = action()
+    except DomainError as exc:
+        flash(translate(exc), "danger")
+    else:
+        flash(success(result) if callable(success) else success, "success")
+    return redirect(target)

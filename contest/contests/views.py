@@ -27,7 +27,7 @@ from contest.models import Component, Criterion, SkillLevel
 from contest.services import PermissionDenied
 from contest.services import contests as service
 from contest.services import registration as reg
-from contest.web import paginate
+from contest.web import paginate, post_action
 
 contests_bp = Blueprint("contests", __name__)
 
@@ -117,16 +117,11 @@ def edit(contest_id: int):
 def change_status(contest_id: int):
     _require_manage(service.get_contest(current_user, contest_id))
     target = request.form.get("target", "")
-    if not ConfirmForm().validate_on_submit() or target not in {s.value for s in ContestStatus}:
-        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
-    else:
-        try:
-            contest = service.change_status(current_user, contest_id, target)
-        except DomainError as exc:
-            flash(translate(exc), "danger")
-        else:
-            flash(_("The contest is now: %(status)s.", status=STATUS_LABELS[contest.status]), "success")
-    return redirect(url_for("contests.detail", contest_id=contest_id))
+    return post_action(
+        lambda: service.change_status(current_user, contest_id, target),
+        lambda contest: _("The contest is now: %(status)s.", status=STATUS_LABELS[contest.status]),
+        url_for("contests.detail", contest_id=contest_id),
+    )
 
 
 @contests_bp.post("/contests/<int:contest_id>/delete")
@@ -316,9 +311,6 @@ def remove_criterion(criterion_id: int):
 @organiser_required
 def ranking_rules(event_id: int):
     _require_manage(service.get_event(current_user, event_id).contest)
-    if not ConfirmForm().validate_on_submit():
-        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
-        return redirect(url_for("contests.event", event_id=event_id))
     form = request.form
     scheme = {
         "mode": form.get("mode"),
@@ -329,10 +321,8 @@ def ranking_rules(event_id: int):
         "top_title": {"name": form.get("top_title_name", ""), "ranks": form.get("top_title_ranks", "")},
         "youth_title": {"name": form.get("youth_title_name", ""), "max_age": form.get("youth_title_max_age", "")},
     }
-    try:
-        service.set_ranking_rules(current_user, event_id, [form.get(f"tie{i}", "") for i in (1, 2, 3)], scheme)
-    except DomainError as exc:
-        flash(translate(exc), "danger")
-    else:
-        flash(_("The ranking and award rules have been saved."), "success")
-    return redirect(url_for("contests.event", event_id=event_id) + "#ranking-rules")
+    return post_action(
+        lambda: service.set_ranking_rules(current_user, event_id, [form.get(f"tie{i}", "") for i in (1, 2, 3)], scheme),
+        _("The ranking and award rules have been saved."),
+        url_for("contests.event", event_id=event_id) + "#ranking-rules",
+    )

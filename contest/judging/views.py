@@ -9,14 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.access import organiser_required, roles_required
-from contest.domain.errors import DomainError
 from contest.extensions import db
 from contest.forms import ConfirmForm
-from contest.i18n import translate
 from contest.models import ApiToken, Role, utcnow
 from contest.services import judging as service
 from contest.services.accounts import _digest
-from contest.web import download_name, paginate, send_xlsx
+from contest.web import download_name, paginate, post_action, send_xlsx
 
 judging_bp = Blueprint("judging", __name__)
 
@@ -53,16 +51,11 @@ def tablet(event_id: int):
 def judges(event_id: int):
     event = service.get_event(current_user, event_id)
     if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
-        else:
-            try:
-                service.assign_judge(current_user, event.id, request.form.get("judge_id", type=int) or 0, bool(request.form.get("chief")))
-            except DomainError as exc:
-                flash(translate(exc), "danger")
-            else:
-                flash(_("The judge has been assigned."), "success")
-        return redirect(url_for("judging.judges", event_id=event.id))
+        return post_action(
+            lambda: service.assign_judge(current_user, event.id, request.form.get("judge_id", type=int) or 0, bool(request.form.get("chief"))),
+            _("The judge has been assigned."),
+            url_for("judging.judges", event_id=event.id),
+        )
     overview = service.conflict_overview(current_user, event.id)
     return render_template("judging/judges.html", event=event, contest=event.contest, overview=overview,
                            candidates=service.assignable_judges(current_user, event), confirm=ConfirmForm())
@@ -71,25 +64,15 @@ def judges(event_id: int):
 @judging_bp.post("/events/<int:event_id>/judges/<int:judge_id>/chief")
 @organiser_required
 def make_chief(event_id: int, judge_id: int):
-    try:
-        service.set_chief(current_user, event_id, judge_id)
-    except DomainError as exc:
-        flash(translate(exc), "danger")
-    else:
-        flash(_("The chief judge has been named."), "success")
-    return redirect(url_for("judging.judges", event_id=event_id))
+    return post_action(lambda: service.set_chief(current_user, event_id, judge_id), _("The chief judge has been named."),
+                       url_for("judging.judges", event_id=event_id))
 
 
 @judging_bp.post("/events/<int:event_id>/judges/<int:judge_id>/remove")
 @organiser_required
 def remove_judge(event_id: int, judge_id: int):
-    try:
-        service.remove_judge(current_user, event_id, judge_id)
-    except DomainError as exc:
-        flash(translate(exc), "danger")
-    else:
-        flash(_("The judge has been removed from the event."), "success")
-    return redirect(url_for("judging.judges", event_id=event_id))
+    return post_action(lambda: service.remove_judge(current_user, event_id, judge_id), _("The judge has been removed from the event."),
+                       url_for("judging.judges", event_id=event_id))
 
 
 # ---------------------------------------------------------------------------------------------- progress, sign-off, audit
@@ -105,16 +88,8 @@ def scores(event_id: int):
 @judging_bp.post("/events/<int:event_id>/sign-off")
 @roles_required(Role.JUDGE)
 def sign_off(event_id: int):
-    if not ConfirmForm().validate_on_submit():
-        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
-    else:
-        try:
-            service.sign_off(current_user, event_id)
-        except DomainError as exc:
-            flash(translate(exc), "danger")
-        else:
-            flash(_("The event has been signed off; its scores are locked."), "success")
-    return redirect(url_for("judging.scores", event_id=event_id))
+    return post_action(lambda: service.sign_off(current_user, event_id), _("The event has been signed off; its scores are locked."),
+                       url_for("judging.scores", event_id=event_id))
 
 
 @judging_bp.post("/events/<int:event_id>/corrections")
@@ -122,9 +97,6 @@ def sign_off(event_id: int):
 def correct(event_id: int):
     """The chief judge corrects one score after sign-off, with a reason (through the same write path)."""
     form = request.form
-    if not ConfirmForm().validate_on_submit():
-        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
-        return redirect(url_for("judging.scores", event_id=event_id))
     item = {
         "competitor_number": form.get("competitor_number", type=int),
         "criterion_id": form.get("criterion_id", type=int),

@@ -19,7 +19,7 @@ from contest.models import Organisation, OrgLevel, Role, User, UserRole
 from contest.orgs.forms import MoveForm, OrgForm, RenameForm
 from contest.services import orgs as service
 from contest.spreadsheets import TableError, build_template, write_xlsx
-from contest.web import download_name, send_xlsx
+from contest.web import download_name, post_action, send_xlsx
 
 orgs_bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
@@ -165,19 +165,12 @@ def activate(org_id: int):
 
 
 def _set_active(org_id: int, active: bool):
-    if not ConfirmForm().validate_on_submit():
-        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
-        return redirect(url_for("orgs.detail", org_id=org_id))
-    try:
-        org = service.set_org_active(current_user, org_id, active)
-    except DomainError as exc:
-        flash(translate(exc), "danger")
-    else:
-        if active:
-            flash(_("%(name)s is active again.", name=org.name), "success")
-        else:
-            flash(_("%(name)s and all units below it have been deactivated.", name=org.name), "success")
-    return redirect(url_for("orgs.detail", org_id=org_id))
+    return post_action(
+        lambda: service.set_org_active(current_user, org_id, active),
+        lambda org: _("%(name)s is active again.", name=org.name) if active
+        else _("%(name)s and all units below it have been deactivated.", name=org.name),
+        url_for("orgs.detail", org_id=org_id),
+    )
 
 
 @orgs_bp.route("/import", methods=["GET", "POST"])

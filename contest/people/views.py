@@ -19,7 +19,7 @@ from contest.services import accounts as service
 from contest.services import orgs as org_service
 from contest.services.accounts import AccountInput, FieldError
 from contest.spreadsheets import TableError, build_template, write_xlsx
-from contest.web import download_name, paginate, send_xlsx
+from contest.web import download_name, paginate, post_action, send_xlsx
 
 people_bp = Blueprint("people", __name__, url_prefix="/people")
 
@@ -156,9 +156,6 @@ def edit(user_id: int):
 @people_bp.post("/<int:user_id>/reset-password")
 @organiser_required
 def reset_password(user_id: int):
-    if not ConfirmForm().validate_on_submit():
-        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
-        return redirect(url_for("people.detail", user_id=user_id))
     password = service.reset_password(current_user, user_id)
     user = service.get_user(current_user, user_id)
     return render_template("people/password.html", user=user, password=password)
@@ -177,12 +174,11 @@ def activate(user_id: int):
 
 
 def _set_active(user_id: int, active: bool):
-    if not ConfirmForm().validate_on_submit():
-        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
-    else:
-        service.set_user_active(current_user, user_id, active)
-        flash(_("The account is active again.") if active else _("The account has been deactivated."), "success")
-    return redirect(url_for("people.detail", user_id=user_id))
+    return post_action(
+        lambda: service.set_user_active(current_user, user_id, active),
+        _("The account is active again.") if active else _("The account has been deactivated."),
+        url_for("people.detail", user_id=user_id),
+    )
 
 
 @people_bp.route("/import", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ from contest.services import draws as draw_service
 from contest.services import nomination_import
 from contest.services import registration as service
 from contest.spreadsheets import TableError, build_template
-from contest.web import download_name, paginate, send_xlsx
+from contest.web import download_name, paginate, post_action, send_xlsx
 
 registration_bp = Blueprint("registration", __name__)
 
@@ -95,9 +95,6 @@ def nominate(event_id: int):
 @registration_bp.post("/events/<int:event_id>/apply")
 @login_required
 def apply(event_id: int):
-    if not ConfirmForm().validate_on_submit():
-        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
-        return redirect(url_for("contests.event", event_id=event_id))
     try:
         nomination = service.nominate(current_user, event_id, [current_user.id])
     except DomainError as exc:
@@ -123,20 +120,13 @@ def nomination(nomination_id: int):
 @organiser_required
 def approve(nomination_id: int):
     service.get_nomination(current_user, nomination_id)
-    if not ConfirmForm().validate_on_submit():
-        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
-    else:
-        try:
-            nomination = service.approve(current_user, nomination_id)
-        except DomainError as exc:
-            flash(translate(exc), "danger")
-        else:
-            if nomination.status == NominationStatus.CONFIRMED:
-                flash(_("The entry is confirmed."), "success")
-            else:
-                flash(_("Approved; the nomination now waits for %(unit)s.", unit=nomination.waiting_org.name), "success")
     target = request.form.get("next")
-    return redirect(_safe_next(target) if target else url_for("registration.nomination", nomination_id=nomination_id))
+    return post_action(
+        lambda: service.approve(current_user, nomination_id),
+        lambda nomination: _("The entry is confirmed.") if nomination.status == NominationStatus.CONFIRMED
+        else _("Approved; the nomination now waits for %(unit)s.", unit=nomination.waiting_org.name),
+        _safe_next(target) if target else url_for("registration.nomination", nomination_id=nomination_id),
+    )
 
 
 @registration_bp.post("/nominations/<int:nomination_id>/reject")
@@ -163,16 +153,12 @@ def reject(nomination_id: int):
 def withdraw(nomination_id: int):
     service.get_nomination(current_user, nomination_id)
     form = WithdrawForm()
+    target = url_for("registration.nomination", nomination_id=nomination_id)
     if not form.validate_on_submit():
-        flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
-    else:
-        try:
-            service.withdraw(current_user, nomination_id, form.reason.data or "")
-        except DomainError as exc:
-            flash(translate(exc), "danger")
-        else:
-            flash(_("The nomination has been withdrawn."), "success")
-    return redirect(url_for("registration.nomination", nomination_id=nomination_id))
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+        return redirect(target)
+    return post_action(lambda: service.withdraw(current_user, nomination_id, form.reason.data or ""),
+                       _("The nomination has been withdrawn."), target)
 
 
 @registration_bp.get("/nominations/waiting")
@@ -231,16 +217,8 @@ def draw(event_id: int):
     event = contest_service.get_event(current_user, event_id)
     manage = contest_service.can_manage(current_user, event.contest)
     if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            flash(_("The form has expired or was sent from elsewhere. Reload the page and try again."), "danger")
-        else:
-            try:
-                draw_service.hold_draw(current_user, event.id)
-            except DomainError as exc:
-                flash(translate(exc), "danger")
-            else:
-                flash(_("The draw has been held and recorded."), "success")
-        return redirect(url_for("registration.draw", event_id=event.id))
+        return post_action(lambda: draw_service.hold_draw(current_user, event.id), _("The draw has been held and recorded."),
+                           url_for("registration.draw", event_id=event.id))
     record = draw_service.get_draw(event.id)
     rows = draw_service.sign_in_rows(current_user, event.id) if record and manage else []
     return render_template("registration/draw.html", event=event, contest=event.contest, record=record, rows=rows, manage=manage,

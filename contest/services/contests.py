@@ -221,7 +221,10 @@ def event_spec(event: Event) -> EventSpec:
 
 def change_status(actor: User, contest_id: int, target: ContestStatus | str) -> Contest:
     """Move the contest to ``target`` if the lifecycle allows it (``contest.domain.contests``)."""
-    target = ContestStatus(target)
+    try:
+        target = ContestStatus(target)
+    except ValueError:
+        raise DomainError(N_("Unknown contest state.")) from None
     with transaction():
         contest = _managed(actor, contest_id)
         if target in (ContestStatus.SCORED, ContestStatus.PUBLISHED, ContestStatus.FINAL):
