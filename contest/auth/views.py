@@ -18,7 +18,7 @@ from contest.services.accounts import authenticate, change_password
 auth_bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only same-site relative paths are followed after login."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
@@ -42,7 +42,7 @@ def login():
             if user.must_change_password:
                 flash(_("Please choose your own password before you go on."), "warning")
                 return redirect(url_for("auth.password"))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     status = 200 if request.method == "GET" or not form.errors else 422
     return render_template("auth/login.html", form=form), status
 

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 
 from contest.access import login_required, public
-from contest.auth.views import _safe_next
+from contest.auth.views import safe_next
 from contest.i18n import LOCALE_COOKIE
 from contest.models import Role
 from contest.services.judging import my_assignments
@@ -26,7 +26,7 @@ def index():
 @home_bp.get("/locale/<code>")
 @public
 def set_locale(code: str):
-    response = redirect(_safe_next(request.args.get("next")) if request.args.get("next") else url_for("home.index"))
+    response = redirect(safe_next(request.args.get("next")) if request.args.get("next") else url_for("home.index"))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.access import organiser_required, roles_required
-from contest.extensions import db
 from contest.forms import ConfirmForm
-from contest.models import ApiToken, Role, utcnow
+from contest.models import Role
 from contest.services import judging as service
-from contest.services.accounts import _digest
+from contest.services.accounts import create_api_token
 from contest.web import download_name, paginate, post_action, send_xlsx
 
 judging_bp = Blueprint("judging", __name__)
@@ -25,20 +24,12 @@ def my_events():
     return render_template("judging/my_events.html", assignments=service.my_assignments(current_user))
 
 
-def _tablet_token() -> str:
-    """A bearer token for the tablet page's API calls, valid for the configured lifetime."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=current_user.id, digest=_digest(token), expires_at=utcnow() + current_app.config["API_TOKEN_LIFETIME"]))
-    db.session.commit()
-    return token
-
-
 @judging_bp.get("/judging/events/<int:event_id>")
 @roles_required(Role.JUDGE)
 def tablet(event_id: int):
     """The tablet score-entry page: all data goes through the JSON API with a bearer token."""
     sheet = service.sheet(current_user, event_id)  # 403/404 for judges not assigned
-    return render_template("judging/tablet.html", sheet=sheet, event_id=event_id, token=_tablet_token(),
+    return render_template("judging/tablet.html", sheet=sheet, event_id=event_id, token=create_api_token(current_user)[0],
                            sheet_url=url_for("api.score_sheet", event_id=event_id),
                            scores_url=url_for("api.put_scores", event_id=event_id))
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.access import login_required, organiser_required
-from contest.auth.views import _safe_next
+from contest.auth.views import safe_next
 from contest.clock import today
 from contest.domain.contests import ContestStatus, registration_is_open
 from contest.domain.errors import DomainError
@@ -125,7 +125,7 @@ def approve(nomination_id: int):
         lambda: service.approve(current_user, nomination_id),
         lambda nomination: _("The entry is confirmed.") if nomination.status == NominationStatus.CONFIRMED
         else _("Approved; the nomination now waits for %(unit)s.", unit=nomination.waiting_org.name),
-        _safe_next(target) if target else url_for("registration.nomination", nomination_id=nomination_id),
+        safe_next(target) if target else url_for("registration.nomination", nomination_id=nomination_id),
     )
 
 

@@ -108,7 +108,7 @@ def get_user(actor: User, user_id: int) -> User:
 
 
 def people_query(actor: User, role: Role | None = None, org: Organisation | None = None, search: str = ""):
-    """A select of the users the actor may see, newest units first, filtered."""
+    """A select of the users the actor may see, in tree order of their units, filtered."""
     query = (
         select(User)
         .join(User.org)
@@ -432,7 +432,13 @@ def _digest(token: str) -> str:
 
 
 def issue_api_token(username: str, password: str) -> tuple[str, datetime]:
-    user = authenticate(username, password)
+    """A bearer token for the JSON API, for valid credentials (``POST /api/v1/tokens``)."""
+    return create_api_token(authenticate(username, password))
+
+
+def create_api_token(user: User) -> tuple[str, datetime]:
+    """A new bearer token for ``user`` (the tablet page gets one for its logged-in judge); expired tokens
+    of the user are deleted on the way. Only the token's digest is stored."""
     token = secrets.token_urlsafe(32)
     expires_at = utcnow() + current_app.config["API_TOKEN_LIFETIME"]
     with transaction():
