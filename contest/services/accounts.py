@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest import policy
@@ -112,6 +113,7 @@ def people_query(actor: User, role: Role | None = None, org: Organisation | None
     query = (
         select(User)
         .join(User.org)
+        .options(selectinload(User.profile))
         .where(policy.scope_clause(actor))
         .order_by(Organisation.path, User.name, User.id)
     )

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from contest import policy
 from contest.clock import today
@@ -387,6 +388,7 @@ def waiting_query(actor: User, only_own_unit: bool = False):
     query = (
         select(Nomination)
         .join(Organisation, Organisation.id == Nomination.waiting_org_id)
+        .options(joinedload(Nomination.event).joinedload(Event.contest), joinedload(Nomination.org), joinedload(Nomination.waiting_org))
         .where(Nomination.status == NominationStatus.PENDING)
         .order_by(Nomination.created_at, Nomination.id)
     )
@@ -397,7 +399,11 @@ def waiting_query(actor: User, only_own_unit: bool = False):
 
 def event_nominations_query(actor: User, event: Event, status: str | None = None):
     """Nominations of an event visible to the actor: the host's organisers see all, others their subtree's."""
-    query = select(Nomination).join(Organisation, Organisation.id == Nomination.org_id).where(Nomination.event_id == event.id)
+    query = (
+        select(Nomination).join(Organisation, Organisation.id == Nomination.org_id)
+        .options(joinedload(Nomination.org), joinedload(Nomination.waiting_org))
+        .where(Nomination.event_id == event.id)
+    )
     if not (policy.is_admin(actor) or actor.org_id == event.contest.host_id):
         query = query.where(policy.scope_clause(actor))
     if status:
