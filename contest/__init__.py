@@ -108,8 +108,9 @@ def register_blueprints(app: Flask) -> None:
     from contest.orgs.views import orgs_bp
     from contest.people.views import people_bp
     from contest.registration.views import registration_bp
+    from contest.results.views import results_bp
 
-    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, api_bp):
+    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, results_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

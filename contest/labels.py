@@ -81,6 +81,7 @@ STEP_LABELS = {
     "confirm": _l("Confirmed by the host"),
     "reject": _l("Rejected"),
     "withdraw": _l("Withdrawn"),
+    "promote": _l("Promoted from a preliminary"),
 }
 BRACKET_LABELS = {
     "single_elimination": _l("Single elimination"),

@@ -309,3 +309,8 @@ def _seed_judging(city: User, electric, welder) -> None:
             result = judging.submit_scores(judge, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})
             assert result.status == 200, result.body
     judging.sign_off(_by_username("judge06"), welder.id)
+    from contest.services import contests, results
+
+    contests.set_ranking_rules(city, welder.id, [f"component:{welder.components[1].id}"], {
+        **contests.DEFAULT_AWARD_SCHEME, "top_title": {"name": "技术能手", "ranks": "2"}, "youth_title": {"name": "青年岗位能手", "max_age": "35"}})
+    results.compute_results(city, welder.id)

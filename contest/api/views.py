@@ -12,7 +12,7 @@ from contest.api.errors import api_error
 from contest.domain.contests import ContestKind, ContestStatus
 from contest.domain.errors import DomainError
 from contest.domain.orgtree import OrgLevel
-from contest.extensions import limiter
+from contest.extensions import db, limiter
 from contest.i18n import translate
 from contest.models import Role
 from contest.services import AccessError, judging
@@ -180,3 +180,29 @@ def put_scores(event_id: int):
     payload = request.get_json(silent=True)
     result = judging.submit_scores(api_user(), event_id, payload)
     return jsonify(result.body), result.status
+
+
+@api_bp.get("/events/<int:event_id>/ranking")
+@token_required()
+def event_ranking(event_id: int):
+    """Rank, competitor number, name (in full for the host's organisers, masked for others), totals per
+    component, total, award, titles — once computed; public after publication."""
+    from contest.models import Event
+    from contest.services import results
+
+    event = db.session.get(Event, event_id)
+    if event is None:
+        return api_error(404, "not_found", gettext("This event does not exist."))
+    user = api_user()
+    if not results.can_see_results(user, event):
+        return api_error(403, "forbidden", gettext("You do not have permission to do this."))
+    full = contest_service.can_manage(user, event.contest)
+    components = [{"id": c.id, "name": c.name, "weight": c.weight} for c in event.components]
+    items = [
+        {"rank": line.rank, "competitor_number": line.number, "name": line.name, "unit": line.unit,
+         "components": dict(zip([c["id"] for c in components], line.components, strict=True)),
+         "total": line.total, "award": line.award or None, "titles": list(line.titles)}
+        for line in results.result_lines(event, masked=not full)
+    ]
+    return jsonify({"event": {"id": event.id, "name": event.name, "status": event.contest.status.value},
+                    "components": components, "items": items, "total": len(items)})

@@ -106,7 +106,7 @@ class SignInRowLike(Protocol):
 # --- fitting text into a cell ------------------------------------------------------------------------------
 
 
-def _width(text: str, size: float) -> float:
+def text_width(text: str, size: float) -> float:
     return pdfmetrics.stringWidth(text, FONT_NAME, size)
 
 
@@ -125,17 +125,17 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-def _wrap(text: str, width: float, size: float) -> list[str]:
+def wrap_text(text: str, width: float, size: float) -> list[str]:
     lines: list[str] = [""]
     for token in _tokens(text):
         line = lines[-1]
-        if _width(line + token, size) <= width:
+        if text_width(line + token, size) <= width:
             lines[-1] = line + token
             continue
         if not line.strip():
             # nothing on the line yet: a token wider than the whole cell is split character by character
             for ch in token:
-                if lines[-1] and _width(lines[-1] + ch, size) > width:
+                if lines[-1] and text_width(lines[-1] + ch, size) > width:
                     lines.append("")
                 lines[-1] += ch
             continue
@@ -146,9 +146,9 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
         if token[0] in _NO_LINE_START and len(line) > 1:
             carried, lines[-1] = line[-1], line[:-1]  # take the previous character along
         lines.append(carried + token)
-        while _width(lines[-1], size) > width and len(lines[-1]) > 1:  # a Latin run wider than the cell
+        while text_width(lines[-1], size) > width and len(lines[-1]) > 1:  # a Latin run wider than the cell
             cut = len(lines[-1])
-            while cut > 1 and _width(lines[-1][:cut], size) > width:
+            while cut > 1 and text_width(lines[-1][:cut], size) > width:
                 cut -= 1
             rest = lines[-1][cut:]
             lines[-1] = lines[-1][:cut]
@@ -173,13 +173,13 @@ def fit_cell(text: str, width: float, max_lines: int = MAX_LINES) -> FittedCell:
         return FittedCell(SIZE_MAX, ())
     size = SIZE_MAX
     while size >= SIZE_MIN:
-        if _width(text, size) <= width:
+        if text_width(text, size) <= width:
             return FittedCell(size, (text,))
         size -= SIZE_STEP
-    lines = _wrap(text, width, SIZE_MIN)
+    lines = wrap_text(text, width, SIZE_MIN)
     if len(lines) > max_lines:
         last = lines[max_lines - 1]
-        while last and _width(last + _ELLIPSIS, SIZE_MIN) > width:
+        while last and text_width(last + _ELLIPSIS, SIZE_MIN) > width:
             last = last[:-1]
         lines = lines[: max_lines - 1] + [last + _ELLIPSIS]
     return FittedCell(SIZE_MIN, tuple(lines))
@@ -219,15 +219,15 @@ def paginate(heights: Sequence[float]) -> list[list[int]]:
 
 
 def _centred(c: Canvas, text: str, size: float, baseline: float, max_width: float) -> None:
-    while size > SIZE_MIN and _width(text, size) > max_width:
+    while size > SIZE_MIN and text_width(text, size) > max_width:
         size -= SIZE_STEP
-    if _width(text, size) > max_width:
+    if text_width(text, size) > max_width:
         text = fit_cell(text, max_width, max_lines=1).lines[0]
     c.setFont(FONT_NAME, size)
     c.drawCentredString(PAGE_WIDTH / 2, baseline, text)
 
 
-def _draw_cell(c: Canvas, cell: FittedCell, left: float, top: float, width: float, height: float, centre: bool) -> None:
+def draw_cell(c: Canvas, cell: FittedCell, left: float, top: float, width: float, height: float, centre: bool) -> None:
     if not cell.lines:
         return
     leading = cell.size * LEADING
@@ -288,7 +288,7 @@ def render_sign_in_sheet(title: str, subtitle: str, rows: Sequence[SignInRowLike
             left = MARGIN_X
             for key, cell in fitted[index].items():
                 width = COLUMN_WIDTHS[key]
-                _draw_cell(c, cell, left, top, width, height, centre=key in ("number", "resident_id"))
+                draw_cell(c, cell, left, top, width, height, centre=key in ("number", "resident_id"))
                 left += width
             top -= height
             c.line(MARGIN_X, top, MARGIN_X + TABLE_WIDTH, top)

@@ -6,9 +6,14 @@ from contest.models.contest import Component, Contest, Criterion, Event
 from contest.models.judging import IdempotencyRecord, JudgeAssignment, Score, ScoreAudit, SignOff
 from contest.models.org import Organisation, OrgLevel
 from contest.models.registration import Draw, Nomination, NominationMember, NominationStep, Quota
+from contest.models.results import EventResult, EventResultNote, Objection, Publication
 from contest.models.user import ApiToken, Gender, Role, SkillLevel, User, UserRole, WorkerProfile
 
 __all__ = [
+    "EventResult",
+    "EventResultNote",
+    "Objection",
+    "Publication",
     "IdempotencyRecord",
     "JudgeAssignment",
     "Score",

@@ -33,6 +33,7 @@ class Contest(db.Model):
     rules: Mapped[str] = mapped_column(Text, default="")
     # Conflict of interest: a judge never scores entries from his own enterprise, or (county) his own county.
     conflict_scope: Mapped[str] = mapped_column(String(20), default="enterprise", server_default="enterprise")
+    notice_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")  # 公示期 (days)
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("contests.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -70,6 +71,8 @@ class Event(db.Model):
     tie_breakers: Mapped[list] = mapped_column(JSON, default=list)  # ordered specs for the ranking engine
     award_scheme: Mapped[dict] = mapped_column(JSON, default=dict)
     bracket_format: Mapped[str | None] = mapped_column(String(30))
+    # A preliminary event feeds a final: its top entries are promoted into ``final_event``.
+    final_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     contest: Mapped[Contest] = relationship(back_populates="events")

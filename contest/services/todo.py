@@ -89,3 +89,17 @@ def nominations_waiting(user: User) -> list[TodoItem]:
         select(func.count(Nomination.id)).where(Nomination.waiting_org_id == user.org_id, Nomination.status == NominationStatus.PENDING)
     )
     return [TodoItem(_("Nominations waiting for your approval"), count or 0, url_for("registration.waiting"), "danger")]
+
+
+@todo_provider
+def objections_open(user: User) -> list[TodoItem]:
+    """Objections to the results of contests hosted by the user's unit."""
+    if not policy.is_organiser(user):
+        return []
+    from contest.models import Contest, Event, Objection
+
+    count = db.session.scalar(
+        select(func.count(Objection.id)).join(Event).join(Contest)
+        .where(Contest.host_id == user.org_id, Objection.status == "open")
+    )
+    return [TodoItem(_("Objections to answer"), count or 0, url_for("results.public_index"), "danger")]

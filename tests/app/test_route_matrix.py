@@ -100,6 +100,19 @@ MATRIX = {
     "judging.audit_xlsx": ("GET", lambda w: f"/events/{w.c['event']}/audit.xlsx", HOST | {"judge"}),
     "api.score_sheet": ("GET", lambda w: f"/api/v1/events/{w.c['event']}/sheet", frozenset({"judge"})),
     "api.put_scores": ("PUT", lambda w: f"/api/v1/events/{w.c['event']}/scores", frozenset({"judge"})),
+    "results.ranking": ("GET", lambda w: f"/events/{w.c['event']}/results", HOST | {"judge"}),
+    "results.compute": ("POST", lambda w: f"/events/{w.c['event']}/results/compute", HOST),
+    "results.publish": ("POST", lambda w: f"/contests/{w.c['contest']}/publish", HOST),
+    "results.finalise": ("POST", lambda w: f"/contests/{w.c['contest']}/finalise", HOST),
+    "results.resolve": ("POST", lambda w: f"/objections/{w.c['objection']}/resolve", HOST),
+    "results.link_final": ("POST", lambda w: f"/events/{w.c['event']}/final", HOST),
+    "results.promote": ("POST", lambda w: f"/events/{w.c['event']}/promote", HOST),
+    "results.export_xlsx": ("GET", lambda w: f"/events/{w.c['event']}/results.xlsx", HOST | {"judge"}),
+    "results.export_pdf": ("GET", lambda w: f"/events/{w.c['event']}/results.pdf", HOST | {"judge"}),
+    "results.public_index": ("GET", lambda w: "/public/results/", PUBLIC),
+    "results.public_ranking": ("GET", lambda w: f"/public/results/{w.c['final_event']}", PUBLIC),
+    "results.object_to": ("POST", lambda w: f"/public/results/{w.c['final_event']}/objections", LOGGED_IN),
+    "api.event_ranking": ("GET", lambda w: f"/api/v1/events/{w.c['event']}/ranking", HOST | {"judge"}),
     "api.contests": ("GET", lambda w: "/api/v1/contests", LOGGED_IN),
     "api.contest": ("GET", lambda w: f"/api/v1/contests/{w.c['contest']}", LOGGED_IN),
     "api.create_token": ("POST", lambda w: "/api/v1/tokens", PUBLIC),
@@ -121,9 +134,22 @@ def contest_ids(world) -> dict[str, int]:
     from contest.services import judging
 
     judging.assign_judge(world.users["city"], event.id, world.users["judge"].id, chief=True)
+    # a published contest (for the public pages) with an objection
+    from contest.clock import today
+    from contest.domain.contests import ContestStatus
+    from contest.extensions import db
+    from contest.models import Objection, Publication, utcnow
+
+    published = make_contest(world.users["city"], title="已公示")
+    published.status = ContestStatus.PUBLISHED
+    db.session.add(Publication(contest_id=published.id, notice_until=utcnow().replace(year=today().year + 1)))
+    objection = Objection(event_id=published.events[0].id, filed_by_id=world.users["worker"].id, text="异议")
+    db.session.add(objection)
+    db.session.commit()
     component = event.components[1]
     return {"contest": contest.id, "event": event.id, "nomination": nomination.id, "draft": draft.id,
-            "draft_event": draft.events[0].id, "component": component.id, "criterion": component.criteria[0].id}
+            "draft_event": draft.events[0].id, "component": component.id, "criterion": component.criteria[0].id,
+            "final_event": published.events[0].id, "objection": objection.id}
 
 
 def test_every_route_has_a_matrix_entry_and_an_access_declaration():

@@ -103,7 +103,7 @@ def test_fit_cell_rules():
     cut = fit_cell("很" * 500, width)
     assert len(cut.lines) == sign_in.MAX_LINES and cut.lines[-1].endswith("…")
     for line in cut.lines:
-        assert sign_in._width(line, cut.size) <= width
+        assert sign_in.text_width(line, cut.size) <= width
     assert not any(line.startswith("、") for line in fit_cell("张三、" * 20, width).lines)
     assert fit_cell("", width).lines == ()
 

@@ -1,0 +1,369 @@
+"""Results: compute the ranking of a signed-off event (scores → aggregation → ranking → awards → stored rows),
+publish the contest for its notice period (公示), take and resolve objections (异议), finalise, and promote
+the top entries of a preliminary into its final.
+
+One path per rule: totals come from ``domain.scoring``, ranks from ``domain.ranking``, awards and titles from
+``domain.awards``; this module only loads facts and stores what they return.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from contest.clock import today
+from contest.domain import awards, ranking, scoring
+from contest.domain.contests import ContestStatus
+from contest.domain.errors import N_, DomainError
+from contest.domain.identity import age_on, mask_name
+from contest.domain.nominations import NominationStatus
+from contest.extensions import db
+from contest.models import (
+    Contest,
+    Event,
+    EventResult,
+    EventResultNote,
+    Nomination,
+    NominationMember,
+    NominationStep,
+    Objection,
+    Organisation,
+    OrgLevel,
+    Publication,
+    Score,
+    SignOff,
+    User,
+    utcnow,
+)
+from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services.contests import award_scheme_of, can_manage, get_contest, get_event
+from contest.services.judging import rubric_of, value_text
+
+logger = logging.getLogger(__name__)
+
+MAX_OBJECTION = 1000
+
+
+def _x100(value: Decimal) -> int:
+    return int((value * 100).to_integral_value())
+
+
+# ---------------------------------------------------------------------------------------------- computing
+
+
+def compute_results(actor: User, event_id: int) -> list[EventResult]:
+    """Rank a signed-off event and store its results (replacing earlier ones, e.g. after a correction)."""
+    with transaction():
+        event = get_event(actor, event_id)
+        if not can_manage(actor, event.contest):
+            raise PermissionDenied(N_("Only organisers of %(host)s manage the results."), host=event.contest.host.name)
+        if event.contest.status == ContestStatus.FINAL:
+            raise DomainError(N_("The results are final."))
+        if db.session.scalar(select(SignOff.id).where(SignOff.event_id == event.id)) is None:
+            raise DomainError(N_("The chief judge has not signed this event off yet."))
+        rows = _rank(event)
+        audit(actor, "results.compute", "event", event.id, entries=len(rows))
+    return rows
+
+
+def _rank(event: Event) -> list[EventResult]:
+    """Scores → totals → ranks → awards → rows (in the current transaction)."""
+    marks = [
+        scoring.Mark(j, n, c, Decimal(v) / 100)
+        for j, n, c, v in db.session.execute(
+            select(Score.judge_id, Score.nomination_id, Score.criterion_id, Score.value_x100).where(Score.event_id == event.id)
+        )
+    ]
+    totals = scoring.compute_event_results(rubric_of(event), marks)
+    contenders = [
+        ranking.Contender(entry_id, r.total, r.component_totals, r.criterion_values) for entry_id, r in totals.items()
+    ]
+    ranked = ranking.rank_entries(contenders, ranking.tie_breakers_from_spec([tuple(t) for t in event.tie_breakers or []]))
+    result = awards.assign_awards(ranked, award_scheme_of(event), _attributes(event, list(totals)))
+    outcomes = result.by_entry()
+    db.session.execute(delete(EventResult).where(EventResult.event_id == event.id))
+    db.session.execute(delete(EventResultNote).where(EventResultNote.event_id == event.id))
+    now = utcnow()
+    rows = [
+        {"event_id": event.id, "nomination_id": r.entry_id, "rank": r.rank, "total_x100": _x100(r.total),
+         "components": {str(k): str(v) for k, v in r.contender.component_totals.items()},
+         "award": outcomes[r.entry_id].tier, "titles": list(outcomes[r.entry_id].titles), "decided_by": r.decided_by,
+         "computed_at": now}
+        for r in ranked
+    ]
+    if rows:
+        db.session.execute(insert(EventResult), rows)
+    notes = [{"event_id": event.id, "code": n.code, "message": n.message,
+              "params": {k: v if isinstance(v, int | str) else str(v) for k, v in n.params.items()}}
+             for n in result.notes]
+    if notes:
+        db.session.execute(insert(EventResultNote), notes)
+    return list(db.session.scalars(select(EventResult).where(EventResult.event_id == event.id).order_by(EventResult.rank, EventResult.id)))
+
+
+def _attributes(event: Event, nomination_ids: list[int]) -> dict[int, dict]:
+    """Title attributes per entry: ``age`` on the contest date (the oldest member's, for a team)."""
+    on = event.contest.contest_date or today()
+    ages: dict[int, int] = {}
+    for nomination_id, user in db.session.execute(
+        select(NominationMember.nomination_id, User).join(User, User.id == NominationMember.user_id)
+        .options(selectinload(User.profile)).where(NominationMember.nomination_id.in_(nomination_ids))
+    ):
+        if user.profile is not None:
+            age = age_on(user.profile.resident_id, on)
+            ages[nomination_id] = max(age, ages.get(nomination_id, 0))
+    return {n: {"age": a} for n, a in ages.items()}
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    rank: int
+    number: int | None
+    name: str
+    unit: str
+    components: tuple[str, ...]
+    total: str
+    award: str
+    titles: tuple[str, ...]
+    decided_by: str | None
+    nomination_id: int
+
+
+def result_lines(event: Event, masked: bool = False) -> list[ResultLine]:
+    """The stored ranking with names (partly masked for the public page), in two queries."""
+    results = list(db.session.scalars(
+        select(EventResult).where(EventResult.event_id == event.id)
+        .options(joinedload(EventResult.nomination).joinedload(Nomination.org).joinedload(Organisation.parent))
+        .order_by(EventResult.rank, EventResult.id)
+    ))
+    component_ids = [str(c.id) for c in event.components]
+    lines = []
+    for r in results:
+        n = r.nomination
+        names = [m.user.name for m in n.members]
+        name = n.team_name or "、".join(mask_name(x) if masked else x for x in names)
+        unit = f"{n.org.parent.name} {n.org.name}" if n.org.level == OrgLevel.TEAM and n.org.parent else n.org.name
+        lines.append(ResultLine(
+            r.rank, n.competitor_number, name, unit,
+            tuple(f"{Decimal(r.components.get(c, '0')):.2f}" for c in component_ids), value_text(r.total_x100),
+            r.award or "", tuple(r.titles or ()), r.decided_by, n.id,
+        ))
+    return lines
+
+
+def notes_of(event: Event) -> list[EventResultNote]:
+    return list(db.session.scalars(select(EventResultNote).where(EventResultNote.event_id == event.id).order_by(EventResultNote.id)))
+
+
+def publication_of(contest: Contest) -> Publication | None:
+    return db.session.scalar(select(Publication).where(Publication.contest_id == contest.id))
+
+
+def can_see_results(user: User | None, event: Event) -> bool:
+    """Published results are public; before that only the host's organisers and the event's chief judge."""
+    if event.contest.status in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    from contest.services.judging import assignment_of
+
+    assignment = assignment_of(user, event.id)
+    return can_manage(user, event.contest) or (assignment is not None and assignment.is_chief)
+
+
+# ---------------------------------------------------------------------------------------------- publication
+
+
+def publish(actor: User, contest_id: int, notice_days: int | None = None) -> Publication:
+    """Start the public notice: every event with entries must have computed results."""
+    with transaction():
+        contest = get_contest(actor, contest_id)
+        if not can_manage(actor, contest):
+            raise PermissionDenied(N_("Only organisers of %(host)s manage the results."), host=contest.host.name)
+        if contest.status != ContestStatus.SCORED:
+            raise DomainError(N_("Only a scored contest can be published (every event signed off by its chief judge)."))
+        missing = db.session.scalar(
+            select(func.count(func.distinct(Nomination.event_id)))
+            .join(Event, Event.id == Nomination.event_id)
+            .where(Event.contest_id == contest.id, Nomination.status == NominationStatus.CONFIRMED,
+                   ~select(EventResult.id).where(EventResult.event_id == Event.id).exists())
+        )
+        if missing:
+            raise DomainError(N_("Compute the results of every event first (%(count)d left)."), count=missing)
+        days = contest.notice_days if notice_days is None else int(notice_days)
+        if not 1 <= days <= 30:
+            raise DomainError(N_("The notice period is 1 to 30 days."))
+        contest.notice_days = days
+        now = utcnow()
+        publication = Publication(contest_id=contest.id, published_at=now, notice_until=now + timedelta(days=days), published_by_id=actor.id)
+        db.session.add(publication)
+        contest.status = ContestStatus.PUBLISHED
+        audit(actor, "results.publish", "contest", contest.id, notice_days=days)
+    return publication
+
+
+def file_objection(actor: User, event_id: int, text: str, nomination_id: int | None = None) -> Objection:
+    """Any logged-in user may object during the notice period."""
+    text = (text or "").strip()
+    with transaction():
+        event = db.session.get(Event, event_id)
+        if event is None:
+            raise NotFound(N_("This event does not exist."))
+        publication = publication_of(event.contest)
+        if event.contest.status != ContestStatus.PUBLISHED or publication is None or utcnow() > publication.notice_until:
+            raise DomainError(N_("Objections can only be filed during the public notice."))
+        if not text:
+            raise DomainError(N_("Describe the objection."))
+        if len(text) > MAX_OBJECTION:
+            raise DomainError(N_("The objection is longer than %(limit)d characters."), limit=MAX_OBJECTION)
+        if nomination_id is not None and db.session.scalar(
+            select(EventResult.id).where(EventResult.event_id == event.id, EventResult.nomination_id == nomination_id)
+        ) is None:
+            raise DomainError(N_("Choose an entry of this event."))
+        objection = Objection(event_id=event.id, nomination_id=nomination_id, filed_by_id=actor.id, text=text)
+        db.session.add(objection)
+        db.session.flush()
+        audit(actor, "objection.file", "event", event.id, objection=objection.id)
+    return objection
+
+
+def resolve_objection(actor: User, objection_id: int, upheld: bool, resolution: str) -> Objection:
+    """The host answers an objection. An upheld objection is corrected through the judging correction path
+    (the chief judge corrects the scores); the results are then recomputed here."""
+    resolution = (resolution or "").strip()
+    with transaction():
+        objection = db.session.get(Objection, objection_id)
+        if objection is None:
+            raise NotFound()
+        event = objection.event
+        if not can_manage(actor, event.contest):
+            raise PermissionDenied(N_("Only organisers of %(host)s manage the results."), host=event.contest.host.name)
+        if objection.status != "open":
+            raise DomainError(N_("This objection has already been answered."))
+        if not resolution:
+            raise DomainError(N_("Write the answer to the objection; the person who filed it will see it."))
+        objection.status = "upheld" if upheld else "dismissed"
+        objection.resolution = resolution[:MAX_OBJECTION]
+        objection.resolved_by_id, objection.resolved_at = actor.id, utcnow()
+        if upheld:
+            _rank(event)  # scores may have been corrected by the chief judge meanwhile
+        audit(actor, "objection.resolve", "event", event.id, objection=objection.id, upheld=upheld)
+    return objection
+
+
+def open_objections(contest: Contest) -> int:
+    return db.session.scalar(
+        select(func.count(Objection.id)).join(Event).where(Event.contest_id == contest.id, Objection.status == "open")
+    ) or 0
+
+
+def finalise(actor: User, contest_id: int) -> Contest:
+    """After the notice period and with no open objection the results become final."""
+    with transaction():
+        contest = get_contest(actor, contest_id)
+        if not can_manage(actor, contest):
+            raise PermissionDenied(N_("Only organisers of %(host)s manage the results."), host=contest.host.name)
+        publication = publication_of(contest)
+        if contest.status != ContestStatus.PUBLISHED or publication is None:
+            raise DomainError(N_("Publish the results first."))
+        if utcnow() < publication.notice_until:
+            raise DomainError(N_("The public notice runs until %(until)s."), until=publication.notice_until.strftime("%Y-%m-%d %H:%M UTC"))
+        count = open_objections(contest)
+        if count:
+            raise DomainError(N_("%(count)d objections are still open."), count=count)
+        contest.status = ContestStatus.FINAL
+        publication.finalised_at, publication.finalised_by_id = utcnow(), actor.id
+        audit(actor, "results.finalise", "contest", contest.id)
+    return contest
+
+
+# ---------------------------------------------------------------------------------------------- preliminaries → finals
+
+
+def link_final(actor: User, event_id: int, final_event_id: int | None) -> Event:
+    """Make a preliminary event (county or enterprise level) feed an event of a contest hosted above it."""
+    with transaction():
+        event = get_event(actor, event_id)
+        if not can_manage(actor, event.contest):
+            raise PermissionDenied(N_("Only organisers of %(host)s manage the results."), host=event.contest.host.name)
+        if final_event_id is None:
+            event.final_event_id = None
+            return event
+        final = db.session.get(Event, final_event_id)
+        if final is None:
+            raise NotFound(N_("This event does not exist."))
+        host, final_host = event.contest.host, final.contest.host
+        if final_host.id == host.id or not host.path.startswith(final_host.path):
+            raise DomainError(N_("A preliminary feeds a final hosted by a unit above its own host."))
+        event.final_event_id = final.id
+        audit(actor, "event.link_final", "event", event.id, final=final.id)
+    return event
+
+
+def promote(actor: User, event_id: int, count: int | None = None) -> list[Nomination]:
+    """Enter the top ``count`` (default: the preliminary host's quota in the final, else 3) of a final
+    preliminary into its final as confirmed-at-this-level nominations, recording where they came from."""
+    from contest.domain.quotas import check_approval
+    from contest.services.registration import entered_user_ids, lock_event, quota_facts
+
+    with transaction():
+        event = get_event(actor, event_id)
+        if not can_manage(actor, event.contest):
+            raise PermissionDenied(N_("Only organisers of %(host)s manage the results."), host=event.contest.host.name)
+        if event.contest.status != ContestStatus.FINAL:
+            raise DomainError(N_("Only final results can be promoted."))
+        final = db.session.get(Event, event.final_event_id) if event.final_event_id else None
+        if final is None:
+            raise DomainError(N_("Link this event to a final first."))
+        if final.contest.status not in (ContestStatus.OPEN, ContestStatus.CLOSED):
+            raise DomainError(N_("The final is not taking entries."))
+        lock_event(final)
+        host = event.contest.host
+        facts = quota_facts(final)
+        if count is None:
+            limit = facts.limit(host)
+            count = limit if limit is not None else 3
+        results = list(db.session.scalars(
+            select(EventResult).where(EventResult.event_id == event.id, EventResult.rank <= count).order_by(EventResult.rank)
+        ))
+        source = f"{event.contest.title} · {event.name}"
+        already = set(db.session.scalars(select(Nomination.source).where(Nomination.event_id == final.id, Nomination.source.is_not(None))))
+        created = []
+        chain = [int(p) for p in host.path.strip("/").split("/")][::-1]
+        final_chain = chain[: chain.index(final.contest.host_id) + 1]
+        entered = entered_user_ids(final.id)
+        for result in results:
+            tag = f"{source} #{result.rank} ({result.nomination_id})"
+            prelim = result.nomination
+            if tag in already or any(m.user_id in entered for m in prelim.members):
+                continue
+            level = final_chain.index(host.id) + 1
+            check_approval(unit_name=host.name, limit=facts.limit(host), used=facts.used[host.id])
+            facts.used.update([host.id])
+            nomination = Nomination(
+                event_id=final.id, org_id=host.id, chain="/" + "".join(f"{i}/" for i in final_chain), level=level,
+                waiting_org_id=final_chain[level] if level < len(final_chain) else None,
+                status=NominationStatus.PENDING if level < len(final_chain) else NominationStatus.CONFIRMED,
+                team_name=prelim.team_name, created_by_id=actor.id, source=tag,
+            )
+            nomination.members = [NominationMember(event_id=final.id, user_id=m.user_id, live=True, position=m.position) for m in prelim.members]
+            nomination.steps = [NominationStep(actor_id=actor.id, org_id=host.id, action="promote",
+                                               reason=f"{source} 第{result.rank}名")]
+            db.session.add(nomination)
+            created.append(nomination)
+        db.session.flush()
+        audit(actor, "results.promote", "event", event.id, final=final.id, count=len(created))
+    return created
+
+
+def visible_publications(user: User | None):
+    """Contests in notice or final, newest first (the public results list)."""
+    return select(Contest).where(Contest.status.in_([ContestStatus.PUBLISHED, ContestStatus.FINAL])).order_by(Contest.year.desc(), Contest.id.desc())
