@@ -8,13 +8,16 @@ One path per rule: totals come from ``domain.scoring``, ranks from ``domain.rank
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from contest.clock import today
 from contest.domain import awards, ranking, scoring
@@ -38,6 +41,7 @@ from contest.models import (
     Score,
     SignOff,
     User,
+    WorkerProfile,
     utcnow,
 )
 from contest.services import NotFound, PermissionDenied, audit, transaction
@@ -47,6 +51,18 @@ from contest.services.judging import rubric_of, value_text
 logger = logging.getLogger(__name__)
 
 MAX_OBJECTION = 1000
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Building hundreds of thousands of small objects with no cycles: the cyclic collector only slows it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _x100(value: Decimal) -> int:
@@ -73,18 +89,14 @@ def compute_results(actor: User, event_id: int) -> list[EventResult]:
 
 def _rank(event: Event) -> list[EventResult]:
     """Scores → totals → ranks → awards → rows (in the current transaction)."""
-    marks = [
-        scoring.Mark(j, n, c, Decimal(v) / 100)
-        for j, n, c, v in db.session.execute(
-            select(Score.judge_id, Score.nomination_id, Score.criterion_id, Score.value_x100).where(Score.event_id == event.id)
-        )
-    ]
+    marks = _marks(event.id)
     totals = scoring.compute_event_results(rubric_of(event), marks)
     contenders = [
         ranking.Contender(entry_id, r.total, r.component_totals, r.criterion_values) for entry_id, r in totals.items()
     ]
     ranked = ranking.rank_entries(contenders, ranking.tie_breakers_from_spec([tuple(t) for t in event.tie_breakers or []]))
-    result = awards.assign_awards(ranked, award_scheme_of(event), _attributes(event, list(totals)))
+    scheme = award_scheme_of(event)
+    result = awards.assign_awards(ranked, scheme, _attributes(event) if scheme.titles else {})
     outcomes = result.by_entry()
     db.session.execute(delete(EventResult).where(EventResult.event_id == event.id))
     db.session.execute(delete(EventResultNote).where(EventResultNote.event_id == event.id))
@@ -106,17 +118,31 @@ def _rank(event: Event) -> list[EventResult]:
     return list(db.session.scalars(select(EventResult).where(EventResult.event_id == event.id).order_by(EventResult.rank, EventResult.id)))
 
 
-def _attributes(event: Event, nomination_ids: list[int]) -> dict[int, dict]:
+def _marks(event_id: int) -> list[scoring.Mark]:
+    """Every score of the event as a domain ``Mark``: a plain cursor, one Decimal per distinct value (a
+    10,000-entry event has 500,000 scores but only a few thousand distinct values)."""
+    cursor = db.session.connection().execute(  # Core, not the ORM: no per-row ORM bookkeeping
+        select(Score.judge_id, Score.nomination_id, Score.criterion_id, Score.value_x100).where(Score.event_id == event_id)
+    )
+    values: dict[int, Decimal] = {}
+    mark = scoring.Mark
+    with paused_gc():
+        return [mark(j, n, c, values.get(v) or values.setdefault(v, Decimal(v) / 100)) for j, n, c, v in cursor.fetchall()]
+
+
+def _attributes(event: Event) -> dict[int, dict]:
     """Title attributes per entry: ``age`` on the contest date (the oldest member's, for a team)."""
     on = event.contest.contest_date or today()
     ages: dict[int, int] = {}
-    for nomination_id, user in db.session.execute(
-        select(NominationMember.nomination_id, User).join(User, User.id == NominationMember.user_id)
-        .options(selectinload(User.profile)).where(NominationMember.nomination_id.in_(nomination_ids))
-    ):
-        if user.profile is not None:
-            age = age_on(user.profile.resident_id, on)
-            ages[nomination_id] = max(age, ages.get(nomination_id, 0))
+    rows = db.session.execute(
+        select(NominationMember.nomination_id, WorkerProfile.resident_id)
+        .join(WorkerProfile, WorkerProfile.user_id == NominationMember.user_id)
+        .join(Nomination, Nomination.id == NominationMember.nomination_id)
+        .where(Nomination.event_id == event.id, Nomination.status == NominationStatus.CONFIRMED)
+    )
+    for nomination_id, resident_id in rows:
+        age = age_on(resident_id, on)
+        ages[nomination_id] = max(age, ages.get(nomination_id, 0))
     return {n: {"age": a} for n, a in ages.items()}
 
 

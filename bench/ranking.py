@@ -1,0 +1,151 @@
+"""Benchmark: ranking and awards of one event with 10,000 entries × 5 judges × 10 criteria, from the scores
+in the database to the stored results (issue 5: under 1 s).
+
+    python bench/ranking.py [--entries 10000] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+
+Setup (not timed) inserts the entries and 500,000 scores directly; the timed part is
+``contest.services.results._rank``: load the scores, aggregate (domain.scoring), rank with tie-breakers
+(domain.ranking), assign awards and titles (domain.awards, ages from resident IDs), replace the stored rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+
+from contest import create_app  # noqa: E402
+from contest.config import TestConfig  # noqa: E402
+from contest.domain.identity import generate_resident_id  # noqa: E402
+from contest.extensions import db  # noqa: E402
+from contest.models import (  # noqa: E402
+    Component,
+    Contest,
+    Criterion,
+    Event,
+    Gender,
+    JudgeAssignment,
+    Nomination,
+    NominationMember,
+    Role,
+    Score,
+    SignOff,
+    SkillLevel,
+    User,
+    UserRole,
+    WorkerProfile,
+)
+
+JUDGES, CRITERIA = 5, 10
+
+
+def build(entries: int) -> Event:
+    from datetime import date, timedelta
+
+    from contest.domain.contests import ContestStatus
+    from contest.services import contests
+    from tests.factories import build_world
+
+    world = build_world("Passw0rd!")
+    city = world.users["city"]
+    contest = Contest(title="基准", year=2026, kind="skills", host_id=world.orgs["city"].id, status=ContestStatus.RUNNING,
+                      contest_date=date(2026, 6, 1))
+    event = Event(contest=contest, name="电工", position=1)
+    for c in range(2):
+        component = Component(event=event, name=f"模块{c}", weight=30 if c == 0 else 70, position=c)
+        component.criteria = [Criterion(name=f"项{c}-{k}", max_x100=1000, position=k) for k in range(CRITERIA // 2)]
+    db.session.add(contest)
+    db.session.commit()
+    rng = random.Random(3)
+    pw = city.password_hash
+    team = world.orgs["team_a"].id
+    users = [{"username": f"b{i}", "password_hash": pw, "name": f"职工{i}", "org_id": team, "active": True,
+              "must_change_password": False, "created_at": date(2026, 1, 1)} for i in range(entries + JUDGES)]
+    ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), users))
+    workers, judges = ids[:entries], ids[entries:]
+    db.session.execute(insert(UserRole), [{"user_id": i, "role": Role.WORKER} for i in workers] + [{"user_id": i, "role": Role.JUDGE} for i in judges])
+    seen: set[str] = set()
+    profiles = []
+    for i in workers:
+        while True:
+            rid = generate_resident_id(rng, "330802", date(1970, 1, 1) + timedelta(days=rng.randrange(12000)), "M")
+            if rid not in seen:
+                seen.add(rid)
+                break
+        profiles.append({"user_id": i, "gender": Gender.MALE, "resident_id": rid, "occupation": "电工", "skill_level": SkillLevel.LEVEL3})
+    db.session.execute(insert(WorkerProfile), profiles)
+    nomination_ids = list(db.session.scalars(insert(Nomination).returning(Nomination.id, sort_by_parameter_order=True), [
+        {"event_id": event.id, "org_id": team, "chain": "/1/", "level": 1, "status": "confirmed", "competitor_number": n + 1,
+         "created_at": date(2026, 1, 1)} for n in range(entries)]))
+    db.session.execute(insert(NominationMember), [{"nomination_id": n, "event_id": event.id, "user_id": w, "live": True, "position": 0}
+                                                  for n, w in zip(nomination_ids, workers, strict=True)])
+    db.session.execute(insert(JudgeAssignment), [{"event_id": event.id, "judge_id": j, "is_chief": k == 0} for k, j in enumerate(judges)])
+    criteria = [k.id for c in event.components for k in c.criteria]
+    batch = []
+    for n in nomination_ids:
+        for j in judges:
+            for k in criteria:
+                batch.append({"event_id": event.id, "judge_id": j, "nomination_id": n, "criterion_id": k,
+                              "value_x100": rng.randrange(300, 1001, 5), "version": 1})
+        if len(batch) >= 50_000:
+            db.session.execute(insert(Score), batch)
+            batch = []
+    if batch:
+        db.session.execute(insert(Score), batch)
+    db.session.add(SignOff(event_id=event.id, chief_id=judges[0]))
+    db.session.commit()
+    contests.set_ranking_rules(city, event.id, [f"component:{event.components[1].id}"], {
+        **contests.DEFAULT_AWARD_SCHEME, "top_title": {"name": "技术能手", "ranks": "10"}, "youth_title": {"name": "青年岗位能手", "max_age": "35"}})
+    return event
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    schema, options = None, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
+        if args.database_url:
+            schema = f"bench_{uuid.uuid4().hex[:8]}"
+            with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            options = {"connect_args": {"options": f"-csearch_path={schema}"}}
+        app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options, "SQLITE_SYNCHRONOUS": "NORMAL"})
+        try:
+            with app.app_context(), app.test_request_context():
+                db.create_all()
+                t0 = time.perf_counter()
+                event = build(args.entries)
+                print(f"setup: {args.entries} entries × {JUDGES} judges × {CRITERIA} criteria = {args.entries * JUDGES * CRITERIA} scores in {time.perf_counter() - t0:.1f} s (not timed)")
+                from contest.services.results import _rank
+
+                timings = []
+                for _ in range(3):
+                    db.session.expire_all()
+                    t1 = time.perf_counter()
+                    rows = _rank(db.session.get(Event, event.id))
+                    db.session.commit()
+                    timings.append(time.perf_counter() - t1)
+                assert len(rows) == args.entries
+                print(f"backend: {db.engine.url.get_backend_name()}")
+                print("database → ranked, awarded, stored: " + ", ".join(f"{t:.2f} s" for t in timings) + f" (best {min(timings):.2f} s)")
+                print("target: < 1 s —", "met" if min(timings) < 1 else "NOT met")
+                db.session.remove()
+        finally:
+            if schema:
+                with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+if __name__ == "__main__":
+    main()
