@@ -475,28 +475,20 @@ def compute_event_results(
 
     Raises DomainError for a mark on a criterion that is not in the rubric.
     """
-    config = config or ScoringConfig()
-    exponent = Decimal(1).scaleb(-config.places)
-    plan = [
-        (
-            component.id,
-            Decimal(component.weight),
-            component.max_marks,
-            [(c.id, c, AGGREGATORS[effective_aggregation(c, component)]) for c in component.criteria],
-        )
-        for component in rubric.components
-    ]
-
     with _gc_paused():
-        return _compute(plan, marks, config, exponent)
+        return _aggregate(rubric, _group(marks), config or ScoringConfig())
 
 
-def _compute(
-    plan: list[tuple[Hashable, Decimal, Decimal, list[tuple[Hashable, Criterion, Aggregator]]]],
-    marks: Iterable[Mark],
-    config: ScoringConfig,
-    exponent: Decimal,
+def compute_grouped_results(
+    rubric: Rubric, by_entry: Mapping[Hashable, Mapping[Hashable, list[Decimal]]], config: ScoringConfig | None = None
 ) -> dict[Hashable, EntryResult]:
+    """:func:`compute_event_results` for marks already grouped as ``{entry: {criterion: [values]}}`` — the
+    same rules, without building one :class:`Mark` per score (a large event has hundreds of thousands)."""
+    with _gc_paused():
+        return _aggregate(rubric, by_entry, config or ScoringConfig())
+
+
+def _group(marks: Iterable[Mark]) -> dict[Hashable, dict[Hashable, list[Decimal]]]:
     by_entry: dict[Hashable, dict[Hashable, list[Decimal]]] = {}
     get_entry = by_entry.get
     for mark in marks:
@@ -509,7 +501,22 @@ def _compute(
             per_criterion[mark.criterion_id] = [mark.value]
         else:
             values.append(mark.value)
+    return by_entry
 
+
+def _aggregate(
+    rubric: Rubric, by_entry: Mapping[Hashable, Mapping[Hashable, list[Decimal]]], config: ScoringConfig
+) -> dict[Hashable, EntryResult]:
+    exponent = Decimal(1).scaleb(-config.places)
+    plan = [
+        (
+            component.id,
+            Decimal(component.weight),
+            component.max_marks,
+            [(c.id, c, AGGREGATORS[effective_aggregation(c, component)]) for c in component.criteria],
+        )
+        for component in rubric.components
+    ]
     results: dict[Hashable, EntryResult] = {}
     with localcontext(SCORING_CONTEXT):
         for entry_id, per_criterion in by_entry.items():

@@ -38,7 +38,6 @@ from contest.models import (
     Organisation,
     OrgLevel,
     Publication,
-    Score,
     SignOff,
     User,
     WorkerProfile,
@@ -82,15 +81,14 @@ def compute_results(actor: User, event_id: int) -> list[EventResult]:
             raise DomainError(N_("The results are final."))
         if db.session.scalar(select(SignOff.id).where(SignOff.event_id == event.id)) is None:
             raise DomainError(N_("The chief judge has not signed this event off yet."))
-        rows = _rank(event)
-        audit(actor, "results.compute", "event", event.id, entries=len(rows))
-    return rows
+        count = _rank(event)
+        audit(actor, "results.compute", "event", event.id, entries=count)
+    return list(db.session.scalars(select(EventResult).where(EventResult.event_id == event.id).order_by(EventResult.rank, EventResult.id)))
 
 
-def _rank(event: Event) -> list[EventResult]:
-    """Scores → totals → ranks → awards → rows (in the current transaction)."""
-    marks = _marks(event.id)
-    totals = scoring.compute_event_results(rubric_of(event), marks)
+def _rank(event: Event) -> int:
+    """Scores → totals → ranks → awards → stored rows (in the current transaction); returns the number of entries."""
+    totals = scoring.compute_grouped_results(rubric_of(event), _grouped_marks(event.id))
     contenders = [
         ranking.Contender(entry_id, r.total, r.component_totals, r.criterion_values) for entry_id, r in totals.items()
     ]
@@ -109,25 +107,39 @@ def _rank(event: Event) -> list[EventResult]:
         for r in ranked
     ]
     if rows:
-        db.session.execute(insert(EventResult), rows)
+        db.session.execute(insert(EventResult.__table__), rows)  # Core: no ORM bookkeeping for 10,000 rows
     notes = [{"event_id": event.id, "code": n.code, "message": n.message,
               "params": {k: v if isinstance(v, int | str) else str(v) for k, v in n.params.items()}}
              for n in result.notes]
     if notes:
         db.session.execute(insert(EventResultNote), notes)
-    return list(db.session.scalars(select(EventResult).where(EventResult.event_id == event.id).order_by(EventResult.rank, EventResult.id)))
+    return len(rows)
 
 
-def _marks(event_id: int) -> list[scoring.Mark]:
-    """Every score of the event as a domain ``Mark``: a plain cursor, one Decimal per distinct value (a
-    10,000-entry event has 500,000 scores but only a few thousand distinct values)."""
-    cursor = db.session.connection().execute(  # Core, not the ORM: no per-row ORM bookkeeping
-        select(Score.judge_id, Score.nomination_id, Score.criterion_id, Score.value_x100).where(Score.event_id == event_id)
-    )
-    values: dict[int, Decimal] = {}
-    mark = scoring.Mark
+def _grouped_marks(event_id: int) -> dict[int, dict[int, list[Decimal]]]:
+    """Every score of the event as ``{entry: {criterion: [values]}}``: fetched with the driver's cursor in the
+    session's transaction (no ORM or Row objects for 500,000 scores), one Decimal per distinct value."""
+    connection = db.session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    cursor = connection.connection.cursor()  # the driver's cursor: plain tuples, no Row objects
+    decimals: dict[int, Decimal] = {}
+    grouped: dict[int, dict[int, list[Decimal]]] = {}
     with paused_gc():
-        return [mark(j, n, c, values.get(v) or values.setdefault(v, Decimal(v) / 100)) for j, n, c, v in cursor.fetchall()]
+        cursor.execute(f"SELECT nomination_id, criterion_id, value_x100 FROM scores WHERE event_id = {marker}", (event_id,))
+        rows = cursor.fetchall()
+        cursor.close()
+        for entry_id, criterion_id, x100 in rows:
+            value = decimals.get(x100)
+            if value is None:
+                value = decimals[x100] = Decimal(x100) / 100
+            per_criterion = grouped.get(entry_id)
+            if per_criterion is None:
+                grouped[entry_id] = {criterion_id: [value]}
+            elif criterion_id in per_criterion:
+                per_criterion[criterion_id].append(value)
+            else:
+                per_criterion[criterion_id] = [value]
+    return grouped
 
 
 def _attributes(event: Event) -> dict[int, dict]:
