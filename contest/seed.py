@@ -269,6 +269,10 @@ def seed_contests() -> None:
     with frozen_today(opens - _days(4)):
         contests.change_status(longyou, closed.id, ContestStatus.CLOSED)
         draws.hold_draw(longyou, weld.id)
+    _full_contest("city", f"{year - 2}年衢州市职工电工技能竞赛", year - 2, ["kecheng.e1.t1", "qujiang.e1.t1", "jiangshan.e1.t1"],
+                  ["judge01", "judge02", "judge03"], final=True)
+    _full_contest("qujiang", f"{year}年衢江区职工电工技能比武", year, ["qujiang.e1.t1", "qujiang.e2.t1"],
+                  ["qujiang.judge"], final=False)
     draft = contests.create_contest(kecheng, ContestInput(
         f"{year}年柯城区电工技能竞赛", year, "skills", None, None, None, "", "筹备中：柯城区电工技能竞赛。"))
     contests.create_event(kecheng, draft.id, EventInput("电工"))
@@ -314,3 +318,53 @@ def _seed_judging(city: User, electric, welder) -> None:
     contests.set_ranking_rules(city, welder.id, [f"component:{welder.components[1].id}"], {
         **contests.DEFAULT_AWARD_SCHEME, "top_title": {"name": "技术能手", "ranks": "2"}, "youth_title": {"name": "青年岗位能手", "max_age": "35"}})
     results.compute_results(city, welder.id)
+
+
+def _full_contest(host_login: str, title: str, year: int, teams: list[str], judges: list[str], final: bool) -> None:
+    """A small contest run from registration to published (or final) results, in its own year."""
+    import uuid
+    from datetime import timedelta
+
+    from contest.clock import frozen_today
+    from contest.domain.contests import ContestStatus
+    from contest.models import Publication
+    from contest.services import contests, draws, judging, registration, results
+    from contest.services.contests import ContestInput, EventInput
+
+    host = _by_username(host_login)
+    opens = date(year, 4, 1)
+    with frozen_today(opens):
+        contest = contests.create_contest(host, ContestInput(title, year, "skills", opens, opens + timedelta(days=30),
+                                                             opens + timedelta(days=50), "", "年度职工技能竞赛。"))
+        event = contests.create_event(host, contest.id, EventInput("电工"))
+        _rubric(host, event, ELECTRICIAN)
+        contests.set_ranking_rules(host, event.id, [f"component:{event.components[1].id}"], {
+            **contests.DEFAULT_AWARD_SCHEME, "mode": "count",
+            "tiers": [{"name": "一等奖", "value": "1"}, {"name": "二等奖", "value": "2"}, {"name": "三等奖", "value": "3"}],
+            "top_title": {"name": "技术能手", "ranks": "3"}, "youth_title": {"name": "青年岗位能手", "max_age": "35"}})
+        contests.change_status(host, contest.id, ContestStatus.OPEN)
+        for team in teams:
+            for worker in _workers(team)[:3]:
+                registration.nominate(_by_username("admin"), event.id, [worker.id])
+    with frozen_today(opens + timedelta(days=31)):
+        contests.change_status(host, contest.id, ContestStatus.CLOSED)
+        draws.hold_draw(host, event.id)
+        contests.change_status(host, contest.id, ContestStatus.RUNNING)
+        for index, username in enumerate(judges):
+            judging.assign_judge(host, event.id, _by_username(username).id, chief=index == 0)
+        rng = random.Random(year)
+        for username in judges:
+            judge = _by_username(username)
+            sheet = judging.sheet(judge, event.id)
+            items = [{"competitor_number": e["competitor_number"], "criterion_id": c["id"],
+                      "value": str(rng.choice((2, 3))) if c["kind"] == "judgement" else f"{rng.uniform(float(c['max']) * 0.6, float(c['max'])):.1f}"}
+                     for e in sheet["entries"] for c in sheet["criteria"]]
+            judging.submit_scores(judge, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})
+        judging.sign_off(_by_username(judges[0]), event.id)
+        results.compute_results(host, event.id)
+        results.publish(host, contest.id, notice_days=5)
+    if final:
+        publication = db.session.scalar(select(Publication).where(Publication.contest_id == contest.id))
+        publication.notice_until = publication.published_at  # the notice of a past year is long over
+        db.session.commit()
+        results.finalise(host, contest.id)

@@ -77,3 +77,19 @@ def test_import_orgs_and_workers_commands(runner, world, tmp_path):
     people.write_text("姓名,角色,手机号,所在单位\n赵六,裁判,13900000031,柯城建设\n", encoding="utf-8")
     result = runner.invoke(args=["import-workers", str(people), "--as", "county_a"])
     assert result.exit_code == 0, result.output and "13900000031" in result.output
+
+
+def test_seed_demo_shows_every_capability(runner):
+    from contest.domain.contests import ContestStatus
+    from contest.models import Contest, Draw, EventResult, Nomination, Score, SignOff
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    states = set(db.session.scalars(select(Contest.status)))
+    assert {ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED, ContestStatus.RUNNING,
+            ContestStatus.PUBLISHED, ContestStatus.FINAL} <= states
+    statuses = set(db.session.scalars(select(Nomination.status)))
+    assert {"pending", "confirmed", "rejected", "withdrawn"} <= {s.value for s in statuses}
+    assert db.session.scalar(select(func.count(Draw.id))) >= 4
+    assert db.session.scalar(select(func.count(Score.id))) > 100
+    assert db.session.scalar(select(func.count(SignOff.id))) >= 3
+    assert db.session.scalar(select(func.count(EventResult.id)).where(EventResult.award.is_not(None))) >= 6
