@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 MAX_ITEMS = 500
 MAX_KEY = 100
 SCORING = (ContestStatus.RUNNING,)
-CORRECTING = (ContestStatus.RUNNING, ContestStatus.SCORED)
+CORRECTING = (ContestStatus.RUNNING, ContestStatus.SCORED, ContestStatus.PUBLISHED)  # corrections answer objections during the notice
 
 
 def _path_ids(path: str) -> list[int]:

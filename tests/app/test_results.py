@@ -176,3 +176,20 @@ def test_nominations_keep_their_source(world, client):
     created = results.promote(county, prelim.id, count=1)
     nomination = db.session.scalar(select(Nomination).where(Nomination.id == created[0].id))
     assert nomination.source.startswith("柯城区预赛 · 电工 #1") and nomination.steps[0].action == "promote"
+
+
+def test_an_upheld_objection_is_corrected_by_the_chief_and_recomputed(world, scored):
+    run, _plan = scored
+    city = world.users["city"]
+    results.compute_results(city, run.event.id)
+    results.publish(city, run.event.contest.id)
+    objection = results.file_objection(world.users["worker_b"], run.event.id, "第10名笔试成绩录错", None)
+    last = results.result_lines(run.event)[-1]
+    sheet = judging.sheet(run.chief, run.event.id)
+    theory = sheet["criteria"][0]["id"]
+    current = next(s for s in sheet["scores"] if s["competitor_number"] == last.number and s["criterion_id"] == theory)
+    fixed = judging.submit_scores(run.chief, run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": [
+        {"competitor_number": last.number, "criterion_id": theory, "value": "100", "version": current["version"], "reason": "异议复核：笔试录错"}]})
+    assert fixed.status == 200
+    results.resolve_objection(city, objection.id, True, "经复核笔试成绩录错，已更正。")
+    assert results.result_lines(run.event)[-1].nomination_id != last.nomination_id  # the corrected entry moved up
