@@ -56,6 +56,7 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     API_TOKEN_RATE_LIMIT = "20 per minute"
     API_RATE_LIMIT = "600 per minute"
+    VERIFY_RATE_LIMIT = "30 per minute;300 per hour"  # certificate verification, against enumeration
 
     # Password hashing (werkzeug). Tests use a cheap method.
     PASSWORD_HASH_METHOD = "scrypt"

@@ -368,3 +368,6 @@ def _full_contest(host_login: str, title: str, year: int, teams: list[str], judg
         publication.notice_until = publication.published_at  # the notice of a past year is long over
         db.session.commit()
         results.finalise(host, contest.id)
+        from contest.services import certificates
+
+        certificates.issue_for_event(host, event.id)

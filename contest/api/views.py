@@ -206,3 +206,13 @@ def event_ranking(event_id: int):
     ]
     return jsonify({"event": {"id": event.id, "name": event.name, "status": event.contest.status.value},
                     "components": components, "items": items, "total": len(items)})
+
+
+@api_bp.get("/certificates/<code>")
+@limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"])
+@public
+def certificate(code: str):
+    """Public verification: valid / revoked / unknown, the holder's name masked."""
+    from contest.certificates.views import verify_json
+
+    return verify_json(code)

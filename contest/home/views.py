@@ -9,6 +9,7 @@ from contest.access import login_required, public
 from contest.auth.views import safe_next
 from contest.i18n import LOCALE_COOKIE
 from contest.models import Role
+from contest.services.certificates import my_certificates
 from contest.services.judging import my_assignments
 from contest.services.todo import todo_items
 
@@ -20,7 +21,8 @@ home_bp = Blueprint("home", __name__)
 def index():
     items = todo_items(current_user)
     assignments = my_assignments(current_user) if current_user.has_role(Role.JUDGE) else []
-    return render_template("home/index.html", todo=items, assignments=assignments)
+    certificates = my_certificates(current_user) if current_user.has_role(Role.WORKER) else []
+    return render_template("home/index.html", todo=items, assignments=assignments, certificates=certificates)
 
 
 @home_bp.get("/locale/<code>")

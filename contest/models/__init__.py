@@ -2,6 +2,7 @@
 
 from contest.models.audit import AuditLog
 from contest.models.base import utcnow
+from contest.models.certificate import Certificate
 from contest.models.contest import Component, Contest, Criterion, Event
 from contest.models.judging import IdempotencyRecord, JudgeAssignment, Score, ScoreAudit, SignOff
 from contest.models.org import Organisation, OrgLevel
@@ -10,6 +11,7 @@ from contest.models.results import EventResult, EventResultNote, Objection, Publ
 from contest.models.user import ApiToken, Gender, Role, SkillLevel, User, UserRole, WorkerProfile
 
 __all__ = [
+    "Certificate",
     "EventResult",
     "EventResultNote",
     "Objection",

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.domain.contests import Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
@@ -34,6 +45,10 @@ class Contest(db.Model):
     # Conflict of interest: a judge never scores entries from his own enterprise, or (county) his own county.
     conflict_scope: Mapped[str] = mapped_column(String(20), default="enterprise", server_default="enterprise")
     notice_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")  # 公示期 (days)
+    # Certificates: issuing organisation's name as printed (default: the host), body template, seal (PNG).
+    certificate_issuer: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    certificate_template: Mapped[str] = mapped_column(Text, default="", server_default="")
+    certificate_seal: Mapped[bytes | None] = mapped_column(LargeBinary)
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("contests.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

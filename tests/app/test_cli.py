@@ -93,3 +93,6 @@ def test_seed_demo_shows_every_capability(runner):
     assert db.session.scalar(select(func.count(Score.id))) > 100
     assert db.session.scalar(select(func.count(SignOff.id))) >= 3
     assert db.session.scalar(select(func.count(EventResult.id)).where(EventResult.award.is_not(None))) >= 6
+    from contest.models import Certificate
+
+    assert db.session.scalar(select(func.count(Certificate.id))) >= 6

@@ -113,6 +113,17 @@ MATRIX = {
     "results.public_ranking": ("GET", lambda w: f"/public/results/{w.c['final_event']}", PUBLIC),
     "results.object_to": ("POST", lambda w: f"/public/results/{w.c['final_event']}/objections", LOGGED_IN),
     "api.event_ranking": ("GET", lambda w: f"/api/v1/events/{w.c['event']}/ranking", HOST | {"judge"}),
+    "certificates.mine": ("GET", lambda w: "/my/certificates", LOGGED_IN),
+    "certificates.download": ("GET", lambda w: f"/certificates/{w.c['certificate']}.pdf", HOST | {"worker"}),
+    "certificates.event_certificates": ("GET", lambda w: f"/events/{w.c['final_event']}/certificates", HOST),
+    "certificates.issue": ("POST", lambda w: f"/events/{w.c['final_event']}/certificates/issue", HOST),
+    "certificates.revoke": ("POST", lambda w: f"/certificates/{w.c['certificate']}/revoke", HOST),
+    "certificates.reissue": ("POST", lambda w: f"/certificates/{w.c['certificate']}/reissue", HOST),
+    "certificates.settings": ("POST", lambda w: f"/contests/{w.c['contest']}/certificate-settings", HOST),
+    "certificates.merged": ("GET", lambda w: f"/events/{w.c['final_event']}/certificates.pdf", HOST),
+    "certificates.archive": ("GET", lambda w: f"/events/{w.c['final_event']}/certificates.zip", HOST),
+    "certificates.verify": ("GET", lambda w: f"/verify/{w.c['certificate_code']}", PUBLIC),
+    "api.certificate": ("GET", lambda w: f"/api/v1/certificates/{w.c['certificate_code']}", PUBLIC),
     "api.contests": ("GET", lambda w: "/api/v1/contests", LOGGED_IN),
     "api.contest": ("GET", lambda w: f"/api/v1/contests/{w.c['contest']}", LOGGED_IN),
     "api.create_token": ("POST", lambda w: "/api/v1/tokens", PUBLIC),
@@ -141,15 +152,26 @@ def contest_ids(world) -> dict[str, int]:
     from contest.models import Objection, Publication, utcnow
 
     published = make_contest(world.users["city"], title="已公示")
+    nomination = registration.nominate(world.users["city"], published.events[0].id, [world.users["worker"].id])
     published.status = ContestStatus.PUBLISHED
     db.session.add(Publication(contest_id=published.id, notice_until=utcnow().replace(year=today().year + 1)))
     objection = Objection(event_id=published.events[0].id, filed_by_id=world.users["worker"].id, text="异议")
     db.session.add(objection)
     db.session.commit()
+    # a certificate of the worker's, in that contest
+    from contest.models import Certificate
+
+    certificate = Certificate(host_id=published.host_id, year=published.year, seq=1, serial="QZ-2026-000001", code="matrix-code-0001",
+                              event_id=published.events[0].id, nomination_id=nomination.id, user_id=world.users["worker"].id,
+                              kind="award", label="一等奖", holder_name="张小三", contest_title=published.title, event_name="电工",
+                              issuer="衢州市总工会", issued_on=today())
+    db.session.add(certificate)
+    db.session.commit()
     component = event.components[1]
     return {"contest": contest.id, "event": event.id, "nomination": nomination.id, "draft": draft.id,
             "draft_event": draft.events[0].id, "component": component.id, "criterion": component.criteria[0].id,
-            "final_event": published.events[0].id, "objection": objection.id}
+            "final_event": published.events[0].id, "objection": objection.id, "certificate": certificate.id,
+            "certificate_code": certificate.code}
 
 
 def test_every_route_has_a_matrix_entry_and_an_access_declaration():

@@ -1,0 +1,121 @@
+"""Certificate pages: my certificates, issuing and downloads for organisers, public verification."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.access import login_required, organiser_required, public
+from contest.domain.errors import DomainError
+from contest.extensions import limiter
+from contest.forms import ConfirmForm
+from contest.i18n import translate
+from contest.services import certificates as service
+from contest.web import download_name, post_action
+
+certificates_bp = Blueprint("certificates", __name__)
+
+
+def _pdf(data: bytes, filename: str):
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename)
+
+
+@certificates_bp.get("/my/certificates")
+@login_required
+def mine():
+    return render_template("certificates/mine.html", certificates=service.my_certificates(current_user))
+
+
+@certificates_bp.get("/certificates/<int:cert_id>.pdf")
+@login_required
+def download(cert_id: int):
+    cert = service.get_for_download(current_user, cert_id)
+    return _pdf(service.pdf_of(cert), service.file_name(cert))
+
+
+@certificates_bp.get("/events/<int:event_id>/certificates")
+@organiser_required
+def event_certificates(event_id: int):
+    event, certs = service.event_certificates(current_user, event_id)
+    return render_template("certificates/event.html", event=event, contest=event.contest, certificates=certs, confirm=ConfirmForm())
+
+
+@certificates_bp.post("/events/<int:event_id>/certificates/issue")
+@organiser_required
+def issue(event_id: int):
+    return post_action(lambda: service.issue_for_event(current_user, event_id),
+                       lambda created: _("%(count)d certificates have been issued.", count=len(created)),
+                       url_for("certificates.event_certificates", event_id=event_id))
+
+
+@certificates_bp.post("/certificates/<int:cert_id>/revoke")
+@organiser_required
+def revoke(cert_id: int):
+    cert = service.get_for_organiser(current_user, cert_id)
+    return post_action(lambda: service.revoke(current_user, cert_id, request.form.get("reason", "")), _("The certificate has been revoked."),
+                       url_for("certificates.event_certificates", event_id=cert.event_id))
+
+
+@certificates_bp.post("/certificates/<int:cert_id>/reissue")
+@organiser_required
+def reissue(cert_id: int):
+    cert = service.get_for_organiser(current_user, cert_id)
+    return post_action(lambda: service.reissue(current_user, cert_id, request.form.get("reason", "")),
+                       lambda new: _("A new certificate %(serial)s replaces the old one.", serial=new.serial),
+                       url_for("certificates.event_certificates", event_id=cert.event_id))
+
+
+@certificates_bp.post("/contests/<int:contest_id>/certificate-settings")
+@organiser_required
+def settings(contest_id: int):
+    upload = request.files.get("seal")
+    return post_action(
+        lambda: service.set_certificate_settings(current_user, contest_id, request.form.get("issuer", ""), request.form.get("template", ""),
+                                                 upload.read() if upload and upload.filename else None, bool(request.form.get("remove_seal"))),
+        _("The certificate settings have been saved."), request.form.get("back") or url_for("contests.detail", contest_id=contest_id),
+    )
+
+
+@certificates_bp.get("/events/<int:event_id>/certificates.pdf")
+@organiser_required
+def merged(event_id: int):
+    event, _certs = service.event_certificates(current_user, event_id)
+    buffer = io.BytesIO()  # the drawing is streamed page by page; only the finished bytes (~2 KB a page) are kept
+    try:
+        service.merged_pdf(current_user, event_id, buffer)
+    except DomainError as exc:
+        flash(translate(exc), "warning")
+        return redirect(url_for("certificates.event_certificates", event_id=event_id))
+    buffer.seek(0)
+    return send_file(buffer, mimetype="application/pdf", as_attachment=True,
+                     download_name=download_name("荣誉证书", event.contest.title, event.name, ext="pdf"))
+
+
+@certificates_bp.get("/events/<int:event_id>/certificates.zip")
+@organiser_required
+def archive(event_id: int):
+    event, _certs = service.event_certificates(current_user, event_id)
+    try:
+        data = service.zip_of(current_user, event_id)
+    except DomainError as exc:
+        flash(translate(exc), "warning")
+        return redirect(url_for("certificates.event_certificates", event_id=event_id))
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
+                     download_name=download_name("荣誉证书", event.contest.title, event.name, ext="zip"))
+
+
+@certificates_bp.get("/verify/<code>")
+@limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"])
+@public
+def verify(code: str):
+    result = service.verify(code)
+    return render_template("certificates/verify.html", result=result, code=code), 200 if result["status"] != "unknown" else 404
+
+
+def verify_json(code: str):
+    """Shared by the API route (``GET /api/v1/certificates/<code>``)."""
+    result = service.verify(code)
+    return jsonify(result), 200 if result["status"] != "unknown" else 404

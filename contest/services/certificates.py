@@ -1,0 +1,263 @@
+"""Certificates: issue one per holder and award or title once results are final; reissue (e.g. after a
+name correction) and revoke with a reason; verify by code; render with ``contest.certificates.pdf``.
+
+Serial numbers are unique per host and year (``QZ-2026-000123``: a prefix, the year, a sequence taken under
+the event lock); the verification code is 128 random bits, so codes cannot be guessed or enumerated.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import secrets
+import zipfile
+from collections.abc import Iterator
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from contest.certificates.pdf import (
+    CertificateData,
+    render_certificate,
+    render_many,
+    validate_body_template,
+    validate_seal_png,
+)
+from contest.clock import today
+from contest.domain.contests import ContestStatus
+from contest.domain.errors import N_, DomainError
+from contest.domain.identity import mask_name
+from contest.extensions import db
+from contest.models import Certificate, Contest, Event, EventResult, NominationMember, User, utcnow
+from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services.contests import can_manage, get_event
+from contest.services.registration import lock_event
+
+logger = logging.getLogger(__name__)
+
+MAX_REASON = 500
+
+
+def serial_prefix(contest: Contest) -> str:
+    """``QZ`` for the city's own contests, ``QZ<host id>`` for the others (serials stay unique per host)."""
+    base = current_app.config.get("CERTIFICATE_PREFIX", "QZ")
+    return base if contest.host.parent_id is None else f"{base}{contest.host_id}"
+
+
+def _managed(actor: User, event_id: int) -> Event:
+    event = get_event(actor, event_id)
+    if not can_manage(actor, event.contest):
+        raise PermissionDenied(N_("Only organisers of %(host)s issue its certificates."), host=event.contest.host.name)
+    return event
+
+
+def _next_seq(host_id: int, year: int) -> int:
+    return (db.session.scalar(select(func.max(Certificate.seq)).where(Certificate.host_id == host_id, Certificate.year == year)) or 0) + 1
+
+
+def _new(event: Event, nomination_id: int, user: User, kind: str, label: str, actor: User, seq: int, replaces: int | None = None) -> Certificate:
+    contest = event.contest
+    return Certificate(
+        host_id=contest.host_id, year=contest.year, seq=seq, serial=f"{serial_prefix(contest)}-{contest.year}-{seq:06d}",
+        code=secrets.token_urlsafe(16), event_id=event.id, nomination_id=nomination_id, user_id=user.id, kind=kind,
+        label=label, holder_name=user.name, contest_title=contest.title, event_name=event.name,
+        issuer=contest.certificate_issuer or contest.host.name, issued_on=today(), issued_by_id=actor.id, replaces_id=replaces,
+    )
+
+
+def issue_for_event(actor: User, event_id: int) -> list[Certificate]:
+    """One certificate per member of every entry for its award and for each of its titles (skipping those
+    already issued); the results must be final."""
+    with transaction():
+        event = _managed(actor, event_id)
+        if event.contest.status != ContestStatus.FINAL:
+            raise DomainError(N_("Certificates are issued once the results are final."))
+        lock_event(event)
+        existing = set(db.session.execute(
+            select(Certificate.user_id, Certificate.kind, Certificate.label).where(Certificate.event_id == event.id, Certificate.revoked_at.is_(None))
+        ).all())
+        members: dict[int, list[User]] = {}
+        for nomination_id, user in db.session.execute(
+            select(NominationMember.nomination_id, User).join(User, User.id == NominationMember.user_id)
+            .join(EventResult, EventResult.nomination_id == NominationMember.nomination_id)
+            .where(EventResult.event_id == event.id).order_by(NominationMember.position)
+        ):
+            members.setdefault(nomination_id, []).append(user)
+        seq = _next_seq(event.contest.host_id, event.contest.year)
+        created = []
+        for result in db.session.scalars(select(EventResult).where(EventResult.event_id == event.id).order_by(EventResult.rank, EventResult.id)):
+            honours = ([("award", result.award)] if result.award else []) + [("title", t) for t in result.titles or []]
+            for user in members.get(result.nomination_id, []):
+                for kind, label in honours:
+                    if (user.id, kind, label) in existing:
+                        continue
+                    created.append(_new(event, result.nomination_id, user, kind, label, actor, seq))
+                    seq += 1
+        db.session.add_all(created)
+        db.session.flush()
+        audit(actor, "certificate.issue", "event", event.id, count=len(created))
+    return created
+
+
+def _certificate(cert_id: int) -> Certificate:
+    cert = db.session.get(Certificate, cert_id)
+    if cert is None:
+        raise NotFound(N_("This certificate does not exist."))
+    return cert
+
+
+def revoke(actor: User, cert_id: int, reason: str) -> Certificate:
+    reason = (reason or "").strip()
+    with transaction():
+        cert = _certificate(cert_id)
+        _managed(actor, cert.event_id)
+        if cert.revoked:
+            raise DomainError(N_("This certificate is already revoked."))
+        if not reason:
+            raise DomainError(N_("Give the reason for revoking the certificate."))
+        cert.revoked_at, cert.revoked_by_id, cert.revoke_reason = utcnow(), actor.id, reason[:MAX_REASON]
+        audit(actor, "certificate.revoke", "certificate", cert.id, serial=cert.serial, reason=reason)
+    return cert
+
+
+def reissue(actor: User, cert_id: int, reason: str) -> Certificate:
+    """Revoke a certificate and issue a new one (new serial and code) with the holder's current name."""
+    reason = (reason or "").strip()
+    with transaction():
+        cert = _certificate(cert_id)
+        event = _managed(actor, cert.event_id)
+        if cert.revoked:
+            raise DomainError(N_("This certificate is already revoked."))
+        if not reason:
+            raise DomainError(N_("Give the reason for reissuing the certificate."))
+        lock_event(event)
+        cert.revoked_at, cert.revoked_by_id, cert.revoke_reason = utcnow(), actor.id, reason[:MAX_REASON]
+        db.session.flush()
+        new = _new(event, cert.nomination_id, db.session.get(User, cert.user_id), cert.kind, cert.label, actor,
+                   _next_seq(cert.host_id, cert.year), replaces=cert.id)
+        db.session.add(new)
+        db.session.flush()
+        audit(actor, "certificate.reissue", "certificate", new.id, replaces=cert.serial, reason=reason)
+    return new
+
+
+def set_certificate_settings(actor: User, contest_id: int, issuer: str, template: str, seal: bytes | None, remove_seal: bool = False) -> Contest:
+    from contest.services.contests import get_contest
+
+    with transaction():
+        contest = get_contest(actor, contest_id)
+        if not can_manage(actor, contest):
+            raise PermissionDenied(N_("Only organisers of %(host)s issue its certificates."), host=contest.host.name)
+        issuer = " ".join((issuer or "").split())
+        if len(issuer) > 200:
+            raise DomainError(N_("The issuer's name is longer than 200 characters."))
+        template = (template or "").strip()
+        if template:
+            validate_body_template(template)
+        if seal:
+            validate_seal_png(seal)
+            contest.certificate_seal = seal
+        elif remove_seal:
+            contest.certificate_seal = None
+        contest.certificate_issuer, contest.certificate_template = issuer, template
+        audit(actor, "certificate.settings", "contest", contest.id, seal=bool(contest.certificate_seal))
+    return contest
+
+
+# ---------------------------------------------------------------------------------------------- reading and rendering
+
+
+def verify_url(cert: Certificate) -> str:
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/verify/{cert.code}"
+
+
+def data_of(cert: Certificate) -> CertificateData:
+    contest = cert.event.contest
+    return CertificateData(
+        serial=cert.serial, holder_name=cert.holder_name, contest_title=cert.contest_title, event_name=cert.event_name,
+        award=cert.label if cert.kind == "award" else "", titles=(cert.label,) if cert.kind == "title" else (),
+        issuer=cert.issuer, issued_on=cert.issued_on, verify_url=verify_url(cert),
+        body_template=contest.certificate_template or None, seal_png=contest.certificate_seal,
+    )
+
+
+def can_download(user: User, cert: Certificate) -> bool:
+    return cert.user_id == user.id or can_manage(user, cert.event.contest)
+
+
+def get_for_organiser(user: User, cert_id: int) -> Certificate:
+    cert = _certificate(cert_id)
+    _managed(user, cert.event_id)
+    return cert
+
+
+def get_for_download(user: User, cert_id: int) -> Certificate:
+    cert = _certificate(cert_id)
+    if not can_download(user, cert):
+        raise PermissionDenied()
+    if cert.revoked:
+        raise DomainError(N_("This certificate has been revoked."))
+    return cert
+
+
+def pdf_of(cert: Certificate) -> bytes:
+    return render_certificate(data_of(cert))
+
+
+def my_certificates(user: User) -> list[Certificate]:
+    return list(db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user.id, Certificate.revoked_at.is_(None)).order_by(Certificate.issued_at.desc(), Certificate.id)
+    ))
+
+
+def event_certificates(actor: User, event_id: int) -> tuple[Event, list[Certificate]]:
+    event = _managed(actor, event_id)
+    return event, list(db.session.scalars(select(Certificate).where(Certificate.event_id == event.id).order_by(Certificate.seq)))
+
+
+def _live(event_id: int) -> Iterator[Certificate]:
+    yield from db.session.scalars(
+        select(Certificate).where(Certificate.event_id == event_id, Certificate.revoked_at.is_(None)).order_by(Certificate.seq)
+        .execution_options(yield_per=100)
+    )
+
+
+def merged_pdf(actor: User, event_id: int, out) -> None:
+    """All live certificates of the event as one PDF, written page by page."""
+    event = _managed(actor, event_id)
+    if not db.session.scalar(select(func.count(Certificate.id)).where(Certificate.event_id == event.id, Certificate.revoked_at.is_(None))):
+        raise DomainError(N_("No certificates have been issued for this event yet."))
+    render_many((data_of(c) for c in _live(event.id)), out)
+
+
+def zip_of(actor: User, event_id: int) -> bytes:
+    event = _managed(actor, event_id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        count = 0
+        for cert in _live(event.id):
+            archive.writestr(file_name(cert), render_certificate(data_of(cert)))
+            count += 1
+    if not count:
+        raise DomainError(N_("No certificates have been issued for this event yet."))
+    return buffer.getvalue()
+
+
+def file_name(cert: Certificate) -> str:
+    return f"荣誉证书-{cert.holder_name}-{cert.event_name}-{cert.label}-{cert.serial}.pdf".replace("/", "-")
+
+
+def verify(code: str) -> dict:
+    """What the public may know about a code: valid / revoked / unknown, with the holder's name masked."""
+    cert = db.session.scalar(select(Certificate).where(Certificate.code == code)) if code and len(code) <= 40 else None
+    if cert is None:
+        return {"status": "unknown"}
+    body = {
+        "status": "revoked" if cert.revoked else "valid",
+        "serial": cert.serial, "holder": mask_name(cert.holder_name), "contest": cert.contest_title, "event": cert.event_name,
+        "award": cert.label if cert.kind == "award" else None, "title": cert.label if cert.kind == "title" else None,
+        "issuer": cert.issuer, "issued_on": cert.issued_on.isoformat(),
+    }
+    if cert.revoked:
+        body["revoked_on"] = cert.revoked_at.date().isoformat()
+    return body
