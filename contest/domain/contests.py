@@ -126,8 +126,8 @@ def check_event(event: EventSpec) -> None:
     - team events: 2 ≤ min ≤ max ≤ 20; individual events: size exactly 1;
     - an age range, when given, satisfies 16 ≤ min ≤ max ≤ 70;
     - a scored event (no bracket format) has components whose weights are positive integers summing to
-      100, each with at least one criterion whose maximum is positive; judgement criteria have max marks
-      of at least 3 (they are scored 0–3 and scaled).
+      100, each with at least one criterion whose maximum is positive (a judgement criterion is marked 0–3
+      by each judge and scaled to its maximum, see ``domain.scoring``).
     """
     if event.kind == EventKind.TEAM:
         if not (2 <= event.team_min <= event.team_max <= 20):

@@ -102,4 +102,4 @@ def objections_open(user: User) -> list[TodoItem]:
         select(func.count(Objection.id)).join(Event).join(Contest)
         .where(Contest.host_id == user.org_id, Objection.status == "open")
     )
-    return [TodoItem(_("Objections to answer"), count or 0, url_for("results.public_index"), "danger")]
+    return [TodoItem(_("Objections to answer"), count or 0, url_for("contests.index", status="published"), "danger")]
