@@ -10,7 +10,7 @@ from contest.access import login_required, organiser_required
 from contest.clock import today
 from contest.contests.forms import ComponentForm, ContestForm, CopyForm, CriterionForm, EventForm
 from contest.domain.contests import TRANSITIONS, Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
-from contest.domain.errors import N_, DomainError
+from contest.domain.errors import DomainError
 from contest.extensions import db
 from contest.forms import ConfirmForm
 from contest.i18n import translate
@@ -24,7 +24,6 @@ from contest.labels import (
     STATUS_LABELS,
 )
 from contest.models import Component, Criterion, SkillLevel
-from contest.services import PermissionDenied
 from contest.services import contests as service
 from contest.services import registration as reg
 from contest.web import paginate, post_action
@@ -34,8 +33,7 @@ contests_bp = Blueprint("contests", __name__)
 
 def _require_manage(contest) -> None:
     """Refuse (403) before looking at the form: only the host's organisers manage a contest."""
-    if not service.can_manage(current_user, contest):
-        raise PermissionDenied(N_("Only organisers of %(host)s manage this contest."), host=contest.host.name)
+    service.require_host(current_user, contest)
 
 
 @contests_bp.get("/contests/")

@@ -30,7 +30,7 @@ from contest.domain.identity import mask_name
 from contest.extensions import db
 from contest.models import Certificate, Contest, Event, EventResult, NominationMember, User, utcnow
 from contest.services import NotFound, PermissionDenied, audit, transaction
-from contest.services.contests import can_manage, get_event
+from contest.services.contests import can_manage, managed_event, require_host
 from contest.services.registration import lock_event
 
 logger = logging.getLogger(__name__)
@@ -44,11 +44,11 @@ def serial_prefix(contest: Contest) -> str:
     return base if contest.host.parent_id is None else f"{base}{contest.host_id}"
 
 
+ISSUE = N_("Only organisers of %(host)s issue its certificates.")
+
+
 def _managed(actor: User, event_id: int) -> Event:
-    event = get_event(actor, event_id)
-    if not can_manage(actor, event.contest):
-        raise PermissionDenied(N_("Only organisers of %(host)s issue its certificates."), host=event.contest.host.name)
-    return event
+    return managed_event(actor, event_id, ISSUE)
 
 
 def _next_seq(host_id: int, year: int) -> int:
@@ -146,8 +146,7 @@ def set_certificate_settings(actor: User, contest_id: int, issuer: str, template
 
     with transaction():
         contest = get_contest(actor, contest_id)
-        if not can_manage(actor, contest):
-            raise PermissionDenied(N_("Only organisers of %(host)s issue its certificates."), host=contest.host.name)
+        require_host(actor, contest, ISSUE)
         issuer = " ".join((issuer or "").split())
         if len(issuer) > 200:
             raise DomainError(N_("The issuer's name is longer than 200 characters."))

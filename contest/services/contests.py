@@ -88,10 +88,25 @@ def can_manage(user: User, contest: Contest) -> bool:
     return policy.is_admin(user) or (user.has_role(Role.ORGANISER) and contest.host_id == user.org_id)
 
 
+MANAGE_CONTEST = N_("Only organisers of %(host)s manage this contest.")
+
+
+def require_host(user: User, contest: Contest, message: str = MANAGE_CONTEST) -> None:
+    """Refuse (``PermissionDenied`` with ``message``) unless the user manages the contest (``can_manage``)."""
+    if not can_manage(user, contest):
+        raise PermissionDenied(message, host=contest.host.name)
+
+
+def managed_event(user: User, event_id: int, message: str = MANAGE_CONTEST) -> Event:
+    """The event, if the user may see it and manages its contest."""
+    event = get_event(user, event_id)
+    require_host(user, event.contest, message)
+    return event
+
+
 def _managed(user: User, contest_id: int) -> Contest:
     contest = get_contest(user, contest_id)
-    if not can_manage(user, contest):
-        raise PermissionDenied(N_("Only organisers of %(host)s manage this contest."), host=contest.host.name)
+    require_host(user, contest)
     return contest
 
 

@@ -26,8 +26,8 @@ from contest.domain.nominations import NominationStatus
 from contest.extensions import db
 from contest.models import Draw, Event, Nomination, NominationMember, User
 from contest.models.base import utcnow
-from contest.services import PermissionDenied, audit, transaction
-from contest.services.contests import can_manage, get_event
+from contest.services import audit, transaction
+from contest.services.contests import managed_event
 from contest.services.registration import lock_event
 from contest.spreadsheets import write_xlsx
 
@@ -35,10 +35,7 @@ logger = logging.getLogger(__name__)
 
 
 def _managed_event(actor: User, event_id: int) -> Event:
-    event = get_event(actor, event_id)
-    if not can_manage(actor, event.contest):
-        raise PermissionDenied(N_("Only organisers of %(host)s hold the draw and print its lists."), host=event.contest.host.name)
-    return event
+    return managed_event(actor, event_id, N_("Only organisers of %(host)s hold the draw and print its lists."))
 
 
 def _confirmed_ids(event_id: int) -> list[int]:

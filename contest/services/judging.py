@@ -42,7 +42,7 @@ from contest.models import (
     utcnow,
 )
 from contest.services import NotFound, PermissionDenied, audit, transaction
-from contest.services.contests import can_manage, get_event
+from contest.services.contests import can_manage, get_event, managed_event
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +81,7 @@ def my_assignments(user: User) -> list[JudgeAssignment]:
 
 
 def _managed(actor: User, event_id: int) -> Event:
-    event = get_event(actor, event_id)
-    if not can_manage(actor, event.contest):
-        raise PermissionDenied(N_("Only organisers of %(host)s assign judges."), host=event.contest.host.name)
-    return event
+    return managed_event(actor, event_id, N_("Only organisers of %(host)s assign judges."))
 
 
 def assignable_judges(actor: User, event: Event) -> list[User]:

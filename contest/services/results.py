@@ -43,13 +43,14 @@ from contest.models import (
     WorkerProfile,
     utcnow,
 )
-from contest.services import NotFound, PermissionDenied, audit, transaction
-from contest.services.contests import award_scheme_of, can_manage, get_contest, get_event
+from contest.services import NotFound, audit, transaction
+from contest.services.contests import award_scheme_of, can_manage, get_contest, get_event, require_host
 from contest.services.judging import rubric_of, value_text
 
 logger = logging.getLogger(__name__)
 
 MAX_OBJECTION = 1000
+MANAGE_RESULTS = N_("Only organisers of %(host)s manage the results.")
 
 
 @contextmanager
@@ -75,8 +76,7 @@ def compute_results(actor: User, event_id: int) -> list[EventResult]:
     """Rank a signed-off event and store its results (replacing earlier ones, e.g. after a correction)."""
     with transaction():
         event = get_event(actor, event_id)
-        if not can_manage(actor, event.contest):
-            raise PermissionDenied(N_("Only organisers of %(host)s manage the results."), host=event.contest.host.name)
+        require_host(actor, event.contest, MANAGE_RESULTS)
         if event.contest.status == ContestStatus.FINAL:
             raise DomainError(N_("The results are final."))
         if db.session.scalar(select(SignOff.id).where(SignOff.event_id == event.id)) is None:
@@ -224,8 +224,7 @@ def publish(actor: User, contest_id: int, notice_days: int | None = None) -> Pub
     """Start the public notice: every event with entries must have computed results."""
     with transaction():
         contest = get_contest(actor, contest_id)
-        if not can_manage(actor, contest):
-            raise PermissionDenied(N_("Only organisers of %(host)s manage the results."), host=contest.host.name)
+        require_host(actor, contest, MANAGE_RESULTS)
         if contest.status != ContestStatus.SCORED:
             raise DomainError(N_("Only a scored contest can be published (every event signed off by its chief judge)."))
         missing = db.session.scalar(
@@ -282,8 +281,7 @@ def resolve_objection(actor: User, objection_id: int, upheld: bool, resolution: 
         if objection is None:
             raise NotFound()
         event = objection.event
-        if not can_manage(actor, event.contest):
-            raise PermissionDenied(N_("Only organisers of %(host)s manage the results."), host=event.contest.host.name)
+        require_host(actor, event.contest, MANAGE_RESULTS)
         if objection.status != "open":
             raise DomainError(N_("This objection has already been answered."))
         if not resolution:
@@ -307,8 +305,7 @@ def finalise(actor: User, contest_id: int) -> Contest:
     """After the notice period and with no open objection the results become final."""
     with transaction():
         contest = get_contest(actor, contest_id)
-        if not can_manage(actor, contest):
-            raise PermissionDenied(N_("Only organisers of %(host)s manage the results."), host=contest.host.name)
+        require_host(actor, contest, MANAGE_RESULTS)
         publication = publication_of(contest)
         if contest.status != ContestStatus.PUBLISHED or publication is None:
             raise DomainError(N_("Publish the results first."))
@@ -330,8 +327,7 @@ def link_final(actor: User, event_id: int, final_event_id: int | None) -> Event:
     """Make a preliminary event (county or enterprise level) feed an event of a contest hosted above it."""
     with transaction():
         event = get_event(actor, event_id)
-        if not can_manage(actor, event.contest):
-            raise PermissionDenied(N_("Only organisers of %(host)s manage the results."), host=event.contest.host.name)
+        require_host(actor, event.contest, MANAGE_RESULTS)
         if final_event_id is None:
             event.final_event_id = None
             return event
@@ -354,8 +350,7 @@ def promote(actor: User, event_id: int, count: int | None = None) -> list[Nomina
 
     with transaction():
         event = get_event(actor, event_id)
-        if not can_manage(actor, event.contest):
-            raise PermissionDenied(N_("Only organisers of %(host)s manage the results."), host=event.contest.host.name)
+        require_host(actor, event.contest, MANAGE_RESULTS)
         if event.contest.status != ContestStatus.FINAL:
             raise DomainError(N_("Only final results can be promoted."))
         final = db.session.get(Event, event.final_event_id) if event.final_event_id else None
