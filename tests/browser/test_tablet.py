@@ -285,7 +285,10 @@ def test_after_sign_off_an_ordinary_judge_is_locked_out(small_scene, tablet):
     login(page, scene.base, "judge_b")
     page.goto(scene.url)
     expect(page.locator(".entry-btn")).to_have_count(1)
-    score(page, scene, number, "80", "50", "2")
+    # after a confirmed submission the page re-reads the sheet: let that read finish before the other
+    # tablet writes, or this tablet would already know the newer version
+    with page.expect_response(lambda r: r.request.method == "GET" and r.url.endswith("/sheet")):
+        score(page, scene, number, "80", "50", "2")
     expect(status(page, number)).to_have_attribute("data-status", "submitted")
 
     # another tablet of the same judge changes a score meanwhile: this tablet's change is stale, the judge
