@@ -102,6 +102,7 @@ def configure_sqlite(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from contest.api import api_bp
     from contest.auth.views import auth_bp
+    from contest.brackets.views import brackets_bp
     from contest.certificates.views import certificates_bp
     from contest.contests.views import contests_bp
     from contest.home.views import home_bp
@@ -111,7 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.registration.views import registration_bp
     from contest.results.views import results_bp
 
-    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, results_bp, certificates_bp, api_bp):
+    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, results_bp, brackets_bp, certificates_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

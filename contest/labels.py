@@ -89,3 +89,21 @@ BRACKET_LABELS = {
     "round_robin": _l("Round robin"),
     "swiss": _l("Swiss rounds"),
 }
+PART_LABELS = {
+    "W": _l("Winners' bracket"),
+    "L": _l("Losers' bracket"),
+    "GF": _l("Grand final"),
+    "3P": _l("Third-place match"),
+    "RR": _l("Round robin"),
+    "SW": _l("Swiss rounds"),
+}
+SEEDING_LABELS = {
+    "draw": _l("By the draw of competitor numbers"),
+    "ranking": _l("By the ranking of a qualifying event or preliminary"),
+    "manual": _l("By hand"),
+}
+MATCH_KIND_LABELS = {
+    "normal": _l("Played"),
+    "walkover": _l("Walk-over (the other side did not appear)"),
+    "retired": _l("Retirement (the other side gave up during the match)"),
+}

@@ -273,6 +273,7 @@ def seed_contests() -> None:
                   ["judge01", "judge02", "judge03"], final=True)
     _full_contest("qujiang", f"{year}年衢江区职工电工技能比武", year, ["qujiang.e1.t1", "qujiang.e2.t1"],
                   ["qujiang.judge"], final=False)
+    _sports_contests(year)
     draft = contests.create_contest(kecheng, ContestInput(
         f"{year}年柯城区电工技能竞赛", year, "skills", None, None, None, "", "筹备中：柯城区电工技能竞赛。"))
     contests.create_event(kecheng, draft.id, EventInput("电工"))
@@ -371,3 +372,98 @@ def _full_contest(host_login: str, title: str, year: int, teams: list[str], judg
         from contest.services import certificates
 
         certificates.issue_for_event(host, event.id)
+
+
+SPORTS_TEAMS = ["kecheng.e1.t1", "qujiang.e1.t1", "longyou.e1.t1", "jiangshan.e1.t1", "changshan.e1.t1", "kaihua.e1.t1",
+                "kecheng.e2.t1", "qujiang.e2.t1"]
+
+
+def _sports_contests(year: int) -> None:
+    """Head-to-head events of the 职工技能运动会: last year's finished (placements → awards → certificates),
+    this year's running with a single elimination in play, a finished round robin, a Swiss event between
+    rounds and a double elimination under way."""
+    from datetime import timedelta
+
+    from contest.clock import frozen_today
+    from contest.domain.contests import ContestStatus
+    from contest.models import Publication
+    from contest.services import brackets, certificates, contests, draws, judging, registration, results
+    from contest.services.contests import ContestInput, EventInput
+
+    city, admin = _by_username("city"), _by_username("admin")
+    chief, second = _by_username("judge07"), _by_username("judge08")
+    workers = [w for team in SPORTS_TEAMS for w in _workers(team)[:3]]
+
+    def run(contest_title: str, contest_year: int, events: list[tuple[str, str, int]], opens: date):
+        with frozen_today(opens):
+            contest = contests.create_contest(city, ContestInput(contest_title, contest_year, "sports", opens, opens + timedelta(days=20),
+                                                                 opens + timedelta(days=30), "衢州市体育中心", "全市职工技能运动会。"))
+            made = []
+            for index, (name, fmt, count) in enumerate(events):
+                event = contests.create_event(city, contest.id, EventInput(name, bracket_format=fmt))
+                contests.set_ranking_rules(city, event.id, [], {
+                    **contests.DEFAULT_AWARD_SCHEME, "mode": "count",
+                    "tiers": [{"name": "一等奖", "value": "1"}, {"name": "二等奖", "value": "1"}, {"name": "三等奖", "value": "2"}]})
+                made.append((event, fmt, count, index))
+            contests.change_status(city, contest.id, ContestStatus.OPEN)
+            for event, _fmt, count, index in made:
+                for worker in workers[index * 3: index * 3 + count] if index * 3 + count <= len(workers) else workers[:count]:
+                    registration.nominate(admin, event.id, [worker.id])
+        with frozen_today(opens + timedelta(days=21)):
+            contests.change_status(city, contest.id, ContestStatus.CLOSED)
+            for event, fmt, count, _index in made:
+                draws.hold_draw(city, event.id)
+                judging.assign_judge(city, event.id, chief.id, chief=True)
+                judging.assign_judge(city, event.id, second.id)
+                brackets.generate(city, event.id, brackets.Setup(third_place=fmt == "single_elimination",
+                                                                 rounds=4 if fmt == "swiss" else None))
+            contests.change_status(city, contest.id, ContestStatus.RUNNING)
+        return contest, [event for event, *_ in made]
+
+    # Last year: a finished single elimination, signed off, ranked, published, final, certificates issued.
+    last, (chess,) = run(f"{year - 1}年衢州市职工技能运动会", year - 1, [("象棋", "single_elimination", 8)], date(year - 1, 9, 1))
+    with frozen_today(date(year - 1, 9, 25)):
+        _play(chief, chess.id, random.Random(1))
+        brackets.sign_off(chief, chess.id)
+        results.compute_results(city, chess.id)
+        results.publish(city, last.id, notice_days=5)
+    publication = db.session.scalar(select(Publication).where(Publication.contest_id == last.id))
+    publication.notice_until = publication.published_at
+    db.session.commit()
+    results.finalise(city, last.id)
+    certificates.issue_for_event(city, chess.id)
+
+    # This year: running, every format at a different stage.
+    opens = date.today() - timedelta(days=25)
+    _current, (badminton, table_tennis, xiangqi, tug) = run(f"{year}年衢州市职工技能运动会", year, [
+        ("羽毛球单打", "single_elimination", 13), ("乒乓球单打", "round_robin", 6), ("象棋", "swiss", 9), ("拔河（个人积分赛）", "double_elimination", 8)],
+        opens)
+    _play(chief, badminton.id, random.Random(2), limit=7)  # round 1 done, round 2 under way
+    _play(chief, table_tennis.id, random.Random(3))  # every game played: standings final, awaiting sign-off
+    _play(chief, xiangqi.id, random.Random(4), limit=8)  # rounds 1 and 2 played, round 3 paired
+    _play(chief, tug.id, random.Random(5), limit=9)  # winners' semi-finals played, losers' bracket under way
+
+
+def _play(judge: User, event_id: int, rng: random.Random, limit: int | None = None) -> None:
+    """Record results for ready matches in order (the better seed usually wins) until none is left or
+    ``limit`` results are recorded."""
+    from contest.services import brackets
+
+    played = 0
+    while limit is None or played < limit:
+        view = brackets.bracket_view(judge, event_id)
+        ready = [m for m in view.matches if m.state == "ready"]
+        if not ready:
+            return
+        m = ready[0]
+        draws_allowed = view.plan.format in ("round_robin", "swiss")
+        roll = rng.random()
+        if draws_allowed and roll < 0.15:
+            entry = brackets.Entry("draw", 1, 1)
+        else:
+            favourite = "home" if m.home.seed < m.away.seed else "away"
+            winner = favourite if roll < 0.75 else ("away" if favourite == "home" else "home")
+            loser_score = rng.randint(5, 19)
+            entry = brackets.Entry(winner, 21 if winner == "home" else loser_score, loser_score if winner == "home" else 21)
+        brackets.record_result(judge, m.id, entry)
+        played += 1

@@ -18,6 +18,12 @@ def _url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **{k: v for k, v in args.items() if v not in (None, "")})
 
 
+def _points(value) -> str:
+    """League points without trailing zeros: 3, 2.5."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         **{name: getattr(labels, name) for name in dir(labels) if name.endswith(("_LABELS", "_COLOURS"))},
@@ -29,5 +35,6 @@ def register(app: Flask) -> None:
         mask_id=mask_resident_id,
         skill=SkillLevel,
         mask_phone=mask_phone,
+        points=_points,
         datetime=lambda value, fmt="short": format_datetime(value, fmt) if value else "",
     )

@@ -216,3 +216,69 @@ def certificate(code: str):
     from contest.certificates.views import verify_json
 
     return verify_json(code)
+
+
+def _side_json(side) -> dict | None:
+    if side is None:
+        return None
+    return {"nomination_id": side.nomination_id, "competitor_number": side.number, "name": side.name, "unit": side.unit, "seed": side.seed}
+
+
+@api_bp.get("/events/<int:event_id>/bracket")
+@token_required()
+def event_bracket(event_id: int):
+    """Rounds and matches (who plays, state, result, version), standings for round robin and Swiss, and the
+    final placements once every match is played. Names are masked for users outside the event."""
+    from contest.services import brackets
+
+    try:
+        view = brackets.bracket_view(api_user(), event_id)
+    except AccessError as exc:
+        return api_error(exc.status, exc.code, translate(exc))
+    rounds = [
+        {"bracket": part, "round": rnd, "matches": [
+            {"id": m.id, "key": m.key, "state": m.state, "home": _side_json(m.home), "away": _side_json(m.away),
+             "result": {"winner_id": m.winner_id, "home_score": m.home_score, "away_score": m.away_score, "kind": m.kind} if m.finished else None,
+             "version": m.version}
+            for m in matches]}
+        for (part, rnd), matches in view.rounds.items()
+    ]
+    standings = [
+        {"place": s.place, "nomination_id": s.entrant_id, "played": s.played, "won": s.won, "drawn": s.drawn, "lost": s.lost,
+         "byes": s.byes, "points": str(s.points), "scores_for": s.scores_for, "scores_against": s.scores_against,
+         "buchholz": str(s.buchholz), "sonneborn_berger": str(s.sonneborn_berger)}
+        for s in view.standings
+    ]
+    return jsonify({
+        "event": {"id": view.event.id, "name": view.event.name, "status": view.event.contest.status.value},
+        "format": view.plan.format, "options": view.plan.options, "seeding": view.plan.seeding,
+        "entrants": [_side_json(view.sides[e.id]) for e in view.structure.entrants],
+        "rounds": rounds, "standings": standings,
+        "placements": [{"place": p.place, "nomination_id": p.entrant_id} for p in view.placements],
+        "finished": view.finished, "signed_off": view.signed_off,
+    })
+
+
+@api_bp.put("/matches/<int:match_id>")
+@limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])
+@token_required(Role.JUDGE)
+def put_match(match_id: int):
+    """Record or correct a result: ``{"winner": "home"|"away"|"draw", "home_score", "away_score",
+    "kind": "normal"|"walkover"|"retired", "version", "reason", "confirm"}``. 409 ``stale`` with the current
+    result when the version is old; 409 ``confirmation_required`` listing the later results a correction
+    would clear; 422 when the result breaks a rule. Re-sending what is stored answers 200."""
+    from contest.services import brackets
+
+    try:
+        row = brackets.record_result(api_user(), match_id, request.get_json(silent=True))
+    except brackets.StaleMatch as exc:
+        body = {"error": {"code": "stale", "message": translate(exc)}, "current": exc.current}
+        return jsonify(body), 409
+    except brackets.NeedsConfirmation as exc:
+        body = {"error": {"code": "confirmation_required", "message": translate(exc)}, "affected": exc.affected}
+        return jsonify(body), 409
+    except DomainError as exc:
+        return api_error(422, "invalid", translate(exc))
+    except AccessError as exc:
+        return api_error(exc.status, exc.code, translate(exc))
+    return jsonify(brackets.match_json(row))

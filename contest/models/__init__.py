@@ -2,6 +2,7 @@
 
 from contest.models.audit import AuditLog
 from contest.models.base import utcnow
+from contest.models.bracket import BracketPlan, Match, MatchAudit
 from contest.models.certificate import Certificate
 from contest.models.contest import Component, Contest, Criterion, Event
 from contest.models.judging import IdempotencyRecord, JudgeAssignment, Score, ScoreAudit, SignOff
@@ -11,6 +12,9 @@ from contest.models.results import EventResult, EventResultNote, Objection, Publ
 from contest.models.user import ApiToken, Gender, Role, SkillLevel, User, UserRole, WorkerProfile
 
 __all__ = [
+    "BracketPlan",
+    "Match",
+    "MatchAudit",
     "Certificate",
     "EventResult",
     "EventResultNote",

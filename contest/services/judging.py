@@ -512,16 +512,23 @@ def sign_off(chief: User, event_id: int) -> SignOff:
         record = SignOff(event_id=event.id, chief_id=chief.id)
         db.session.add(record)
         db.session.flush()
-        unsigned = db.session.scalar(
-            select(func.count(func.distinct(Nomination.event_id)))
-            .join(Event, Event.id == Nomination.event_id)
-            .outerjoin(SignOff, SignOff.event_id == Event.id)
-            .where(Event.contest_id == event.contest_id, Nomination.status == NominationStatus.CONFIRMED, SignOff.id.is_(None))
-        )
-        if not unsigned:
-            event.contest.status = ContestStatus.SCORED
-        audit(chief, "event.sign_off", "event", event.id, contest_scored=not unsigned)
+        scored = mark_contest_scored_if_done(event)
+        audit(chief, "event.sign_off", "event", event.id, contest_scored=scored)
     return record
+
+
+def mark_contest_scored_if_done(event: Event) -> bool:
+    """After a sign-off (of marks or of a bracket): the contest is scored once every event with confirmed
+    entries is signed off. Returns True when it just became scored."""
+    unsigned = db.session.scalar(
+        select(func.count(func.distinct(Nomination.event_id)))
+        .join(Event, Event.id == Nomination.event_id)
+        .outerjoin(SignOff, SignOff.event_id == Event.id)
+        .where(Event.contest_id == event.contest_id, Nomination.status == NominationStatus.CONFIRMED, SignOff.id.is_(None))
+    )
+    if not unsigned:
+        event.contest.status = ContestStatus.SCORED
+    return not unsigned
 
 
 def can_see_all_scores(user: User, event: Event) -> bool:

@@ -8,6 +8,7 @@ One path per rule: totals come from ``domain.scoring``, ranks from ``domain.rank
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 from collections.abc import Iterator
@@ -87,20 +88,32 @@ def compute_results(actor: User, event_id: int) -> list[EventResult]:
 
 
 def _rank(event: Event) -> int:
-    """Scores → totals → ranks → awards → stored rows (in the current transaction); returns the number of entries."""
-    totals = scoring.compute_grouped_results(rubric_of(event), _grouped_marks(event.id))
-    contenders = [
-        ranking.Contender(entry_id, r.total, r.component_totals, r.criterion_values) for entry_id, r in totals.items()
-    ]
-    ranked = ranking.rank_entries(contenders, ranking.tie_breakers_from_spec([tuple(t) for t in event.tie_breakers or []]))
+    """Scores → totals → ranks → awards → stored rows (in the current transaction); returns the number of entries.
+
+    A head-to-head event is ranked by its bracket's final placements instead (shown with league points or
+    matches won); awards and titles then follow exactly as for a scored event."""
+    shown: dict[int, int] | None = None
+    if event.bracket_format:
+        from contest.services.brackets import ranked_entries
+
+        ranked, shown = ranked_entries(event)
+    else:
+        totals = scoring.compute_grouped_results(rubric_of(event), _grouped_marks(event.id))
+        contenders = [
+            ranking.Contender(entry_id, r.total, r.component_totals, r.criterion_values) for entry_id, r in totals.items()
+        ]
+        ranked = ranking.rank_entries(contenders, ranking.tie_breakers_from_spec([tuple(t) for t in event.tie_breakers or []]))
     scheme = award_scheme_of(event)
+    if event.bracket_format and scheme.min_score is not None:
+        scheme = dataclasses.replace(scheme, min_score=None)  # places, not marks: a minimum score has no meaning
     result = awards.assign_awards(ranked, scheme, _attributes(event) if scheme.titles else {})
     outcomes = result.by_entry()
     db.session.execute(delete(EventResult).where(EventResult.event_id == event.id))
     db.session.execute(delete(EventResultNote).where(EventResultNote.event_id == event.id))
     now = utcnow()
     rows = [
-        {"event_id": event.id, "nomination_id": r.entry_id, "rank": r.rank, "total_x100": _x100(r.total),
+        {"event_id": event.id, "nomination_id": r.entry_id, "rank": r.rank,
+         "total_x100": shown[r.entry_id] if shown is not None else _x100(r.total),
          "components": {str(k): str(v) for k, v in r.contender.component_totals.items()},
          "award": outcomes[r.entry_id].tier, "titles": list(outcomes[r.entry_id].titles), "decided_by": r.decided_by,
          "computed_at": now}

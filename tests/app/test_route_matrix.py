@@ -124,6 +124,14 @@ MATRIX = {
     "certificates.archive": ("GET", lambda w: f"/events/{w.c['final_event']}/certificates.zip", HOST),
     "certificates.verify": ("GET", lambda w: f"/verify/{w.c['certificate_code']}", PUBLIC),
     "api.certificate": ("GET", lambda w: f"/api/v1/certificates/{w.c['certificate_code']}", PUBLIC),
+    "brackets.view": ("GET", lambda w: f"/brackets/events/{w.c['bracket_event']}", HOST | {"judge"}),
+    "brackets.setup": ("GET", lambda w: f"/brackets/events/{w.c['bracket_event']}/setup", HOST),
+    "brackets.discard": ("POST", lambda w: f"/brackets/events/{w.c['bracket_event']}/discard", HOST),
+    "brackets.match": ("GET", lambda w: f"/brackets/matches/{w.c['match']}", {"admin", "judge"}),
+    "brackets.sign_off": ("POST", lambda w: f"/brackets/events/{w.c['bracket_event']}/sign-off", {"judge"}),
+    "brackets.audit_log": ("GET", lambda w: f"/brackets/events/{w.c['bracket_event']}/audit", HOST | {"judge"}),
+    "api.event_bracket": ("GET", lambda w: f"/api/v1/events/{w.c['bracket_event']}/bracket", HOST | {"judge"}),
+    "api.put_match": ("PUT", lambda w: f"/api/v1/matches/{w.c['match']}", {"judge"}),
     "api.contests": ("GET", lambda w: "/api/v1/contests", LOGGED_IN),
     "api.contest": ("GET", lambda w: f"/api/v1/contests/{w.c['contest']}", LOGGED_IN),
     "api.create_token": ("POST", lambda w: "/api/v1/tokens", PUBLIC),
@@ -167,11 +175,43 @@ def contest_ids(world) -> dict[str, int]:
                               issuer="衢州市总工会", issued_on=today())
     db.session.add(certificate)
     db.session.commit()
+    bracket_event, match = _bracket(world)
     component = event.components[1]
-    return {"contest": contest.id, "event": event.id, "nomination": nomination.id, "draft": draft.id,
+    return {"bracket_event": bracket_event, "match": match,"contest": contest.id, "event": event.id, "nomination": nomination.id, "draft": draft.id,
             "draft_event": draft.events[0].id, "component": component.id, "criterion": component.criteria[0].id,
             "final_event": published.events[0].id, "objection": objection.id, "certificate": certificate.id,
             "certificate_code": certificate.code}
+
+
+def _bracket(world) -> tuple[int, int]:
+    """A running city contest with a single-elimination event of two entries from 衢江机械 (so the world's
+    judge, of 柯城电力, is not in conflict), its bracket drawn up; the world's judge is its chief judge."""
+    from contest.domain.contests import ContestStatus
+    from contest.models import Match
+    from contest.services import brackets, contests, draws, judging, registration
+    from contest.services.contests import EventInput
+    from tests.contest_factories import make_contest
+
+    city = world.users["city"]
+    contest = make_contest(city, title="职工技能运动会", events=(), open_=False)
+    event = contests.create_event(city, contest.id, EventInput("乒乓球", bracket_format="single_elimination"))
+    contests.change_status(city, contest.id, ContestStatus.OPEN)
+    from contest.models import Role
+    from tests.factories import make_user
+
+    welder = make_user("welder_b", world.orgs["team_b"], {Role.WORKER}, world.users["worker_b"].password_hash, "王五")
+    for user in (world.users["worker_b"], welder):
+        registration.nominate(city, event.id, [user.id])
+    contests.change_status(city, contest.id, ContestStatus.CLOSED)
+    draws.hold_draw(city, event.id)
+    contests.change_status(city, contest.id, ContestStatus.RUNNING)
+    judging.assign_judge(city, event.id, world.users["judge"].id, chief=True)
+    plan = brackets.generate(city, event.id, brackets.Setup())
+    from contest.extensions import db
+    from sqlalchemy import select
+
+    match = db.session.scalar(select(Match.id).where(Match.bracket_id == plan.id))
+    return event.id, match
 
 
 def test_every_route_has_a_matrix_entry_and_an_access_declaration():

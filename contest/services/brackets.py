@@ -1,0 +1,658 @@
+"""Brackets of head-to-head events: generate from seeds, record and correct match results, sign off, and
+turn the final placements into the event's ranking.
+
+The rules live in ``contest.domain.brackets`` (structure, resolution, standings, placements); this module
+loads facts, checks who may do what, and stores rows in one transaction per use case.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
+
+from contest.domain import brackets as bk
+from contest.domain.contests import ContestStatus
+from contest.domain.errors import N_, DomainError
+from contest.domain.nominations import NominationStatus
+from contest.domain.ranking import Contender, RankedEntry
+from contest.extensions import db
+from contest.models import (
+    BracketPlan,
+    Event,
+    EventResult,
+    JudgeAssignment,
+    Match,
+    MatchAudit,
+    Nomination,
+    NominationMember,
+    Organisation,
+    OrgLevel,
+    SignOff,
+    User,
+    utcnow,
+)
+from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services.contests import can_manage, get_event, managed_event
+
+SEEDINGS = ("draw", "ranking", "manual")
+GENERATING = (ContestStatus.CLOSED, ContestStatus.RUNNING)
+CORRECTING = (ContestStatus.RUNNING, ContestStatus.SCORED, ContestStatus.PUBLISHED)
+MAX_SCORE = 999
+MAX_REASON = 500
+MANAGE_BRACKET = N_("Only organisers of %(host)s set up the bracket.")
+
+
+class StaleMatch(DomainError):
+    """The result was written meanwhile by someone else (HTTP 409 with the current result)."""
+
+    def __init__(self, current: dict) -> None:
+        super().__init__(N_("This result was changed meanwhile by someone else; check the current result and try again."))
+        self.current = current
+
+
+class NeedsConfirmation(DomainError):
+    """A correction would clear later results; the caller must confirm with the list of them."""
+
+    def __init__(self, affected: list[str]) -> None:
+        super().__init__(N_("This correction changes who played in %(count)d later matches; their results will be cleared."),
+                         count=len(affected))
+        self.affected = affected
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def plan_of(event_id: int) -> BracketPlan | None:
+    return db.session.scalar(select(BracketPlan).where(BracketPlan.event_id == event_id))
+
+
+def structure_of(plan: BracketPlan) -> bk.Structure:
+    return bk.structure_from_json(plan.structure)
+
+
+def match_rows(plan: BracketPlan) -> dict[str, Match]:
+    return {m.key: m for m in db.session.scalars(select(Match).where(Match.bracket_id == plan.id).order_by(Match.id))}
+
+
+def results_of(rows: Mapping[str, Match]) -> dict[str, bk.Result]:
+    return {
+        key: bk.Result(m.winner_id, m.home_score, m.away_score, bk.ResultKind(m.kind), m.home_id, m.away_id)
+        for key, m in rows.items() if m.has_result
+    }
+
+
+def is_signed_off(event_id: int) -> bool:
+    return db.session.scalar(select(SignOff.id).where(SignOff.event_id == event_id)) is not None
+
+
+def _assignment(user: User, event_id: int) -> JudgeAssignment | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.scalar(select(JudgeAssignment).where(JudgeAssignment.event_id == event_id, JudgeAssignment.judge_id == user.id))
+
+
+def can_view(user: User | None, event: Event) -> bool:
+    """A bracket is public once the contest's results are published; before, the host's organisers and the
+    event's judges see it."""
+    if event.contest.status in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    return can_manage(user, event.contest) or _assignment(user, event.id) is not None
+
+
+@dataclass(frozen=True)
+class Side:
+    nomination_id: int
+    number: int | None
+    name: str
+    unit: str
+    seed: int
+
+
+@dataclass(frozen=True)
+class MatchView:
+    id: int
+    key: str
+    part: str
+    round: int
+    position: int
+    state: str
+    home: Side | None
+    away: Side | None
+    winner_id: int | None
+    home_score: int | None
+    away_score: int | None
+    kind: str | None
+    version: int
+    label: str  # e.g. "W2-3" shown small on the drawing
+
+    @property
+    def finished(self) -> bool:
+        return self.state == bk.MatchState.FINISHED
+
+    @property
+    def draw(self) -> bool:
+        return self.finished and self.winner_id is None
+
+
+@dataclass
+class BracketView:
+    """Everything a page or the API shows of a bracket."""
+
+    event: Event
+    plan: BracketPlan
+    structure: bk.Structure
+    matches: list[MatchView]
+    sides: dict[int, Side]
+    standings: tuple[bk.Standing, ...] = ()
+    placements: tuple[bk.Placement, ...] = ()
+    signed_off: bool = False
+    rounds: dict[tuple[str, int], list[MatchView]] = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.placements)
+
+    def parts(self) -> list[str]:
+        seen: list[str] = []
+        for part, _ in self.rounds:
+            if part not in seen:
+                seen.append(part)
+        return seen
+
+    def rounds_of(self, part: str) -> list[tuple[int, list[MatchView]]]:
+        return [(rnd, ms) for (p, rnd), ms in self.rounds.items() if p == part]
+
+    def grid(self, part: str) -> list[tuple[int, list[MatchView | None]]]:
+        """The rounds of ``part`` with every position of the full (power-of-two) bracket, ``None`` where a bye
+        removed the match, so that the drawing lines up; other parts as they are."""
+        rounds = self.rounds_of(part)
+        if part != "W" or self.structure.format != "single_elimination":
+            return [(rnd, list(ms)) for rnd, ms in rounds]
+        size = bk.bracket_size(len(self.structure.entrants))
+        out: list[tuple[int, list[MatchView | None]]] = []
+        for rnd in range(1, size.bit_length()):
+            by_position = {m.position: m for m in self.rounds.get((part, rnd), [])}
+            out.append((rnd, [by_position.get(p) for p in range(size >> rnd)]))
+        return out
+
+    def last_round(self, part: str) -> int:
+        return max((rnd for p, rnd in self.rounds if p == part), default=0)
+
+    def byes(self) -> list[Side]:
+        """Entrants who go straight to round 2 of an elimination bracket."""
+        if self.structure.format not in ("single_elimination", "double_elimination"):
+            return []
+        first = {s.nomination_id for m in self.matches if m.part == "W" and m.round == 1 for s in (m.home, m.away) if s}
+        return sorted((s for i, s in self.sides.items() if i not in first), key=lambda s: s.seed)
+
+
+def _units(org_ids: set[int]) -> dict[int, tuple[str, int]]:
+    """Per organisation: a display name (enterprise + team) and the enterprise id used for same-unit checks."""
+    orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(org_ids)))}
+    parents = {o.parent_id for o in orgs.values() if o.level == OrgLevel.TEAM and o.parent_id}
+    parent_orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(parents)))} if parents else {}
+    out = {}
+    for org_id, org in orgs.items():
+        parent = parent_orgs.get(org.parent_id) if org.level == OrgLevel.TEAM else None
+        out[org_id] = (f"{parent.name} {org.name}" if parent else org.name, parent.id if parent else org.id)
+    return out
+
+
+def entries(event_id: int) -> list[Nomination]:
+    return list(db.session.scalars(
+        select(Nomination).options(selectinload(Nomination.members).selectinload(NominationMember.user))
+        .where(Nomination.event_id == event_id, Nomination.status == NominationStatus.CONFIRMED)
+        .order_by(Nomination.competitor_number, Nomination.id)
+    ))
+
+
+def _sides(structure: bk.Structure, masked: bool) -> dict[int, Side]:
+    from contest.domain.identity import mask_name
+
+    seeds = {e.id: e.seed for e in structure.entrants}
+    nominations = list(db.session.scalars(
+        select(Nomination).options(selectinload(Nomination.members).selectinload(NominationMember.user))
+        .where(Nomination.id.in_(seeds))
+    ))
+    units = _units({n.org_id for n in nominations})
+    out = {}
+    for n in nominations:
+        names = [m.user.name for m in n.members]
+        name = n.team_name or "、".join(mask_name(x) if masked else x for x in names)
+        out[n.id] = Side(n.id, n.competitor_number, name, units[n.org_id][0], seeds[n.id])
+    return out
+
+
+def bracket_view(user: User | None, event_id: int) -> BracketView:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound(N_("This event does not exist."))
+    if not can_view(user, event):
+        raise PermissionDenied()
+    plan = plan_of(event.id)
+    if plan is None:
+        raise NotFound(N_("The bracket of this event has not been drawn up yet."))
+    structure = structure_of(plan)
+    rows = match_rows(plan)
+    results = results_of(rows)
+    resolution = bk.resolve(structure, results)
+    masked = not (user is not None and user.is_authenticated and (can_manage(user, event.contest) or _assignment(user, event.id)))
+    sides = _sides(structure, masked)
+    views = []
+    for m in resolution.matches:
+        row = rows[m.key]
+        r = m.result
+        views.append(MatchView(
+            row.id, m.key, m.spec.bracket.value, m.spec.round, m.spec.position, m.state.value,
+            sides.get(m.home_id) if m.home_id is not None else None, sides.get(m.away_id) if m.away_id is not None else None,
+            m.winner_id, r.home_score if r else None, r.away_score if r else None, r.kind.value if r else None, row.version, m.key,
+        ))
+    view = BracketView(event, plan, structure, views, sides, signed_off=is_signed_off(event.id))
+    for mv in sorted(views, key=lambda v: (_part_order(v.part), v.round, v.position)):
+        view.rounds.setdefault((mv.part, mv.round), []).append(mv)
+    view.standings = _standings(plan, structure, results)
+    try:
+        view.placements = bk.placements(structure, results) if _fully_paired(structure) else ()
+    except DomainError:
+        view.placements = ()
+    return view
+
+
+def _part_order(part: str) -> int:
+    return ["W", "L", "GF", "3P", "RR", "SW"].index(part)
+
+
+def _fully_paired(structure: bk.Structure) -> bool:
+    if structure.format != "swiss":
+        return True
+    return max((m.round for m in structure.matches), default=0) >= (structure.rounds or 0)
+
+
+def _standings(plan: BracketPlan, structure: bk.Structure, results: Mapping[str, bk.Result]) -> tuple[bk.Standing, ...]:
+    played = bk.games(structure, results)
+    if structure.format == "round_robin":
+        return bk.round_robin_standings(structure.entrants, played)
+    if structure.format == "swiss":
+        return bk.swiss_standings(structure.entrants, played)
+    return ()
+
+
+# ---------------------------------------------------------------------------------------------- generation
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What an organiser chooses when drawing up a bracket."""
+
+    seeding: str = "draw"
+    ranked_event_id: int | None = None
+    manual_seeds: Mapping[int, int] | None = None  # competitor number → seed
+    third_place: bool = False
+    grand_final_reset: bool = True
+    rounds: int | None = None
+    avoid_same_unit: bool = True
+
+
+def _seeded(event: Event, entries: list[Nomination], setup: Setup, actor: User) -> tuple[list[Nomination], dict]:
+    """The entries in seed order, and what to record about how the order was chosen."""
+    if setup.seeding == "draw":
+        return sorted(entries, key=lambda n: n.competitor_number), {}
+    if setup.seeding == "manual":
+        seeds = dict(setup.manual_seeds or {})
+        numbers = {n.competitor_number for n in entries}
+        missing = sorted(numbers - set(seeds))
+        if missing:
+            raise DomainError(N_("Give a seed to every entry (missing: %(numbers)s)."), numbers=", ".join(map(str, missing)))
+        unknown = sorted(set(seeds) - numbers)
+        if unknown:
+            raise DomainError(N_("No entry has the competitor number %(numbers)s."), numbers=", ".join(map(str, unknown)))
+        if sorted(seeds.values()) != list(range(1, len(entries) + 1)):
+            raise DomainError(N_("Seeds must be the numbers 1 to %(count)d, each used once."), count=len(entries))
+        return sorted(entries, key=lambda n: seeds[n.competitor_number]), {"seeds": {str(k): v for k, v in seeds.items()}}
+    if setup.seeding == "ranking":
+        from contest.services.results import can_see_results
+
+        ranked = db.session.get(Event, setup.ranked_event_id) if setup.ranked_event_id else None
+        if ranked is None or ranked.id == event.id:
+            raise DomainError(N_("Choose the event whose ranking gives the seeds."))
+        if not (can_see_results(actor, ranked) or can_manage(actor, ranked.contest)):
+            raise DomainError(N_("You cannot see the ranking of that event."))
+        rank_of_user: dict[int, int] = {}
+        for rank, user_id in db.session.execute(
+            select(EventResult.rank, NominationMember.user_id)
+            .join(NominationMember, NominationMember.nomination_id == EventResult.nomination_id)
+            .where(EventResult.event_id == ranked.id)
+        ):
+            rank_of_user[user_id] = min(rank, rank_of_user.get(user_id, rank))
+        if not rank_of_user:
+            raise DomainError(N_("That event has no computed ranking yet."))
+        unranked = 10**9
+
+        def key(n: Nomination) -> tuple[int, int]:
+            best = min((rank_of_user.get(m.user_id, unranked) for m in n.members), default=unranked)
+            return best, n.competitor_number
+
+        return sorted(entries, key=key), {"event_id": ranked.id, "event": f"{ranked.contest.title} · {ranked.name}"}
+    raise DomainError(N_("Choose how the seeds are set."))
+
+
+def _build_options(fmt: str, setup: Setup, count: int) -> dict:
+    options: dict = {"avoid_same_unit": setup.avoid_same_unit}
+    if fmt == "single_elimination":
+        options["third_place"] = setup.third_place
+    elif fmt == "double_elimination":
+        options["grand_final_reset"] = setup.grand_final_reset
+    elif fmt == "swiss":
+        rounds = setup.rounds or max(1, math.ceil(math.log2(count)))
+        if not 1 <= rounds <= count - 1:
+            raise DomainError(N_("A Swiss event of %(count)d entries plays 1 to %(max)d rounds."), count=count, max=count - 1)
+        options["rounds"] = rounds
+    return options
+
+
+def generate(actor: User, event_id: int, setup: Setup) -> BracketPlan:
+    """Draw up the bracket of a head-to-head event from its confirmed, numbered entries (replacing an earlier
+    draft while no result is recorded)."""
+    with transaction():
+        event = managed_event(actor, event_id, MANAGE_BRACKET)
+        fmt = event.bracket_format
+        if not fmt:
+            raise DomainError(N_("This event is decided by marks, not by matches."))
+        if event.contest.status not in GENERATING:
+            raise DomainError(N_("A bracket is drawn up after registration closes and before scoring ends."))
+        if setup.seeding not in SEEDINGS:
+            raise DomainError(N_("Choose how the seeds are set."))
+        entrants_now = entries(event.id)
+        if any(n.competitor_number is None for n in entrants_now):
+            raise DomainError(N_("Hold the draw of competitor numbers first."))
+        if len(entrants_now) < 2:
+            raise DomainError(N_("A bracket needs at least %(minimum)s entrants."), minimum=2)
+        existing = plan_of(event.id)
+        if existing is not None:
+            if db.session.scalar(select(func.count(Match.id)).where(Match.bracket_id == existing.id, Match.version > 0)):
+                raise DomainError(N_("Results have been recorded: the bracket can no longer be drawn up again."))
+            db.session.delete(existing)
+            db.session.flush()
+        ordered, detail = _seeded(event, entrants_now, setup, actor)
+        units = _units({n.org_id for n in ordered})
+        entrants = [bk.Entrant(n.id, seed, str(units[n.org_id][1])) for seed, n in enumerate(ordered, start=1)]
+        options = _build_options(fmt, setup, len(entrants))
+        structure = bk.build_bracket(fmt, entrants, **options)
+        plan = BracketPlan(event_id=event.id, format=fmt, options=options, seeding=setup.seeding, seeding_detail=detail,
+                           structure=bk.structure_to_json(structure), created_by_id=actor.id)
+        db.session.add(plan)
+        db.session.flush()
+        _add_rows(plan, structure.matches)
+        audit(actor, "bracket.generate", "event", event.id, format=fmt, seeding=setup.seeding, entrants=len(entrants))
+    return plan
+
+
+def _add_rows(plan: BracketPlan, specs) -> None:
+    db.session.add_all([Match(bracket_id=plan.id, event_id=plan.event_id, key=s.key) for s in specs])
+    db.session.flush()
+
+
+# ---------------------------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A result as a judge enters it: ``winner`` is "home", "away" or "draw"."""
+
+    winner: str
+    home_score: int = 0
+    away_score: int = 0
+    kind: str = "normal"
+    version: int | None = None
+    reason: str = ""
+    confirm: bool = False
+
+
+def match_json(row: Match) -> dict:
+    return {"id": row.id, "key": row.key, "has_result": row.has_result, "winner_id": row.winner_id,
+            "home_id": row.home_id, "away_id": row.away_id, "home_score": row.home_score if row.has_result else None,
+            "away_score": row.away_score if row.has_result else None, "kind": row.kind if row.has_result else None,
+            "version": row.version}
+
+
+def _snapshot(row: Match) -> dict | None:
+    if not row.has_result:
+        return None
+    return {"winner_id": row.winner_id, "home_score": row.home_score, "away_score": row.away_score, "kind": row.kind,
+            "home_id": row.home_id, "away_id": row.away_id}
+
+
+def parse_entry(data: object) -> Entry:
+    """An Entry from form or JSON data, with a clear error for each bad field."""
+    if not isinstance(data, Mapping):
+        raise DomainError(N_("Send the result as a JSON object."))
+    winner = str(data.get("winner") or "").strip()
+    if winner not in ("home", "away", "draw"):
+        raise DomainError(N_("Choose the winner."))
+    kind = str(data.get("kind") or "normal")
+    if kind not in ("normal", "walkover", "retired"):
+        raise DomainError(N_("Unknown kind of result."))
+    scores = []
+    for name in ("home_score", "away_score"):
+        raw = data.get(name)
+        if raw in (None, ""):
+            scores.append(0)
+            continue
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise DomainError(N_("Scores are whole numbers from 0 to %(max)d."), max=MAX_SCORE) from None
+        if not 0 <= value <= MAX_SCORE:
+            raise DomainError(N_("Scores are whole numbers from 0 to %(max)d."), max=MAX_SCORE)
+        scores.append(value)
+    version = data.get("version")
+    if version in (None, ""):
+        version = None
+    else:
+        try:
+            version = int(version)
+        except (TypeError, ValueError):
+            raise DomainError(N_("The version must be a whole number.")) from None
+    confirm = data.get("confirm") in (True, "1", "true", "yes", "on")
+    return Entry(winner, scores[0], scores[1], kind, version, str(data.get("reason") or "").strip(), confirm)
+
+
+def _check_entry(entry: Entry, m: bk.ResolvedMatch) -> None:
+    """Consistency of winner, kind and scores (the domain checks who may win)."""
+    if entry.winner == "draw" and entry.kind != "normal":
+        raise DomainError(N_("A walk-over or a retirement has a winner."))
+    if entry.kind == "normal":
+        if entry.winner == "draw" and entry.home_score != entry.away_score:
+            raise DomainError(N_("A draw has equal scores."))
+        if entry.winner == "home" and entry.home_score < entry.away_score:
+            raise DomainError(N_("The winner cannot have the lower score."))
+        if entry.winner == "away" and entry.away_score < entry.home_score:
+            raise DomainError(N_("The winner cannot have the lower score."))
+    if len(entry.reason) > MAX_REASON:
+        raise DomainError(N_("The reason is longer than %(limit)d characters."), limit=MAX_REASON)
+
+
+def _check_judge(actor: User, event: Event, m: bk.ResolvedMatch, signed_off: bool) -> JudgeAssignment:
+    from contest.services.judging import conflicts_for, entries_of
+
+    assignment = _assignment(actor, event.id)
+    if assignment is None:
+        raise PermissionDenied(N_("You are not a judge of this event."))
+    if signed_off:
+        if not assignment.is_chief:
+            raise DomainError(N_("The event has been signed off; only the chief judge can correct a result."))
+        if event.contest.status not in CORRECTING:
+            raise DomainError(N_("The results are final."))
+    elif event.contest.status != ContestStatus.RUNNING:
+        raise DomainError(N_("Scoring is not open for this event."))
+    players = {i for i in (m.home_id, m.away_id) if i is not None}
+    entries = [e for e in entries_of(event.id) if e.nomination_id in players]
+    if conflicts_for(actor, event.contest, entries):
+        raise PermissionDenied(N_("You may not judge a match of an entry from your own unit."))
+    return assignment
+
+
+def record_result(actor: User, match_id: int, data: Entry | Mapping | None) -> Match:
+    """Record or correct a match result; winners advance by resolution, Swiss rounds are paired as each
+    round finishes. A correction that changes who played later clears those results — only once the caller
+    has confirmed the list (NeedsConfirmation otherwise). Every write is audited."""
+    with transaction():
+        row = db.session.get(Match, match_id, with_for_update=True)
+        if row is None:
+            raise NotFound(N_("This match does not exist."))
+        plan = db.session.get(BracketPlan, row.bracket_id, with_for_update=True)  # one writer per bracket at a time
+        event = plan.event
+        structure = structure_of(plan)
+        rows = match_rows(plan)
+        results = results_of(rows)
+        others = {k: r for k, r in results.items() if k != row.key}
+        m = bk.resolve(structure, others).match(row.key)
+        signed_off = is_signed_off(event.id)
+        _check_judge(actor, event, m, signed_off)
+        entry = data if isinstance(data, Entry) else parse_entry(data)  # who may, before what is sent
+        if m.state not in (bk.MatchState.READY, bk.MatchState.FINISHED):
+            raise DomainError(N_("Match %(key)s is not ready to be played."), key=row.key)
+        _check_entry(entry, m)
+        winner_id = {"home": m.home_id, "away": m.away_id, "draw": None}[entry.winner]
+        new = {"winner_id": winner_id, "home_score": entry.home_score if entry.kind != "walkover" else 0,
+               "away_score": entry.away_score if entry.kind != "walkover" else 0, "kind": entry.kind,
+               "home_id": m.home_id, "away_id": m.away_id}
+        old = _snapshot(row)
+        if old == new:
+            return row  # a replay of what is stored: nothing to do
+        if entry.version is not None and entry.version != row.version:
+            raise StaleMatch(match_json(row))
+        if old is not None and not entry.reason:
+            raise DomainError(N_("Give a reason for changing a recorded result."))
+        result = bk.Result(winner_id, new["home_score"], new["away_score"], bk.ResultKind(entry.kind), m.home_id, m.away_id)
+        bk.validate_result(structure, others, row.key, result)
+        after = bk.resolve(structure, {**others, row.key: result})
+        affected = [k for k in after.invalid if k in rows and k != row.key]
+        if affected and not entry.confirm:
+            raise NeedsConfirmation(affected)
+        now = utcnow()
+        for key in affected:
+            cleared = rows[key]
+            db.session.add(MatchAudit(event_id=event.id, match_id=cleared.id, actor_id=actor.id, at=now, kind="cleared",
+                                      old=_snapshot(cleared), new=None, reason=entry.reason, caused_by=row.key))
+            cleared.has_result, cleared.winner_id, cleared.home_id, cleared.away_id = False, None, None, None
+            cleared.home_score = cleared.away_score = 0
+            cleared.kind = "normal"
+            cleared.version += 1
+            cleared.recorded_by_id, cleared.recorded_at = actor.id, now
+        kind = "entry" if old is None else "correction"
+        db.session.add(MatchAudit(event_id=event.id, match_id=row.id, actor_id=actor.id, at=now, kind=kind, old=old, new=new,
+                                  reason=entry.reason))
+        row.has_result = True
+        row.winner_id, row.home_score, row.away_score, row.kind = winner_id, new["home_score"], new["away_score"], entry.kind
+        row.home_id, row.away_id = m.home_id, m.away_id
+        row.version += 1
+        row.recorded_by_id, row.recorded_at = actor.id, now
+        if structure.format == "swiss":
+            _pair_next_swiss_round(plan, structure, {**{k: r for k, r in others.items() if k not in affected}, row.key: result})
+        audit(actor, f"match.{kind}", "event", event.id, match=row.key, cleared=affected)
+    return row
+
+
+def _pair_next_swiss_round(plan: BracketPlan, structure: bk.Structure, results: Mapping[str, bk.Result]) -> None:
+    """Once every game of the latest Swiss round has a result, pair the next one (until the set number)."""
+    paired = max((m.round for m in structure.matches), default=0)
+    if paired >= (structure.rounds or 0) or not bk.resolve(structure, results).finished:
+        return
+    extended = bk.swiss_next_round(structure, results)
+    plan.structure = bk.structure_to_json(extended)
+    plan.version += 1
+    _add_rows(plan, extended.matches[len(structure.matches):])
+
+
+def sign_off(chief: User, event_id: int) -> SignOff:
+    """The chief judge confirms a finished bracket: its placements become final input for the results."""
+    from contest.services.judging import mark_contest_scored_if_done
+
+    with transaction():
+        event = db.session.get(Event, event_id)
+        if event is None:
+            raise NotFound(N_("This event does not exist."))
+        assignment = _assignment(chief, event.id)
+        if assignment is None or not assignment.is_chief:
+            raise PermissionDenied(N_("Only the chief judge signs the event off."))
+        if event.contest.status != ContestStatus.RUNNING:
+            raise DomainError(N_("Scoring is not open for this event."))
+        if is_signed_off(event.id):
+            raise DomainError(N_("The event has already been signed off."))
+        plan = plan_of(event.id)
+        if plan is None:
+            raise DomainError(N_("The bracket of this event has not been drawn up yet."))
+        structure = structure_of(plan)
+        if not _fully_paired(structure):
+            raise DomainError(N_("The bracket is not finished yet."))
+        bk.placements(structure, results_of(match_rows(plan)))  # DomainError while matches are left
+        record = SignOff(event_id=event.id, chief_id=chief.id)
+        db.session.add(record)
+        db.session.flush()
+        scored = mark_contest_scored_if_done(event)
+        audit(chief, "event.sign_off", "event", event.id, contest_scored=scored)
+    return record
+
+
+def ranked_entries(event: Event) -> tuple[list[RankedEntry], dict[int, int]]:
+    """The final placements as the ranking the award engine takes (rank = place), and per entry the total
+    shown with it in hundredths: league points for round robin and Swiss, matches won for elimination."""
+    plan = plan_of(event.id)
+    if plan is None:
+        raise DomainError(N_("The bracket of this event has not been drawn up yet."))
+    structure = structure_of(plan)
+    results = results_of(match_rows(plan))
+    places = bk.placements(structure, results)
+    count = len(places)
+    ties = {p.place: sum(1 for q in places if q.place == p.place) for p in places}
+    shown: dict[int, int] = {}
+    if structure.format in ("round_robin", "swiss"):
+        shown = {s.entrant_id: int(s.points * 100) for s in _standings(plan, structure, results)}
+    else:
+        wins: dict[int, int] = {}
+        for m in bk.resolve(structure, results).matches:
+            if m.state is bk.MatchState.FINISHED and m.winner_id is not None:
+                wins[m.winner_id] = wins.get(m.winner_id, 0) + 1
+        shown = {p.entrant_id: wins.get(p.entrant_id, 0) * 100 for p in places}
+    ranked = [
+        RankedEntry(p.entrant_id, p.place, Decimal(count + 1 - p.place), ties[p.place], None,
+                    Contender(p.entrant_id, Decimal(count + 1 - p.place)))
+        for p in places
+    ]
+    return ranked, shown
+
+
+# ---------------------------------------------------------------------------------------------- audit
+
+
+def match_audit(actor: User, event_id: int) -> list[MatchAudit]:
+    event = get_event(actor, event_id)
+    assignment = _assignment(actor, event.id)
+    if not (can_manage(actor, event.contest) or (assignment is not None and assignment.is_chief)):
+        raise PermissionDenied()
+    return list(db.session.scalars(
+        select(MatchAudit).options(selectinload(MatchAudit.match), selectinload(MatchAudit.actor))
+        .where(MatchAudit.event_id == event.id).order_by(MatchAudit.id.desc())
+    ))
+
+
+def discard(actor: User, event_id: int) -> None:
+    """Remove a bracket before any result is recorded (e.g. to change the format)."""
+    with transaction():
+        event = managed_event(actor, event_id, MANAGE_BRACKET)
+        plan = plan_of(event.id)
+        if plan is None:
+            return
+        if db.session.scalar(select(func.count(Match.id)).where(Match.bracket_id == plan.id, Match.version > 0)):
+            raise DomainError(N_("Results have been recorded: the bracket can no longer be drawn up again."))
+        db.session.execute(delete(Match).where(Match.bracket_id == plan.id))
+        db.session.delete(plan)
+        audit(actor, "bracket.discard", "event", event.id)
