@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from contest.domain import brackets as bk
@@ -504,10 +504,11 @@ def record_result(actor: User, match_id: int, data: Entry | Mapping | None) -> M
     round finishes. A correction that changes who played later clears those results — only once the caller
     has confirmed the list (NeedsConfirmation otherwise). Every write is audited."""
     with transaction():
-        row = db.session.get(Match, match_id, with_for_update=True)
+        _lock_bracket_of(match_id)
+        row = db.session.get(Match, match_id)
         if row is None:
             raise NotFound(N_("This match does not exist."))
-        plan = db.session.get(BracketPlan, row.bracket_id, with_for_update=True)  # one writer per bracket at a time
+        plan = db.session.get(BracketPlan, row.bracket_id)
         event = plan.event
         structure = structure_of(plan)
         rows = match_rows(plan)
@@ -559,6 +560,16 @@ def record_result(actor: User, match_id: int, data: Entry | Mapping | None) -> M
             _pair_next_swiss_round(plan, structure, {**{k: r for k, r in others.items() if k not in affected}, row.key: result})
         audit(actor, f"match.{kind}", "event", event.id, match=row.key, cleared=affected)
     return row
+
+
+def _lock_bracket_of(match_id: int) -> None:
+    """One writer per bracket at a time, taken before anything is read: a row lock on PostgreSQL; on SQLite
+    (no FOR UPDATE, lazy transactions) a no-op write that takes the database's write lock."""
+    bracket_id = select(Match.bracket_id).where(Match.id == match_id).scalar_subquery()
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(BracketPlan).where(BracketPlan.id == bracket_id).values(id=BracketPlan.id))
+    else:
+        db.session.execute(select(BracketPlan.id).where(BracketPlan.id == bracket_id).with_for_update())
 
 
 def _pair_next_swiss_round(plan: BracketPlan, structure: bk.Structure, results: Mapping[str, bk.Result]) -> None:

@@ -71,6 +71,7 @@ def test_six_entrant_round_robin_every_pair_meets_once_with_standings(world):
     assert [view.sides[s.entrant_id].seed for s in view.standings] == [1, 2, 3, 4, 5, 6]
 
 
+@pytest.mark.db
 def test_nine_entrant_four_round_swiss_pairs_each_round_when_the_last_one_finishes(world):
     scene = bracket_event(world, "swiss", 9)
     view = draw_up(world, scene, rounds=4)
@@ -124,6 +125,7 @@ def test_the_reset_is_void_when_the_winners_bracket_champion_wins_the_grand_fina
 # ---------------------------------------------------------------------------------------------- corrections
 
 
+@pytest.mark.db
 def test_a_corrected_early_result_reflows_after_confirmation_and_is_audited(world):
     scene = bracket_event(world, "single_elimination", 8)
     draw_up(world, scene)
@@ -290,6 +292,7 @@ def test_only_the_host_draws_up_and_only_for_bracket_events(world):
 # ---------------------------------------------------------------------------------------------- sign-off → results → awards
 
 
+@pytest.mark.db
 def test_placements_become_the_ranking_and_awards(world):
     scene = bracket_event(world, "single_elimination", 8)
     city = world.users["city"]
@@ -403,6 +406,7 @@ def test_the_bracket_page_is_public_once_published_with_names_masked(world, clie
     assert "Enter result" not in text and "录入结果" not in text
 
 
+@pytest.mark.db
 def test_api_bracket_and_match_results(world, client):
     scene = bracket_event(world, "single_elimination", 4)
     draw_up(world, scene)

@@ -63,3 +63,41 @@ def test_one_live_entry_per_worker_per_event_is_a_schema_rule(world):
     db.session.rollback()
     db.session.add(NominationMember(nomination_id=nomination.id, event_id=event.id, user_id=world.users["worker"].id, live=False))
     db.session.commit()  # ended entries do not count
+
+
+@pytest.mark.db
+def test_two_tablets_recording_one_match_never_overwrite_each_other(app, world):
+    from contest.models import Match, MatchAudit
+    from contest.services import brackets
+    from tests.bracket_factories import bracket_event
+
+    scene = bracket_event(world, "single_elimination", 4)
+    brackets.generate(world.users["city"], scene.event.id, brackets.Setup())
+    match_id = next(m.id for m in brackets.bracket_view(scene.chief, scene.event.id).matches if m.state == "ready")
+    chief_id = scene.chief.id
+    db.session.remove()
+
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def record(winner: str) -> None:
+        with app.app_context():
+            chief = db.session.get(User, chief_id)
+            barrier.wait()
+            try:
+                brackets.record_result(chief, match_id, brackets.Entry(winner, 21 if winner == "home" else 9, 9 if winner == "home" else 21, version=0))
+                outcomes.append("recorded")
+            except brackets.StaleMatch:
+                outcomes.append("stale")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=record, args=(w,)) for w in ("home", "away")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes) == ["recorded", "stale"], outcomes
+    stored = db.session.get(Match, match_id)
+    assert stored.version == 1
+    assert db.session.scalar(select(func.count(MatchAudit.id)).where(MatchAudit.match_id == match_id)) == 1
