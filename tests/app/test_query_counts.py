@@ -55,3 +55,21 @@ def test_list_pages_run_a_constant_number_of_queries(world, client, login_as, ur
     small = queries(client, url)
     grow(world, contest, 12)
     assert queries(client, url) == small
+
+
+def test_the_bracket_page_runs_the_same_queries_for_4_and_32_entrants(world, client, login_as):
+    from contest.models import User
+    from contest.services import brackets
+    from tests.bracket_factories import bracket_event
+
+    counts = []
+    login_as("city")
+    for size, name in ((4, "乒乓球"), (32, "羽毛球")):
+        if size == 32:  # bracket_event names its workers p001…; make room for a second field
+            for user in db.session.scalars(db.select(User).where(User.username.like("p0%"))):
+                user.username = f"old-{user.username}"
+            db.session.commit()
+        scene = bracket_event(world, "single_elimination", size, name=name)
+        brackets.generate(world.users["city"], scene.event.id, brackets.Setup())
+        counts.append(queries(client, f"/brackets/events/{scene.event.id}"))
+    assert counts[0] == counts[1]
