@@ -34,10 +34,11 @@ def view(event_id: int):
             return login_manager.unauthorized()  # not public yet: perhaps visible after logging in
         raise
     event = bracket.event
+    projector = request.args.get("projector") == "1"  # full width, large type, no controls, refreshed every 30 s
     assignment = assignment_of(current_user, event.id) if current_user.is_authenticated else None
     return render_template("brackets/view.html", b=bracket, event=event, contest=event.contest, confirm=ConfirmForm(),
                            manage=current_user.is_authenticated and can_manage(current_user, event.contest),
-                           judge=assignment, recorded=request.args.get("recorded", type=int))
+                           judge=None if projector else assignment, recorded=request.args.get("recorded", type=int), projector=projector)
 
 
 @brackets_bp.route("/brackets/events/<int:event_id>/setup", methods=["GET", "POST"])

@@ -22,13 +22,13 @@ from tests.factories import build_world
 
 
 @contextmanager
-def serve(tmp_path_factory):
+def serve(tmp_path_factory, entrants: int = 13):
     path = tmp_path_factory.mktemp("brackets") / "live.sqlite3"
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_ENABLED": True})
     with app.app_context():
         db.create_all()
         world = build_world(PASSWORD)
-        scene = bracket_event(world, "single_elimination", 13)
+        scene = bracket_event(world, "single_elimination", entrants)
         contests.set_ranking_rules(world.users["city"], scene.event.id, [], {
             **contests.DEFAULT_AWARD_SCHEME, "mode": "count",
             "tiers": [{"name": "一等奖", "value": "1"}, {"name": "二等奖", "value": "1"}, {"name": "三等奖", "value": "1"}]})
@@ -151,3 +151,31 @@ def test_single_elimination_from_set_up_to_awards(tmp_path_factory, browser):
         expect(page.locator('tr[data-kind="correction"]')).to_have_count(1)
         tablet.close()
         desk.close()
+
+
+def test_seeds_by_hand_by_dragging_and_arrows_then_the_projector_view(tmp_path_factory, browser):
+    with serve(tmp_path_factory, entrants=4) as (base, _app, event_id):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(8000)
+        login(page, base, "city")
+        page.goto(f"{base}/brackets/events/{event_id}/setup")
+        rows = page.locator(".seed-row")
+        numbers = [rows.nth(i).get_attribute("data-number") for i in range(4)]
+        rows.nth(3).drag_to(rows.nth(0), target_position={"x": 20, "y": 2})  # the last entry to the top
+        expect(page.locator("#seeding-manual")).to_be_checked()
+        rows.nth(1).get_by_role("button", name="下移").click()  # the first-listed entry one place down
+        order = [rows.nth(i).get_attribute("data-number") for i in range(4)]
+        assert order == [numbers[3], numbers[1], numbers[0], numbers[2]]
+        for seed, number in enumerate(order, start=1):
+            expect(page.get_by_label(f"参赛号 {number} 的种子号")).to_have_value(str(seed))
+        page.get_by_test_id("generate").click()
+        expect(page.get_by_text("对阵表已编排")).to_be_visible()
+        first = page.locator('[data-testid="match"][data-key="W1-1"]')
+        expect(first.locator('[data-side="home"]')).to_contain_text(f"{int(numbers[3]):02d}")  # seed 1 at home
+
+        page.get_by_test_id("projector").click()
+        expect(page.locator("body.projector")).to_have_count(1)
+        expect(page.locator("nav.navbar")).to_be_hidden()
+        expect(page.locator('[data-testid="match"]')).to_have_count(3)
+        context.close()
