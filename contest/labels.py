@@ -103,7 +103,7 @@ SEEDING_LABELS = {
     "manual": _l("By hand"),
 }
 MATCH_KIND_LABELS = {
-    "normal": _l("Played"),
+    "normal": _l("Played to the end"),
     "walkover": _l("Walk-over (the other side did not appear)"),
     "retired": _l("Retirement (the other side gave up during the match)"),
 }
