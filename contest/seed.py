@@ -411,7 +411,7 @@ def _sports_contests(year: int) -> None:
                     registration.nominate(admin, event.id, [worker.id])
         with frozen_today(opens + timedelta(days=21)):
             contests.change_status(city, contest.id, ContestStatus.CLOSED)
-            for event, fmt, count, _index in made:
+            for event, fmt, _count, _index in made:
                 draws.hold_draw(city, event.id)
                 judging.assign_judge(city, event.id, chief.id, chief=True)
                 judging.assign_judge(city, event.id, second.id)

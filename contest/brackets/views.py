@@ -9,15 +9,15 @@ from flask_login import current_user
 
 from contest.access import organiser_required, public, roles_required
 from contest.domain.errors import N_, DomainError
+from contest.extensions import db, login_manager
 from contest.forms import ConfirmForm
 from contest.i18n import translate
 from contest.models import Match, Role
-from contest.services import brackets as service
 from contest.services import PermissionDenied
+from contest.services import brackets as service
 from contest.services.contests import can_manage, managed_event
 from contest.services.judging import assignment_of
 from contest.services.results import can_see_results
-from contest.extensions import db, login_manager
 from contest.web import post_action
 
 brackets_bp = Blueprint("brackets", __name__)

@@ -207,8 +207,9 @@ def _bracket(world) -> tuple[int, int]:
     contests.change_status(city, contest.id, ContestStatus.RUNNING)
     judging.assign_judge(city, event.id, world.users["judge"].id, chief=True)
     plan = brackets.generate(city, event.id, brackets.Setup())
-    from contest.extensions import db
     from sqlalchemy import select
+
+    from contest.extensions import db
 
     match = db.session.scalar(select(Match.id).where(Match.bracket_id == plan.id))
     return event.id, match

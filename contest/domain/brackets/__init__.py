@@ -36,8 +36,8 @@ from contest.domain.brackets.resolution import (
     resolve,
     validate_result,
 )
-from contest.domain.brackets.serial import structure_from_json, structure_to_json
 from contest.domain.brackets.round_robin import round_robin_placements, round_robin_schedule, round_robin_standings
+from contest.domain.brackets.serial import structure_from_json, structure_to_json
 from contest.domain.brackets.standings import TIE_BREAKERS, Standing
 from contest.domain.brackets.swiss import (
     swiss,
