@@ -7,10 +7,11 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest import policy
@@ -450,14 +451,21 @@ def create_api_token(user: User) -> tuple[str, datetime]:
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user holding this unexpired token (one query, the roles in a second)."""
-    user = db.session.scalar(
-        select(User).join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.digest == _digest(token), ApiToken.expires_at >= utcnow())
-    )
+    """The active user of an active unit holding this unexpired token; one query (unit and roles joined),
+    at every request: revoking a token or deactivating a user or unit takes effect at once."""
+    user = db.session.scalars(_token_user_query(), {"digest": _digest(token), "now": utcnow()}).unique().first()
     if user is None or not user.active or not user.org.active:
         return None
     return user
+
+
+@cache
+def _token_user_query() -> Select:
+    """The holder of the token with SHA-256 ``digest`` if it has not expired at ``now`` (built once)."""
+    return (
+        select(User).join(ApiToken, ApiToken.user_id == User.id).options(joinedload(User.role_rows))
+        .where(ApiToken.digest == bindparam("digest"), ApiToken.expires_at >= bindparam("now"))
+    )
 
 
 def revoke_api_token(token: str) -> None:

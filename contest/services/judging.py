@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
 from flask_babel import gettext
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Exists, Insert, Integer, Select, and_, bindparam, case, func, insert, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.sql.elements import BindParameter
 
 from contest import policy
 from contest.domain import scoring
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
-from contest.domain.judging import WriteRefused, check_write, in_conflict
+from contest.domain.judging import SCOPE_LEVELS, WriteRefused, check_write, in_conflict
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
 from contest.i18n import translate
 from contest.models import (
+    Component,
     Contest,
     Criterion,
     Event,
@@ -34,6 +38,7 @@ from contest.models import (
     Nomination,
     NominationMember,
     Organisation,
+    OrgLevel,
     Role,
     Score,
     ScoreAudit,
@@ -166,15 +171,20 @@ def entries_of(event_id: int, numbers: list[int] | None = None, with_paths: bool
     if numbers is not None:
         query = query.where(Nomination.competitor_number.in_(numbers))
     rows = db.session.execute(query.order_by(Nomination.competitor_number)).all()
+    paths = _member_paths([r[0] for r in rows]) if rows and with_paths else {}
+    return [Entry(i, n, paths.get(i, ())) for i, n in rows]
+
+
+def _member_paths(nomination_ids: list[int]) -> dict[int, tuple[tuple[int, ...], ...]]:
+    """Nomination id → the unit paths (ids, root first) of its members."""
     paths: dict[int, list[tuple[int, ...]]] = {}
-    if rows and with_paths:
-        for nomination_id, path in db.session.execute(
-            select(NominationMember.nomination_id, Organisation.path)
-            .join(User, User.id == NominationMember.user_id).join(Organisation, Organisation.id == User.org_id)
-            .where(NominationMember.nomination_id.in_([r[0] for r in rows]))
-        ):
-            paths.setdefault(nomination_id, []).append(tuple(_path_ids(path)))
-    return [Entry(i, n, tuple(paths.get(i, ()))) for i, n in rows]
+    for nomination_id, path in db.session.execute(
+        select(NominationMember.nomination_id, Organisation.path)
+        .join(User, User.id == NominationMember.user_id).join(Organisation, Organisation.id == User.org_id)
+        .where(NominationMember.nomination_id.in_(nomination_ids))
+    ):
+        paths.setdefault(nomination_id, []).append(tuple(_path_ids(path)))
+    return {i: tuple(p) for i, p in paths.items()}
 
 
 def _levels(paths) -> dict[int, str]:
@@ -184,18 +194,23 @@ def _levels(paths) -> dict[int, str]:
 
 def conflicts_for(judge: User, contest: Contest, entries: list[Entry]) -> set[int]:
     """Nomination ids the judge must not score."""
+    return _conflicted(judge, contest.conflict_scope, entries)
+
+
+def _conflicted(judge: User, scope: str, entries: list[Entry]) -> set[int]:
+    """Nomination ids among ``entries`` in conflict with the judge under ``scope`` (see ``in_conflict``)."""
     judge_path = _path_ids(judge.org.path)
     levels = _levels([judge_path, *[p for e in entries for p in e.member_paths]])
-    return {e.nomination_id for e in entries if in_conflict(judge_path, e.member_paths, levels, contest.conflict_scope)}
+    return {e.nomination_id for e in entries if in_conflict(judge_path, e.member_paths, levels, scope)}
 
 
-def can_have_conflicts(judge: User, contest: Contest) -> bool:
-    """False for judges with no enterprise (or, with the county scope, no county) on their path: such a
-    judge never conflicts, and the members' units need not be loaded at all."""
-    judge_path = _path_ids(judge.org.path)
-    levels = _levels([judge_path])
-    wanted = {"enterprise", "county"} if contest.conflict_scope == "county" else {"enterprise"}
-    return any(levels.get(i) in wanted for i in judge_path)
+def _may_conflict_clause(judge_path: BindParameter) -> Exists:
+    """SQL for "a unit on the judge's path has a level the contest's conflict scope compares" (enterprise;
+    with the county scope also county), correlated with ``contests``. When false the judge can conflict
+    with no entry (``in_conflict`` finds no unit of his to compare), so the members' units need no lookup."""
+    compared = or_(*(and_(Contest.conflict_scope == scope.value, Organisation.level.in_([OrgLevel(level) for level in levels]))
+                     for scope, levels in SCOPE_LEVELS.items()))
+    return select(Organisation.id).where(Organisation.id.in_(judge_path), compared).exists()
 
 
 def conflict_overview(actor: User, event_id: int) -> list[tuple[JudgeAssignment, list[int], int]]:
@@ -220,8 +235,6 @@ def _signed_off(event_id: int) -> SignOff | None:
 
 
 def _criteria(event_id: int) -> list[Criterion]:
-    from contest.models import Component
-
     return list(db.session.scalars(
         select(Criterion).join(Component).where(Component.event_id == event_id).order_by(Component.position, Component.id, Criterion.position, Criterion.id)
     ))
@@ -286,39 +299,50 @@ def _error(status: int, code: str, message: str, details: list | None = None) ->
     return SubmitResult(status, body)
 
 
+def _refusal(exc: NotFound | PermissionDenied) -> SubmitResult:
+    return _error(exc.status, exc.code, translate(exc))
+
+
 def submit_scores(judge: User, event_id: int, payload: object) -> SubmitResult:
     """All-or-nothing, idempotent submission of score items (see DESIGN.md, JSON API v1).
 
-    A replayed idempotency key returns the first answer. Items are checked first (422 with per-item
-    details: unknown entry or criterion, conflict of interest, value out of the rubric's range, missing
-    reason); then versions and locks (409 with the current value); then everything is written with an
-    audit row per change, in one transaction with the idempotency record.
+    Checked in this order: the event exists (404) and the caller is one of its judges (403); the key and
+    the item list are well-formed (422); a replayed idempotency key returns the first answer. Then items
+    are checked (422 with per-item details: unknown entry or criterion, conflict of interest — checked at
+    every submission —, value out of the rubric's range, missing reason); then versions and locks (409
+    with the current value); then everything is written with an audit row per creation or change, in one
+    transaction with the idempotency record.
+
+    Statements for a sheet of a judge who cannot conflict: one query of facts (``_facts``), one of the
+    entries and their current scores (``_entries``), then one INSERT of the new scores and/or one UPDATE of
+    the changed ones, one INSERT of the audit rows and one of the idempotency record. A judge who can
+    conflict adds two (members' units and their levels).
     """
     if not isinstance(payload, dict):
         return _error(400, "bad_request", gettext("Send a JSON object."))
-    try:
-        event, assignment = _judge_context(judge, event_id)
-    except (NotFound, PermissionDenied) as exc:
-        return _error(exc.status, exc.code, translate(exc))
-    key = payload.get("idempotency_key")
-    items = payload.get("scores")
+    key, items = payload.get("idempotency_key"), payload.get("scores")
+    facts = _facts(judge, event_id, key if isinstance(key, str) else "")
+    if facts is None:
+        return _refusal(NotFound(N_("This event does not exist.")))
+    if not facts.assigned:
+        return _refusal(PermissionDenied(N_("You are not a judge of this event.")))
     if not isinstance(key, str) or not 8 <= len(key) <= MAX_KEY:
         return _error(422, "invalid", gettext("An idempotency_key of 8 to 100 characters is required."))
     if not isinstance(items, list) or not items or len(items) > MAX_ITEMS:
         return _error(422, "invalid", gettext("Send between 1 and %(limit)d score items.", limit=MAX_ITEMS))
-    replay = _replay(judge.id, key)
-    if replay is not None:
-        return replay
-    result = _process(judge, event, assignment, key, items)
+    if facts.replay is not None:
+        return facts.replay
+    checked = _process(judge, event_id, facts, items)
     try:
         with transaction():
-            if result.status != 200:
-                _store(judge.id, key, event.id, result)
+            if isinstance(checked, SubmitResult):
+                _record(judge.id, key, event_id, checked)
+                result = checked
             else:
-                result = _write(judge, event, key, result)
-    except IntegrityError:
+                result = _write(judge.id, event_id, key, checked)
+    except (IntegrityError, _LostRace):
         # The same key submitted twice at once (the other request stored its answer), or a score created
-        # meanwhile by another tablet: answer with what is now true, never with a double write.
+        # or changed meanwhile by another tablet: answer with what is now true, never with a double write.
         db.session.rollback()
         replay = _replay(judge.id, key)
         if replay is not None:
@@ -328,13 +352,125 @@ def submit_scores(judge: User, event_id: int, payload: object) -> SubmitResult:
 
 
 def _replay(user_id: int, key: str) -> SubmitResult | None:
-    record = db.session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key))
+    record = db.session.execute(
+        select(IdempotencyRecord.status_code, IdempotencyRecord.response).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+    ).first()
     return SubmitResult(record.status_code, record.response) if record is not None else None
 
 
-def _store(user_id: int, key: str, event_id: int, result: SubmitResult) -> None:
-    db.session.add(IdempotencyRecord(user_id=user_id, key=key, event_id=event_id, status_code=result.status, response=result.body))
-    db.session.flush()
+def _record(user_id: int, key: str, event_id: int, result: SubmitResult, now: datetime | None = None) -> None:
+    """Store the answer for (user, key); a second record for the same pair fails on the unique index."""
+    db.session.connection().execute(_insert(IdempotencyRecord), {
+        "user_id": user_id, "key": key, "event_id": event_id, "status_code": result.status, "response": result.body,
+        "created_at": now or utcnow()})
+
+
+@cache
+def _insert(model: type) -> Insert:
+    """A Core INSERT into the model's table, built once. Executed with a list of rows, the RETURNING makes
+    SQLAlchemy send them as one multi-row INSERT ("insertmanyvalues") rather than one INSERT per row."""
+    table = model.__table__
+    return insert(table).returning(table.c.id)
+
+
+# ---------------------------------------------------------------------------------------------- submission: reads
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What a submission checks about the event and the judge, read in one query (``_facts``)."""
+
+    status: ContestStatus
+    conflict_scope: str
+    assigned: bool
+    is_chief: bool
+    signed: bool
+    may_conflict: bool  # a unit of a level the conflict scope compares is on the judge's path
+    replay: SubmitResult | None  # the stored answer for this key
+    criteria: dict[int, scoring.Criterion]  # the event's rubric
+
+
+@cache
+def _facts_query() -> Select:
+    """One row per criterion of the event (one row with no criterion for an empty rubric), each carrying the
+    contest's status and conflict scope, the judge's assignment, the sign-off, the answer stored for the
+    key and whether the judge can conflict. Parameters: ``event_id``, ``judge_id``, ``key``, ``judge_path``."""
+    judge_id = bindparam("judge_id", type_=Integer)
+    return (
+        select(Contest.status, Contest.conflict_scope, JudgeAssignment.id.label("assignment_id"), JudgeAssignment.is_chief,
+               SignOff.id.label("sign_off_id"), IdempotencyRecord.status_code, IdempotencyRecord.response,
+               _may_conflict_clause(bindparam("judge_path", expanding=True)).label("may_conflict"),
+               Criterion.id.label("criterion_id"), Criterion.name, Criterion.max_x100, Criterion.kind)
+        .select_from(Event)
+        .join(Contest, Contest.id == Event.contest_id)
+        .outerjoin(JudgeAssignment, and_(JudgeAssignment.event_id == Event.id, JudgeAssignment.judge_id == judge_id))
+        .outerjoin(SignOff, SignOff.event_id == Event.id)
+        .outerjoin(IdempotencyRecord, and_(IdempotencyRecord.user_id == judge_id, IdempotencyRecord.key == bindparam("key")))
+        .outerjoin(Component, Component.event_id == Event.id)
+        .outerjoin(Criterion, Criterion.component_id == Component.id)
+        .where(Event.id == bindparam("event_id", type_=Integer))
+    )
+
+
+def _facts(judge: User, event_id: int, key: str) -> _Facts | None:
+    """Everything ``submit_scores`` checks before it looks at entries, or None when the event does not exist.
+
+    Read fresh at every submission (nothing cached across requests): the rubric is frozen once the draw is
+    held, but status, assignment and sign-off are not.
+    """
+    rows = db.session.connection().execute(
+        _facts_query(), {"event_id": event_id, "judge_id": judge.id, "key": key, "judge_path": _path_ids(judge.org.path)}
+    ).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return _Facts(
+        status=first.status, conflict_scope=first.conflict_scope, assigned=first.assignment_id is not None,
+        is_chief=bool(first.is_chief), signed=first.sign_off_id is not None, may_conflict=bool(first.may_conflict),
+        replay=SubmitResult(first.status_code, first.response) if first.status_code is not None else None,
+        criteria={r.criterion_id: scoring.Criterion(r.criterion_id, scoring.from_hundredths(r.max_x100), r.kind.value, name=r.name)
+                  for r in rows if r.criterion_id is not None},
+    )
+
+
+@dataclass(frozen=True)
+class _Current:
+    """A score as read before the write."""
+
+    id: int
+    value_x100: int
+    version: int
+
+
+@cache
+def _entries_query() -> Select:
+    """Confirmed entries of ``event_id`` among the competitor ``numbers``, each joined with its scores by
+    ``judge_ids`` (one row per score, one row with no score for an entry without)."""
+    return (
+        select(Nomination.id, Nomination.competitor_number, Score.id.label("score_id"), Score.judge_id, Score.criterion_id,
+               Score.value_x100, Score.version)
+        .select_from(Nomination)
+        .outerjoin(Score, and_(Score.nomination_id == Nomination.id, Score.event_id == Nomination.event_id,
+                               Score.judge_id.in_(bindparam("judge_ids", expanding=True))))
+        .where(Nomination.event_id == bindparam("event_id", type_=Integer), Nomination.status == NominationStatus.CONFIRMED,
+               Nomination.competitor_number.in_(bindparam("numbers", expanding=True)))
+    )
+
+
+def _entries(event_id: int, numbers: list[int], judge_ids: set[int]) -> tuple[dict[int, int], dict[tuple[int, int, int], _Current]]:
+    """In one query: competitor number → nomination id for the confirmed entries among ``numbers``, and the
+    current scores (judge, nomination, criterion) → ``_Current`` of those entries by ``judge_ids``."""
+    if not numbers:
+        return {}, {}
+    rows = db.session.connection().execute(
+        _entries_query(), {"event_id": event_id, "numbers": numbers, "judge_ids": sorted(judge_ids)}
+    ).all()
+    entries = {r.competitor_number: r.id for r in rows}
+    current = {(r.judge_id, r.id, r.criterion_id): _Current(r.score_id, r.value_x100, r.version) for r in rows if r.score_id is not None}
+    return entries, current
+
+
+# ---------------------------------------------------------------------------------------------- submission: checks
 
 
 @dataclass(frozen=True)
@@ -342,66 +478,43 @@ class _Item:
     index: int
     number: int
     nomination_id: int
-    criterion: Criterion
+    criterion: scoring.Criterion
     x100: int
     version: int | None
     reason: str
     judge_id: int  # whose score (the chief judge may correct another judge's score after sign-off)
 
 
-def _process(judge: User, event: Event, assignment: JudgeAssignment, key: str, items: list) -> SubmitResult:
-    """Validate every item; on success the result carries the parsed items for ``_write``."""
-    signed = _signed_off(event.id)
-    allowed = CORRECTING if signed else SCORING
-    if event.contest.status not in allowed:
+@dataclass(frozen=True)
+class _Checked:
+    """A submission that passed every check, ready for ``_write``."""
+
+    items: list[_Item]
+    signed: bool
+    current: dict[tuple[int, int, int], _Current]
+
+
+def _whole(value: object) -> bool:
+    """A JSON whole number (``true`` is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _process(judge: User, event_id: int, facts: _Facts, items: list) -> SubmitResult | _Checked:
+    """Validate every item: a refusal (409/422) as a ``SubmitResult``, else the parsed items."""
+    allowed = CORRECTING if facts.signed else SCORING
+    if facts.status not in allowed:
         return _error(409, "locked", gettext("Scoring is not open for this event."))
-    numbers = [i.get("competitor_number") for i in items if isinstance(i, dict) and isinstance(i.get("competitor_number"), int)]
-    check_conflicts = can_have_conflicts(judge, event.contest)
-    entries = {e.number: e for e in entries_of(event.id, sorted(set(numbers)), with_paths=check_conflicts)}
-    conflicted = conflicts_for(judge, event.contest, list(entries.values())) if check_conflicts else set()
-    criteria = {c.id: c for c in _criteria(event.id)}
-    details, parsed, seen = [], [], set()
-    for index, item in enumerate(items):
-        problem = None
-        if not isinstance(item, dict):
-            problem = gettext("Each score item must be an object.")
-        else:
-            number, criterion_id, value = item.get("competitor_number"), item.get("criterion_id"), item.get("value")
-            version, reason = item.get("version"), item.get("reason") or ""
-            judge_id = item.get("judge_id", judge.id)
-            entry = entries.get(number) if isinstance(number, int) else None
-            criterion = criteria.get(criterion_id) if isinstance(criterion_id, int) else None
-            if entry is None:
-                problem = gettext("There is no entry with this competitor number in the event.")
-            elif criterion is None:
-                problem = gettext("The criterion does not belong to this event.")
-            elif entry.nomination_id in conflicted and judge_id == judge.id:
-                problem = gettext("Conflict of interest: you may not score this entry.")
-            elif version is not None and (not isinstance(version, int) or isinstance(version, bool) or version < 1):
-                problem = gettext("The version must be a positive whole number.")
-            elif not isinstance(reason, str) or len(reason) > 500:
-                problem = gettext("The reason must be text of at most 500 characters.")
-            elif not isinstance(judge_id, int) or (judge_id != judge.id and not (signed and assignment.is_chief)):
-                problem = gettext("Judges enter only their own scores.")
-            elif (number, criterion_id, judge_id) in seen:
-                problem = gettext("The same score appears twice in this submission.")
-            else:
-                try:
-                    mark = scoring.check_mark(value if not isinstance(value, float) else str(value), _domain_criterion(criterion))
-                except DomainError as exc:
-                    problem = translate(exc)
-                else:
-                    seen.add((number, criterion_id, judge_id))
-                    parsed.append(_Item(index, number, entry.nomination_id, criterion, scoring.to_hundredths(mark), version, reason, judge_id))
-        if problem:
-            details.append({"index": index, "competitor_number": item.get("competitor_number") if isinstance(item, dict) else None,
-                            "criterion_id": item.get("criterion_id") if isinstance(item, dict) else None, "message": problem})
-    existing = _existing(event.id, parsed)
+    objects = [i for i in items if isinstance(i, dict)]
+    numbers = sorted({i.get("competitor_number") for i in objects if _whole(i.get("competitor_number"))})
+    judge_ids = {judge.id} | {i["judge_id"] for i in objects if _whole(i.get("judge_id"))}
+    entries, current = _entries(event_id, numbers, judge_ids)
+    conflicted = _conflicted(judge, facts.conflict_scope, _with_paths(entries)) if facts.may_conflict and entries else set()
+    details, parsed = _parse(judge, facts, items, entries, conflicted)
     stale = []
     for item in parsed:
-        score = existing.get((item.judge_id, item.nomination_id, item.criterion.id))
+        score = current.get((item.judge_id, item.nomination_id, item.criterion.id))
         try:
-            check_write(signed_off=signed is not None, is_chief=assignment.is_chief, own_score=item.judge_id == judge.id,
+            check_write(signed_off=facts.signed, is_chief=facts.is_chief, own_score=item.judge_id == judge.id,
                         exists=score is not None, current_version=score.version if score else None,
                         given_version=item.version, reason=item.reason)
         except WriteRefused as exc:
@@ -417,61 +530,116 @@ def _process(judge: User, event: Event, assignment: JudgeAssignment, key: str, i
         return _error(422, "invalid", gettext("Some scores are not valid; nothing was saved."), sorted(details, key=lambda d: d["index"]))
     if stale:
         return _error(409, "stale", gettext("Some scores were changed elsewhere; nothing was saved. Check the current values."), stale)
-    return SubmitResult(200, {"_items": parsed, "_signed": signed is not None, "_existing": existing})
+    return _Checked(parsed, facts.signed, current)
 
 
-def _existing(event_id: int, parsed: list) -> dict:
-    if not parsed:
-        return {}
-    return {
-        (s.judge_id, s.nomination_id, s.criterion_id): s
-        for s in db.session.scalars(
-            select(Score).where(Score.event_id == event_id, Score.nomination_id.in_({i.nomination_id for i in parsed}),
-                                Score.judge_id.in_({i.judge_id for i in parsed}))
-        )
-    }
+def _with_paths(entries: dict[int, int]) -> list[Entry]:
+    paths = _member_paths(list(entries.values()))
+    return [Entry(nomination_id, number, paths.get(nomination_id, ())) for number, nomination_id in entries.items()]
+
+
+def _parse(judge: User, facts: _Facts, items: list, entries: dict[int, int], conflicted: set[int]) -> tuple[list[dict], list[_Item]]:
+    """Per item: a known entry and criterion of the event, no conflict of interest for the judge's own
+    scores, a positive whole version if any, a reason of at most 500 characters, the judge's own score
+    (another judge's only for the chief judge after sign-off), no duplicate, a mark within the rubric.
+    Returns the problems (index, number, criterion, message) and the parsed items."""
+    details, parsed, seen = [], [], set()
+    for index, item in enumerate(items):
+        problem = None
+        if not isinstance(item, dict):
+            problem = gettext("Each score item must be an object.")
+        else:
+            number, criterion_id, value = item.get("competitor_number"), item.get("criterion_id"), item.get("value")
+            version, reason = item.get("version"), item.get("reason") or ""
+            judge_id = item.get("judge_id", judge.id)
+            nomination_id = entries.get(number) if _whole(number) else None
+            criterion = facts.criteria.get(criterion_id) if _whole(criterion_id) else None
+            if nomination_id is None:
+                problem = gettext("There is no entry with this competitor number in the event.")
+            elif criterion is None:
+                problem = gettext("The criterion does not belong to this event.")
+            elif nomination_id in conflicted and judge_id == judge.id:
+                problem = gettext("Conflict of interest: you may not score this entry.")
+            elif version is not None and (not _whole(version) or version < 1):
+                problem = gettext("The version must be a positive whole number.")
+            elif not isinstance(reason, str) or len(reason) > 500:
+                problem = gettext("The reason must be text of at most 500 characters.")
+            elif not _whole(judge_id) or (judge_id != judge.id and not (facts.signed and facts.is_chief)):
+                problem = gettext("Judges enter only their own scores.")
+            elif (number, criterion_id, judge_id) in seen:
+                problem = gettext("The same score appears twice in this submission.")
+            else:
+                try:
+                    mark = scoring.check_mark(value if not isinstance(value, float) else str(value), criterion)
+                except DomainError as exc:
+                    problem = translate(exc)
+                else:
+                    seen.add((number, criterion_id, judge_id))
+                    parsed.append(_Item(index, number, nomination_id, criterion, scoring.to_hundredths(mark), version, reason, judge_id))
+        if problem:
+            details.append({"index": index, "competitor_number": item.get("competitor_number") if isinstance(item, dict) else None,
+                            "criterion_id": item.get("criterion_id") if isinstance(item, dict) else None, "message": problem})
+    return details, parsed
 
 
 def _domain_criterion(criterion: Criterion) -> scoring.Criterion:
     return scoring.Criterion(criterion.id, criterion.max_marks, criterion.kind.value, name=criterion.name)
 
 
-def _write(judge: User, event: Event, key: str, checked: SubmitResult) -> SubmitResult:
-    parsed: list[_Item] = checked.body["_items"]
-    signed, existing = checked.body["_signed"], checked.body["_existing"]
+# ---------------------------------------------------------------------------------------------- submission: writes
+
+
+class _LostRace(Exception):
+    """A score read before the write was changed by another request before it (its version moved on)."""
+
+
+def _write(judge_id: int, event_id: int, key: str, checked: _Checked) -> SubmitResult:
+    """Write checked items in the caller's transaction: new scores in one INSERT (a score created meanwhile
+    fails on the unique (judge, entry, criterion) index), changes in one UPDATE that only touches rows still
+    at the version read (``_LostRace`` otherwise), one audit row per item, and the answer under the key."""
     now = utcnow()
-    new_rows, audits, saved = [], [], []
-    for item in parsed:
-        score = existing.get((item.judge_id, item.nomination_id, item.criterion.id))
+    new_rows, changes, audits, saved = [], {}, [], []
+    for item in checked.items:
+        score = checked.current.get((item.judge_id, item.nomination_id, item.criterion.id))
         if score is None:
-            new_rows.append({"event_id": event.id, "judge_id": item.judge_id, "nomination_id": item.nomination_id,
+            new_rows.append({"event_id": event_id, "judge_id": item.judge_id, "nomination_id": item.nomination_id,
                              "criterion_id": item.criterion.id, "value_x100": item.x100, "version": 1, "updated_at": now,
-                             "updated_by_id": judge.id})
+                             "updated_by_id": judge_id})
             version, old = 1, None
         else:
-            changed = db.session.execute(
-                update(Score).where(Score.id == score.id, Score.version == score.version)
-                .values(value_x100=item.x100, version=Score.version + 1, updated_at=now, updated_by_id=judge.id)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if changed != 1:  # another tablet won the race between our read and this write
-                raise IntegrityError("score version", {}, Exception("stale"))
+            changes[score.id] = (score.version, item.x100)
             version, old = score.version + 1, score.value_x100
-        audits.append({"event_id": event.id, "nomination_id": item.nomination_id, "criterion_id": item.criterion.id,
-                       "judge_id": item.judge_id, "actor_id": judge.id, "at": now, "old_x100": old, "new_x100": item.x100,
+        audits.append({"event_id": event_id, "nomination_id": item.nomination_id, "criterion_id": item.criterion.id,
+                       "judge_id": item.judge_id, "actor_id": judge_id, "at": now, "old_x100": old, "new_x100": item.x100,
                        "reason": item.reason, "client_key": key,
-                       "kind": "correction" if signed else ("entry" if old is None else "change")})
+                       "kind": "correction" if checked.signed else ("entry" if old is None else "change")})
         saved.append({"competitor_number": item.number, "criterion_id": item.criterion.id, "value": value_text(item.x100), "version": version})
+    connection = db.session.connection()
     if new_rows:
-        db.session.execute(insert(Score), new_rows)
-    db.session.execute(insert(ScoreAudit), audits)
+        connection.execute(_insert(Score), new_rows)
+    if changes:
+        _change_scores(changes, judge_id, now)
+    connection.execute(_insert(ScoreAudit), audits)
     result = SubmitResult(200, {"idempotency_key": key, "saved": saved})
     # The key is stored with the answer in the same transaction. A concurrent duplicate of this request
     # blocks on the score rows written above (unique index or row lock) until this commits, then fails
     # and replays this answer (see ``submit_scores``).
-    db.session.execute(insert(IdempotencyRecord).values(user_id=judge.id, key=key, event_id=event.id, status_code=200,
-                                                        response=result.body, created_at=now))
+    _record(judge_id, key, event_id, result, now)
     return result
+
+
+def _change_scores(changes: dict[int, tuple[int, int]], judge_id: int, now: datetime) -> None:
+    """Score id → (version read, new value): one UPDATE, each row only if still at the version read, each
+    version one up. Raises ``_LostRace`` unless every row was changed."""
+    scores = Score.__table__.c
+    changed = db.session.connection().execute(
+        update(Score.__table__)
+        .where(tuple_(scores.id, scores.version).in_([(score_id, version) for score_id, (version, _x100) in changes.items()]))
+        .values(value_x100=case({score_id: x100 for score_id, (_version, x100) in changes.items()}, value=scores.id),
+                version=scores.version + 1, updated_at=now, updated_by_id=judge_id)
+    ).rowcount
+    if changed != len(changes):
+        raise _LostRace()
 
 
 # ---------------------------------------------------------------------------------------------- completeness, sign-off

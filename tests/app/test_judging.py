@@ -5,14 +5,15 @@ import threading
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import DomainError
 from contest.extensions import db
-from contest.models import Score, ScoreAudit, User
+from contest.models import Role, Score, ScoreAudit, User
 from contest.services import PermissionDenied
 from contest.services import judging as service
+from tests.factories import make_user
 from tests.judging_factories import running_event
 
 
@@ -145,6 +146,56 @@ def test_results_are_aggregated_for_the_chief(run):
     result = view.results[next(e.nomination_id for e in view.entries if e.number == run.numbers["worker_b"])]
     # 理论 笔试 50/100 × 30 + 实操 (操作 50 + 安全 2/3×10) / 70 × 70 = 15 + 56.67
     assert str(result.total) == "71.67"
+
+
+def test_a_county_judge_conflicts_only_under_the_county_scope(world, run):
+    county_judge = make_user("judge_c", world.orgs["county_a"], {Role.JUDGE}, run.chief.password_hash, name="裁判丙")
+    db.session.commit()
+    service.assign_judge(world.users["city"], run.event.id, county_judge.id)
+    c = criteria(run)[0]
+    assert put(county_judge, run, [item(run.numbers["worker"], c, "10")]).status == 200  # no enterprise on his path
+    run.event.contest.conflict_scope = "county"
+    db.session.commit()
+    refused = put(county_judge, run, [item(run.numbers["sw1"], c, "10"), item(run.numbers["worker_b"], c, "10")])
+    assert refused.status == 422 and [d["index"] for d in refused.body["error"]["details"]] == [0]
+    assert "回避" in refused.body["error"]["details"][0]["message"]
+    assert put(county_judge, run, [item(run.numbers["worker_b"], c, "10")]).status == 200
+
+
+def statements(action) -> int:
+    executed = []
+
+    def count(*_args):
+        executed.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(executed)
+
+
+def test_a_submission_runs_a_fixed_number_of_statements(run):
+    """Facts, entries with their scores, then one statement each for the scores, the audit rows and the
+    idempotency record, however many items; two more (members' units, levels) for a judge who can conflict."""
+    c = criteria(run)
+    numbers = [run.numbers["worker_b"], run.numbers["sw0"]]
+    sheet = [item(n, k, "2" if i == len(c) - 1 else "1") for n in numbers for i, k in enumerate(c)]
+    changes = [{**i, "version": 1, "reason": "复核"} for i in sheet]
+    chief_id, judge_id = run.chief.id, run.judge.id
+
+    def submitted(user_id, items):
+        db.session.expunge_all()
+        user = db.session.get(User, user_id)  # loaded like the API's bearer-token user: unit and roles
+        result = []
+        count = statements(lambda: result.append(put(user, run, items)))
+        assert result[0].status == 200, result[0].body
+        return count
+
+    assert submitted(chief_id, sheet) == 5
+    assert submitted(chief_id, changes) == 5
+    assert submitted(judge_id, sheet) == 7
 
 
 def test_api_sheet_and_scores(world, run, client):
