@@ -52,7 +52,25 @@
   }
   form.addEventListener("change", keep);
   form.addEventListener("input", keep);
-  form.addEventListener("submit", keep);
+  form.addEventListener("submit", function (event) {
+    keep();
+    var offline = document.getElementById("offline-note");
+    if (navigator.onLine === false) {
+      // no connection: do not leave the page for a browser error; the result stays here and in storage
+      event.preventDefault();
+      if (offline) {
+        offline.hidden = false;
+      }
+    } else if (offline) {
+      offline.hidden = true;
+    }
+  });
+  window.addEventListener("online", function () {
+    var offline = document.getElementById("offline-note");
+    if (offline) {
+      offline.hidden = true;
+    }
+  });
 })();
 
 /* Projector view: reload every data-refresh seconds, keeping the scroll position. */

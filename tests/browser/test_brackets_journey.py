@@ -101,10 +101,11 @@ def test_single_elimination_from_set_up_to_awards(tmp_path_factory, browser):
         # the connection drops as the judge saves: the typed result waits in the tablet until it is sent
         enter(pad, "W1-3", "away", "15", "21")
         tablet.set_offline(True)
-        pad.get_by_test_id("save").click(no_wait_after=True)
-        pad.wait_for_timeout(500)
+        pad.get_by_test_id("save").click()
+        expect(pad.get_by_test_id("offline")).to_be_visible()  # the page stays, the result is kept
         tablet.set_offline(False)
-        pad.goto(f"{base}/brackets/events/{event_id}")
+        expect(pad.get_by_test_id("offline")).to_be_hidden()
+        pad.goto(f"{base}/brackets/events/{event_id}")  # e.g. the judge looks at the bracket, then comes back
         expect(match(pad, "W1-3")).to_have_attribute("data-state", "ready")  # the server never got it
         pad.get_by_test_id("enter-W1-3").click()
         expect(pad.locator("#draft-note")).to_be_visible()
