@@ -18,7 +18,7 @@ from contest.services import brackets as service
 from contest.services.contests import can_manage, managed_event
 from contest.services.judging import assignment_of
 from contest.services.results import can_see_results
-from contest.web import post_action
+from contest.web import download_name, post_action, send_xlsx
 
 brackets_bp = Blueprint("brackets", __name__)
 
@@ -150,3 +150,10 @@ def audit_log(event_id: int):
     rows = service.match_audit(current_user, event_id)
     bracket = service.bracket_view(current_user, event_id)
     return render_template("brackets/audit.html", rows=rows, b=bracket, event=bracket.event, contest=bracket.event.contest)
+
+
+@brackets_bp.get("/brackets/events/<int:event_id>/audit.xlsx")
+@roles_required(Role.JUDGE, Role.ORGANISER)
+def audit_xlsx(event_id: int):
+    event, data = service.audit_workbook(current_user, event_id)
+    return send_xlsx(data, download_name("比赛结果审计", event.contest.title, event.name, ext="xlsx"))

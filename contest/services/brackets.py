@@ -667,3 +667,30 @@ def discard(actor: User, event_id: int) -> None:
         db.session.execute(delete(Match).where(Match.bracket_id == plan.id))
         db.session.delete(plan)
         audit(actor, "bracket.discard", "event", event.id)
+
+
+def audit_workbook(actor: User, event_id: int) -> tuple[Event, bytes]:
+    """The match audit log as an xlsx sheet (same rows and permission as ``match_audit``)."""
+    from flask_babel import gettext
+
+    from contest.labels import MATCH_KIND_LABELS
+    from contest.spreadsheets import write_xlsx
+
+    rows = match_audit(actor, event_id)
+    event = db.session.get(Event, event_id)
+    names = {s.nomination_id: f"{s.number:02d} {s.name}" if s.number else s.name
+             for s in _sides(structure_of(plan_of(event.id)), masked=False).values()}
+    kinds = {"entry": gettext("Entered"), "correction": gettext("Corrected"), "cleared": gettext("Cleared")}
+
+    def outcome(result: dict | None) -> str:
+        if not result:
+            return ""
+        winner = names.get(result["winner_id"], gettext("Draw")) if result["winner_id"] else gettext("Draw")
+        kind = f" ({MATCH_KIND_LABELS[result['kind']]})" if result["kind"] != "normal" else ""
+        return f"{winner} {result['home_score']}:{result['away_score']}{kind}"
+
+    lines = ((a.at.isoformat(" ", "seconds"), a.match.key, kinds.get(a.kind, a.kind), a.actor.name, outcome(a.old), outcome(a.new),
+              a.reason, a.caused_by or "") for a in rows)
+    headers = [gettext("Time (UTC)"), gettext("Match"), gettext("Kind"), gettext("Changed by"), gettext("Before"), gettext("After"),
+               gettext("Reason"), gettext("Cleared by the correction of")]
+    return event, write_xlsx(event.name, headers, lines, widths=(20, 8, 10, 10, 28, 28, 30, 12))

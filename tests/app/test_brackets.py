@@ -390,6 +390,14 @@ def test_a_judge_records_and_corrects_on_the_match_page(world, client):
     assert done.status_code == 302 and match_by_key(scene, "W2-1").state == "ready"
     audit = client.get(f"/brackets/events/{scene.event.id}/audit").get_data(as_text=True)
     assert "因 W1-1 更正而清除" in audit and "录错" in audit
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(client.get(f"/brackets/events/{scene.event.id}/audit.xlsx").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][1] == "场次" and len(rows) == 1 + 5  # three entries, the cleared final, the correction
+    assert {r[2] for r in rows[1:]} == {"录入", "已更正", "已清除"} and any(r[7] == "W1-1" for r in rows[1:])
 
 
 def test_the_bracket_page_is_public_once_published_with_names_masked(world, client):

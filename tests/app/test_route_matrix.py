@@ -130,6 +130,7 @@ MATRIX = {
     "brackets.match": ("GET", lambda w: f"/brackets/matches/{w.c['match']}", {"admin", "judge"}),
     "brackets.sign_off": ("POST", lambda w: f"/brackets/events/{w.c['bracket_event']}/sign-off", {"judge"}),
     "brackets.audit_log": ("GET", lambda w: f"/brackets/events/{w.c['bracket_event']}/audit", HOST | {"judge"}),
+    "brackets.audit_xlsx": ("GET", lambda w: f"/brackets/events/{w.c['bracket_event']}/audit.xlsx", HOST | {"judge"}),
     "api.event_bracket": ("GET", lambda w: f"/api/v1/events/{w.c['bracket_event']}/bracket", HOST | {"judge"}),
     "api.put_match": ("PUT", lambda w: f"/api/v1/matches/{w.c['match']}", {"judge"}),
     "api.contests": ("GET", lambda w: "/api/v1/contests", LOGGED_IN),
