@@ -88,13 +88,20 @@ def _manual_seeds(form, entries) -> dict[int, int]:
 
 
 def _ranked_events(event):
-    """Events whose ranking can seed this bracket: ranked events the organiser may see, other than this one."""
-    from sqlalchemy import select
+    """Events whose ranking can seed this bracket, newest first: ranked events of the organiser's own
+    contests and of published or final contests (public rankings), other than this one; two queries."""
+    from sqlalchemy import or_, select
+    from sqlalchemy.orm import joinedload
 
-    from contest.models import Event, EventResult
+    from contest.domain.contests import ContestStatus
+    from contest.models import Contest, Event, EventResult
 
-    ids = db.session.scalars(select(EventResult.event_id).where(EventResult.event_id != event.id).distinct())
-    events = [db.session.get(Event, i) for i in ids]
+    visible = or_(Contest.status.in_([ContestStatus.PUBLISHED, ContestStatus.FINAL]), Contest.host_id == current_user.org_id)
+    ranked = select(EventResult.event_id).where(EventResult.event_id != event.id).distinct()
+    events = db.session.scalars(
+        select(Event).join(Contest, Contest.id == Event.contest_id).options(joinedload(Event.contest))
+        .where(Event.id.in_(ranked), visible).order_by(Contest.year.desc(), Contest.id.desc(), Event.position)
+    )
     return [e for e in events if can_manage(current_user, e.contest) or can_see_results(current_user, e)]
 
 

@@ -444,3 +444,16 @@ def test_api_bracket_and_match_results(world, client):
     other = client.put(url, json={"winner": "home"}, headers=token_for(client, "judge"))
     assert other.status_code == 403  # in conflict with 柯城电力's entry
     assert client.get(f"/api/v1/events/{scene.event.id}/bracket", headers=token_for(client, "worker")).status_code == 403
+
+
+def test_the_setup_page_offers_ranked_events_and_seeds_from_one(world, client, login_as):
+    scene = bracket_event(world, "single_elimination", 4)
+    qualifying, order = rank_event_for(world, [scene.nominations[n] for n in sorted(scene.nominations)])
+    login_as("city")
+    page = client.get(f"/brackets/events/{scene.event.id}/setup").get_data(as_text=True)
+    assert f'<option value="{qualifying}"' in page and "资格赛 · 电工" in page
+    response = client.post(f"/brackets/events/{scene.event.id}/setup", data={"seeding": "ranking", "ranked_event_id": str(qualifying)})
+    assert response.status_code == 302
+    view = brackets.bracket_view(world.users["city"], scene.event.id)
+    assert [e.id for e in view.structure.entrants] == order
+    assert "按 资格赛 · 电工 的排名确定种子" in client.get(response.headers["Location"]).get_data(as_text=True)
