@@ -16,7 +16,6 @@ from contest.models import Match, Role
 from contest.services import PermissionDenied
 from contest.services import brackets as service
 from contest.services.contests import can_manage, managed_event
-from contest.services.judging import assignment_of
 from contest.services.results import can_see_results
 from contest.web import download_name, post_action, send_xlsx
 
@@ -35,10 +34,9 @@ def view(event_id: int):
         raise
     event = bracket.event
     projector = request.args.get("projector") == "1"  # full width, large type, no controls, refreshed every 30 s
-    assignment = assignment_of(current_user, event.id) if current_user.is_authenticated else None
     return render_template("brackets/view.html", b=bracket, event=event, contest=event.contest, confirm=ConfirmForm(),
                            manage=current_user.is_authenticated and can_manage(current_user, event.contest),
-                           judge=None if projector else assignment, recorded=request.args.get("recorded", type=int), projector=projector)
+                           judge=None if projector else bracket.assignment, recorded=request.args.get("recorded", type=int), projector=projector)
 
 
 @brackets_bp.route("/brackets/events/<int:event_id>/setup", methods=["GET", "POST"])

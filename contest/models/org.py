@@ -43,6 +43,11 @@ class Organisation(db.Model):
         """Ids from the root down to the parent."""
         return [int(part) for part in self.path.strip("/").split("/")][:-1]
 
+    @property
+    def label(self) -> str:
+        """The name as shown with an entry: a team with its enterprise (衢江机械 焊接班), other units alone."""
+        return f"{self.parent.name} {self.name}" if self.level == OrgLevel.TEAM and self.parent else self.name
+
     def contains(self, other: Organisation) -> bool:
         """True when ``other`` is this unit or lies below it."""
         return other.path.startswith(self.path)

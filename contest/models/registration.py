@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from contest.domain.identity import mask_name
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
 from contest.models.base import enum_column, utcnow
@@ -88,7 +89,11 @@ class Nomination(db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.team_name or "、".join(m.user.name for m in self.members)
+        return self.shown_name()
+
+    def shown_name(self, masked: bool = False) -> str:
+        """The team's name, or the members' names (partly masked, 张*三, for public pages)."""
+        return self.team_name or "、".join(mask_name(m.user.name) if masked else m.user.name for m in self.members)
 
 
 class NominationMember(db.Model):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from contest.domain import brackets as bk
 from contest.domain.contests import ContestStatus
@@ -38,6 +38,14 @@ from contest.models import (
 )
 from contest.services import NotFound, PermissionDenied, audit, transaction
 from contest.services.contests import can_manage, get_event, managed_event
+from contest.services.judging import Entry as JudgedEntry
+from contest.services.judging import (
+    assignment_of,
+    conflicts_for,
+    mark_contest_scored_if_done,
+    member_paths,
+    sign_off_of,
+)
 
 SEEDINGS = ("draw", "ranking", "manual")
 GENERATING = (ContestStatus.CLOSED, ContestStatus.RUNNING)
@@ -87,23 +95,12 @@ def results_of(rows: Mapping[str, Match]) -> dict[str, bk.Result]:
 
 
 def is_signed_off(event_id: int) -> bool:
-    return db.session.scalar(select(SignOff.id).where(SignOff.event_id == event_id)) is not None
+    return sign_off_of(event_id) is not None
 
 
-def _assignment(user: User, event_id: int) -> JudgeAssignment | None:
-    if user is None or not user.is_authenticated:
-        return None
-    return db.session.scalar(select(JudgeAssignment).where(JudgeAssignment.event_id == event_id, JudgeAssignment.judge_id == user.id))
-
-
-def can_view(user: User | None, event: Event) -> bool:
-    """A bracket is public once the contest's results are published; before, the host's organisers and the
-    event's judges see it."""
-    if event.contest.status in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
-        return True
-    if user is None or not user.is_authenticated:
-        return False
-    return can_manage(user, event.contest) or _assignment(user, event.id) is not None
+def _has_results(plan: BracketPlan) -> bool:
+    """True once any result has been recorded (even if later cleared): the bracket is then fixed."""
+    return bool(db.session.scalar(select(func.count(Match.id)).where(Match.bracket_id == plan.id, Match.version > 0)))
 
 
 @dataclass(frozen=True)
@@ -130,7 +127,6 @@ class MatchView:
     away_score: int | None
     kind: str | None
     version: int
-    label: str  # e.g. "W2-3" shown small on the drawing
 
     @property
     def finished(self) -> bool:
@@ -153,6 +149,7 @@ class BracketView:
     standings: tuple[bk.Standing, ...] = ()
     placements: tuple[bk.Placement, ...] = ()
     signed_off: bool = False
+    assignment: JudgeAssignment | None = None  # the viewer's, if he judges the event
     rounds: dict[tuple[str, int], list[MatchView]] = field(default_factory=dict)
 
     @property
@@ -193,48 +190,41 @@ class BracketView:
         return sorted((s for i, s in self.sides.items() if i not in first), key=lambda s: s.seed)
 
 
-def _units(org_ids: set[int]) -> dict[int, tuple[str, int]]:
-    """Per organisation: a display name (enterprise + team) and the enterprise id used for same-unit checks."""
-    orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(org_ids)))}
-    parents = {o.parent_id for o in orgs.values() if o.level == OrgLevel.TEAM and o.parent_id}
-    parent_orgs = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(parents)))} if parents else {}
-    out = {}
-    for org_id, org in orgs.items():
-        parent = parent_orgs.get(org.parent_id) if org.level == OrgLevel.TEAM else None
-        out[org_id] = (f"{parent.name} {org.name}" if parent else org.name, parent.id if parent else org.id)
-    return out
+def _unit_of(org: Organisation) -> int:
+    """The unit compared for "same unit" when seeding: a team's enterprise, otherwise the unit itself."""
+    return org.parent_id if org.level == OrgLevel.TEAM and org.parent_id else org.id
+
+
+def _nominations(*criteria) -> list[Nomination]:
+    """Nominations with their members' users and their unit (and its parent) loaded, in three queries."""
+    return list(db.session.scalars(
+        select(Nomination).options(selectinload(Nomination.members).selectinload(NominationMember.user),
+                                   joinedload(Nomination.org).joinedload(Organisation.parent))
+        .where(*criteria).order_by(Nomination.competitor_number, Nomination.id)
+    ))
 
 
 def entries(event_id: int) -> list[Nomination]:
-    return list(db.session.scalars(
-        select(Nomination).options(selectinload(Nomination.members).selectinload(NominationMember.user))
-        .where(Nomination.event_id == event_id, Nomination.status == NominationStatus.CONFIRMED)
-        .order_by(Nomination.competitor_number, Nomination.id)
-    ))
+    """The confirmed entries of an event, by competitor number."""
+    return _nominations(Nomination.event_id == event_id, Nomination.status == NominationStatus.CONFIRMED)
 
 
 def _sides(structure: bk.Structure, masked: bool) -> dict[int, Side]:
-    from contest.domain.identity import mask_name
-
     seeds = {e.id: e.seed for e in structure.entrants}
-    nominations = list(db.session.scalars(
-        select(Nomination).options(selectinload(Nomination.members).selectinload(NominationMember.user))
-        .where(Nomination.id.in_(seeds))
-    ))
-    units = _units({n.org_id for n in nominations})
-    out = {}
-    for n in nominations:
-        names = [m.user.name for m in n.members]
-        name = n.team_name or "、".join(mask_name(x) if masked else x for x in names)
-        out[n.id] = Side(n.id, n.competitor_number, name, units[n.org_id][0], seeds[n.id])
-    return out
+    return {n.id: Side(n.id, n.competitor_number, n.shown_name(masked), n.org.label, seeds[n.id])
+            for n in _nominations(Nomination.id.in_(seeds))}
 
 
 def bracket_view(user: User | None, event_id: int) -> BracketView:
+    """The bracket as the user may see it: public (names masked) once the contest's results are published;
+    before that only for the host's organisers and the event's judges, who see names in full."""
     event = db.session.get(Event, event_id)
     if event is None:
         raise NotFound(N_("This event does not exist."))
-    if not can_view(user, event):
+    signed_in = user is not None and user.is_authenticated
+    assignment = assignment_of(user, event.id) if signed_in else None
+    insider = signed_in and (can_manage(user, event.contest) or assignment is not None)
+    if not insider and event.contest.status not in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
         raise PermissionDenied()
     plan = plan_of(event.id)
     if plan is None:
@@ -243,8 +233,7 @@ def bracket_view(user: User | None, event_id: int) -> BracketView:
     rows = match_rows(plan)
     results = results_of(rows)
     resolution = bk.resolve(structure, results)
-    masked = not (user is not None and user.is_authenticated and (can_manage(user, event.contest) or _assignment(user, event.id)))
-    sides = _sides(structure, masked)
+    sides = _sides(structure, masked=not insider)
     views = []
     for m in resolution.matches:
         row = rows[m.key]
@@ -252,12 +241,12 @@ def bracket_view(user: User | None, event_id: int) -> BracketView:
         views.append(MatchView(
             row.id, m.key, m.spec.bracket.value, m.spec.round, m.spec.position, m.state.value,
             sides.get(m.home_id) if m.home_id is not None else None, sides.get(m.away_id) if m.away_id is not None else None,
-            m.winner_id, r.home_score if r else None, r.away_score if r else None, r.kind.value if r else None, row.version, m.key,
+            m.winner_id, r.home_score if r else None, r.away_score if r else None, r.kind.value if r else None, row.version,
         ))
-    view = BracketView(event, plan, structure, views, sides, signed_off=is_signed_off(event.id))
+    view = BracketView(event, plan, structure, views, sides, signed_off=is_signed_off(event.id), assignment=assignment)
     for mv in sorted(views, key=lambda v: (_part_order(v.part), v.round, v.position)):
         view.rounds.setdefault((mv.part, mv.round), []).append(mv)
-    view.standings = _standings(plan, structure, results)
+    view.standings = _standings(structure, results)
     try:
         view.placements = bk.placements(structure, results) if _fully_paired(structure) else ()
     except DomainError:
@@ -275,7 +264,7 @@ def _fully_paired(structure: bk.Structure) -> bool:
     return max((m.round for m in structure.matches), default=0) >= (structure.rounds or 0)
 
 
-def _standings(plan: BracketPlan, structure: bk.Structure, results: Mapping[str, bk.Result]) -> tuple[bk.Standing, ...]:
+def _standings(structure: bk.Structure, results: Mapping[str, bk.Result]) -> tuple[bk.Standing, ...]:
     played = bk.games(structure, results)
     if structure.format == "round_robin":
         return bk.round_robin_standings(structure.entrants, played)
@@ -376,13 +365,12 @@ def generate(actor: User, event_id: int, setup: Setup) -> BracketPlan:
             raise DomainError(N_("A bracket needs at least %(minimum)s entrants."), minimum=2)
         existing = plan_of(event.id)
         if existing is not None:
-            if db.session.scalar(select(func.count(Match.id)).where(Match.bracket_id == existing.id, Match.version > 0)):
+            if _has_results(existing):
                 raise DomainError(N_("Results have been recorded: the bracket can no longer be drawn up again."))
             db.session.delete(existing)
             db.session.flush()
         ordered, detail = _seeded(event, entrants_now, setup, actor)
-        units = _units({n.org_id for n in ordered})
-        entrants = [bk.Entrant(n.id, seed, str(units[n.org_id][1])) for seed, n in enumerate(ordered, start=1)]
+        entrants = [bk.Entrant(n.id, seed, str(_unit_of(n.org))) for seed, n in enumerate(ordered, start=1)]
         options = _build_options(fmt, setup, len(entrants))
         structure = bk.build_bracket(fmt, entrants, **options)
         plan = BracketPlan(event_id=event.id, format=fmt, options=options, seeding=setup.seeding, seeding_detail=detail,
@@ -415,18 +403,18 @@ class Entry:
     confirm: bool = False
 
 
-def match_json(row: Match) -> dict:
-    return {"id": row.id, "key": row.key, "has_result": row.has_result, "winner_id": row.winner_id,
-            "home_id": row.home_id, "away_id": row.away_id, "home_score": row.home_score if row.has_result else None,
-            "away_score": row.away_score if row.has_result else None, "kind": row.kind if row.has_result else None,
-            "version": row.version}
+RESULT_FIELDS = ("winner_id", "home_score", "away_score", "kind", "home_id", "away_id")
 
 
 def _snapshot(row: Match) -> dict | None:
-    if not row.has_result:
-        return None
-    return {"winner_id": row.winner_id, "home_score": row.home_score, "away_score": row.away_score, "kind": row.kind,
-            "home_id": row.home_id, "away_id": row.away_id}
+    """The recorded result (as audited), or None."""
+    return {name: getattr(row, name) for name in RESULT_FIELDS} if row.has_result else None
+
+
+def match_json(row: Match) -> dict:
+    """A match row for the API: its result fields are null until a result is recorded."""
+    return {"id": row.id, "key": row.key, "has_result": row.has_result, **(_snapshot(row) or dict.fromkeys(RESULT_FIELDS)),
+            "version": row.version}
 
 
 def parse_entry(data: object) -> Entry:
@@ -480,9 +468,7 @@ def _check_entry(entry: Entry, m: bk.ResolvedMatch) -> None:
 
 
 def _check_judge(actor: User, event: Event, m: bk.ResolvedMatch, signed_off: bool) -> JudgeAssignment:
-    from contest.services.judging import conflicts_for, entries_of
-
-    assignment = _assignment(actor, event.id)
+    assignment = assignment_of(actor, event.id)
     if assignment is None:
         raise PermissionDenied(N_("You are not a judge of this event."))
     if signed_off:
@@ -492,9 +478,9 @@ def _check_judge(actor: User, event: Event, m: bk.ResolvedMatch, signed_off: boo
             raise DomainError(N_("The results are final."))
     elif event.contest.status != ContestStatus.RUNNING:
         raise DomainError(N_("Scoring is not open for this event."))
-    players = {i for i in (m.home_id, m.away_id) if i is not None}
-    entries = [e for e in entries_of(event.id) if e.nomination_id in players]
-    if conflicts_for(actor, event.contest, entries):
+    players = [i for i in (m.home_id, m.away_id) if i is not None]
+    paths = member_paths(players)
+    if conflicts_for(actor, event.contest, [JudgedEntry(i, 0, paths.get(i, ())) for i in players]):
         raise PermissionDenied(N_("You may not judge a match of an entry from your own unit."))
     return assignment
 
@@ -585,13 +571,11 @@ def _pair_next_swiss_round(plan: BracketPlan, structure: bk.Structure, results: 
 
 def sign_off(chief: User, event_id: int) -> SignOff:
     """The chief judge confirms a finished bracket: its placements become final input for the results."""
-    from contest.services.judging import mark_contest_scored_if_done
-
     with transaction():
         event = db.session.get(Event, event_id)
         if event is None:
             raise NotFound(N_("This event does not exist."))
-        assignment = _assignment(chief, event.id)
+        assignment = assignment_of(chief, event.id)
         if assignment is None or not assignment.is_chief:
             raise PermissionDenied(N_("Only the chief judge signs the event off."))
         if event.contest.status != ContestStatus.RUNNING:
@@ -626,7 +610,7 @@ def ranked_entries(event: Event) -> tuple[list[RankedEntry], dict[int, int]]:
     ties = {p.place: sum(1 for q in places if q.place == p.place) for p in places}
     shown: dict[int, int] = {}
     if structure.format in ("round_robin", "swiss"):
-        shown = {s.entrant_id: int(s.points * 100) for s in _standings(plan, structure, results)}
+        shown = {s.entrant_id: int(s.points * 100) for s in _standings(structure, results)}
     else:
         wins: dict[int, int] = {}
         for m in bk.resolve(structure, results).matches:
@@ -646,7 +630,7 @@ def ranked_entries(event: Event) -> tuple[list[RankedEntry], dict[int, int]]:
 
 def match_audit(actor: User, event_id: int) -> list[MatchAudit]:
     event = get_event(actor, event_id)
-    assignment = _assignment(actor, event.id)
+    assignment = assignment_of(actor, event.id)
     if not (can_manage(actor, event.contest) or (assignment is not None and assignment.is_chief)):
         raise PermissionDenied()
     return list(db.session.scalars(
@@ -662,7 +646,7 @@ def discard(actor: User, event_id: int) -> None:
         plan = plan_of(event.id)
         if plan is None:
             return
-        if db.session.scalar(select(func.count(Match.id)).where(Match.bracket_id == plan.id, Match.version > 0)):
+        if _has_results(plan):
             raise DomainError(N_("Results have been recorded: the bracket can no longer be drawn up again."))
         db.session.execute(delete(Match).where(Match.bracket_id == plan.id))
         db.session.delete(plan)

@@ -131,7 +131,7 @@ def _clear_chief(event_id: int) -> None:
 def set_chief(actor: User, event_id: int, judge_id: int) -> None:
     with transaction():
         event = _managed(actor, event_id)
-        if _signed_off(event.id):
+        if sign_off_of(event.id):
             raise DomainError(N_("The event has been signed off; the chief judge can no longer change."))
         assignment = db.session.scalar(select(JudgeAssignment).where(JudgeAssignment.event_id == event.id, JudgeAssignment.judge_id == judge_id))
         if assignment is None:
@@ -171,11 +171,11 @@ def entries_of(event_id: int, numbers: list[int] | None = None, with_paths: bool
     if numbers is not None:
         query = query.where(Nomination.competitor_number.in_(numbers))
     rows = db.session.execute(query.order_by(Nomination.competitor_number)).all()
-    paths = _member_paths([r[0] for r in rows]) if rows and with_paths else {}
+    paths = member_paths([r[0] for r in rows]) if rows and with_paths else {}
     return [Entry(i, n, paths.get(i, ())) for i, n in rows]
 
 
-def _member_paths(nomination_ids: list[int]) -> dict[int, tuple[tuple[int, ...], ...]]:
+def member_paths(nomination_ids: list[int]) -> dict[int, tuple[tuple[int, ...], ...]]:
     """Nomination id → the unit paths (ids, root first) of its members."""
     paths: dict[int, list[tuple[int, ...]]] = {}
     for nomination_id, path in db.session.execute(
@@ -230,7 +230,7 @@ def conflict_overview(actor: User, event_id: int) -> list[tuple[JudgeAssignment,
 # ---------------------------------------------------------------------------------------------- the sheet
 
 
-def _signed_off(event_id: int) -> SignOff | None:
+def sign_off_of(event_id: int) -> SignOff | None:
     return db.session.scalar(select(SignOff).where(SignOff.event_id == event_id))
 
 
@@ -264,7 +264,7 @@ def sheet(judge: User, event_id: int) -> dict:
     scores = db.session.execute(
         select(Score.nomination_id, Score.criterion_id, Score.value_x100, Score.version).where(Score.event_id == event.id, Score.judge_id == judge.id)
     ).all()
-    signed = _signed_off(event.id)
+    signed = sign_off_of(event.id)
     return {
         "event": {"id": event.id, "name": event.name, "contest": event.contest.title, "status": event.contest.status.value,
                   "signed_off": signed is not None, "chief": assignment.is_chief,
@@ -534,7 +534,7 @@ def _process(judge: User, event_id: int, facts: _Facts, items: list) -> SubmitRe
 
 
 def _with_paths(entries: dict[int, int]) -> list[Entry]:
-    paths = _member_paths(list(entries.values()))
+    paths = member_paths(list(entries.values()))
     return [Entry(nomination_id, number, paths.get(nomination_id, ())) for number, nomination_id in entries.items()]
 
 
@@ -672,7 +672,7 @@ def sign_off(chief: User, event_id: int) -> SignOff:
             raise PermissionDenied(N_("Only the chief judge signs the event off."))
         if event.contest.status not in SCORING:
             raise DomainError(N_("Scoring is not open for this event."))
-        if _signed_off(event.id):
+        if sign_off_of(event.id):
             raise DomainError(N_("The event has already been signed off."))
         report = completeness(event)
         if not report.complete:
@@ -704,7 +704,7 @@ def can_see_all_scores(user: User, event: Event) -> bool:
     if policy.is_admin(user) or can_manage(user, event.contest):
         return True
     assignment = assignment_of(user, event.id)
-    return assignment is not None and (assignment.is_chief or _signed_off(event.id) is not None)
+    return assignment is not None and (assignment.is_chief or sign_off_of(event.id) is not None)
 
 
 def audit_query(actor: User, event_id: int, judge_id: int | None = None, number: int | None = None, kind: str | None = None):
@@ -763,7 +763,7 @@ def score_overview(user: User, event_id: int) -> ScoreOverview:
     missing: dict[int, int] = {}
     for item in report.missing:
         missing[item.judge_id] = missing.get(item.judge_id, 0) + 1
-    return ScoreOverview(event, assignment, all_scores, _signed_off(event.id), report, entries, assignments(event.id),
+    return ScoreOverview(event, assignment, all_scores, sign_off_of(event.id), report, entries, assignments(event.id),
                          _criteria(event.id), values, results, missing)
 
 

@@ -24,7 +24,7 @@ from contest.clock import today
 from contest.domain import awards, ranking, scoring
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
-from contest.domain.identity import age_on, mask_name
+from contest.domain.identity import age_on
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
 from contest.models import (
@@ -37,16 +37,14 @@ from contest.models import (
     NominationStep,
     Objection,
     Organisation,
-    OrgLevel,
     Publication,
-    SignOff,
     User,
     WorkerProfile,
     utcnow,
 )
 from contest.services import NotFound, audit, transaction
 from contest.services.contests import award_scheme_of, can_manage, get_contest, get_event, require_host
-from contest.services.judging import rubric_of, value_text
+from contest.services.judging import rubric_of, sign_off_of, value_text
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +78,7 @@ def compute_results(actor: User, event_id: int) -> list[EventResult]:
         require_host(actor, event.contest, MANAGE_RESULTS)
         if event.contest.status == ContestStatus.FINAL:
             raise DomainError(N_("The results are final."))
-        if db.session.scalar(select(SignOff.id).where(SignOff.event_id == event.id)) is None:
+        if sign_off_of(event.id) is None:
             raise DomainError(N_("The chief judge has not signed this event off yet."))
         count = _rank(event)
         audit(actor, "results.compute", "event", event.id, entries=count)
@@ -199,11 +197,8 @@ def result_lines(event: Event, masked: bool = False) -> list[ResultLine]:
     lines = []
     for r in results:
         n = r.nomination
-        names = [m.user.name for m in n.members]
-        name = n.team_name or "、".join(mask_name(x) if masked else x for x in names)
-        unit = f"{n.org.parent.name} {n.org.name}" if n.org.level == OrgLevel.TEAM and n.org.parent else n.org.name
         lines.append(ResultLine(
-            r.rank, n.competitor_number, name, unit,
+            r.rank, n.competitor_number, n.shown_name(masked), n.org.label,
             tuple(f"{Decimal(r.components.get(c, '0')):.2f}" for c in component_ids), value_text(r.total_x100),
             r.award or "", tuple(r.titles or ()), r.decided_by, n.id,
         ))
