@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from decimal import Decimal as D
 from itertools import pairwise
 
@@ -368,9 +367,8 @@ def test_award_properties(case):
 def test_ranking_and_awards_scale():
     rnd = random.Random(5)
     contenders = [Contender(i, D(rnd.randint(0, 10000)).scaleb(-2)) for i in range(10_000)]
-    start = time.perf_counter()
     ranking = rank_entries(contenders)
     result = assign_awards(ranking, scheme(titles=(top_ranks_title("技术能手", 20), youth_title())),
                            {i: {"age": 20 + i % 30} for i in range(10_000)})
-    assert time.perf_counter() - start < 2.0  # typically ~0.1 s
+    # Its speed is measured by bench/domain_scale.py, not here.
     assert sum(result.counts.values()) in range(5990, 6100)

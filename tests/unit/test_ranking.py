@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import random
-import time
 from decimal import Decimal as D
 from itertools import pairwise
 
@@ -216,7 +215,6 @@ def test_ranking_scale():
                   completion_time=rnd.choice([None, rnd.randint(600, 3600)]))
         for i in range(10_000)
     ]
-    start = time.perf_counter()
     ranked = rank_entries(contenders, (higher_component("p"), shorter_completion_time()))
-    assert time.perf_counter() - start < 1.0  # typically ~0.03 s
+    # Its speed is measured by bench/domain_scale.py, not here.
     assert len(ranked) == 10_000

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from decimal import Decimal as D
 from decimal import localcontext
 from fractions import Fraction
@@ -433,12 +432,10 @@ def synthetic_event(entries=10_000, judges=5, seed=7):
 
 def test_compute_event_results_scale():
     rubric, marks = synthetic_event()
-    start = time.perf_counter()
     results = compute_event_results(rubric, marks)
-    elapsed = time.perf_counter() - start
     assert len(results) == 10_000
     assert all(len(r.criterion_values) == 10 for r in results.values())
-    assert elapsed < 2.0  # typically ~0.25 s; generous for slow CI machines
+    # Its speed is measured by bench/domain_scale.py, not here.
 
 
 # --------------------------------------------------------------------------- completeness
@@ -479,8 +476,6 @@ def test_completeness_complete():
 def test_completeness_scale():
     rubric, marks = synthetic_event()
     del marks[::997]
-    start = time.perf_counter()
     report = completeness_report(rubric, range(5), range(10_000), marks)
-    elapsed = time.perf_counter() - start
     assert len(report.missing) == len(range(0, 500_000, 997))
-    assert elapsed < 3.0  # typically ~0.3 s: linear, no pairwise scans
+    # Its speed is measured by bench/domain_scale.py, not here.
