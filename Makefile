@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 run: $(VENV)/.installed
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) serve --host 127.0.0.1 --port 5000
 
 # Debian packages the tests drive: Chromium (Playwright never downloads a browser), poppler and zbar (PDF checks).
 system-deps:
@@ -37,9 +37,10 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# The whole suite on SQLite; when CONTEST_TEST_DATABASE_URL is set, the database-marked tests again on PostgreSQL.
+# The whole suite on SQLite in two processes (pytest-xdist; tests sharing the seeded demo stay in one),
+# printing the 15 slowest tests; when CONTEST_TEST_DATABASE_URL is set, the database-marked tests again on PostgreSQL.
 test: $(VENV)/.installed-test system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=15
 	@if [ -n "$$CONTEST_TEST_DATABASE_URL" ]; then \
 	  echo "== database-marked tests on PostgreSQL =="; \
 	  $(PY) -m pytest -m db --backend=postgresql; \

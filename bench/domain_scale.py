@@ -26,8 +26,8 @@ from contest.domain.scoring import (  # noqa: E402
     Criterion,
     Mark,
     Rubric,
-    compute_event_results,
     completeness_report,
+    compute_event_results,
     from_hundredths,
 )
 

@@ -48,6 +48,8 @@ def load_config(app: Flask, config: str | type | None, overrides: dict) -> None:
 def configure_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Alembic announces its plugins at import; its INFO lines are shown only by ``init-db --verbose``.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:

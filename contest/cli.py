@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sqlite3
 import subprocess
@@ -11,42 +12,81 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from contest.domain.errors import DomainError
 from contest.extensions import db
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, seed_demo_command, create_admin, backup, import_orgs_command, import_workers_command):
+    for command in (init_db, seed_demo_command, create_admin, backup, import_orgs_command, import_workers_command, serve):
         app.cli.add_command(command)
 
 
+verbose_option = click.option("--verbose", "-v", is_flag=True, help="Also print the log lines (migrations, audit rows).")
+
+
+def _quiet(verbose: bool) -> None:
+    """Without ``--verbose`` a command prints its own messages only: no INFO lines from the audit log of every
+    row it writes, nor from Alembic (``migrations/env.py`` reads ``ALEMBIC_QUIET``)."""
+    current_app.config["ALEMBIC_QUIET"] = not verbose
+    for name in ("contest", "alembic", "flask_migrate"):
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
+
+
 @click.command("init-db")
+@verbose_option
 @with_appcontext
-def init_db() -> None:
+def init_db(verbose: bool) -> None:
     """Create or upgrade the database schema (Alembic migrations to head)."""
     from flask_migrate import upgrade
 
+    _quiet(verbose)
     upgrade()
-    click.echo("Database schema is up to date.")
+    click.echo(_("The database schema is up to date."))
 
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has data.")
+@verbose_option
 @with_appcontext
-def seed_demo_command(if_empty: bool) -> None:
+def seed_demo_command(if_empty: bool, verbose: bool) -> None:
     """Fill an empty database with the Quzhou demo data."""
     from contest.seed import DEMO_PASSWORD, is_seeded, seed_demo
 
+    _quiet(verbose)
     if is_seeded():
         if if_empty:
-            click.echo("Demo data already present; nothing to do.")
+            click.echo(_("The demo data is already there; nothing to do."))
             return
-        raise click.ClickException("The database already has data; seed-demo only fills an empty database.")
+        raise click.ClickException(_("The database already has data; seed-demo only fills an empty database."))
     logins = seed_demo()
-    click.echo(f"Demo data created. Every demo account has the password {DEMO_PASSWORD}:")
+    click.echo(_("Demo data created. Every demo account has the password %(password)s:", password=DEMO_PASSWORD))
     for login in logins:
         click.echo(f"  {login.username:<20} {login.role:<10} {login.unit}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Serve the app for a demo or a single machine, saying where once it listens (production: gunicorn)."""
+    from werkzeug.serving import make_server
+
+    from contest.seed import DEMO_PASSWORD, DEMO_TOUR
+
+    server = make_server(host, port, current_app._get_current_object(), threaded=True)
+    click.echo(_("Contest is running at %(url)s (Ctrl+C stops it).", url=f"http://{host}:{server.server_port}/"))
+    click.echo(_("Demo logins (password %(password)s):", password=DEMO_PASSWORD))
+    for stop in DEMO_TOUR[:3]:
+        click.echo(f"  {stop.username:<16} {_(stop.shows)}")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @click.command("create-admin")
@@ -67,7 +107,7 @@ def create_admin(username: str, name: str, password: str) -> None:
     except DomainError as exc:
         raise click.ClickException(str(exc)) from None
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise click.ClickException(f"User {username} already exists.")
+        raise click.ClickException(_("The user %(username)s already exists.", username=username))
     root = db.session.scalar(select(Organisation).where(Organisation.parent_id.is_(None)))
     if root is None:
         root = orgs.create_root("衢州市总工会")
@@ -75,7 +115,7 @@ def create_admin(username: str, name: str, password: str) -> None:
     user.role_rows = [UserRole(role=Role.ADMIN)]
     db.session.add(user)
     db.session.commit()
-    click.echo(f"Administrator {username} created.")
+    click.echo(_("Administrator %(username)s created.", username=username))
 
 
 @click.command("backup")
@@ -97,13 +137,13 @@ def backup(output: str | None) -> None:
             source.close()
     elif url.get_backend_name() == "postgresql":
         if shutil.which("pg_dump") is None:
-            raise click.ClickException("pg_dump is not installed.")
+            raise click.ClickException(_("pg_dump is not installed."))
         target = Path(output or folder / f"contest-{stamp}.dump")
         dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
         subprocess.run(["pg_dump", "--format=custom", f"--file={target}", dsn], check=True)
     else:
-        raise click.ClickException(f"No backup method for {url.get_backend_name()}.")
-    click.echo(f"Backup written to {target}")
+        raise click.ClickException(_("There is no backup method for %(backend)s.", backend=url.get_backend_name()))
+    click.echo(_("Backup written to %(path)s.", path=target))
 
 
 def _actor(username: str):
@@ -113,16 +153,18 @@ def _actor(username: str):
 
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise click.ClickException(f"No user {username}.")
+        raise click.ClickException(_("There is no user %(username)s.", username=username))
     return user
 
 
 def _report_table_error(exc) -> None:
+    from contest.i18n import translate
+
     for error in exc.errors:
-        where = f"row {error.row}" if error.row else "file"
-        column = f", column {error.column}" if error.column else ""
-        click.echo(f"  {where}{column}: {error.message % error.params if error.params else error.message}", err=True)
-    raise click.ClickException("Nothing was imported.")
+        where = _("row %(row)d", row=error.row) if error.row else _("file")
+        column = _(", column %(column)s", column=error.column) if error.column else ""
+        click.echo(f"  {where}{column}: {translate(error)}", err=True)
+    raise click.ClickException(_("Nothing was imported."))
 
 
 @click.command("import-orgs")
@@ -138,7 +180,7 @@ def import_orgs_command(path: str, username: str) -> None:
         created = import_orgs(_actor(username), Path(path).read_bytes(), path)
     except TableError as exc:
         _report_table_error(exc)
-    click.echo(f"{len(created)} units imported.")
+    click.echo(_("%(count)d units imported.", count=len(created)))
 
 
 @click.command("import-workers")
@@ -156,4 +198,4 @@ def import_workers_command(path: str, username: str) -> None:
         _report_table_error(exc)
     for item in created:
         click.echo(f"{item.user.username}\t{item.user.name}\t{item.password}")
-    click.echo(f"{len(created)} accounts imported.")
+    click.echo(_("%(count)d accounts imported.", count=len(created)))

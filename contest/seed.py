@@ -8,13 +8,18 @@ Later capabilities (contests, entries, scores, brackets, certificates) extend ``
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 
+from contest import randomness
+from contest.clock import today
+from contest.domain.errors import N_
 from contest.domain.identity import generate_resident_id
 from contest.extensions import db
 from contest.models import Organisation, OrgLevel, Role, SkillLevel, User, UserRole, WorkerProfile
@@ -52,6 +57,25 @@ class DemoLogin:
     unit: str
 
 
+@dataclass(frozen=True)
+class TourStop:
+    """A demo login and what it shows; the README's demo tour lists these, and a test checks each one
+    against a freshly seeded database."""
+
+    username: str
+    shows: str  # msgid
+
+
+DEMO_TOUR = (
+    TourStop("city", N_("city organiser: every contest of the year, nominations waiting for the city")),
+    TourStop("judge01", N_("judge: entries of last year's 电工 event left to score on the tablet page")),
+    TourStop("w0038", N_("worker: a 一等奖 certificate and 技术能手 and 青年岗位能手 title certificates")),
+    TourStop("w0001", N_("worker: a 三等奖 certificate and a 青年岗位能手 title certificate")),
+    TourStop("judge07", N_("chief judge: 乒乓球单打 with every game played, ready to sign off")),
+    TourStop("kecheng.e1.t1", N_("team leader: a worker's nomination waiting for the team's approval")),
+)
+
+
 def _user(username: str, name: str, org: Organisation, roles: set[Role], password_hash: str, phone: str | None = None) -> User:
     user = User(username=username, name=name, org=org, phone=phone, password_hash=password_hash, active=True)
     user.role_rows = [UserRole(role=r) for r in roles]
@@ -76,10 +100,36 @@ def is_seeded() -> bool:
 
 
 def seed_demo(seed: int = 2026) -> list[DemoLogin]:
-    """Create the demo data in one transaction; returns the documented logins."""
-    rng = random.Random(seed)
-    # One hash for every demo account: hashing 250 passwords with scrypt would take a minute.
-    password_hash = hash_password(DEMO_PASSWORD)
+    """Create the demo data; returns the documented logins.
+
+    Replayable: draw seeds, certificate codes and idempotency keys come from ``seed`` (``contest.randomness``),
+    and the only dependence on the clock is the current year, which the contests' dates move with on purpose.
+    Two runs on the same day write the same rows, timestamps apart.
+    """
+    with randomness.replayable(seed):
+        return _seed_demo(random.Random(seed))
+
+
+def demo_password_hash(method: str) -> str:
+    """The hash of ``DEMO_PASSWORD`` in werkzeug's format (``method$salt$hash``) with a fixed salt, so that the
+    demo database is the same every time (the password is public anyway). One hash serves every demo account:
+    hashing 250 passwords with scrypt would take a minute."""
+    salt = "QuzhouDemo2026ab"
+    password = DEMO_PASSWORD.encode()
+    name, *params = method.split(":")
+    if name == "scrypt":
+        n, r, p = (int(x) for x in params) if params else (2**15, 8, 1)
+        digest = hashlib.scrypt(password, salt=salt.encode(), n=n, r=r, p=p, maxmem=132 * n * r * p).hex()
+        return f"scrypt:{n}:{r}:{p}${salt}${digest}"
+    if name == "pbkdf2":
+        hash_name, iterations = (params + ["sha256", "600000"][len(params):])[:2]
+        digest = hashlib.pbkdf2_hmac(hash_name, password, salt.encode(), int(iterations)).hex()
+        return f"pbkdf2:{hash_name}:{iterations}${salt}${digest}"
+    return hash_password(DEMO_PASSWORD)
+
+
+def _seed_demo(rng: random.Random) -> list[DemoLogin]:
+    password_hash = demo_password_hash(current_app.config["PASSWORD_HASH_METHOD"])
     logins: list[DemoLogin] = []
     phone_seq = iter(range(13905700000, 13905799999))
     used_ids: set[str] = set()
@@ -130,7 +180,9 @@ def seed_demo(seed: int = 2026) -> list[DemoLogin]:
 def _profile(user: User, rng: random.Random, region: str, occupation: str, used: set[str]) -> None:
     gender = rng.choice("MMMF")
     while True:
-        born = date(rng.randint(1968, 2000), rng.randint(1, 12), rng.randint(1, 28))
+        # Ages, not birth years, are fixed, so the demo's ages at its contests (and so its youth titles)
+        # stay the same from year to year; in 2026 the workers were born 1968–2000.
+        born = date(rng.randint(today().year - 58, today().year - 26), rng.randint(1, 12), rng.randint(1, 28))
         resident_id = generate_resident_id(rng, region, born, gender)
         if resident_id not in used:
             used.add(resident_id)
@@ -187,7 +239,7 @@ def seed_contests() -> None:
     from contest.services.contests import ContestInput, EventInput
 
     city, admin = _by_username("city"), _by_username("admin")
-    year = date.today().year
+    year = today().year
 
     # Last year's city contest, run to the start (registration closed, draw held): the source of this year's copy.
     last = date(year - 1, 5, 1)
@@ -215,7 +267,7 @@ def seed_contests() -> None:
     _seed_judging(city, electric, welder)
 
     # This year's city contest, copied from last year's and open for registration.
-    opens = date.today()
+    opens = today()
     current = contests.copy_contest(city, previous.id, year)
     contests.update_contest(city, current.id, ContestInput(
         current.title, year, "skills", opens, opens.replace(day=1) + _days(45), opens.replace(day=1) + _days(75),
@@ -287,8 +339,6 @@ def _days(n: int):
 
 def _seed_judging(city: User, electric, welder) -> None:
     """Judges on last year's events: 焊工 fully scored and signed off, 电工 half scored."""
-    import uuid
-
     from contest.services import judging
 
     rng = random.Random(7)
@@ -311,7 +361,7 @@ def _seed_judging(city: User, electric, welder) -> None:
                         top = float(criterion["max"])
                         value = f"{rng.uniform(top * 0.55, top * 0.98):.1f}"
                     items.append({"competitor_number": entry["competitor_number"], "criterion_id": criterion["id"], "value": value})
-            result = judging.submit_scores(judge, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})
+            result = judging.submit_scores(judge, event.id, {"idempotency_key": randomness.token_hex(16), "scores": items})
             assert result.status == 200, result.body
     judging.sign_off(_by_username("judge06"), welder.id)
     from contest.services import contests, results
@@ -323,7 +373,6 @@ def _seed_judging(city: User, electric, welder) -> None:
 
 def _full_contest(host_login: str, title: str, year: int, teams: list[str], judges: list[str], final: bool) -> None:
     """A small contest run from registration to published (or final) results, in its own year."""
-    import uuid
     from datetime import timedelta
 
     from contest.clock import frozen_today
@@ -360,7 +409,7 @@ def _full_contest(host_login: str, title: str, year: int, teams: list[str], judg
             items = [{"competitor_number": e["competitor_number"], "criterion_id": c["id"],
                       "value": str(rng.choice((2, 3))) if c["kind"] == "judgement" else f"{rng.uniform(float(c['max']) * 0.6, float(c['max'])):.1f}"}
                      for e in sheet["entries"] for c in sheet["criteria"]]
-            judging.submit_scores(judge, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})
+            judging.submit_scores(judge, event.id, {"idempotency_key": randomness.token_hex(16), "scores": items})
         judging.sign_off(_by_username(judges[0]), event.id)
         results.compute_results(host, event.id)
         results.publish(host, contest.id, notice_days=5)
@@ -434,7 +483,7 @@ def _sports_contests(year: int) -> None:
     certificates.issue_for_event(city, chess.id)
 
     # This year: running, every format at a different stage.
-    opens = date.today() - timedelta(days=25)
+    opens = today() - timedelta(days=25)
     _current, (badminton, table_tennis, xiangqi, tug) = run(f"{year}年衢州市职工技能运动会", year, [
         ("羽毛球单打", "single_elimination", 13), ("乒乓球单打", "round_robin", 6), ("象棋", "swiss", 9), ("拔河（个人积分赛）", "double_elimination", 8)],
         opens)

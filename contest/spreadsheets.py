@@ -36,6 +36,11 @@ class Column:
         wanted = _norm_header(header)
         return wanted in {_norm_header(h) for h in (self.header, self.key, *self.aliases)}
 
+    @property
+    def accepted(self) -> str:
+        """The headers this column is recognised by, for messages: "所在单位、单位、班组"."""
+        return "、".join(dict.fromkeys(h for h in (self.header, *self.aliases) if not h.isascii()))
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -144,11 +149,15 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column], max_rows: 
             if text and column.matches(text):
                 positions[column.key] = index
                 break
-    missing = [c.header for c in columns if c.required and c.key not in positions]
+    missing = [c for c in columns if c.required and c.key not in positions]
     if missing:
-        raise TableError(
-            [RowError(start + 1, None, N_("Required column %(column)s is missing."), {"column": m}) for m in missing]
-        )
+        known = "、".join(c.header for c in columns)
+        unknown = [text for text in header if text and not any(c.matches(text) for c in columns)]
+        errors = [RowError(start + 1, None, N_("Required column %(column)s is missing (it may be headed %(accepted)s)."),
+                           {"column": c.header, "accepted": c.accepted}) for c in missing]
+        errors += [RowError(start + 1, None, N_("Column %(header)s is not one this import reads; the columns are: %(columns)s."),
+                            {"header": text, "columns": known}) for text in unknown]
+        raise TableError(errors)
 
     rows: list[Row] = []
     for offset, values in enumerate(raw_rows[start + 1 :], start=start + 2):
@@ -188,11 +197,19 @@ def build_template(columns: Sequence[Column], title: str, examples: Iterable[Seq
         for c, value in enumerate(example, start=1):
             sheet.cell(row=r, column=c, value=value)
     sheet.freeze_panes = "A2"
-    if notes:
-        help_sheet = workbook.create_sheet("说明")
-        help_sheet.column_dimensions["A"].width = 100
-        for r, note in enumerate(notes, start=1):
-            help_sheet.cell(row=r, column=1, value=note).alignment = Alignment(wrap_text=True)
+    help_sheet = workbook.create_sheet("说明")
+    for letter, width in zip("ABCD", (16, 8, 40, 36), strict=True):
+        help_sheet.column_dimensions[letter].width = width
+    # The columns the import reads: the header, whether it must be filled, other headers it accepts, an example.
+    for c, value in enumerate(("列名", "必填", "也可写作", "示例"), start=1):
+        help_sheet.cell(row=1, column=c, value=value).font = bold
+    for r, column in enumerate(columns, start=2):
+        others = "、".join(h for h in column.accepted.split("、") if h != column.header)
+        for c, value in enumerate((column.header, "是" if column.required else "否", others, column.example), start=1):
+            help_sheet.cell(row=r, column=c, value=value)
+    for r, note in enumerate(notes, start=len(columns) + 3):
+        help_sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
+        help_sheet.cell(row=r, column=1, value=note).alignment = Alignment(wrap_text=True)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -9,9 +9,12 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, unless the command was asked to be quiet
+# (``flask init-db`` without ``--verbose``: only warnings and errors).
+fileConfig(config.config_file_name, disable_existing_loggers=False)
+if current_app.config.get('ALEMBIC_QUIET'):
+    for name in ('alembic', 'flask_migrate'):
+        logging.getLogger(name).setLevel(logging.WARNING)
 logger = logging.getLogger('alembic.env')
 
 

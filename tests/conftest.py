@@ -1,14 +1,22 @@
 """Shared fixtures: ``app`` (fresh database per test), ``client``, ``runner``, ``world`` and ``login_as``.
 
-The suite runs on SQLite. With ``--backend=postgresql`` the database-marked tests run against
-``CONTEST_TEST_DATABASE_URL``, each test in a schema of its own that is dropped afterwards, so reruns
-start clean.
+The suite runs on SQLite. Building an application (werkzeug compiles every URL rule) and a schema costs far
+more than a test, so on SQLite one application per test process serves every test, and each test starts from
+a copy of a template database file made once per process: the empty schema, or the schema with the test world
+when the test asks for ``world``. The configuration is restored after every test. Tests that need other
+settings build their own application with ``app_factory``.
+
+With ``--backend=postgresql`` the database-marked tests run against ``CONTEST_TEST_DATABASE_URL``, each test
+in a schema of its own that is dropped afterwards, so reruns start clean.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -16,7 +24,7 @@ from sqlalchemy import create_engine, text
 from contest import create_app
 from contest.config import TestConfig
 from contest.extensions import db
-from tests.factories import World, build_world
+from tests.factories import World, build_world, load_world
 
 PASSWORD = "Passw0rd!"
 
@@ -69,14 +77,104 @@ def app_factory(database_url):
     yield make
 
 
-@pytest.fixture
-def app(app_factory):
-    app = app_factory()
+PREBUILT_WORLD = pytest.StashKey[bool]()
+
+
+@dataclass(frozen=True)
+class Templates:
+    """SQLite template files: ``empty`` (the schema) and ``world`` (the schema with the test world)."""
+
+    empty: Path
+    world: Path
+
+
+def restore_sqlite(app, path: Path, template: Path) -> None:
+    """Close the app's connections and put a copy of ``template`` where its database file is."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(template, path)
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory) -> Templates:
+    """The two template databases, built once per test process."""
+    folder = tmp_path_factory.mktemp("templates")
+    templates = Templates(folder / "empty.sqlite3", folder / "world.sqlite3")
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{templates.world}"})
     with app.app_context():
         db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+        shutil.copyfile(templates.world, templates.empty)
+        build_world(PASSWORD)
+        db.session.remove()
+        db.engine.dispose()
+    return templates
+
+
+@pytest.fixture(scope="session")
+def _shared_sqlite_app(tmp_path_factory):
+    """One application for the SQLite tests of this process, on a database file that each test replaces."""
+    path = tmp_path_factory.mktemp("shared") / "test.sqlite3"
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    return app, path, dict(app.config)
+
+
+@pytest.fixture
+def app(request):
+    if request.config.getoption("--backend") == "postgresql":
+        app = request.getfixturevalue("app_factory")()
+        with app.app_context():
+            db.create_all()
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+        return
+    templates = request.getfixturevalue("sqlite_templates")
+    app, path, settings = request.getfixturevalue("_shared_sqlite_app")
+    prebuilt = "world" in request.fixturenames
+    restore_sqlite(app, path, templates.world if prebuilt else templates.empty)
+    app.config.clear()
+    app.config.update(settings)
+    request.node.stash[PREBUILT_WORLD] = prebuilt
+    with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@dataclass(frozen=True)
+class DemoTemplate:
+    path: Path
+    output: str  # what ``flask seed-demo`` printed
+
+
+@pytest.fixture(scope="session")
+def demo_template(sqlite_templates, tmp_path_factory) -> DemoTemplate:
+    """A database seeded with the demo data by ``flask seed-demo``, built once per test process."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(sqlite_templates.empty, path)
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+        db.engine.dispose()
+    return DemoTemplate(path, result.output)
+
+
+@pytest.fixture
+def demo(app, request):
+    """The app's database replaced by a copy of the seeded demo (SQLite only)."""
+    if request.config.getoption("--backend") != "sqlite":
+        pytest.skip("the seeded demo template is built on SQLite")
+    _app, path, _settings = request.getfixturevalue("_shared_sqlite_app")
+    template = request.getfixturevalue("demo_template")
+    restore_sqlite(app, path, template.path)
+    return template
 
 
 @pytest.fixture
@@ -90,7 +188,9 @@ def runner(app):
 
 
 @pytest.fixture
-def world(app) -> World:
+def world(app, request) -> World:
+    if request.node.stash.get(PREBUILT_WORLD, False):
+        return load_world()
     return build_world(PASSWORD)
 
 

@@ -50,27 +50,46 @@ def valid_resident_id(born: date | None = None, gender: str = "M", region: str =
     return generate_resident_id(_rng, region, born, gender)
 
 
+# The world: (key, name, level, parent key) for units and (key = username, unit key, roles, name) for users.
+WORLD_ORGS = (
+    ("city", "衢州市总工会", OrgLevel.CITY, None),
+    ("county_a", "柯城区", OrgLevel.COUNTY, "city"),
+    ("ent_a", "柯城电力", OrgLevel.ENTERPRISE, "county_a"),
+    ("team_a", "运维一班", OrgLevel.TEAM, "ent_a"),
+    ("county_b", "衢江区", OrgLevel.COUNTY, "city"),
+    ("ent_b", "衢江机械", OrgLevel.ENTERPRISE, "county_b"),
+    ("team_b", "焊接班", OrgLevel.TEAM, "ent_b"),
+)
+WORLD_USERS = (
+    ("admin", "city", {Role.ADMIN}, "管理员"),
+    ("city", "city", {Role.ORGANISER}, "市组织者"),
+    ("county_a", "county_a", {Role.ORGANISER}, "柯城组织者"),
+    ("ent_a", "ent_a", {Role.ORGANISER}, "企业组织者"),
+    ("team_a", "team_a", {Role.ORGANISER, Role.WORKER}, "班组长"),
+    ("county_b", "county_b", {Role.ORGANISER}, "衢江组织者"),
+    ("judge", "ent_a", {Role.JUDGE}, "裁判甲"),
+    ("worker", "team_a", {Role.WORKER}, "张小三"),
+    ("worker_b", "team_b", {Role.WORKER}, "李四"),
+)
+
+
 def build_world(password: str) -> World:
     """city → 柯城区 (A) → 柯城电力 (A1) → 运维一班 (A1a); city → 衢江区 (B) → 衢江机械 (B1) → 焊接班 (B1a)."""
     world = World()
     pw = hash_password(password)
-    o = world.orgs
-    o["city"] = make_org("衢州市总工会", OrgLevel.CITY, None)
-    o["county_a"] = make_org("柯城区", OrgLevel.COUNTY, o["city"])
-    o["ent_a"] = make_org("柯城电力", OrgLevel.ENTERPRISE, o["county_a"])
-    o["team_a"] = make_org("运维一班", OrgLevel.TEAM, o["ent_a"])
-    o["county_b"] = make_org("衢江区", OrgLevel.COUNTY, o["city"])
-    o["ent_b"] = make_org("衢江机械", OrgLevel.ENTERPRISE, o["county_b"])
-    o["team_b"] = make_org("焊接班", OrgLevel.TEAM, o["ent_b"])
-    u = world.users
-    u["admin"] = make_user("admin", o["city"], {Role.ADMIN}, pw, "管理员")
-    u["city"] = make_user("city", o["city"], {Role.ORGANISER}, pw, "市组织者")
-    u["county_a"] = make_user("county_a", o["county_a"], {Role.ORGANISER}, pw, "柯城组织者")
-    u["ent_a"] = make_user("ent_a", o["ent_a"], {Role.ORGANISER}, pw, "企业组织者")
-    u["team_a"] = make_user("team_a", o["team_a"], {Role.ORGANISER, Role.WORKER}, pw, "班组长")
-    u["county_b"] = make_user("county_b", o["county_b"], {Role.ORGANISER}, pw, "衢江组织者")
-    u["judge"] = make_user("judge", o["ent_a"], {Role.JUDGE}, pw, "裁判甲")
-    u["worker"] = make_user("worker", o["team_a"], {Role.WORKER}, pw, "张小三")
-    u["worker_b"] = make_user("worker_b", o["team_b"], {Role.WORKER}, pw, "李四")
+    for key, name, level, parent in WORLD_ORGS:
+        world.orgs[key] = make_org(name, level, world.orgs[parent] if parent else None)
+    for username, org, roles, name in WORLD_USERS:
+        world.users[username] = make_user(username, world.orgs[org], roles, pw, name)
     db.session.commit()
     return world
+
+
+def load_world() -> World:
+    """The world of :func:`build_world`, read back from a database that a template copy already holds."""
+    orgs = {o.name: o for o in db.session.scalars(db.select(Organisation))}
+    users = {u.username: u for u in db.session.scalars(db.select(User))}
+    return World(
+        orgs={key: orgs[name] for key, name, _level, _parent in WORLD_ORGS},
+        users={username: users[username] for username, *_rest in WORLD_USERS},
+    )

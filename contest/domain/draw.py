@@ -8,15 +8,10 @@ shuffled list the number ``start + k``. Recomputing with the same entries and se
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Iterable
 
 ALGORITHM = "mt19937-shuffle-v1"
-
-
-def new_seed() -> int:
-    """A fresh, unpredictable 63-bit seed (fits a signed 64-bit column)."""
-    return secrets.randbits(63)
+SEED_BITS = 63  # a fresh seed is this many unpredictable bits: it fits a signed 64-bit column
 
 
 def draw_numbers(entry_ids: Iterable[int], seed: int, start: int = 1) -> dict[int, int]:

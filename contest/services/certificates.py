@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import io
 import logging
-import secrets
 import zipfile
 from collections.abc import Iterator
 
 from flask import current_app
 from sqlalchemy import func, select
 
+from contest import randomness
 from contest.certificates.pdf import (
     CertificateData,
     render_certificate,
@@ -59,7 +59,7 @@ def _new(event: Event, nomination_id: int, user: User, kind: str, label: str, ac
     contest = event.contest
     return Certificate(
         host_id=contest.host_id, year=contest.year, seq=seq, serial=f"{serial_prefix(contest)}-{contest.year}-{seq:06d}",
-        code=secrets.token_urlsafe(16), event_id=event.id, nomination_id=nomination_id, user_id=user.id, kind=kind,
+        code=randomness.token_urlsafe(16), event_id=event.id, nomination_id=nomination_id, user_id=user.id, kind=kind,
         label=label, holder_name=user.name, contest_title=contest.title, event_name=event.name,
         issuer=contest.certificate_issuer or contest.host.name, issued_on=today(), issued_by_id=actor.id, replaces_id=replaces,
     )

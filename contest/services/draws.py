@@ -17,9 +17,10 @@ from flask_babel import to_user_timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from contest import randomness
 from contest.documents.sign_in import render_sign_in_sheet
 from contest.domain.contests import ContestStatus
-from contest.domain.draw import ALGORITHM, draw_numbers, new_seed
+from contest.domain.draw import ALGORITHM, SEED_BITS, draw_numbers
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_resident_id
 from contest.domain.nominations import NominationStatus
@@ -74,7 +75,7 @@ def hold_draw(actor: User, event_id: int) -> Draw:
         ids = _confirmed_ids(event.id)
         if not ids:
             raise DomainError(N_("%(event)s has no confirmed entries; there is nothing to draw."), event=event.name)
-        seed = new_seed()
+        seed = randomness.randbits(SEED_BITS)
         numbers = draw_numbers(ids, seed)
         for nomination in db.session.scalars(select(Nomination).where(Nomination.id.in_(ids))):
             nomination.competitor_number = numbers[nomination.id]

@@ -11,9 +11,12 @@ from werkzeug.serving import make_server
 from contest import create_app
 from contest.config import TestConfig
 from contest.extensions import db
-from tests.factories import build_world
+from tests.conftest import restore_sqlite
+from tests.factories import load_world
 
 CHROMIUM = "/usr/bin/chromium"
+# Limits on waiting for page state, not a pace: generous, so that a busy machine does not fail a journey.
+WAIT_MS = 30_000
 PASSWORD = "Passw0rd!"
 
 
@@ -23,14 +26,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture
-def live_server(tmp_path_factory):
-    """The app with the test world, served by werkzeug in a background thread."""
+@pytest.fixture(scope="module")
+def _live_app(tmp_path_factory, sqlite_templates):
+    """One server per test module: the app served by werkzeug in a background thread."""
     path = tmp_path_factory.mktemp("browser") / "live.sqlite3"
+    shutil.copyfile(sqlite_templates.world, path)
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_ENABLED": True})
     with app.app_context():
-        db.create_all()
-        world = build_world(PASSWORD)
+        world = load_world()
         ids = {
             "orgs": {k: v.id for k, v in world.orgs.items()},
             "users": {k: v.id for k, v in world.users.items()},
@@ -40,16 +43,26 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", ids
+    yield app, path, f"http://127.0.0.1:{server.server_port}", ids
     server.shutdown()
     thread.join(5)
+
+
+@pytest.fixture
+def live_server(_live_app, sqlite_templates):
+    """The module's server with a fresh copy of the test world for each test."""
+    app, path, base, ids = _live_app
+    restore_sqlite(app, path, sqlite_templates.world)
+    yield base, ids
 
 
 @pytest.fixture(scope="module")
 def browser():
     if shutil.which(CHROMIUM) is None:
         pytest.fail("Debian's chromium is required for browser tests: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -64,7 +77,7 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-US")
     page = context.new_page()
-    page.set_default_timeout(8000)
+    page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
 

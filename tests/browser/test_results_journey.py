@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from contest.extensions import db
 from contest.models import Publication, utcnow
 from contest.services import judging
-from tests.browser.conftest import login
+from tests.browser.conftest import WAIT_MS, login
 from tests.browser.test_tablet import serve
 
 
@@ -35,7 +35,7 @@ def test_results_from_ranking_to_final(tmp_path_factory, browser):
         score_and_sign_off(scene.app, scene.event_id)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        page.set_default_timeout(8000)
+        page.set_default_timeout(WAIT_MS)
         base = scene.base
 
         login(page, base, "city")

@@ -23,7 +23,7 @@ from contest.config import TestConfig
 from contest.extensions import db
 from contest.models import Criterion, Nomination, Score, ScoreAudit, User
 from contest.services import judging
-from tests.browser.conftest import PASSWORD, login
+from tests.browser.conftest import PASSWORD, WAIT_MS, login
 from tests.factories import build_world
 from tests.judging_factories import running_event
 
@@ -79,7 +79,7 @@ def tablet(browser):
     """A portrait tablet."""
     context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="zh-CN", has_touch=True)
     page = context.new_page()
-    page.set_default_timeout(10000)
+    page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
 
@@ -205,7 +205,7 @@ def test_scores_survive_a_lost_connection_and_are_stored_exactly_once(scene, tab
     page.route("**/scores", lose_answer)
     score(page, scene, numbers[3], "66", "40", "2")
     expected[numbers[3]] = ("66", "40", "2")
-    expect(status(page, numbers[3])).to_have_attribute("data-status", "submitted", timeout=15000)
+    expect(status(page, numbers[3])).to_have_attribute("data-status", "submitted")
     page.unroute("**/scores")
     assert len(keys) == 2 and keys[0] == keys[1]
 
@@ -240,7 +240,7 @@ def test_scores_survive_a_lost_connection_and_are_stored_exactly_once(scene, tab
 
     # the connection returns: the queue drains in order
     page.context.set_offline(False)
-    expect(page.get_by_test_id("unsent")).to_have_attribute("data-count", "0", timeout=15000)
+    expect(page.get_by_test_id("unsent")).to_have_attribute("data-count", "0")
     expect(page.get_by_test_id("network")).to_have_attribute("data-state", "online")
     for number in numbers[:5]:
         expect(status(page, number)).to_have_attribute("data-status", "submitted")

@@ -1,0 +1,137 @@
+"""The demo data: replayable, and every login the README names shows what the README says it shows."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import DateTime, create_engine, select
+
+from contest import create_app
+from contest.clock import frozen_today, today
+from contest.config import TestConfig
+from contest.extensions import db
+from contest.models import Certificate, Contest, Event, Nomination, SignOff, User
+from contest.seed import DEMO_PASSWORD, DEMO_TOUR, seed_demo
+from contest.services import brackets, judging
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+# The tests that use the seeded demo run in one process, which seeds it once (pytest-xdist --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo")
+
+
+def _rows_without_timestamps(path: Path) -> dict[str, list[tuple]]:
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            return {
+                table.name: [tuple(row) for row in conn.execute(
+                    select(*(c for c in table.columns if not isinstance(c.type, DateTime))).order_by(*table.primary_key.columns))]
+                for table in db.metadata.sorted_tables
+            }
+    finally:
+        engine.dispose()
+
+
+def test_two_fresh_demo_databases_are_identical_but_for_timestamps(demo, sqlite_templates, tmp_path):
+    second = tmp_path / "second.sqlite3"
+    shutil.copyfile(sqlite_templates.empty, second)
+    other = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{second}"})
+    with other.app_context(), frozen_today(today()):
+        seed_demo()
+        db.session.remove()
+        db.engine.dispose()
+    first, again = _rows_without_timestamps(demo.path), _rows_without_timestamps(second)
+    assert sum(len(rows) for rows in first.values()) > 2000
+    for table, rows in first.items():
+        assert rows == again[table], f"seed-demo wrote {table} differently the second time"
+
+
+def _user(username: str) -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def _certificates(username: str) -> set[str]:
+    return set(db.session.scalars(select(Certificate.label).where(
+        Certificate.user_id == _user(username).id, Certificate.revoked_at.is_(None))))
+
+
+def _waiting_for(username: str) -> list[Nomination]:
+    org_id = _user(username).org_id
+    return list(db.session.scalars(select(Nomination).where(Nomination.waiting_org_id == org_id)))
+
+
+def _page(client, username: str, path: str) -> str:
+    client.post("/logout")
+    assert client.post("/login", data={"username": username, "password": DEMO_PASSWORD}).status_code == 302
+    response = client.get(path)
+    assert response.status_code == 200, (username, path)
+    return response.data.decode()
+
+
+def check_city(client):
+    page = _page(client, "city", "/nominations/waiting")
+    waiting = _waiting_for("city")
+    assert waiting and all(m.user.name in page for n in waiting for m in n.members)
+    assert db.session.scalar(select(Contest.id).where(Contest.year == today().year)) is not None
+
+
+def check_judge01(client):
+    judge = _user("judge01")
+    event = db.session.scalar(select(Event).join(Contest).where(Event.name == "电工", Contest.year == today().year - 1))
+    sheet = judging.sheet(judge, event.id)
+    scored = {s["competitor_number"] for s in sheet["scores"]}
+    assert sheet["event"]["open"] and len(scored) < len(sheet["entries"])
+    assert "电工" in _page(client, "judge01", "/judging/")
+
+
+def check_w0038(client):
+    assert {"一等奖", "技术能手", "青年岗位能手"} <= _certificates("w0038")
+    page = _page(client, "w0038", "/my/certificates")
+    assert all(label in page for label in ("一等奖", "技术能手", "青年岗位能手"))
+
+
+def check_w0001(client):
+    assert {"三等奖", "青年岗位能手"} <= _certificates("w0001")
+    page = _page(client, "w0001", "/my/certificates")
+    assert "三等奖" in page and "青年岗位能手" in page
+
+
+def check_judge07(client):
+    event = db.session.scalar(select(Event).where(Event.name == "乒乓球单打").join(Contest).where(Contest.year == today().year))
+    assert db.session.scalar(select(SignOff.id).where(SignOff.event_id == event.id)) is None
+    view = brackets.bracket_view(_user("judge07"), event.id)
+    assert view.matches and all(m.finished for m in view.matches)
+    assert "乒乓球单打" in _page(client, "judge07", "/judging/")
+
+
+def check_kecheng_e1_t1(client):
+    waiting = _waiting_for("kecheng.e1.t1")
+    page = _page(client, "kecheng.e1.t1", "/nominations/waiting")
+    assert waiting and all(m.user.name in page for n in waiting for m in n.members)
+
+
+CHECKS = {"city": check_city, "judge01": check_judge01, "w0038": check_w0038, "w0001": check_w0001,
+          "judge07": check_judge07, "kecheng.e1.t1": check_kecheng_e1_t1}
+
+
+def test_every_tour_stop_has_a_check():
+    assert set(CHECKS) == {stop.username for stop in DEMO_TOUR}
+
+
+@pytest.mark.parametrize("stop", DEMO_TOUR, ids=lambda stop: stop.username)
+def test_the_readme_names_each_demo_login_with_what_it_shows(stop):
+    readme = README.read_text(encoding="utf-8")
+    # The README's demo tour: "| `w0038` | … what it shows … |", the same words as contest.seed.DEMO_TOUR.
+    row = re.search(rf"^\| `{re.escape(stop.username)}` \| (.+?) \|$", readme, re.MULTILINE)
+    assert row, f"README.md's demo tour has no row for {stop.username}"
+    assert row.group(1) == stop.shows
+
+
+@pytest.mark.parametrize("stop", DEMO_TOUR, ids=lambda stop: stop.username)
+def test_each_demo_login_shows_what_the_readme_says(demo, client, stop):
+    client.get("/locale/zh_CN")
+    CHECKS[stop.username](client)
