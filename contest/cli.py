@@ -6,6 +6,8 @@ import logging
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -26,12 +28,22 @@ def register(app: Flask) -> None:
 verbose_option = click.option("--verbose", "-v", is_flag=True, help="Also print the log lines (migrations, audit rows).")
 
 
-def _quiet(verbose: bool) -> None:
+@contextmanager
+def _log_lines(verbose: bool) -> Iterator[None]:
     """Without ``--verbose`` a command prints its own messages only: no INFO lines from the audit log of every
-    row it writes, nor from Alembic (``migrations/env.py`` reads ``ALEMBIC_QUIET``)."""
+    row it writes, nor from Alembic (``migrations/env.py`` reads ``ALEMBIC_QUIET``). Restored afterwards, for
+    commands run inside a longer process (tests)."""
+    names = ("contest", "alembic", "flask_migrate")
+    levels = {name: logging.getLogger(name).level for name in names}
     current_app.config["ALEMBIC_QUIET"] = not verbose
-    for name in ("contest", "alembic", "flask_migrate"):
+    for name in names:
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
+    try:
+        yield
+    finally:
+        current_app.config.pop("ALEMBIC_QUIET", None)
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
 
 
 @click.command("init-db")
@@ -41,8 +53,8 @@ def init_db(verbose: bool) -> None:
     """Create or upgrade the database schema (Alembic migrations to head)."""
     from flask_migrate import upgrade
 
-    _quiet(verbose)
-    upgrade()
+    with _log_lines(verbose):
+        upgrade()
     click.echo(_("The database schema is up to date."))
 
 
@@ -54,13 +66,13 @@ def seed_demo_command(if_empty: bool, verbose: bool) -> None:
     """Fill an empty database with the Quzhou demo data."""
     from contest.seed import DEMO_PASSWORD, is_seeded, seed_demo
 
-    _quiet(verbose)
     if is_seeded():
         if if_empty:
             click.echo(_("The demo data is already there; nothing to do."))
             return
         raise click.ClickException(_("The database already has data; seed-demo only fills an empty database."))
-    logins = seed_demo()
+    with _log_lines(verbose):
+        logins = seed_demo()
     click.echo(_("Demo data created. Every demo account has the password %(password)s:", password=DEMO_PASSWORD))
     for login in logins:
         click.echo(f"  {login.username:<20} {login.role:<10} {login.unit}")
