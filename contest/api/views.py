@@ -203,13 +203,12 @@ def event_ranking(event_id: int):
     user = api_user()
     if not results.can_see_results(user, event):
         return api_error(403, "forbidden", gettext("You do not have permission to do this."))
-    full = contest_service.can_manage(user, event.contest)
     components = [{"id": c.id, "name": c.name, "weight": c.weight} for c in event.components]
     items = [
         {"rank": line.rank, "competitor_number": line.number, "name": line.name, "unit": line.unit,
          "components": dict(zip([c["id"] for c in components], line.components, strict=True)),
          "total": line.total, "award": line.award or None, "titles": list(line.titles)}
-        for line in results.result_lines(event, masked=not full)
+        for line in results.result_lines(event, user)
     ]
     return jsonify({"event": {"id": event.id, "name": event.name, "status": event.contest.status.value},
                     "components": components, "items": items, "total": len(items)})
