@@ -25,6 +25,7 @@ or every user shares the proxy's address. Counters live in the Flask-Limiter sto
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
@@ -61,7 +62,8 @@ def _rule(name: str) -> RateLimitItem:
 
 
 def _account(username: str) -> str:
-    return (username or "").strip().lower()
+    """The counter key of an account name: a digest, so that any name sent to the API makes a short key."""
+    return hashlib.sha256((username or "").strip().lower().encode()).hexdigest()[:32]
 
 
 def _wait(limiter: MovingWindowRateLimiter, item: RateLimitItem, *keys: str) -> int:
@@ -96,7 +98,7 @@ def record_failure(username: str, address: str) -> None:
     limiter.hit(_rule("LOGIN_FAILURES_PER_ADDRESS"), "login-address", address)
     limiter.hit(_rule("LOGIN_FAILURES_PER_CLIENT"), "login-client", account, address)
     if not limiter.hit(_rule("LOGIN_FAILURES_PER_ACCOUNT"), "login-account", account):
-        logger.warning("Login failures on account %r exceed %s (latest from %s)", account,
+        logger.warning("Login failures on account %r exceed %s (latest from %s)", (username or "")[:64],
                        current_app.config["LOGIN_FAILURES_PER_ACCOUNT"], address)
 
 

@@ -43,7 +43,14 @@ from contest.models import (
     utcnow,
 )
 from contest.services import NotFound, audit, transaction
-from contest.services.contests import award_scheme_of, can_manage, get_contest, get_event, require_host, shows_full_names
+from contest.services.contests import (
+    award_scheme_of,
+    can_manage,
+    get_contest,
+    get_event,
+    require_host,
+    shows_full_names,
+)
 from contest.services.judging import rubric_of, sign_off_of, value_text
 
 logger = logging.getLogger(__name__)
