@@ -47,8 +47,8 @@ test: $(VENV)/.installed-test system-deps
 	fi
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o contest/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -w 120 -o contest/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i contest/translations/messages.pot -d contest/translations --no-fuzzy-matching -w 120
 	$(VENV)/bin/pybabel compile -d contest/translations
 
 lint: $(VENV)/.installed-test

@@ -105,7 +105,7 @@ def build(entries: int, judges: int) -> World:
         judging.assign_judge(city, ev.id, j.id, chief=i == 0)
     numbers = sorted(db.session.scalars(select(Nomination.competitor_number).where(Nomination.event_id == ev.id)))
     criteria = [(c.id, c.kind.value, c.max_x100) for c in judging._criteria(ev.id)]
-    tokens = [(j.id, issue_api_token(j.username, "Passw0rd!")[0]) for j in judge_users]
+    tokens = [(j.id, issue_api_token(j.username, "Passw0rd!", "127.0.0.1")[0]) for j in judge_users]
     return World(ev.id, numbers, criteria, tokens)
 
 

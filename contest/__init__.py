@@ -24,6 +24,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, config, overrides or {})
+    trust_proxies(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_logging(app)
     register_extensions(app)
@@ -43,6 +44,16 @@ def load_config(app: Flask, config: str | type | None, overrides: dict) -> None:
     app.config.update(overrides)
     if issubclass(config_class, ProductionConfig):
         ProductionConfig.check(app.config)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXY_HOPS`` reverse proxies, take the client's address, scheme and host from their
+    X-Forwarded-* headers (werkzeug's ProxyFix); off by default, since a direct client could forge them."""
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def configure_logging(app: Flask) -> None:

@@ -115,7 +115,7 @@ def create_admin(username: str, name: str, password: str) -> None:
     from contest.services.accounts import check_password_strength, hash_password
 
     try:
-        check_password_strength(password)
+        check_password_strength(password, username)
     except DomainError as exc:
         raise click.ClickException(str(exc)) from None
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:

@@ -46,6 +46,14 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Every login is a row in login_sessions (contest.services.sessions): a browser session ends after
+    # LOGIN_SESSION_LIFETIME, a "stay logged in" one after REMEMBER_COOKIE_DURATION, logout ends it at once.
+    LOGIN_SESSION_LIFETIME = timedelta(hours=24)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+
+    # Behind a reverse proxy (nginx …): how many proxies in front of the app set X-Forwarded-For/-Proto/-Host.
+    # 0 (the default) trusts no such header; with the wrong number, clients can forge their address.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
     # CSRF on every form (Flask-WTF); the JSON API authenticates with bearer tokens instead.
     WTF_CSRF_TIME_LIMIT = None
@@ -53,13 +61,21 @@ class Config:
     # Rate limits (Flask-Limiter): memory by default, Redis when RATELIMIT_STORAGE_URI is set.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_RATE_LIMIT = "20 per minute"  # failed attempts per address (a burst guard; correct logins never count)
+    # Failed logins (contest.services.login_throttle): per account and address, per account over all
+    # addresses (then each address that failed is held off), per address over all accounts.
+    LOGIN_THROTTLE_ENABLED = True
+    LOGIN_FAILURES_PER_CLIENT = "5 per 15 minutes"
+    LOGIN_FAILURES_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "50 per 15 minutes"
     API_TOKEN_RATE_LIMIT = "20 per minute"
     API_RATE_LIMIT = "600 per minute"
     VERIFY_RATE_LIMIT = "30 per minute;300 per hour"  # certificate verification, against enumeration
 
     # Password hashing (werkzeug). Tests use a cheap method.
     PASSWORD_HASH_METHOD = "scrypt"
+    # The demo (seed-demo) may keep its published password; elsewhere it is refused as a new password.
+    DEMO_MODE = os.environ.get("CONTEST_DEMO", "") in ("1", "true", "yes")
     API_TOKEN_LIFETIME = timedelta(hours=12)
 
     # Uploads (xlsx/csv imports, seal images).

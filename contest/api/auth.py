@@ -37,6 +37,9 @@ def token_required(*roles: Role) -> Callable[[Callable], Callable]:
             user = user_for_token(token) if token else None
             if user is None:
                 return api_error(401, "unauthorized", gettext("Log in first: send a valid bearer token."))
+            if user.must_change_password:
+                return api_error(403, "password_change_required",
+                                 gettext("Change your initial password on the website first, then log in again."))
             if wanted is not None and not user.roles & wanted:
                 return api_error(403, "forbidden", gettext("You do not have permission to do this."))
             g.api_user = user

@@ -18,7 +18,8 @@ from contest.models import Role
 from contest.services import AccessError, judging
 from contest.services import contests as contest_service
 from contest.services import orgs as org_service
-from contest.services.accounts import issue_api_token, revoke_api_token
+from contest.services.accounts import PasswordChangeRequired, issue_api_token, revoke_api_token
+from contest.services.login_throttle import LoginThrottled
 from contest.web import paginate_select
 
 
@@ -42,7 +43,7 @@ def iso(dt) -> str:
 
 
 @api_bp.post("/tokens")
-@limiter.limit(lambda: current_app.config["API_TOKEN_RATE_LIMIT"])
+@limiter.limit(lambda: current_app.config["API_TOKEN_RATE_LIMIT"], deduct_when=lambda response: response.status_code != 201)
 @public
 def create_token():
     data = json_body()
@@ -57,7 +58,13 @@ def create_token():
             [{"field": f, "message": gettext("Required.")} for f in ("username", "password") if not data.get(f)],
         )
     try:
-        token, expires_at = issue_api_token(username, password)
+        token, expires_at = issue_api_token(username, password, request.remote_addr or "")
+    except LoginThrottled as exc:
+        response = api_error(429, "rate_limited", translate(exc))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    except PasswordChangeRequired as exc:
+        return api_error(403, exc.code, translate(exc))
     except DomainError as exc:
         return api_error(401, "unauthorized", translate(exc))
     return jsonify({"token": token, "expires_at": iso(expires_at)}), 201
@@ -196,13 +203,12 @@ def event_ranking(event_id: int):
     user = api_user()
     if not results.can_see_results(user, event):
         return api_error(403, "forbidden", gettext("You do not have permission to do this."))
-    full = contest_service.can_manage(user, event.contest)
     components = [{"id": c.id, "name": c.name, "weight": c.weight} for c in event.components]
     items = [
         {"rank": line.rank, "competitor_number": line.number, "name": line.name, "unit": line.unit,
          "components": dict(zip([c["id"] for c in components], line.components, strict=True)),
          "total": line.total, "award": line.award or None, "titles": list(line.titles)}
-        for line in results.result_lines(event, masked=not full)
+        for line in results.result_lines(event, user)
     ]
     return jsonify({"event": {"id": event.id, "name": event.name, "status": event.contest.status.value},
                     "components": components, "items": items, "total": len(items)})

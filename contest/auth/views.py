@@ -14,6 +14,8 @@ from contest.domain.errors import DomainError
 from contest.extensions import limiter
 from contest.i18n import translate
 from contest.services.accounts import authenticate, change_password
+from contest.services.login_throttle import LoginThrottled
+from contest.services.sessions import end_session, start_session
 
 auth_bp = Blueprint("auth", __name__)
 
@@ -26,30 +28,39 @@ def safe_next(target: str | None) -> str:
 
 
 @auth_bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"],
+               deduct_when=lambda response: response.status_code != 302)  # failed attempts only
 @public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data)
+            user = authenticate(form.username.data, form.password.data, request.remote_addr or "")
+        except LoginThrottled as exc:
+            form.password.errors.append(translate(exc))
+            status, headers = 429, {"Retry-After": str(exc.retry_after)}
         except DomainError as exc:
             form.password.errors.append(translate(exc))
         else:
-            login_user(user, remember=form.remember.data)
+            login_user(start_session(user, remember=bool(form.remember.data)), remember=bool(form.remember.data))
             if user.must_change_password:
                 flash(_("Please choose your own password before you go on."), "warning")
                 return redirect(url_for("auth.password"))
             return redirect(safe_next(request.args.get("next")))
-    status = 200 if request.method == "GET" or not form.errors else 422
-    return render_template("auth/login.html", form=form), status
+    if status == 200 and request.method == "POST" and form.errors:
+        status = 422
+    return render_template("auth/login.html", form=form), status, headers
 
 
 @auth_bp.post("/logout")
 @login_required
 def logout():
+    """Log this browser out for good: its login session (so copies of the session and remember cookies stop
+    working) and the API tokens its pages were given end; the user's other devices stay logged in."""
+    end_session(current_user)
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))

@@ -9,7 +9,7 @@ from contest.models.judging import IdempotencyRecord, JudgeAssignment, Score, Sc
 from contest.models.org import Organisation, OrgLevel
 from contest.models.registration import Draw, Nomination, NominationMember, NominationStep, Quota
 from contest.models.results import EventResult, EventResultNote, Objection, Publication
-from contest.models.user import ApiToken, Gender, Role, SkillLevel, User, UserRole, WorkerProfile
+from contest.models.user import ApiToken, Gender, LoginSession, Role, SkillLevel, User, UserRole, WorkerProfile
 
 __all__ = [
     "BracketPlan",
@@ -37,6 +37,7 @@ __all__ = [
     "ApiToken",
     "AuditLog",
     "Gender",
+    "LoginSession",
     "Organisation",
     "OrgLevel",
     "Role",

@@ -71,6 +71,16 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
         return self.active
 
+    # The login session this user object was loaded with (set by the session loader, never stored): its id and
+    # the random key that the session and remember cookies carry. See ``contest.services.sessions``.
+    login_session_id = None  # int | None; plain attributes, not mapped
+    login_session_key = None  # str | None
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: ``"<user id>:<session key>"``, so a
+        cookie is worth nothing once its login session row is gone (logout, password change or reset)."""
+        return f"{self.id}:{self.login_session_key}"
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r}>"
 
@@ -98,13 +108,29 @@ class WorkerProfile(db.Model):
     user: Mapped[User] = relationship(back_populates="profile")
 
 
+class LoginSession(db.Model):
+    """One logged-in browser (device). The session and remember cookies carry a random key whose SHA-256
+    digest is stored here; every request looks the row up, so deleting it logs that device out for good."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ApiToken(db.Model):
-    """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
+    """A bearer token for the JSON API. Only its SHA-256 digest is stored. A token made for a page of a logged-in
+    browser (the tablet score page) belongs to that login session and ends with it."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("login_sessions.id", ondelete="CASCADE"), index=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)

@@ -44,7 +44,7 @@ def ranking(event_id: int):
             db.select(Event).join(Contest).where(Contest.host_id.in_(ancestors), Contest.status.in_([ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED]))
         ))
     return render_template(
-        "results/ranking.html", event=event, contest=contest, lines=service.result_lines(event), notes=service.notes_of(event),
+        "results/ranking.html", event=event, contest=contest, lines=service.result_lines(event, current_user), notes=service.notes_of(event),
         manage=manage, publication=service.publication_of(contest), objections=objections, finals=finals, confirm=ConfirmForm(),
     )
 
@@ -102,7 +102,7 @@ def export_xlsx(event_id: int):
     event = _visible_event(event_id)
     names = [c.name for c in event.components]
     rows = ([line.rank, line.number, line.name, line.unit, *line.components, line.total, line.award, "、".join(line.titles)]
-            for line in service.result_lines(event, masked=not contest_service.can_manage(current_user, event.contest)))
+            for line in service.result_lines(event, current_user))
     headers = [_("Rank"), _("No."), _("Entrant"), _("Unit"), *names, _("Total"), _("Award"), _("Titles")]
     data = write_xlsx(event.name, headers, rows, widths=(6, 8, 20, 30, *[10] * len(names), 10, 10, 20))
     return send_xlsx(data, download_name("成绩", event.contest.title, event.name, ext="xlsx"))
@@ -115,9 +115,8 @@ def export_pdf(event_id: int):
     from contest.models import utcnow
 
     event = _visible_event(event_id)
-    masked = not contest_service.can_manage(current_user, event.contest)
     rows = [ResultRow(line.rank, line.number, line.name, line.unit, line.components, line.total, line.award, "、".join(line.titles))
-            for line in service.result_lines(event, masked=masked)]
+            for line in service.result_lines(event, current_user)]
     notes = [translate(n) for n in service.notes_of(event)]
     data = render_results_sheet(f"{event.contest.title} · {event.name}", event.contest.host.name,
                                 [c.name for c in event.components], rows, notes, utcnow())
@@ -143,7 +142,7 @@ def public_ranking(event_id: int):
         abort(404)
     publication = service.publication_of(event.contest)
     return render_template("results/public_ranking.html", event=event, contest=event.contest, publication=publication,
-                           lines=service.result_lines(event, masked=True), notes=service.notes_of(event), confirm=ConfirmForm(),
+                           lines=service.result_lines(event, None), notes=service.notes_of(event), confirm=ConfirmForm(),
                            in_notice=event.contest.status == ContestStatus.PUBLISHED)
 
 

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import Select, bindparam, func, or_, select
@@ -17,13 +18,15 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from contest import policy
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import InvalidResidentId, gender_code, normalise_resident_id
+from contest.domain.passwords import check_new_password
 from contest.extensions import db
 from contest.models import ApiToken, Organisation, Role, SkillLevel, User, UserRole, WorkerProfile, utcnow
 from contest.models.user import Gender
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services import NotFound, PermissionDenied, audit, login_throttle, transaction
+from contest.services.sessions import end_other_sessions
 from contest.spreadsheets import Column, RowError, TableError, read_table
 
-MIN_PASSWORD = 8
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "common_passwords.txt"
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 PHONE_RE = re.compile(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")
 # A dummy hash so that an unknown username costs as much time as a wrong password.
@@ -56,26 +59,47 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise DomainError(N_("The password must have at least %(count)d characters."), count=MIN_PASSWORD)
-    if password.isdigit() or password.isalpha():
-        raise DomainError(N_("The password must mix letters with digits or symbols."))
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords (lower case), read once."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def check_password_strength(password: str, username: str = "") -> None:
+    """The password policy of ``contest.domain.passwords``; the demo password is refused outside the demo."""
+    from contest.seed import DEMO_PASSWORD
+
+    forbidden = () if current_app.config["DEMO_MODE"] else (DEMO_PASSWORD,)
+    check_new_password(password or "", username, common_passwords(), forbidden)
+
+
+class PasswordChangeRequired(DomainError):
+    """The account still has the initial password the organiser saw; it must be changed on the website first."""
+
+    code = "password_change_required"
 
 
 # ---------------------------------------------------------------------------------------------- login
 
 
-def authenticate(username: str, password: str) -> User:
-    """The active user with these credentials, or a ``DomainError`` that does not say which part was wrong."""
+def authenticate(username: str, password: str, address: str) -> User:
+    """The active user with these credentials, or a ``DomainError`` that does not say which part was wrong.
+
+    ``address`` is the client's address for ``login_throttle``: a throttled attempt raises ``LoginThrottled``
+    before the password is checked, and a wrong password (or an unknown user) counts as a failure."""
     global _DUMMY_HASH
+    login_throttle.check(username, address)
     user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
     if user is None:
         _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
         check_password_hash(_DUMMY_HASH, password or "")
+        login_throttle.record_failure(username, address)
         raise DomainError(N_("Wrong username or password."))
     if not check_password_hash(user.password_hash, password or ""):
+        login_throttle.record_failure(username, address)
         raise DomainError(N_("Wrong username or password."))
+    login_throttle.record_success(username, address)
     if not user.active or not user.org.active:
         raise DomainError(N_("This account is deactivated. Ask the organiser of your unit."))
     with transaction():
@@ -84,16 +108,19 @@ def authenticate(username: str, password: str) -> User:
 
 
 def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    """Set the user's own password; every other login session and API token of the user ends, the browser
+    (login session) ``user`` was loaded with stays logged in."""
     if not check_password_hash(user.password_hash, current or ""):
         raise DomainError(N_("The current password is wrong."))
     if new != confirm:
         raise DomainError(N_("The two new passwords differ."))
     if new == current:
         raise DomainError(N_("The new password must differ from the current one."))
-    check_password_strength(new)
+    check_password_strength(new, user.username)
     with transaction():
         user.password_hash = hash_password(new)
         user.must_change_password = False
+        end_other_sessions(user, keep_session_id=user.login_session_id)
         audit(user, "user.password", "user", user.id)
 
 
@@ -253,7 +280,7 @@ def create_account(actor: User, data: AccountInput) -> tuple[User, str]:
         clean = _clean_account(actor, data)
         password = data.password or initial_password()
         if data.password:
-            check_password_strength(data.password)
+            check_password_strength(data.password, clean.username)
         user = User(password_hash=hash_password(password), must_change_password=True, active=True)
         _apply(user, clean)
         db.session.add(user)
@@ -281,6 +308,7 @@ def reset_password(actor: User, user_id: int) -> str:
         password = initial_password()
         user.password_hash = hash_password(password)
         user.must_change_password = True
+        end_other_sessions(user)  # every browser and API token of the account is logged out
         audit(actor, "user.reset_password", "user", user.id)
     return password
 
@@ -292,7 +320,7 @@ def set_user_active(actor: User, user_id: int, active: bool) -> User:
             raise PermissionDenied(N_("You may not change this account."))
         user.active = active
         if not active:
-            db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
+            end_other_sessions(user)
         audit(actor, "user.activate" if active else "user.deactivate", "user", user.id)
     return user
 
@@ -434,19 +462,27 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_api_token(username: str, password: str) -> tuple[str, datetime]:
-    """A bearer token for the JSON API, for valid credentials (``POST /api/v1/tokens``)."""
-    return create_api_token(authenticate(username, password))
+def issue_api_token(username: str, password: str, address: str) -> tuple[str, datetime]:
+    """A bearer token for the JSON API, for valid credentials (``POST /api/v1/tokens``); a device of its own,
+    ended by ``DELETE /api/v1/tokens``, a password change or reset. ``PasswordChangeRequired`` while the
+    account still has its initial password."""
+    user = authenticate(username, password, address)
+    if user.must_change_password:
+        raise PasswordChangeRequired(N_("Change your initial password on the website first, then log in again."))
+    return create_api_token(user, own_device=True)
 
 
-def create_api_token(user: User) -> tuple[str, datetime]:
-    """A new bearer token for ``user`` (the tablet page gets one for its logged-in judge); expired tokens
-    of the user are deleted on the way. Only the token's digest is stored."""
+def create_api_token(user: User, *, own_device: bool = False) -> tuple[str, datetime]:
+    """A new bearer token for ``user``; expired tokens of the user are deleted on the way. Only the token's
+    digest is stored. The token belongs to the login session ``user`` was loaded with (the tablet page gets
+    one for its logged-in judge), so logging that browser out ends the token too; ``own_device`` makes a
+    token of its own (``POST /api/v1/tokens``)."""
+    session_id = None if own_device else user.login_session_id
     token = secrets.token_urlsafe(32)
     expires_at = utcnow() + current_app.config["API_TOKEN_LIFETIME"]
     with transaction():
         db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at < utcnow()))
-        db.session.add(ApiToken(user_id=user.id, digest=_digest(token), expires_at=expires_at))
+        db.session.add(ApiToken(user_id=user.id, session_id=session_id, digest=_digest(token), expires_at=expires_at))
     return token, expires_at
 
 

@@ -37,7 +37,7 @@ from contest.models import (
     utcnow,
 )
 from contest.services import NotFound, PermissionDenied, audit, transaction
-from contest.services.contests import can_manage, get_event, managed_event
+from contest.services.contests import can_manage, get_event, managed_event, shows_full_names
 from contest.services.judging import Entry as JudgedEntry
 from contest.services.judging import (
     assignment_of,
@@ -217,7 +217,7 @@ def _sides(structure: bk.Structure, masked: bool) -> dict[int, Side]:
 
 def bracket_view(user: User | None, event_id: int) -> BracketView:
     """The bracket as the user may see it: public (names masked) once the contest's results are published;
-    before that only for the host's organisers and the event's judges, who see names in full."""
+    before that only for the host's organisers and the event's judges. Names by ``contests.shows_full_names``."""
     event = db.session.get(Event, event_id)
     if event is None:
         raise NotFound(N_("This event does not exist."))
@@ -233,7 +233,7 @@ def bracket_view(user: User | None, event_id: int) -> BracketView:
     rows = match_rows(plan)
     results = results_of(rows)
     resolution = bk.resolve(structure, results)
-    sides = _sides(structure, masked=not insider)
+    sides = _sides(structure, masked=not shows_full_names(user, event.contest))
     views = []
     for m in resolution.matches:
         row = rows[m.key]
@@ -663,7 +663,7 @@ def audit_workbook(actor: User, event_id: int) -> tuple[Event, bytes]:
     rows = match_audit(actor, event_id)
     event = db.session.get(Event, event_id)
     names = {s.nomination_id: f"{s.number:02d} {s.name}" if s.number else s.name
-             for s in _sides(structure_of(plan_of(event.id)), masked=False).values()}
+             for s in _sides(structure_of(plan_of(event.id)), masked=not shows_full_names(actor, event.contest)).values()}
     kinds = {"entry": gettext("Entered"), "correction": gettext("Corrected"), "cleared": gettext("Cleared")}
 
     def outcome(result: dict | None) -> str:

@@ -88,6 +88,21 @@ def can_manage(user: User, contest: Contest) -> bool:
     return policy.is_admin(user) or (user.has_role(Role.ORGANISER) and contest.host_id == user.org_id)
 
 
+def shows_full_names(viewer: User | None, contest: Contest) -> bool:
+    """The one masking rule for entrants' names wherever results and brackets are shown — the HTML ranking and
+    bracket pages, the public pages, the API, the xlsx and PDF exports, the match audit export:
+
+    - the host's organisers (and administrators), who ran the contest and hold the nominations, see names
+      in full, in every state of the contest;
+    - everybody else sees them masked (张*三) with the unit, in every state: the event's judges (who score
+      competitor numbers, not names), workers, the public. The contest's state decides who may see the
+      results at all (``results.can_see_results``: before publication only the host and the chief judge),
+      never whether names are shown in full;
+    - the public pages are the view of a visitor (``viewer=None``), whoever is logged in.
+    """
+    return viewer is not None and viewer.is_authenticated and can_manage(viewer, contest)
+
+
 MANAGE_CONTEST = N_("Only organisers of %(host)s manage this contest.")
 
 

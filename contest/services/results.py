@@ -43,7 +43,14 @@ from contest.models import (
     utcnow,
 )
 from contest.services import NotFound, audit, transaction
-from contest.services.contests import award_scheme_of, can_manage, get_contest, get_event, require_host
+from contest.services.contests import (
+    award_scheme_of,
+    can_manage,
+    get_contest,
+    get_event,
+    require_host,
+    shows_full_names,
+)
 from contest.services.judging import rubric_of, sign_off_of, value_text
 
 logger = logging.getLogger(__name__)
@@ -186,8 +193,10 @@ class ResultLine:
     nomination_id: int
 
 
-def result_lines(event: Event, masked: bool = False) -> list[ResultLine]:
-    """The stored ranking with names (partly masked for the public page), in two queries."""
+def result_lines(event: Event, viewer: User | None) -> list[ResultLine]:
+    """The stored ranking as ``viewer`` may see it (``viewer=None``: the public), in two queries; names in full or
+    masked by the one rule, ``contests.shows_full_names``."""
+    masked = not shows_full_names(viewer, event.contest)
     results = list(db.session.scalars(
         select(EventResult).where(EventResult.event_id == event.id)
         .options(joinedload(EventResult.nomination).joinedload(Nomination.org).joinedload(Organisation.parent))

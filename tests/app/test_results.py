@@ -184,7 +184,7 @@ def test_an_upheld_objection_is_corrected_by_the_chief_and_recomputed(world, sco
     results.compute_results(city, run.event.id)
     results.publish(city, run.event.contest.id)
     objection = results.file_objection(world.users["worker_b"], run.event.id, "第10名笔试成绩录错", None)
-    last = results.result_lines(run.event)[-1]
+    last = results.result_lines(run.event, city)[-1]
     sheet = judging.sheet(run.chief, run.event.id)
     theory = sheet["criteria"][0]["id"]
     current = next(s for s in sheet["scores"] if s["competitor_number"] == last.number and s["criterion_id"] == theory)
@@ -192,4 +192,4 @@ def test_an_upheld_objection_is_corrected_by_the_chief_and_recomputed(world, sco
         {"competitor_number": last.number, "criterion_id": theory, "value": "100", "version": current["version"], "reason": "异议复核：笔试录错"}]})
     assert fixed.status == 200
     results.resolve_objection(city, objection.id, True, "经复核笔试成绩录错，已更正。")
-    assert results.result_lines(run.event)[-1].nomination_id != last.nomination_id  # the corrected entry moved up
+    assert results.result_lines(run.event, city)[-1].nomination_id != last.nomination_id  # the corrected entry moved up
