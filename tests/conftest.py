@@ -70,7 +70,7 @@ def app_factory(database_url):
 
     def make(**overrides):
         config = {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options, **overrides}
-        app = create_app(TestConfig, config)
+        app = make_test_app(config)
         made.append(app)
         return app
 
@@ -78,6 +78,20 @@ def app_factory(database_url):
 
 
 PREBUILT_WORLD = pytest.StashKey[bool]()
+
+
+def make_test_app(config: dict):
+    """An application for tests. Tests keep one app context across requests, so Flask-Login's per-context cache
+    of the current user is dropped at each request, as a server (one context per request) does."""
+    from flask import g
+
+    app = create_app(TestConfig, config)
+
+    @app.before_request
+    def forget_the_cached_user():
+        g.pop("_login_user", None)
+
+    return app
 
 
 @dataclass(frozen=True)
@@ -119,7 +133,7 @@ def sqlite_templates(tmp_path_factory) -> Templates:
 def _shared_sqlite_app(tmp_path_factory):
     """One application for the SQLite tests of this process, on a database file that each test replaces."""
     path = tmp_path_factory.mktemp("shared") / "test.sqlite3"
-    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    app = make_test_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     return app, path, dict(app.config)
 
 

@@ -157,13 +157,8 @@ def test_throttle_counters_are_shared_through_redis(app_factory):
 
 @pytest.fixture
 def devices(app):
-    """``devices(address)``: a browser of its own at ``address``. Tests keep one app context across requests, so
-    Flask-Login's per-context cache of the current user is dropped at each request, as a server does."""
-    from flask import g
-
-    @app.before_request
-    def forget_the_cached_user():
-        g.pop("_login_user", None)
+    """``devices(address)``: a browser of its own at ``address`` (the test apps drop Flask-Login's cached user at
+    each request, as a server does: see ``tests.conftest.make_test_app``)."""
 
     def device(address: str = "127.0.0.1"):
         browser = app.test_client()
