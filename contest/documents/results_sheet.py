@@ -336,8 +336,10 @@ def render_results_sheet(
     notes: Sequence[str],
     generated_at: datetime,
     signatures: Sequence[str] = ("裁判长", "监审人员"),
+    author: str = "",
 ) -> bytes:
-    """The results sheet as PDF bytes; ``rows`` are printed in the order given (the services sort by rank)."""
+    """The results sheet as PDF bytes; ``rows`` are printed in the order given (the services sort by rank);
+    ``author`` (the issuing union) goes into the document's metadata."""
     layout = sheet_layout(component_names)
     blocks = [_row_block(layout, row) for row in rows] + _note_blocks(layout, notes)
     if signatures:
@@ -348,6 +350,7 @@ def render_results_sheet(
     c = Canvas(buf, pagesize=(layout.page_width, layout.page_height), pageCompression=1,
                initialFontName=FONT_NAME, initialFontSize=10)
     c.setTitle(" ".join(part for part in (title, subtitle, LABELS["sheet"]) if part))
+    c.setAuthor(author)
     c.setCreator("Contest")
     generated = LABELS["generated"].format(time=generated_at.strftime("%Y-%m-%d %H:%M"))
     for page_number, indexes in enumerate(pages, start=1):

@@ -64,6 +64,11 @@ class Contest(db.Model):
     def level(self):
         return self.host.level
 
+    @property
+    def issuer(self) -> str:
+        """The issuing organisation as printed on certificates and named as the author of every PDF."""
+        return self.certificate_issuer or self.host.name
+
 
 class Event(db.Model):
     __tablename__ = "events"

@@ -120,7 +120,7 @@ def export_pdf(event_id: int):
             for line in service.result_lines(event, masked=masked)]
     notes = [translate(n) for n in service.notes_of(event)]
     data = render_results_sheet(f"{event.contest.title} · {event.name}", event.contest.host.name,
-                                [c.name for c in event.components], rows, notes, utcnow())
+                                [c.name for c in event.components], rows, notes, utcnow(), author=event.contest.issuer)
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=download_name("成绩", event.contest.title, event.name, ext="pdf"))
 

@@ -21,6 +21,7 @@ from contest.domain.errors import N_, DomainError
 from contest.domain.nominations import NominationStatus
 from contest.domain.ranking import Contender, RankedEntry
 from contest.extensions import db
+from contest.models.org import unit_path_loader
 from contest.models import (
     BracketPlan,
     Event,
@@ -199,7 +200,7 @@ def _nominations(*criteria) -> list[Nomination]:
     """Nominations with their members' users and their unit (and its parent) loaded, in three queries."""
     return list(db.session.scalars(
         select(Nomination).options(selectinload(Nomination.members).selectinload(NominationMember.user),
-                                   joinedload(Nomination.org).joinedload(Organisation.parent))
+                                   unit_path_loader(Nomination.org))
         .where(*criteria).order_by(Nomination.competitor_number, Nomination.id)
     ))
 

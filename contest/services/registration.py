@@ -36,6 +36,7 @@ from contest.domain.nominations import (
 from contest.domain.quotas import QuotaView, check_allocation, check_approval, check_first_allocation, effective_limit
 from contest.extensions import db
 from contest.models import Contest, Event, Nomination, NominationMember, NominationStep, Organisation, Quota, Role, User
+from contest.models.org import unit_path_loader
 from contest.services import NotFound, PermissionDenied, audit, transaction
 from contest.services.contests import draws_held, get_event
 
@@ -388,7 +389,7 @@ def waiting_query(actor: User, only_own_unit: bool = False):
     query = (
         select(Nomination)
         .join(Organisation, Organisation.id == Nomination.waiting_org_id)
-        .options(joinedload(Nomination.event).joinedload(Event.contest), joinedload(Nomination.org), joinedload(Nomination.waiting_org))
+        .options(joinedload(Nomination.event).joinedload(Event.contest), unit_path_loader(Nomination.org), joinedload(Nomination.waiting_org))
         .where(Nomination.status == NominationStatus.PENDING)
         .order_by(Nomination.created_at, Nomination.id)
     )
@@ -401,7 +402,7 @@ def event_nominations_query(actor: User, event: Event, status: str | None = None
     """Nominations of an event visible to the actor: the host's organisers see all, others their subtree's."""
     query = (
         select(Nomination).join(Organisation, Organisation.id == Nomination.org_id)
-        .options(joinedload(Nomination.org), joinedload(Nomination.waiting_org))
+        .options(unit_path_loader(Nomination.org), joinedload(Nomination.waiting_org))
         .where(Nomination.event_id == event.id)
     )
     if not (policy.is_admin(actor) or actor.org_id == event.contest.host_id):
@@ -422,7 +423,7 @@ def nominable_workers(actor: User, event: Event, search: str = "", limit: int = 
     from contest.models import UserRole
 
     query = (
-        select(User).join(User.org)
+        select(User).join(User.org).options(unit_path_loader(User.org))
         .where(policy.scope_clause(actor), Organisation.path.startswith(event.contest.host.path), User.active.is_(True),
                User.role_rows.any(UserRole.role == Role.WORKER),
                User.id.not_in(select(NominationMember.user_id).where(NominationMember.event_id == event.id, NominationMember.live.is_(True))))

@@ -27,6 +27,7 @@ from contest.domain.errors import N_, DomainError
 from contest.domain.identity import age_on
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
+from contest.models.org import unit_path_loader
 from contest.models import (
     Contest,
     Event,
@@ -190,7 +191,7 @@ def result_lines(event: Event, masked: bool = False) -> list[ResultLine]:
     """The stored ranking with names (partly masked for the public page), in two queries."""
     results = list(db.session.scalars(
         select(EventResult).where(EventResult.event_id == event.id)
-        .options(joinedload(EventResult.nomination).joinedload(Nomination.org).joinedload(Organisation.parent))
+        .options(unit_path_loader(EventResult.nomination, Nomination.org))
         .order_by(EventResult.rank, EventResult.id)
     ))
     component_ids = [str(c.id) for c in event.components]
