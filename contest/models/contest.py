@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contest.domain.contests import Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
+from contest.domain.contests import Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind, Trade
 from contest.extensions import db
 from contest.models.base import enum_column, utcnow
 from contest.models.org import Organisation
@@ -107,6 +107,10 @@ class Event(db.Model):
     @property
     def occupation_list(self) -> tuple[str, ...]:
         return tuple(o.strip() for o in self.occupations.replace(",", "、").replace("，", "、").split("、") if o.strip())
+
+    @property
+    def trade(self) -> Trade:
+        return Trade(self.name, self.occupation_list, self.kind)
 
     @property
     def total_weight(self) -> int:

@@ -33,7 +33,7 @@ from contest.domain.nominations import (
     first_waiting,
     may_act,
 )
-from contest.domain.quotas import QuotaView, check_allocation, check_approval, check_first_allocation, effective_limit
+from contest.domain.quotas import QuotaView, check_allocation, check_approval, check_first_allocation, effective_limit, places_left
 from contest.extensions import db
 from contest.models import Contest, Event, Nomination, NominationMember, NominationStep, Organisation, Quota, Role, User
 from contest.models.org import unit_path_loader
@@ -101,6 +101,17 @@ def quota_overview(actor: User, event_id: int) -> tuple[Organisation, QuotaView,
     ))
     facts.orgs.update({o.id: o for o in children} | {unit.id: unit})
     return unit, facts.view(unit), [(child, facts.view(child)) for child in children], facts
+
+
+def places_left_to(unit: Organisation, facts: QuotaFacts) -> tuple[int | None, Organisation | None]:
+    """How many more entries ``unit`` can send, with the unit whose quota sets that number: the limits of
+    the unit and of every unit above it up to the host all apply (``domain.quotas.places_left``)."""
+    host = facts.event.contest.host
+    ids = [i for i in unit.ancestor_ids if i not in facts.orgs]
+    if ids:
+        facts.orgs.update({o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))})
+    chain = [facts.orgs[i] for i in [*unit.ancestor_ids, unit.id][::-1] if i in facts.orgs and facts.orgs[i].path.startswith(host.path)]
+    return places_left([(org, facts.limit(org), facts.used[org.id]) for org in chain])
 
 
 def set_quota(actor: User, event_id: int, org_id: int, places: int) -> Quota:
@@ -279,6 +290,53 @@ def nominate(actor: User, event_id: int, member_ids: Sequence[int], team_name: s
         db.session.flush()
         audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, members=[m.id for m in members])
     return nomination
+
+
+class NominationsRefused(DomainError):
+    """Some of several workers nominated together cannot enter; ``refusals`` holds (name, error) for each.
+    Nothing was written."""
+
+    def __init__(self, refusals: list[tuple[str, DomainError]]) -> None:
+        super().__init__(N_("%(count)d of the chosen workers cannot be nominated; nothing has been submitted."), count=len(refusals))
+        self.refusals = refusals
+
+
+def nominate_each(actor: User, event_id: int, member_ids: Sequence[int]) -> list[Nomination]:
+    """An organiser nominates several workers for an individual event, one entry each, in one transaction.
+
+    Every worker is checked with the same rules as a single nomination, in the order given, and each one
+    counts against the quotas before the next is checked (so the fourth of four workers is refused when three
+    places are left). Either all entries are written, or none and ``NominationsRefused`` lists every
+    worker's reason."""
+    with transaction():
+        event = get_event(actor, event_id)
+        if event.is_team:
+            raise DomainError(N_("A team event takes one team: name it and choose its members."))
+        _check_open(event.contest)
+        lock_event(event)
+        ids = list(dict.fromkeys(member_ids))
+        if not ids:
+            raise DomainError(N_("Choose who enters."))
+        members = {m.id: m for m in db.session.scalars(select(User).where(User.id.in_(ids)))}
+        if len(members) != len(ids):
+            raise NotFound(N_("Some of the chosen workers do not exist."))
+        facts = quota_facts(event)
+        orgs = _orgs_for([m.org.path for m in members.values()] + [event.contest.host.path])
+        entered = entered_user_ids(event.id, ids)
+        plans, refusals = [], []
+        for user_id in ids:
+            member = members[user_id]
+            try:
+                plans.append(plan_nomination(actor, event, [member], None, facts, orgs, entered))
+            except DomainError as exc:
+                refusals.append((member.name, exc))
+        if refusals:
+            raise NominationsRefused(refusals)
+        nominations = [_write(actor, event, plan) for plan in plans]
+        db.session.flush()
+        for nomination in nominations:
+            audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, members=[m.user_id for m in nomination.members])
+    return nominations
 
 
 # ---------------------------------------------------------------------------------------------- reviewing
