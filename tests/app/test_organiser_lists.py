@@ -335,3 +335,14 @@ def test_labels_and_values_are_joined_with_chinese_punctuation(world, client, lo
     assert "奖项：" in page and "同分排序规则（依次）：" in page
     assert re.search(r"竞赛当日年龄[^<]*；[^<]*工种：", page), "eligibility rules are separated by ；"
     assert not re.search(rf"{CJK}[:;]", page)
+
+
+def test_the_demo_city_approval_list_names_counties(runner, client):
+    from contest.seed import DEMO_PASSWORD
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    client.get("/locale/zh_CN")
+    assert client.post("/login", data={"username": "city", "password": DEMO_PASSWORD}).status_code == 302
+    page = client.get("/nominations/waiting").data.decode()
+    counties = set(re.findall(r'class="unit-path" title="([^" ]+) · ', page))
+    assert {"柯城区", "常山县", "开化县"} <= counties
