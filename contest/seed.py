@@ -283,6 +283,8 @@ def seed_contests() -> None:
 def _city_approval_queue(electric) -> None:
     """Entries from teams of the same name in three counties wait for the city, so that its approval list
     shows why every entry carries its county · enterprise · team."""
+    from contest.services import registration
+
     for county_login in ("changshan", "kaihua"):
         worker = _workers(f"{county_login}.e1.t1")[0]
         registration.nominate(_by_username(county_login), electric.id, [worker.id])  # waits for the city

@@ -86,7 +86,7 @@ FOOTER_SIZE = 9.0
 NARROW_WIDTHS = {"rank": 32.0, "number": 40.0, "total": 44.0, "award": 46.0}
 COMPONENT_WIDTH = 48.0
 COMPONENT_MIN_WIDTH = 30.0
-FLEX_WEIGHTS = {"name": 0.26, "unit": 0.4, "titles": 0.34}
+FLEX_WEIGHTS = {"name": 0.24, "unit": 0.4, "titles": 0.36}  # titles: "技术能手、青年岗位能手" on one line at 8 pt
 FLEX_MIN_TOTAL = 200.0  # component columns narrow (down to COMPONENT_MIN_WIDTH) to leave at least this
 CENTRED = {"rank", "number", "total", "award"}  # and every component column
 

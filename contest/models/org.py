@@ -10,7 +10,6 @@ from contest.domain.orgtree import OrgLevel
 from contest.extensions import db
 from contest.models.base import enum_column
 
-
 UNIT_SEPARATOR = " · "
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from contest.domain import brackets as bk
 from contest.domain.contests import ContestStatus
@@ -21,7 +21,6 @@ from contest.domain.errors import N_, DomainError
 from contest.domain.nominations import NominationStatus
 from contest.domain.ranking import Contender, RankedEntry
 from contest.extensions import db
-from contest.models.org import unit_path_loader
 from contest.models import (
     BracketPlan,
     Event,
@@ -37,6 +36,7 @@ from contest.models import (
     User,
     utcnow,
 )
+from contest.models.org import unit_path_loader
 from contest.services import NotFound, PermissionDenied, audit, transaction
 from contest.services.contests import can_manage, get_event, managed_event
 from contest.services.judging import Entry as JudgedEntry

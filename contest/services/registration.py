@@ -33,7 +33,14 @@ from contest.domain.nominations import (
     first_waiting,
     may_act,
 )
-from contest.domain.quotas import QuotaView, check_allocation, check_approval, check_first_allocation, effective_limit, places_left
+from contest.domain.quotas import (
+    QuotaView,
+    check_allocation,
+    check_approval,
+    check_first_allocation,
+    effective_limit,
+    places_left,
+)
 from contest.extensions import db
 from contest.models import Contest, Event, Nomination, NominationMember, NominationStep, Organisation, Quota, Role, User
 from contest.models.org import unit_path_loader

@@ -27,7 +27,6 @@ from contest.domain.errors import N_, DomainError
 from contest.domain.identity import age_on
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
-from contest.models.org import unit_path_loader
 from contest.models import (
     Contest,
     Event,
@@ -37,12 +36,12 @@ from contest.models import (
     NominationMember,
     NominationStep,
     Objection,
-    Organisation,
     Publication,
     User,
     WorkerProfile,
     utcnow,
 )
+from contest.models.org import unit_path_loader
 from contest.services import NotFound, audit, transaction
 from contest.services.contests import award_scheme_of, can_manage, get_contest, get_event, require_host
 from contest.services.judging import rubric_of, sign_off_of, value_text

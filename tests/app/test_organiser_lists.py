@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import event as sa_event
@@ -15,8 +16,8 @@ from contest.domain.errors import DomainError
 from contest.extensions import db
 from contest.models import Nomination, OrgLevel, Role
 from contest.services import contests, registration
-from tests.contest_factories import make_contest
 from tests.app.test_results import scored  # noqa: F401  (fixture)
+from tests.contest_factories import make_contest
 from tests.factories import make_org, make_user
 
 
