@@ -314,7 +314,7 @@ def nominate_each(actor: User, event_id: int, member_ids: Sequence[int]) -> list
     Every worker is checked with the same rules as a single nomination, in the order given, and each one
     counts against the quotas before the next is checked (so the fourth of four workers is refused when three
     places are left). Either all entries are written, or none and ``NominationsRefused`` lists every
-    worker's reason."""
+    refused worker's reason (a lone worker's refusal is raised as it is)."""
     with transaction():
         event = get_event(actor, event_id)
         if event.is_team:
@@ -337,6 +337,8 @@ def nominate_each(actor: User, event_id: int, member_ids: Sequence[int]) -> list
                 plans.append(plan_nomination(actor, event, [member], None, facts, orgs, entered))
             except DomainError as exc:
                 refusals.append((member.name, exc))
+        if len(ids) == 1 and refusals:
+            raise refusals[0][1]  # one worker: his reason alone
         if refusals:
             raise NominationsRefused(refusals)
         nominations = [_write(actor, event, plan) for plan in plans]

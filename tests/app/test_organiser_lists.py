@@ -347,3 +347,19 @@ def test_the_demo_city_approval_list_names_counties(runner, client):
     page = client.get("/nominations/waiting").data.decode()
     counties = set(re.findall(r'class="unit-path" title="([^" ]+) · ', page))
     assert {"柯城区", "常山县", "开化县"} <= counties
+
+
+def test_organiser_home_runs_a_constant_number_of_queries(world, client, login_as):
+    city = world.users["city"]
+    login_as("county_a")
+
+    def add(n, start):
+        for i in range(start, start + n):
+            contest = make_contest(city, title=f"市级赛{i}")
+            registration.set_quota(city, contest.events[0].id, world.orgs["county_a"].id, 2)
+
+    add(1, 0)
+    small, _page = queries(client, "/")
+    add(3, 1)
+    large, page = queries(client, "/")
+    assert large == small and page.count("名额已下达") == 4
