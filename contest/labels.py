@@ -107,3 +107,8 @@ MATCH_KIND_LABELS = {
     "walkover": _l("Walk-over (the other side did not appear)"),
     "retired": _l("Retirement (the other side gave up during the match)"),
 }
+
+from contest.domain.draw import ALGORITHM as DRAW_ALGORITHM  # noqa: E402
+
+# Plain-language names of draw algorithms (the technical name stays in the record, for reproduction).
+DRAW_METHOD_LABELS = {DRAW_ALGORITHM: _l("Random draw (reproducible)")}

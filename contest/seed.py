@@ -306,6 +306,7 @@ def seed_contests() -> None:
     jiangshan = _by_username("jiangshan")
     registration.nominate(jiangshan, team_event.id, [w.id for w in _workers("jiangshan.e1.t2")[:3]], "江山钢筋突击队")
     del applied
+    _city_approval_queue(electric)
 
     # A county contest closed with its draw held, and a county draft.
     longyou = _by_username("longyou")
@@ -329,6 +330,16 @@ def seed_contests() -> None:
     draft = contests.create_contest(kecheng, ContestInput(
         f"{year}年柯城区电工技能竞赛", year, "skills", None, None, None, "", "筹备中：柯城区电工技能竞赛。"))
     contests.create_event(kecheng, draft.id, EventInput("电工"))
+
+
+def _city_approval_queue(electric) -> None:
+    """Entries from teams of the same name in three counties wait for the city, so that its approval list
+    shows why every entry carries its county · enterprise · team."""
+    from contest.services import registration
+
+    for county_login in ("changshan", "kaihua"):
+        worker = _workers(f"{county_login}.e1.t1")[0]
+        registration.nominate(_by_username(county_login), electric.id, [worker.id])  # waits for the city
 
 
 def _days(n: int):

@@ -82,12 +82,23 @@ def create():
     return render_template("contests/form.html", form=form, contest=None), 422 if form.errors else 200
 
 
+def _transition_question(contest, name: str) -> str | None:
+    """What the organiser confirms before a step that every unit below feels at once."""
+    closes = contest.registration_closes.isoformat() if contest.registration_closes else "—"
+    if name == "open":
+        return _("Open registration now? Every unit below can nominate until %(date)s.", date=closes)
+    if name == "close" and contest.registration_closes and today() <= contest.registration_closes:
+        return _("Registration runs until %(date)s. Close it early now? No unit can nominate or withdraw afterwards.", date=closes)
+    return None
+
+
 @contests_bp.get("/contests/<int:contest_id>")
 @login_required
 def detail(contest_id: int):
     contest = service.get_contest(current_user, contest_id)
     manage = service.can_manage(current_user, contest)
-    transitions = [(target, name) for (source, target), name in TRANSITIONS.items() if source == contest.status and name in ("open", "close", "reopen", "start")]
+    transitions = [(target, name, _transition_question(contest, name)) for (source, target), name in TRANSITIONS.items()
+                   if source == contest.status and name in ("open", "close", "reopen", "start")]
     counts = reg.count_by_status([e.id for e in contest.events])
     return render_template("contests/detail.html", contest=contest, manage=manage, transitions=transitions if manage else [],
                            counts=counts, confirm=ConfirmForm(), copy_form=CopyForm(year=contest.year + 1))

@@ -86,7 +86,7 @@ FOOTER_SIZE = 9.0
 NARROW_WIDTHS = {"rank": 32.0, "number": 40.0, "total": 44.0, "award": 46.0}
 COMPONENT_WIDTH = 48.0
 COMPONENT_MIN_WIDTH = 30.0
-FLEX_WEIGHTS = {"name": 0.26, "unit": 0.4, "titles": 0.34}
+FLEX_WEIGHTS = {"name": 0.24, "unit": 0.4, "titles": 0.36}  # titles: "技术能手、青年岗位能手" on one line at 8 pt
 FLEX_MIN_TOTAL = 200.0  # component columns narrow (down to COMPONENT_MIN_WIDTH) to leave at least this
 CENTRED = {"rank", "number", "total", "award"}  # and every component column
 
@@ -336,8 +336,10 @@ def render_results_sheet(
     notes: Sequence[str],
     generated_at: datetime,
     signatures: Sequence[str] = ("裁判长", "监审人员"),
+    author: str = "",
 ) -> bytes:
-    """The results sheet as PDF bytes; ``rows`` are printed in the order given (the services sort by rank)."""
+    """The results sheet as PDF bytes; ``rows`` are printed in the order given (the services sort by rank);
+    ``author`` (the issuing union) goes into the document's metadata."""
     layout = sheet_layout(component_names)
     blocks = [_row_block(layout, row) for row in rows] + _note_blocks(layout, notes)
     if signatures:
@@ -348,6 +350,7 @@ def render_results_sheet(
     c = Canvas(buf, pagesize=(layout.page_width, layout.page_height), pageCompression=1,
                initialFontName=FONT_NAME, initialFontSize=10)
     c.setTitle(" ".join(part for part in (title, subtitle, LABELS["sheet"]) if part))
+    c.setAuthor(author)
     c.setCreator("Contest")
     generated = LABELS["generated"].format(time=generated_at.strftime("%Y-%m-%d %H:%M"))
     for page_number, indexes in enumerate(pages, start=1):

@@ -57,13 +57,13 @@ GENERATED_LABEL = "生成时间：{time}"
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 36.0
 TABLE_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
-COLUMN_WIDTHS = {  # sums to TABLE_WIDTH (523.28)
+COLUMN_WIDTHS = {  # sums to TABLE_WIDTH (523.28); the unit (county · enterprise · team) gets 20 characters a line at 8 pt
     "number": 40.0,
-    "names": 92.0,
-    "unit": 150.0,
-    "occupation": 66.0,
+    "names": 86.0,
+    "unit": 170.0,
+    "occupation": 58.0,
     "resident_id": 105.0,
-    "signature": TABLE_WIDTH - (40.0 + 92.0 + 150.0 + 66.0 + 105.0),
+    "signature": TABLE_WIDTH - (40.0 + 86.0 + 170.0 + 58.0 + 105.0),
 }
 TITLE_SIZE = 16.0
 TITLE_BASELINE = PAGE_HEIGHT - 52.0
@@ -80,7 +80,7 @@ ROW_HEIGHT = 28.0
 PAD_X = 3.0
 PAD_Y = 3.0
 SIZE_MAX = 10.5
-SIZE_MIN = 7.0
+SIZE_MIN = 8.0  # the smallest type that stays readable on a printed sheet
 SIZE_STEP = 0.5
 LEADING = 1.2
 MAX_LINES = 5
@@ -268,14 +268,16 @@ def _draw_grid(c: Canvas, bottom: float) -> None:
         c.line(x, bottom, x, HEADER_TOP)
 
 
-def render_sign_in_sheet(title: str, subtitle: str, rows: Sequence[SignInRowLike], generated_at: datetime) -> bytes:
-    """The sign-in sheet as PDF bytes; ``rows`` are printed in the order given."""
+def render_sign_in_sheet(title: str, subtitle: str, rows: Sequence[SignInRowLike], generated_at: datetime, author: str = "") -> bytes:
+    """The sign-in sheet as PDF bytes; ``rows`` are printed in the order given; ``author`` (the issuing union)
+    goes into the document's metadata."""
     fitted = [_row_cells(row) for row in rows]
     heights = [_row_height(cells) for cells in fitted]
     pages = paginate(heights)
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=A4, pageCompression=1, initialFontName=FONT_NAME, initialFontSize=10)
     c.setTitle(" ".join(part for part in (title, subtitle, SHEET_WORD) if part))
+    c.setAuthor(author)
     c.setCreator("Contest")
     generated = GENERATED_LABEL.format(time=generated_at.strftime("%Y-%m-%d %H:%M"))
     for page_number, indexes in enumerate(pages, start=1):

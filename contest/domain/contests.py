@@ -193,3 +193,22 @@ def check_window(opens: date | None, closes: date | None, contest_date: date | N
 def registration_is_open(status: ContestStatus, opens: date | None, closes: date | None, today: date) -> bool:
     """Entries may be submitted, approved and withdrawn while the contest is open and today is in the window."""
     return status == ContestStatus.OPEN and opens is not None and closes is not None and opens <= today <= closes
+
+
+@dataclass(frozen=True)
+class Trade:
+    """What a preliminary and its final must share: the kind of event and the trade (工种)."""
+
+    name: str
+    occupations: tuple[str, ...]
+    kind: EventKind
+
+
+def same_trade(preliminary: Trade, final: Trade) -> bool:
+    """A preliminary feeds only a final of the same trade: the same kind of event (individual or team), and
+    either the same event name (spaces ignored) or at least one occupation (工种) in common."""
+    if preliminary.kind != final.kind:
+        return False
+    if "".join(preliminary.name.split()) == "".join(final.name.split()):
+        return True
+    return bool(set(preliminary.occupations) & set(final.occupations))

@@ -20,12 +20,14 @@ These rules keep, under any sequence of allocations, approvals, rejections and w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from contest.domain.errors import N_, DomainError
 
 UNLIMITED = None
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -101,3 +103,18 @@ def check_approval(*, unit_name: str, limit: int | None, used: int) -> None:
             N_("%(unit)s has used all its %(limit)d places for this event; reject a nomination or ask for more places."),
             unit=unit_name, limit=limit,
         )
+
+
+def places_left(chain: Sequence[tuple[K, int | None, int]]) -> tuple[int | None, K | None]:
+    """What a unit can really still send: its own remaining places and those of every unit above it up to
+    the host all apply, so the answer is the smallest ``limit - used`` (never below 0) along ``chain``, given
+    as (key, limit, used) per unit, together with the key of the unit that sets it (the lowest one on a
+    tie). ``(None, None)`` when no unit on the chain is limited."""
+    best: tuple[int | None, K | None] = (None, None)
+    for key, limit, used in chain:
+        if limit is None:
+            continue
+        left = max(limit - used, 0)
+        if best[0] is None or left < best[0]:
+            best = (left, key)
+    return best

@@ -11,6 +11,7 @@ from contest.i18n import LOCALE_COOKIE
 from contest.models import Role
 from contest.services.certificates import my_certificates
 from contest.services.judging import my_assignments
+from contest.services.overview import my_contests
 from contest.services.todo import todo_items
 
 home_bp = Blueprint("home", __name__)
@@ -20,9 +21,10 @@ home_bp = Blueprint("home", __name__)
 @login_required
 def index():
     items = todo_items(current_user)
+    contests = my_contests(current_user) if current_user.has_role(Role.ORGANISER) else []
     assignments = my_assignments(current_user) if current_user.has_role(Role.JUDGE) else []
     certificates = my_certificates(current_user) if current_user.has_role(Role.WORKER) else []
-    return render_template("home/index.html", todo=items, assignments=assignments, certificates=certificates)
+    return render_template("home/index.html", todo=items, assignments=assignments, certificates=certificates, my_contests=contests)
 
 
 @home_bp.get("/locale/<code>")

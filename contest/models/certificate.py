@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from contest.extensions import db
 from contest.models.base import utcnow
 from contest.models.contest import Event
+from contest.models.registration import Nomination
 from contest.models.user import User
 
 
@@ -45,6 +46,7 @@ class Certificate(db.Model):
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
 
     event: Mapped[Event] = relationship()
+    nomination: Mapped[Nomination] = relationship()
     holder: Mapped[User] = relationship(foreign_keys=[user_id])
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
 

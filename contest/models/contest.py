@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contest.domain.contests import Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
+from contest.domain.contests import Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind, Trade
 from contest.extensions import db
 from contest.models.base import enum_column, utcnow
 from contest.models.org import Organisation
@@ -64,6 +64,11 @@ class Contest(db.Model):
     def level(self):
         return self.host.level
 
+    @property
+    def issuer(self) -> str:
+        """The issuing organisation as printed on certificates and named as the author of every PDF."""
+        return self.certificate_issuer or self.host.name
+
 
 class Event(db.Model):
     __tablename__ = "events"
@@ -102,6 +107,10 @@ class Event(db.Model):
     @property
     def occupation_list(self) -> tuple[str, ...]:
         return tuple(o.strip() for o in self.occupations.replace(",", "、").replace("，", "、").split("、") if o.strip())
+
+    @property
+    def trade(self) -> Trade:
+        return Trade(self.name, self.occupation_list, self.kind)
 
     @property
     def total_weight(self) -> int:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from contest.domain.orgtree import OrgLevel
 from contest.extensions import db
 from contest.models.base import enum_column
+
+UNIT_SEPARATOR = " · "
 
 
 class Organisation(db.Model):
@@ -44,9 +47,25 @@ class Organisation(db.Model):
         return [int(part) for part in self.path.strip("/").split("/")][:-1]
 
     @property
+    def unit_parts(self) -> list[str]:
+        """Names from the county (or a city-level enterprise) down to this unit; the city alone for the root.
+
+        Walks at most two parents and never above depth 1, so loading the unit with
+        ``unit_path_loader`` makes it free of queries."""
+        parts: list[str] = []
+        unit: Organisation | None = self
+        while unit is not None:
+            parts.append(unit.name)
+            if unit.depth <= 1:
+                break
+            unit = unit.parent
+        return parts[::-1]
+
+    @property
     def label(self) -> str:
-        """The name as shown with an entry: a team with its enterprise (衢江机械 焊接班), other units alone."""
-        return f"{self.parent.name} {self.name}" if self.level == OrgLevel.TEAM and self.parent else self.name
+        """The unit as shown with an entry, county · enterprise · team (柯城区 · 柯城电力 · 运维一班): every
+        county has its own "运维一班", so a name alone says nothing on a city list."""
+        return UNIT_SEPARATOR.join(self.unit_parts)
 
     def contains(self, other: Organisation) -> bool:
         """True when ``other`` is this unit or lies below it."""
@@ -54,3 +73,13 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.level.value} {self.name!r}>"
+
+
+def unit_path_loader(*attributes) -> LoaderOption:
+    """Loader option for ``Organisation.label``: the unit reached through ``attributes`` (e.g.
+    ``Nomination.org``, or ``EventResult.nomination, Nomination.org``) and the two units above it, joined
+    into the same query."""
+    option = joinedload(attributes[0])
+    for attribute in attributes[1:]:
+        option = option.joinedload(attribute)
+    return option.joinedload(Organisation.parent).joinedload(Organisation.parent)

@@ -46,11 +46,13 @@ def quotas(event_id: int):
     for errors in form.errors.values():
         for error in errors:
             flash(error, "danger")
-    unit, own, children, _facts = service.quota_overview(current_user, event_id)
+    unit, own, children, facts = service.quota_overview(current_user, event_id)
+    left, limited_by = service.places_left_to(unit, facts)
     event = contest_service.get_event(current_user, event_id)
     can_allocate = (current_user.has_role(Role.ADMIN) or current_user.org_id == unit.id) and event.contest.status in service.BEFORE_DRAW
     return render_template("registration/quotas.html", event=event, contest=event.contest, unit=unit, own=own,
-                           children=children, can_allocate=can_allocate, form=QuotaForm())
+                           children=children, can_allocate=can_allocate, form=QuotaForm(),
+                           left=left, limited_by=limited_by, limited_view=facts.view(limited_by) if limited_by else None)
 
 
 # ---------------------------------------------------------------------------------------------- nominations
@@ -81,15 +83,30 @@ def nominate(event_id: int):
     search = request.args.get("q", "")
     if form.validate_on_submit():
         try:
-            nomination = service.nominate(current_user, event.id, form.members.data or [], form.team_name.data)
+            if event.is_team:
+                nominations = [service.nominate(current_user, event.id, form.members.data or [], form.team_name.data)]
+            else:
+                nominations = service.nominate_each(current_user, event.id, form.members.data or [])
+        except service.NominationsRefused as exc:
+            form.members.errors.append(translate(exc))
+            form.members.errors.extend(_("%(name)s: %(reason)s", name=name, reason=translate(error)) for name, error in exc.refusals)
         except DomainError as exc:
             form.members.errors.append(translate(exc))
         else:
-            flash(_("The nomination has been submitted."), "success")
-            return redirect(url_for("registration.nomination", nomination_id=nomination.id))
+            for nomination in nominations:
+                flash(_nominated_message(nomination), "success")
+            if len(nominations) == 1:
+                return redirect(url_for("registration.nomination", nomination_id=nominations[0].id))
+            return redirect(url_for("registration.event_nominations", event_id=event.id))
     workers = service.nominable_workers(current_user, event, search)
     return render_template("registration/nominate.html", event=event, contest=event.contest, form=form, workers=workers,
                            search=search, open=_registration_open(event)), 422 if form.errors else 200
+
+
+def _nominated_message(nomination) -> str:
+    if nomination.status == NominationStatus.CONFIRMED:
+        return _("%(name)s: the entry is confirmed.", name=nomination.display_name)
+    return _("%(name)s: submitted; it now waits for %(unit)s.", name=nomination.display_name, unit=nomination.waiting_org.name)
 
 
 @registration_bp.post("/events/<int:event_id>/apply")

@@ -14,7 +14,7 @@ from contest.domain.contests import ContestStatus
 from contest.extensions import db
 from contest.forms import ConfirmForm
 from contest.i18n import translate
-from contest.models import Contest, Event, Objection
+from contest.models import Event, Objection
 from contest.services import contests as contest_service
 from contest.services import results as service
 from contest.spreadsheets import write_xlsx
@@ -37,12 +37,7 @@ def ranking(event_id: int):
     contest = event.contest
     manage = contest_service.can_manage(current_user, contest)
     objections = list(db.session.scalars(db.select(Objection).where(Objection.event_id == event.id).order_by(Objection.filed_at)))
-    finals = []
-    if manage and contest.host.parent_id:
-        ancestors = [int(p) for p in contest.host.path.strip("/").split("/")][:-1]
-        finals = list(db.session.scalars(
-            db.select(Event).join(Contest).where(Contest.host_id.in_(ancestors), Contest.status.in_([ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED]))
-        ))
+    finals = service.final_candidates(event) if manage else []
     return render_template(
         "results/ranking.html", event=event, contest=contest, lines=service.result_lines(event, current_user), notes=service.notes_of(event),
         manage=manage, publication=service.publication_of(contest), objections=objections, finals=finals, confirm=ConfirmForm(),
@@ -119,7 +114,7 @@ def export_pdf(event_id: int):
             for line in service.result_lines(event, current_user)]
     notes = [translate(n) for n in service.notes_of(event)]
     data = render_results_sheet(f"{event.contest.title} · {event.name}", event.contest.host.name,
-                                [c.name for c in event.components], rows, notes, utcnow())
+                                [c.name for c in event.components], rows, notes, utcnow(), author=event.contest.issuer)
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=download_name("成绩", event.contest.title, event.name, ext="pdf"))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from contest.domain import brackets as bk
 from contest.domain.contests import ContestStatus
@@ -36,6 +36,7 @@ from contest.models import (
     User,
     utcnow,
 )
+from contest.models.org import unit_path_loader
 from contest.services import NotFound, PermissionDenied, audit, transaction
 from contest.services.contests import can_manage, get_event, managed_event, shows_full_names
 from contest.services.judging import Entry as JudgedEntry
@@ -199,7 +200,7 @@ def _nominations(*criteria) -> list[Nomination]:
     """Nominations with their members' users and their unit (and its parent) loaded, in three queries."""
     return list(db.session.scalars(
         select(Nomination).options(selectinload(Nomination.members).selectinload(NominationMember.user),
-                                   joinedload(Nomination.org).joinedload(Organisation.parent))
+                                   unit_path_loader(Nomination.org))
         .where(*criteria).order_by(Nomination.competitor_number, Nomination.id)
     ))
 

@@ -28,7 +28,8 @@ from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_name
 from contest.extensions import db
-from contest.models import Certificate, Contest, Event, EventResult, NominationMember, User, utcnow
+from contest.models import Certificate, Contest, Event, EventResult, Nomination, NominationMember, User, utcnow
+from contest.models.org import unit_path_loader
 from contest.services import NotFound, PermissionDenied, audit, transaction
 from contest.services.contests import can_manage, managed_event, require_host
 from contest.services.registration import lock_event
@@ -61,7 +62,7 @@ def _new(event: Event, nomination_id: int, user: User, kind: str, label: str, ac
         host_id=contest.host_id, year=contest.year, seq=seq, serial=f"{serial_prefix(contest)}-{contest.year}-{seq:06d}",
         code=randomness.token_urlsafe(16), event_id=event.id, nomination_id=nomination_id, user_id=user.id, kind=kind,
         label=label, holder_name=user.name, contest_title=contest.title, event_name=event.name,
-        issuer=contest.certificate_issuer or contest.host.name, issued_on=today(), issued_by_id=actor.id, replaces_id=replaces,
+        issuer=contest.issuer, issued_on=today(), issued_by_id=actor.id, replaces_id=replaces,
     )
 
 
@@ -211,7 +212,10 @@ def my_certificates(user: User) -> list[Certificate]:
 
 def event_certificates(actor: User, event_id: int) -> tuple[Event, list[Certificate]]:
     event = _managed(actor, event_id)
-    return event, list(db.session.scalars(select(Certificate).where(Certificate.event_id == event.id).order_by(Certificate.seq)))
+    return event, list(db.session.scalars(
+        select(Certificate).options(unit_path_loader(Certificate.nomination, Nomination.org))
+        .where(Certificate.event_id == event.id).order_by(Certificate.seq)
+    ))
 
 
 def _live(event_id: int) -> Iterator[Certificate]:

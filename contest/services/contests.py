@@ -536,7 +536,7 @@ def _clean_scheme(scheme: dict) -> dict:
             raise DomainError(N_("Give each award tier a number.")) from None
         if not name or number < 0 or (mode == "count" and number != number.to_integral_value()) or (mode == "percent" and number > 100):
             raise DomainError(N_("Give each award tier a name and a number (a percentage up to 100, or a whole number of places)."))
-        tiers.append({"name": name[:20], "value": str(number)})
+        tiers.append({"name": _short_name(name), "value": str(number)})
     if not tiers:
         raise DomainError(N_("Give at least one award tier."))
     min_score = (str(scheme.get("min_score") or "")).strip() or None
@@ -548,14 +548,31 @@ def _clean_scheme(scheme: dict) -> dict:
     cleaned = {"mode": mode, "tiers": tiers, "rounding": scheme.get("rounding") or "half_up",
                "boundary_policy": scheme.get("boundary_policy") or "tied_take_higher", "min_score": min_score,
                "top_title": None, "youth_title": None}
+    # A title is saved whole or refused: a number without a name (or a name without a number) is never dropped.
     top = scheme.get("top_title") or {}
-    if (top.get("name") or "").strip():
-        if not str(top.get("ranks") or "").isdigit() or int(top["ranks"]) < 1:
+    top_name, top_ranks = (top.get("name") or "").strip(), str(top.get("ranks") or "").strip()
+    if top_name or top_ranks:
+        if not top_name:
+            raise DomainError(N_("Name the title for the top %(ranks)s ranks, or clear the number of ranks."), ranks=top_ranks)
+        if not top_ranks.isdigit() or int(top_ranks) < 1:
             raise DomainError(N_("Give the number of top ranks for the title."))
-        cleaned["top_title"] = {"name": top["name"].strip()[:20], "ranks": int(top["ranks"])}
+        cleaned["top_title"] = {"name": _short_name(top_name), "ranks": int(top_ranks)}
     youth = scheme.get("youth_title") or {}
-    if (youth.get("name") or "").strip():
-        if not str(youth.get("max_age") or "").isdigit() or not 16 <= int(youth["max_age"]) <= 70:
+    youth_name, youth_age = (youth.get("name") or "").strip(), str(youth.get("max_age") or "").strip()
+    if youth_name or youth_age:
+        if not youth_name:
+            raise DomainError(N_("Name the youth title for winners aged %(age)s or under, or clear the age."), age=youth_age)
+        if not youth_age.isdigit() or not 16 <= int(youth_age) <= 70:
             raise DomainError(N_("Give the maximum age (16–70) for the youth title."))
-        cleaned["youth_title"] = {"name": youth["name"].strip()[:20], "max_age": int(youth["max_age"])}
+        cleaned["youth_title"] = {"name": _short_name(youth_name), "max_age": int(youth_age)}
     return cleaned
+
+
+AWARD_NAME_MAX = 20
+
+
+def _short_name(name: str) -> str:
+    """An award or title name as stored; a longer one is refused rather than cut."""
+    if len(name) > AWARD_NAME_MAX:
+        raise DomainError(N_("%(name)s is longer than %(limit)d characters."), name=name, limit=AWARD_NAME_MAX)
+    return name

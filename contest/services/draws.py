@@ -27,6 +27,7 @@ from contest.domain.nominations import NominationStatus
 from contest.extensions import db
 from contest.models import Draw, Event, Nomination, NominationMember, User
 from contest.models.base import utcnow
+from contest.models.org import unit_path_loader
 from contest.services import audit, transaction
 from contest.services.contests import managed_event
 from contest.services.registration import lock_event
@@ -109,22 +110,24 @@ class SignInRow:
 
     number: int | None
     names: str
-    unit: str
+    unit: str  # county · enterprise · team (Organisation.label)
     occupation: str
     resident_id: str  # masked; empty for a team
+    unit_parts: tuple[str, ...] = ()
 
 
 def _row(nomination: Nomination) -> SignInRow:
     users = [m.user for m in nomination.members]
+    unit = tuple(nomination.org.unit_parts)
     if nomination.team_name:
         names = f"{nomination.team_name}（{'、'.join(u.name for u in users)}）"
         occupations = list(dict.fromkeys(u.profile.occupation for u in users if u.profile and u.profile.occupation))
-        return SignInRow(nomination.competitor_number, names, nomination.org.name, "、".join(occupations), "")
+        return SignInRow(nomination.competitor_number, names, nomination.org.label, "、".join(occupations), "", unit)
     user = users[0]
     profile = user.profile
     return SignInRow(
-        nomination.competitor_number, user.name, nomination.org.name,
-        profile.occupation if profile else "", mask_resident_id(profile.resident_id) if profile else "",
+        nomination.competitor_number, user.name, nomination.org.label,
+        profile.occupation if profile else "", mask_resident_id(profile.resident_id) if profile else "", unit,
     )
 
 
@@ -137,7 +140,7 @@ def sign_in_rows(actor: User, event_id: int) -> list[SignInRow]:
         select(Nomination)
         .where(Nomination.event_id == event.id, Nomination.status == NominationStatus.CONFIRMED,
                Nomination.competitor_number.is_not(None))
-        .options(selectinload(Nomination.org), selectinload(Nomination.members).selectinload(NominationMember.user).selectinload(User.profile))
+        .options(unit_path_loader(Nomination.org), selectinload(Nomination.members).selectinload(NominationMember.user).selectinload(User.profile))
         .order_by(Nomination.competitor_number)
     )
     return [_row(n) for n in nominations]
@@ -158,7 +161,7 @@ def sign_in_pdf(actor: User, event_id: int) -> bytes:
     rows = sign_in_rows(actor, event_id)
     event = db.session.get(Event, event_id)
     generated_at = to_user_timezone(utcnow()).replace(tzinfo=None)
-    data = render_sign_in_sheet(event.contest.title, _subtitle(event), rows, generated_at)
+    data = render_sign_in_sheet(event.contest.title, _subtitle(event), rows, generated_at, author=event.contest.issuer)
     logger.info("%s printed the sign-in sheet of event %s (%d entries)", actor.username, event_id, len(rows))
     return data
 

@@ -33,9 +33,17 @@ from contest.domain.nominations import (
     first_waiting,
     may_act,
 )
-from contest.domain.quotas import QuotaView, check_allocation, check_approval, check_first_allocation, effective_limit
+from contest.domain.quotas import (
+    QuotaView,
+    check_allocation,
+    check_approval,
+    check_first_allocation,
+    effective_limit,
+    places_left,
+)
 from contest.extensions import db
 from contest.models import Contest, Event, Nomination, NominationMember, NominationStep, Organisation, Quota, Role, User
+from contest.models.org import unit_path_loader
 from contest.services import NotFound, PermissionDenied, audit, transaction
 from contest.services.contests import draws_held, get_event
 
@@ -100,6 +108,17 @@ def quota_overview(actor: User, event_id: int) -> tuple[Organisation, QuotaView,
     ))
     facts.orgs.update({o.id: o for o in children} | {unit.id: unit})
     return unit, facts.view(unit), [(child, facts.view(child)) for child in children], facts
+
+
+def places_left_to(unit: Organisation, facts: QuotaFacts) -> tuple[int | None, Organisation | None]:
+    """How many more entries ``unit`` can send, with the unit whose quota sets that number: the limits of
+    the unit and of every unit above it up to the host all apply (``domain.quotas.places_left``)."""
+    host = facts.event.contest.host
+    ids = [i for i in unit.ancestor_ids if i not in facts.orgs]
+    if ids:
+        facts.orgs.update({o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))})
+    chain = [facts.orgs[i] for i in [*unit.ancestor_ids, unit.id][::-1] if i in facts.orgs and facts.orgs[i].path.startswith(host.path)]
+    return places_left([(org, facts.limit(org), facts.used[org.id]) for org in chain])
 
 
 def set_quota(actor: User, event_id: int, org_id: int, places: int) -> Quota:
@@ -280,6 +299,55 @@ def nominate(actor: User, event_id: int, member_ids: Sequence[int], team_name: s
     return nomination
 
 
+class NominationsRefused(DomainError):
+    """Some of several workers nominated together cannot enter; ``refusals`` holds (name, error) for each.
+    Nothing was written."""
+
+    def __init__(self, refusals: list[tuple[str, DomainError]]) -> None:
+        super().__init__(N_("%(count)d of the chosen workers cannot be nominated; nothing has been submitted."), count=len(refusals))
+        self.refusals = refusals
+
+
+def nominate_each(actor: User, event_id: int, member_ids: Sequence[int]) -> list[Nomination]:
+    """An organiser nominates several workers for an individual event, one entry each, in one transaction.
+
+    Every worker is checked with the same rules as a single nomination, in the order given, and each one
+    counts against the quotas before the next is checked (so the fourth of four workers is refused when three
+    places are left). Either all entries are written, or none and ``NominationsRefused`` lists every
+    refused worker's reason (a lone worker's refusal is raised as it is)."""
+    with transaction():
+        event = get_event(actor, event_id)
+        if event.is_team:
+            raise DomainError(N_("A team event takes one team: name it and choose its members."))
+        _check_open(event.contest)
+        lock_event(event)
+        ids = list(dict.fromkeys(member_ids))
+        if not ids:
+            raise DomainError(N_("Choose who enters."))
+        members = {m.id: m for m in db.session.scalars(select(User).where(User.id.in_(ids)))}
+        if len(members) != len(ids):
+            raise NotFound(N_("Some of the chosen workers do not exist."))
+        facts = quota_facts(event)
+        orgs = _orgs_for([m.org.path for m in members.values()] + [event.contest.host.path])
+        entered = entered_user_ids(event.id, ids)
+        plans, refusals = [], []
+        for user_id in ids:
+            member = members[user_id]
+            try:
+                plans.append(plan_nomination(actor, event, [member], None, facts, orgs, entered))
+            except DomainError as exc:
+                refusals.append((member.name, exc))
+        if len(ids) == 1 and refusals:
+            raise refusals[0][1]  # one worker: his reason alone
+        if refusals:
+            raise NominationsRefused(refusals)
+        nominations = [_write(actor, event, plan) for plan in plans]
+        db.session.flush()
+        for nomination in nominations:
+            audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, members=[m.user_id for m in nomination.members])
+    return nominations
+
+
 # ---------------------------------------------------------------------------------------------- reviewing
 
 
@@ -388,7 +456,7 @@ def waiting_query(actor: User, only_own_unit: bool = False):
     query = (
         select(Nomination)
         .join(Organisation, Organisation.id == Nomination.waiting_org_id)
-        .options(joinedload(Nomination.event).joinedload(Event.contest), joinedload(Nomination.org), joinedload(Nomination.waiting_org))
+        .options(joinedload(Nomination.event).joinedload(Event.contest), unit_path_loader(Nomination.org), joinedload(Nomination.waiting_org))
         .where(Nomination.status == NominationStatus.PENDING)
         .order_by(Nomination.created_at, Nomination.id)
     )
@@ -401,7 +469,7 @@ def event_nominations_query(actor: User, event: Event, status: str | None = None
     """Nominations of an event visible to the actor: the host's organisers see all, others their subtree's."""
     query = (
         select(Nomination).join(Organisation, Organisation.id == Nomination.org_id)
-        .options(joinedload(Nomination.org), joinedload(Nomination.waiting_org))
+        .options(unit_path_loader(Nomination.org), joinedload(Nomination.waiting_org))
         .where(Nomination.event_id == event.id)
     )
     if not (policy.is_admin(actor) or actor.org_id == event.contest.host_id):
@@ -422,7 +490,7 @@ def nominable_workers(actor: User, event: Event, search: str = "", limit: int = 
     from contest.models import UserRole
 
     query = (
-        select(User).join(User.org)
+        select(User).join(User.org).options(unit_path_loader(User.org))
         .where(policy.scope_clause(actor), Organisation.path.startswith(event.contest.host.path), User.active.is_(True),
                User.role_rows.any(UserRole.role == Role.WORKER),
                User.id.not_in(select(NominationMember.user_id).where(NominationMember.event_id == event.id, NominationMember.live.is_(True))))

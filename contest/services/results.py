@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from contest.clock import today
 from contest.domain import awards, ranking, scoring
-from contest.domain.contests import ContestStatus
+from contest.domain.contests import ContestStatus, same_trade
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import age_on
 from contest.domain.nominations import NominationStatus
@@ -36,12 +36,12 @@ from contest.models import (
     NominationMember,
     NominationStep,
     Objection,
-    Organisation,
     Publication,
     User,
     WorkerProfile,
     utcnow,
 )
+from contest.models.org import unit_path_loader
 from contest.services import NotFound, audit, transaction
 from contest.services.contests import (
     award_scheme_of,
@@ -199,7 +199,7 @@ def result_lines(event: Event, viewer: User | None) -> list[ResultLine]:
     masked = not shows_full_names(viewer, event.contest)
     results = list(db.session.scalars(
         select(EventResult).where(EventResult.event_id == event.id)
-        .options(joinedload(EventResult.nomination).joinedload(Nomination.org).joinedload(Organisation.parent))
+        .options(unit_path_loader(EventResult.nomination, Nomination.org))
         .order_by(EventResult.rank, EventResult.id)
     ))
     component_ids = [str(c.id) for c in event.components]
@@ -340,6 +340,20 @@ def finalise(actor: User, contest_id: int) -> Contest:
 # ---------------------------------------------------------------------------------------------- preliminaries → finals
 
 
+def final_candidates(event: Event) -> list[Event]:
+    """Events that ``event`` may feed as a preliminary: the same trade (``domain.contests.same_trade``), in
+    contests hosted by a unit above its host that still take or await entries."""
+    ancestors = event.contest.host.ancestor_ids
+    if not ancestors:
+        return []
+    candidates = db.session.scalars(
+        select(Event).join(Contest).options(joinedload(Event.contest))
+        .where(Contest.host_id.in_(ancestors), Contest.status.in_([ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED]))
+        .order_by(Contest.year.desc(), Contest.id, Event.position, Event.id)
+    )
+    return [final for final in candidates if same_trade(event.trade, final.trade)]
+
+
 def link_final(actor: User, event_id: int, final_event_id: int | None) -> Event:
     """Make a preliminary event (county or enterprise level) feed an event of a contest hosted above it."""
     with transaction():
@@ -354,6 +368,9 @@ def link_final(actor: User, event_id: int, final_event_id: int | None) -> Event:
         host, final_host = event.contest.host, final.contest.host
         if final_host.id == host.id or not host.path.startswith(final_host.path):
             raise DomainError(N_("A preliminary feeds a final hosted by a unit above its own host."))
+        if not same_trade(event.trade, final.trade):
+            raise DomainError(N_("%(final)s is not the same trade as %(event)s; a preliminary feeds a final of its own trade."),
+                              final=final.name, event=event.name)
         event.final_event_id = final.id
         audit(actor, "event.link_final", "event", event.id, final=final.id)
     return event

@@ -93,13 +93,20 @@ def nominations_waiting(user: User) -> list[TodoItem]:
 
 @todo_provider
 def objections_open(user: User) -> list[TodoItem]:
-    """Objections to the results of contests hosted by the user's unit."""
+    """Objections to the results of contests hosted by the user's unit: one item per event, opening its
+    oldest open objection on the results page (where it is answered)."""
     if not policy.is_organiser(user):
         return []
     from contest.models import Contest, Event, Objection
 
-    count = db.session.scalar(
-        select(func.count(Objection.id)).join(Event).join(Contest)
+    rows = db.session.execute(
+        select(Event.id, Event.name, Contest.title, func.count(Objection.id), func.min(Objection.id))
+        .select_from(Objection).join(Event, Event.id == Objection.event_id).join(Contest, Contest.id == Event.contest_id)
         .where(Contest.host_id == user.org_id, Objection.status == "open")
+        .group_by(Event.id, Event.name, Contest.title).order_by(func.min(Objection.id))
     )
-    return [TodoItem(_("Objections to answer"), count or 0, url_for("contests.index", status="published"), "danger")]
+    return [
+        TodoItem(_("Objections to answer: %(contest)s · %(event)s", contest=title, event=name), count,
+                 url_for("results.ranking", event_id=event_id, _anchor=f"objection-{first}"), "danger")
+        for event_id, name, title, count, first in rows
+    ]

@@ -1,7 +1,8 @@
-// Ask before dangerous POST actions: <form data-confirm="...">.
+// Ask before dangerous POST actions: <form data-confirm="..."> or <button type="submit" data-confirm="...">.
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  var message = form.getAttribute && form.getAttribute("data-confirm");
+  var button = event.submitter;
+  var message = (button && button.getAttribute("data-confirm")) || (form.getAttribute && form.getAttribute("data-confirm"));
   if (message && !window.confirm(message)) {
     event.preventDefault();
   }

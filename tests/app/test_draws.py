@@ -149,7 +149,7 @@ def test_sign_in_rows_sorted_with_masked_ids(drawn):
     by_name = {w.name: w for w in drawn["workers"]}
     for row in rows:
         worker = by_name[row.names]
-        assert row.unit == worker.org.name and row.occupation == "电工"
+        assert row.unit == worker.org.label and row.occupation == "电工"
         assert row.resident_id != worker.profile.resident_id
         assert row.resident_id[:4] == worker.profile.resident_id[:4] and "*" in row.resident_id
 
@@ -199,4 +199,4 @@ def test_team_entries_show_team_and_members(world, setup):
     assert sorted(r.number for r in rows) == [1, 2]
     team = next(r for r in rows if r.names.startswith("运维一队"))
     assert a.name in team.names and b.name in team.names
-    assert team.unit == world.orgs["team_a"].name and team.resident_id == "" and team.occupation == "电工"
+    assert team.unit == "柯城区 · 柯城电力 · 运维一班" and team.resident_id == "" and team.occupation == "电工"

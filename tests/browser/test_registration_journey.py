@@ -40,6 +40,7 @@ def test_contest_quotas_nominations_rejection_and_draw(live_server, page, tmp_pa
             card.get_by_label("满分").fill(marks)
             card.get_by_role("button", name="添加评分项").click()
     page.goto(contest_url)
+    page.once("dialog", lambda dialog: dialog.accept())  # opening registration asks first
     page.get_by_role("button", name="开始报名").click()
     expect(page.get_by_test_id("status")).to_have_text("报名中")
 
@@ -134,6 +135,7 @@ def test_contest_quotas_nominations_rejection_and_draw(live_server, page, tmp_pa
 
     # close registration, hold the draw, see the numbers
     page.goto(contest_url)
+    page.once("dialog", lambda dialog: dialog.accept())  # closing before the deadline asks first
     page.get_by_role("button", name="截止报名").click()
     page.get_by_role("row", name="电工").get_by_role("link", name="抽签").click()
     page.once("dialog", lambda dialog: dialog.accept())
