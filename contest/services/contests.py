@@ -434,7 +434,7 @@ def remove_criterion(actor: User, criterion_id: int) -> None:
 DEFAULT_AWARD_SCHEME = {
     "mode": "percent",
     "tiers": [{"name": "一等奖", "value": "10"}, {"name": "二等奖", "value": "20"}, {"name": "三等奖", "value": "30"}],
-    "rounding": "half_up",
+    "rounding": "cumulative",
     "boundary_policy": "tied_take_higher",
     "min_score": None,
     "top_title": None,  # {"name": "技术能手", "ranks": 3}
@@ -530,7 +530,7 @@ def _clean_scheme(scheme: dict) -> dict:
             Decimal(min_score)
         except InvalidOperation:
             raise DomainError(N_("The minimum score must be a number.")) from None
-    cleaned = {"mode": mode, "tiers": tiers, "rounding": scheme.get("rounding") or "half_up",
+    cleaned = {"mode": mode, "tiers": tiers, "rounding": scheme.get("rounding") or "cumulative",
                "boundary_policy": scheme.get("boundary_policy") or "tied_take_higher", "min_score": min_score,
                "top_title": None, "youth_title": None}
     top = scheme.get("top_title") or {}
