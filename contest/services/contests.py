@@ -428,6 +428,30 @@ def remove_criterion(actor: User, criterion_id: int) -> None:
         db.session.delete(criterion)
 
 
+@dataclass(frozen=True)
+class TrimRule:
+    """What the rubric page says about the trimmed mean (去掉最高分和最低分) of an event."""
+
+    min_judges: int  # the highest and lowest marks are dropped only when at least this many judges marked
+    judges: int  # judges assigned to the event now
+    uses_trim: bool  # a component aggregates by trimmed mean
+
+    @property
+    def plain_mean_now(self) -> bool:
+        """True when the event has judges but fewer than the minimum, so the plain mean is used."""
+        return self.uses_trim and 0 < self.judges < self.min_judges
+
+
+def trim_rule_of(event: Event) -> TrimRule:
+    """The trimmed-mean threshold of ``contest.domain.scoring.ScoringConfig`` and the event's judge count."""
+    from contest.domain.scoring import ScoringConfig
+    from contest.models import JudgeAssignment
+
+    judges = db.session.scalar(select(func.count()).select_from(JudgeAssignment).where(JudgeAssignment.event_id == event.id))
+    uses_trim = any(c.aggregation == "trimmed_mean" for c in event.components)
+    return TrimRule(ScoringConfig().trim_min_judges, judges or 0, uses_trim)
+
+
 # ---------------------------------------------------------------------------------------------- ranking rules
 
 
