@@ -131,7 +131,8 @@ def rank_table(entrants: Sequence[Entrant], table: Table, tie_breakers: Sequence
 
     Every tie-breaker value is "higher is better" and is computed for the group as it stands when that
     tie-breaker is reached (this matters for head-to-head, which only counts games inside the group). A group
-    split by one tie-breaker is split further by the next ones, sub-group by sub-group. Entrants still tied at
+    split by one tie-breaker is split further by the next ones, sub-group by sub-group; head-to-head is first
+    re-applied to each smaller sub-group it leaves tied (:data:`REAPPLIED`). Entrants still tied at
     the end share a place (standard competition ranking 1, 2, 2, 4) and are listed by seed.
     """
     unknown = [name for name in tie_breakers if name not in TIE_BREAKERS]
@@ -141,7 +142,8 @@ def rank_table(entrants: Sequence[Entrant], table: Table, tie_breakers: Sequence
     groups = _split([sorted(seed, key=seed.__getitem__)], lambda i, g: table.lines[i].points)
     for name in tie_breakers:
         breaker = TIE_BREAKERS[name]
-        groups = _split(groups, lambda i, g, breaker=breaker: breaker(i, g, table))
+        key = lambda i, g, breaker=breaker: breaker(i, g, table)  # noqa: E731
+        groups = _split_again(groups, key) if name in REAPPLIED else _split(groups, key)
     out: list[Standing] = []
     for group in groups:
         place = len(out) + 1
@@ -164,6 +166,23 @@ def rank_table(entrants: Sequence[Entrant], table: Table, tie_breakers: Sequence
                 )
             )
     return tuple(out)
+
+
+#: Tie-breakers computed within the tied group that are re-applied to each smaller group still tied.
+REAPPLIED = frozenset({"head_to_head"})
+
+
+def _split_again(groups: list[list[int]], key: Callable[[int, frozenset[int]], Decimal | int]) -> list[list[int]]:
+    """Split each group by ``key`` computed within it, then split every resulting smaller group that is still
+    tied by ``key`` computed within that smaller group, until no group splits further."""
+    out: list[list[int]] = []
+    for group in groups:
+        parts = _split([group], key)
+        if len(parts) == 1:
+            out.append(group)
+        else:
+            out.extend(_split_again(parts, key))
+    return out
 
 
 def _split(groups: list[list[int]], key: Callable[[int, frozenset[int]], Decimal | int]) -> list[list[int]]:
