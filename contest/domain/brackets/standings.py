@@ -44,6 +44,8 @@ class _Line:
     scores_against: int = 0
     # (opponent id, points earned in that game) for every game actually played
     results: list[tuple[int, Decimal]] = field(default_factory=list)
+    # points earned in each of the entrant's own unplayed rounds (a bye, a walkover won or lost)
+    unplayed: list[Decimal] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ def build_table(entrants: Sequence[Entrant], games: Iterable[Game], points: Poin
             line = lines[g.home_id]
             line.byes += 1
             line.points += points.bye
+            line.unplayed.append(points.bye)
             continue
         for me, other, sf, sa in (
             (g.home_id, g.away_id, g.home_score, g.away_score),
@@ -82,7 +85,10 @@ def build_table(entrants: Sequence[Entrant], games: Iterable[Game], points: Poin
             line.points += earned
             line.scores_for += sf
             line.scores_against += sa
-            line.results.append((other, earned))
+            if g.forfeit:
+                line.unplayed.append(earned)
+            else:
+                line.results.append((other, earned))
             if g.winner_id is None:
                 line.drawn += 1
             elif g.winner_id == me:
@@ -107,14 +113,42 @@ def _head_to_head(entrant_id: int, group: frozenset[int], table: Table) -> Decim
     )
 
 
+def _contributions(entrant_id: int, table: Table) -> list[tuple[Decimal, Decimal]]:
+    """(opponent's final points, points earned against it) per round, FIDE C.07 (2024) Art. 16: each of the
+    entrant's own unplayed rounds (a bye, a walkover) counts as a game against a dummy opponent whose
+    points are the entrant's own final points; the points earned are those awarded for the round."""
+    line = table.lines[entrant_id]
+    own = line.points
+    return [(table.lines[o].points, earned) for o, earned in line.results] + [(own, earned) for earned in line.unplayed]
+
+
 def _buchholz(entrant_id: int, group: frozenset[int], table: Table) -> Decimal:
-    """Sum of the final points of every opponent played (byes count nothing)."""
-    return sum((table.lines[o].points for o, _ in table.lines[entrant_id].results), Decimal(0))
+    """Buchholz (FIDE C.07 Art. 8.1): the sum of the final points of every opponent, own unplayed rounds
+    through the dummy opponent (Art. 16)."""
+    return sum((points for points, _ in _contributions(entrant_id, table)), Decimal(0))
+
+
+def _buchholz_cut(entrant_id: int, table: Table, low: int, high: int) -> Decimal:
+    values = sorted(points for points, _ in _contributions(entrant_id, table))
+    kept = values[low: len(values) - high] if len(values) > low + high else []
+    return sum(kept, Decimal(0))
+
+
+def _buchholz_cut1(entrant_id: int, group: frozenset[int], table: Table) -> Decimal:
+    """Buchholz Cut-1 (FIDE C.07 Art. 14.1, modifier Cut-1): Buchholz without the lowest contribution."""
+    return _buchholz_cut(entrant_id, table, 1, 0)
+
+
+def _median_buchholz(entrant_id: int, group: frozenset[int], table: Table) -> Decimal:
+    """Median-Buchholz (FIDE C.07 Art. 14.2, modifier Median-1): Buchholz without the highest and the lowest
+    contribution."""
+    return _buchholz_cut(entrant_id, table, 1, 1)
 
 
 def _sonneborn_berger(entrant_id: int, group: frozenset[int], table: Table) -> Decimal:
-    """Sum over games played of (points earned in the game × the opponent's final points)."""
-    return sum((earned * table.lines[o].points for o, earned in table.lines[entrant_id].results), Decimal(0))
+    """Sonneborn-Berger (FIDE C.07 Art. 9.1): the sum over rounds of (points earned × that opponent's final
+    points), own unplayed rounds through the dummy opponent (Art. 16)."""
+    return sum((points * earned for points, earned in _contributions(entrant_id, table)), Decimal(0))
 
 
 TIE_BREAKERS: dict[str, TieBreaker] = {
@@ -122,8 +156,12 @@ TIE_BREAKERS: dict[str, TieBreaker] = {
     "score_difference": lambda i, group, table: table.lines[i].scores_for - table.lines[i].scores_against,
     "scores_for": lambda i, group, table: table.lines[i].scores_for,
     "buchholz": _buchholz,
+    "buchholz_cut1": _buchholz_cut1,
+    "median_buchholz": _median_buchholz,
     "sonneborn_berger": _sonneborn_berger,
 }
+#: Tie-breakers an organiser may order for a Swiss event (FIDE C.07 names).
+SWISS_TIE_BREAK_CHOICES = ("buchholz_cut1", "buchholz", "median_buchholz", "sonneborn_berger")
 
 
 def rank_table(entrants: Sequence[Entrant], table: Table, tie_breakers: Sequence[str]) -> tuple[Standing, ...]:
