@@ -263,3 +263,56 @@ def test_swiss_properties(data, n, seed):
     table = swiss_standings(s.entrants, games(s, results))
     assert sum(t.points for t in table) == rounds * (n // 2) + rounds * (n % 2)
     assert Counter(t.byes for t in table)[2] == 0
+
+
+def fide_reference(ids, played):
+    """Independent reading of FIDE C.07 (2024): per entrant the list of (opponent's points, points earned), an
+    own unplayed round (bye or walkover) being a game against a dummy with the entrant's own points."""
+    points = dict.fromkeys(ids, Decimal(0))
+    rounds: dict[int, list[tuple[int | None, Decimal]]] = {i: [] for i in ids}
+    for g in played:
+        if g.away_id is None:
+            points[g.home_id] += 1
+            rounds[g.home_id].append((None, Decimal(1)))
+            continue
+        for me, other in ((g.home_id, g.away_id), (g.away_id, g.home_id)):
+            earned = Decimal("0.5") if g.winner_id is None else Decimal(g.winner_id == me)
+            points[me] += earned
+            rounds[me].append((None if g.forfeit else other, earned))
+    values = {i: [(points[i] if o is None else points[o], e) for o, e in rounds[i]] for i in ids}
+    bh = {i: sum((v for v, _ in values[i]), Decimal(0)) for i in ids}
+    ordered = {i: sorted(v for v, _ in values[i]) for i in ids}
+    cut1 = {i: sum(ordered[i][1:], Decimal(0)) for i in ids}
+    median = {i: sum(ordered[i][1:-1], Decimal(0)) if len(ordered[i]) > 2 else Decimal(0) for i in ids}
+    sb = {i: sum((v * e for v, e in values[i]), Decimal(0)) for i in ids}
+    return points, {"buchholz": bh, "buchholz_cut1": cut1, "median_buchholz": median, "sonneborn_berger": sb}
+
+
+def places_by(ids, keys):
+    """Standard competition places by the tuple of values (higher is better)."""
+    return {i: 1 + sum(1 for j in ids if keys[j] > keys[i]) for i in ids}
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), n=st.integers(2, 9))
+def test_fide_tie_breaks_with_byes_and_walkovers_against_an_independent_reference(data, n):
+    ids = list(range(1, n + 1))
+    played = []
+    for rnd in range(1, data.draw(st.integers(1, 5)) + 1):
+        order = data.draw(st.permutations(ids))
+        if n % 2:
+            played.append(Game(rnd, order[-1], None, order[-1]))
+        for a, b in zip(order[0:n - n % 2:2], order[1:n - n % 2:2], strict=True):
+            winner = data.draw(st.sampled_from([a, b, None]))
+            forfeit = winner is not None and data.draw(st.integers(0, 5)) == 0
+            played.append(Game(rnd, a, b, winner, forfeit=forfeit))
+    order = data.draw(st.permutations(["buchholz_cut1", "buchholz", "median_buchholz", "sonneborn_berger"]))
+    chosen = tuple(order[: data.draw(st.integers(1, 4))])
+    points, tb = fide_reference(ids, played)
+    entrants = [Entrant(i, i) for i in ids]
+    table = swiss_standings(entrants, played, tie_breakers=chosen)
+    by_id = {t.entrant_id: t for t in table}
+    for i in ids:
+        assert (by_id[i].points, by_id[i].buchholz, by_id[i].sonneborn_berger) == (points[i], tb["buchholz"][i], tb["sonneborn_berger"][i])
+    expected = places_by(ids, {i: (points[i], *(tb[name][i] for name in chosen)) for i in ids})
+    assert {i: by_id[i].place for i in ids} == expected
