@@ -316,3 +316,33 @@ def test_fide_tie_breaks_with_byes_and_walkovers_against_an_independent_referenc
         assert (by_id[i].points, by_id[i].buchholz, by_id[i].sonneborn_berger) == (points[i], tb["buchholz"][i], tb["sonneborn_berger"][i])
     expected = places_by(ids, {i: (points[i], *(tb[name][i] for name in chosen)) for i in ids})
     assert {i: by_id[i].place for i in ids} == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), n=st.integers(4, 12), seed=st.integers(0, 2**32))
+def test_chess_colours_alternate_and_stay_balanced(data, n, seed):
+    """With colours (home = white), nobody has the same colour three times running or a colour difference
+    beyond ±2 — the absolute colour criteria of FIDE C.04.3 — checked from the games alone. At most n/2
+    rounds: in the last rounds of a Swiss as long as a round robin the rematch-free pairing can be forced,
+    and avoiding the rematch comes first."""
+    rounds = data.draw(st.integers(1, min(n // 2, 5)))
+    entrants = [Entrant(i, i) for i in range(1, n + 1)]
+    rng = random.Random(seed)
+    s = build_bracket("swiss", entrants, rounds=rounds, colours=True)
+    results: dict[str, Result] = {}
+    for rnd in range(1, rounds + 1):
+        if rnd > 1:
+            s = swiss_next_round(s, results)
+        for m in s.matches:
+            if m.round == rnd and m.away.kind is SourceKind.ENTRANT:
+                results[m.key] = Result(rng.choice((m.home.entrant_id, m.away.entrant_id, None)))
+    first = [m for m in s.matches if m.round == 1 and m.away.kind is SourceKind.ENTRANT]
+    assert [m.home.entrant_id < m.away.entrant_id for m in first] == [k % 2 == 0 for k in range(len(first))]
+    history: dict[int, list[str]] = {e.id: [] for e in entrants}
+    for m in sorted(s.matches, key=lambda m: m.round):
+        if m.away.kind is SourceKind.ENTRANT:
+            history[m.home.entrant_id].append("W")
+            history[m.away.entrant_id].append("B")
+    for colours in history.values():
+        assert abs(colours.count("W") - colours.count("B")) <= 2
+        assert all(not (a == b == c) for a, b, c in zip(colours, colours[1:], colours[2:], strict=False))
