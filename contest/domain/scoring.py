@@ -42,7 +42,6 @@ Totals
 from __future__ import annotations
 
 import gc
-from fractions import Fraction
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,6 +55,7 @@ from decimal import (
     Overflow,
     localcontext,
 )
+from fractions import Fraction
 from typing import Literal
 
 from contest.domain.errors import N_, DomainError
