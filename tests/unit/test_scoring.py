@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from decimal import Decimal as D
 from decimal import localcontext
 from fractions import Fraction
@@ -561,8 +560,5 @@ def test_completeness_complete():
 def test_completeness_scale():
     rubric, marks = synthetic_event()
     del marks[::997]
-    start = time.perf_counter()
-    report = completeness_report(rubric, range(5), range(10_000), marks)
-    elapsed = time.perf_counter() - start
+    report = completeness_report(rubric, range(5), range(10_000), marks)  # speed: bench/, not asserted here
     assert len(report.missing) == len(range(0, 500_000, 997))
-    assert elapsed < 3.0  # typically ~0.3 s: linear, no pairwise scans
