@@ -97,6 +97,12 @@ PART_LABELS = {
     "RR": _l("Round robin"),
     "SW": _l("Swiss rounds"),
 }
+SWISS_TIE_BREAK_LABELS = {  # FIDE C.07 names; the order is the event's choice
+    "buchholz_cut1": _l("Buchholz Cut-1 (without the weakest opponent)"),
+    "buchholz": _l("Buchholz (sum of the opponents' points)"),
+    "median_buchholz": _l("Median-Buchholz (without the strongest and the weakest opponent)"),
+    "sonneborn_berger": _l("Sonneborn-Berger (points won against each opponent × its points)"),
+}
 SEEDING_LABELS = {
     "draw": _l("By the draw of competitor numbers"),
     "ranking": _l("By the ranking of a qualifying event or preliminary"),

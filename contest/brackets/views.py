@@ -55,6 +55,8 @@ def setup(event_id: int):
                 grand_final_reset=bool(form.get("grand_final_reset")),
                 rounds=form.get("rounds", type=int),
                 avoid_same_unit=bool(form.get("avoid_same_unit")),
+                colours=bool(form.get("colours")),
+                tie_breakers=tuple(v for v in (form.get(f"tie_break{i}", "") for i in range(1, 5)) if v),
             )
             service.generate(current_user, event.id, setup)
         except DomainError as exc:
@@ -67,6 +69,7 @@ def setup(event_id: int):
     defaults = {"seeding": plan.seeding if plan else "draw", "avoid_same_unit": "1", "grand_final_reset": "1", "third_place": ""}
     if plan:
         defaults.update({k: "1" if v is True else ("" if v is False else v) for k, v in plan.options.items()})
+        defaults.update({f"tie_break{i}": v for i, v in enumerate(plan.options.get("tie_breakers") or (), start=1)})
         defaults.update({f"seed-{k}": v for k, v in (plan.seeding_detail.get("seeds") or {}).items()})
         defaults["ranked_event_id"] = plan.seeding_detail.get("event_id")
     return render_template("brackets/setup.html", event=event, contest=event.contest, entries=entries, form=defaults,

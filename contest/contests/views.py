@@ -221,7 +221,8 @@ def event(event_id: int):
                            chosen_ties=[f"{'component' if t[0] == 'higher_component' else 'criterion' if t[0] == 'higher_criterion' else 'time'}"
                                         + (f":{t[1]}" if t[1] is not None else "") for t in (event.tie_breakers or [])],
                            can_rules=service.can_manage(current_user, event.contest) and event.contest.status.value not in ("published", "final"),
-                           component_form=component_form, criterion_form=criterion_form, confirm=ConfirmForm())
+                           component_form=component_form, criterion_form=criterion_form, confirm=ConfirmForm(),
+                           trim=service.trim_rule_of(event))
 
 
 @contests_bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])

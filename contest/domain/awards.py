@@ -3,12 +3,28 @@
 Places per tier
 ---------------
 ``N`` is the number of ranked entrants (every entry in the ranking, including those below the
-minimum score). Each tier has either a fixed ``count`` of places or a ``percent`` of ``N``; a percent
-quota is ``percent x N / 100`` rounded to an integer by the scheme's rounding rule (:data:`ROUNDINGS`:
-``floor``, ``half_up`` (default), ``ceil``), each tier computed separately. Tiers are consecutive
-slices in order: with 10/20/30 % the first 10 % of places are 一等奖, the next 20 % 二等奖, the next
-30 % 三等奖. The cut-off of tier k is the cumulative quota ``C_k = q_1 + ... + q_k`` (capped at N);
-position p (1-based, in rank order) lies inside tier k's slice when ``C_(k-1) < p <= C_k``.
+minimum score). Each tier has either a fixed ``count`` of places or a ``percent`` of ``N`` (its share,
+``percent x N / 100``, an exact rational number). Tiers are consecutive slices in order: with 10/20/30 %
+the first 10 % of places are 一等奖, the next 20 % 二等奖, the next 30 % 三等奖. The cut-off of tier k is
+the cumulative number of places ``C_k`` of tiers 1..k (capped at N); position p (1-based, in rank order)
+lies inside tier k's slice when ``C_(k-1) < p <= C_k``. How ``C_k`` is rounded is the scheme's
+``rounding`` (:data:`ROUNDING_RULES`):
+
+* ``cumulative`` (default; "round the running total", the cumulative-rounding method used to apportion
+  integers so that rounded parts add up to the rounded whole — contest rules state award shares as a cap,
+  e.g. 一、二、三等奖 10 %/20 %/30 %, 获奖总数不超过 60 %): ``C_k`` is the cumulative share of tiers 1..k
+  rounded half-up, and each tier's places are the differences ``C_k - C_(k-1)``. The total number of award
+  places is therefore the scheme's total share rounded half-up — never more (N = 5 with 10/20/30 % gives
+  1/1/1, not 1/1/2).
+  **Small-field rule** (only in this mode): when the total ``T = C_last`` is too small for rounding to
+  give the first tiers a place, places go to the higher tiers first: ``C_k`` is raised to
+  ``min(j_k, T)``, where ``j_k`` is the number of tiers among 1..k with a non-zero share. The total stays
+  ``T``; a winner is never given only a lower tier while a higher tier stays empty. With 10/20/30 %:
+  N = 2 gives 1/0/0 (the winner receives 一等奖, T = round(1.2) = 1), N = 3 gives 1/1/0, N = 4 gives 1/1/0,
+  N = 5 gives 1/1/1.
+* ``half_up``, ``floor``, ``ceil``: the older per-tier methods, each tier's share rounded separately
+  (``C_k`` is the sum of the rounded quotas). These can award more than the total share (N = 5 with
+  10/20/30 % and ``half_up`` gives 1/1/2 = 80 %); they are kept for events configured with them.
 
 Ties at a tier boundary (:data:`BOUNDARY_POLICIES`)
 ---------------------------------------------------
@@ -43,9 +59,11 @@ computes the age from the resident ID and passes it as the ``age`` attribute).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from contest.domain.errors import N_, DomainError
 from contest.domain.ranking import RankedEntry
@@ -53,6 +71,7 @@ from contest.domain.ranking import RankedEntry
 __all__ = [
     "BOUNDARY_POLICIES",
     "ROUNDINGS",
+    "ROUNDING_RULES",
     "TITLE_PREDICATES",
     "AwardOutcome",
     "AwardResult",
@@ -73,8 +92,11 @@ __all__ = [
     "youth_title",
 ]
 
-#: Rounding of percent quotas, by name.
+#: Per-tier rounding of percent quotas, by name.
 ROUNDINGS: dict[str, str] = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "ceil": ROUND_CEILING}
+CUMULATIVE = "cumulative"
+#: Every rounding rule a scheme may name (see the module docstring); ``cumulative`` is the default.
+ROUNDING_RULES: tuple[str, ...] = (CUMULATIVE, *ROUNDINGS)
 
 BoundaryPolicy = Callable[[int, int, int], bool]
 """``policy(first_position, last_position, cut_off)``: does this tie group belong inside the cut-off?"""
@@ -187,7 +209,7 @@ class AwardScheme:
     """An event's award configuration; validated on construction (raises DomainError)."""
 
     tiers: tuple[Tier, ...]
-    rounding: str = "half_up"
+    rounding: str = CUMULATIVE
     boundary_policy: str = "tied_take_higher"
     min_score: Decimal | None = None
     titles: tuple[TitleRule, ...] = ()
@@ -215,7 +237,7 @@ class AwardScheme:
                 )
         if percent_sum > 100:
             raise DomainError(N_("Award percentages add up to more than 100."))
-        if self.rounding not in ROUNDINGS:
+        if self.rounding not in ROUNDING_RULES:
             raise DomainError(N_("Unknown rounding rule %(rule)s."), rule=self.rounding)
         if self.boundary_policy not in BOUNDARY_POLICIES:
             raise DomainError(N_("Unknown tie policy %(policy)s."), policy=self.boundary_policy)
@@ -236,7 +258,8 @@ class AwardOutcome:
 class Note:
     """An explanation for the UI: an English msgid with %(name)s placeholders and its params.
 
-    Codes: ``boundary_tie`` (a tie group straddles a tier boundary), ``below_min_score``.
+    Codes: ``boundary_tie`` (a tie group straddles a tier boundary), ``below_min_score``, ``small_field``
+    (the small-field rule moved places to higher tiers).
     """
 
     code: str
@@ -262,15 +285,34 @@ class AwardResult:
 
 def tier_quotas(scheme: AwardScheme, entrants: int) -> dict[str, int]:
     """Places per tier for ``entrants`` ranked entrants (before ties and the minimum score)."""
-    mode = ROUNDINGS[scheme.rounding]
-    quotas: dict[str, int] = {}
-    for tier in scheme.tiers:
-        if tier.count is not None:
-            quotas[tier.name] = tier.count
-        else:
-            exact = Decimal(tier.percent) * entrants / 100
-            quotas[tier.name] = int(exact.to_integral_value(rounding=mode))
-    return quotas
+    return {tier.name: quota for tier, quota in zip(scheme.tiers, _quotas(scheme, entrants)[0], strict=True)}
+
+
+def _quotas(scheme: AwardScheme, entrants: int) -> tuple[list[int], bool]:
+    """The quotas in tier order, and whether the small-field rule changed them (cumulative mode only)."""
+    shares = [
+        Fraction(tier.count) if tier.count is not None else Fraction(Decimal(tier.percent)) * entrants / 100
+        for tier in scheme.tiers
+    ]
+    if scheme.rounding != CUMULATIVE:
+        mode = ROUNDINGS[scheme.rounding]
+        return [
+            tier.count if tier.count is not None
+            else int((Decimal(tier.percent) * entrants / 100).to_integral_value(rounding=mode))
+            for tier in scheme.tiers
+        ], False
+    cuts: list[int] = []
+    running = Fraction(0)
+    for share in shares:
+        running += share
+        cuts.append(min(entrants, math.floor(running + Fraction(1, 2))))
+    total = cuts[-1] if cuts else 0
+    raised, with_share = [], 0
+    for share, cut in zip(shares, cuts, strict=True):
+        with_share += share > 0
+        raised.append(max(cut, min(with_share, total)))
+    quotas = [b - a for a, b in zip([0, *raised], raised, strict=False)]
+    return quotas, raised != cuts
 
 
 def assign_awards(
@@ -288,7 +330,8 @@ def assign_awards(
     entries = sorted(ranking, key=lambda r: r.rank)
     groups = _tie_groups(entries)
     n = len(entries)
-    quotas = tier_quotas(scheme, n)
+    quota_list, small_field = _quotas(scheme, n)
+    quotas = {tier.name: q for tier, q in zip(scheme.tiers, quota_list, strict=True)}
     policy = BOUNDARY_POLICIES[scheme.boundary_policy]
 
     # Fill tiers in order against fixed cumulative cut-offs C_k.
@@ -311,6 +354,14 @@ def assign_awards(
         _boundary_note(scheme, groups[index], k, tier_of_group[index], cut)
         for index, (k, cut) in straddles.items()
     ]
+
+    if small_field:
+        notes.append(Note(
+            "small_field",
+            N_("With %(count)d entrants the award places (%(total)d) go to the higher awards first: %(quotas)s."),
+            {"count": n, "total": sum(quota_list),
+             "quotas": "、".join(f"{t.name} {q}" for t, q in zip(scheme.tiers, quota_list, strict=True))},
+        ))
 
     below: list[RankedEntry] = []
     outcomes: list[AwardOutcome] = []

@@ -25,12 +25,18 @@ Totals
 * component total = sum of the component's criterion values;
 * event total = sum over components of (component total / component max marks x weight), where
   component max marks = sum of its criteria's max marks;
-* rounding: the exact event total (and each exact component total, for display) is first snapped to
-  18 decimal places (half-even; this only removes the representation error of non-terminating
-  quotients, which is < 10^-30, so a true x.xx5 is never seen as x.xx4999...) and then rounded
-  **half-up** to ``ScoringConfig.places`` decimal places (default 2). Criterion values are returned
-  unrounded. The event total is computed from the unrounded component totals, never from the
-  rounded ones.
+* exactness and rounding: the event total (and each component total, for display) is the **exact**
+  rational value of the formulas above — marks are exact hundredths, a mean of 3 judges is an exact third,
+  a weight over a maximum of 99.83 an exact quotient — rounded **once**, **half-up** (away from zero), to
+  ``ScoringConfig.places`` decimal places (default 2). A total of exactly x.xx5 becomes x.xx + 0.01; a
+  total below x.xx5 by any amount, however small, stays x.xx (39.534999… gives 39.53, never 39.54).
+  How: the totals are first computed in a 40-digit Decimal context (fast; each step's error is below
+  10^-35 of the value, so the accumulated error is far below 10^-25); whenever such a total lies within
+  ``_GUARD`` (10^-20) of a rounding boundary, that entry is recomputed in exact
+  :class:`fractions.Fraction` arithmetic and the exact value is rounded instead. The result therefore
+  always equals the half-up rounding of the exact rational total (checked against a Fraction reference
+  by property tests). Criterion values are returned unrounded (a 40-digit Decimal). The event total is
+  computed from the unrounded component totals, never from the rounded ones.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ from decimal import (
     Overflow,
     localcontext,
 )
+from fractions import Fraction
 from typing import Literal
 
 from contest.domain.errors import N_, DomainError
@@ -81,7 +88,10 @@ CriterionKind = Literal["measurement", "judgement"]
 JUDGEMENT_MAX = 3
 HUNDREDTH = Decimal("0.01")
 ZERO = Decimal(0)
-_SNAP = Decimal("1e-18")
+#: Distance from a rounding boundary (in units of the last kept place) below which a Decimal total is
+#: recomputed exactly; the 40-digit error is many orders of magnitude smaller.
+_GUARD = Decimal("1e-20")
+_HALF = Decimal("0.5")
 #: Decimal context of every computation here (40 digits, traps on invalid operations).
 SCORING_CONTEXT = Context(
     prec=40, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow]
@@ -369,7 +379,8 @@ def aggregate_judgement(values: list[Decimal], criterion: Criterion, config: Sco
     When ``max(marks) - min(marks) > config.judgement_spread_limit`` (default 1) the value is still
     computed and a ``judgement_spread`` issue is raised for the chief judge."""
     n = len(values)
-    value = sum(values) * criterion.max_marks / (n * JUDGEMENT_MAX)
+    max_marks = Fraction(criterion.max_marks) if isinstance(values[0], Fraction) else criterion.max_marks
+    value = sum(values) * max_marks / (n * JUDGEMENT_MAX)
     high, low = max(values), min(values)
     if high - low > config.judgement_spread_limit:
         return value, Issue(
@@ -454,8 +465,22 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _near_boundary(value: Decimal, places: int) -> bool:
+    """True when ``value`` lies within ``_GUARD`` of a half-way point between two ``places``-place numbers,
+    where the 40-digit approximation could fall on the wrong side."""
+    fraction = abs(value.scaleb(places)) % 1
+    return abs(fraction - _HALF) < _GUARD
+
+
 def _round(value: Decimal, exponent: Decimal) -> Decimal:
-    return value.quantize(_SNAP, rounding=ROUND_HALF_EVEN).quantize(exponent, rounding=ROUND_HALF_UP)
+    return value.quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def _round_exact(value: Fraction, places: int) -> Decimal:
+    """Round an exact value once, half-up (away from zero), to ``places`` decimal places."""
+    scaled = abs(value) * 10**places
+    units = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)  # floor(scaled + 1/2)
+    return Decimal(-units if value < 0 else units).scaleb(-places)
 
 
 def compute_event_results(
@@ -508,6 +533,7 @@ def _aggregate(
     rubric: Rubric, by_entry: Mapping[Hashable, Mapping[Hashable, list[Decimal]]], config: ScoringConfig
 ) -> dict[Hashable, EntryResult]:
     exponent = Decimal(1).scaleb(-config.places)
+    places = config.places
     plan = [
         (
             component.id,
@@ -525,6 +551,7 @@ def _aggregate(
             flags: list[Flag] = []
             total = ZERO
             found = 0
+            exact_needed = False
             for component_id, weight, max_marks, criteria in plan:
                 component_total = ZERO
                 for criterion_id, criterion, aggregator in criteria:
@@ -545,6 +572,7 @@ def _aggregate(
                             ))
                     criterion_values[criterion_id] = value
                     component_total += value
+                exact_needed = exact_needed or _near_boundary(component_total, places)
                 component_totals[component_id] = _round(component_total, exponent)
                 total += component_total * weight / max_marks
             if found != len(per_criterion):
@@ -552,10 +580,31 @@ def _aggregate(
                 raise DomainError(
                     N_("Criterion %(criterion)s is not in the rubric."), criterion=unknown
                 )
-            results[entry_id] = EntryResult(
-                entry_id, criterion_values, component_totals, _round(total, exponent), tuple(flags)
-            )
+            if exact_needed or _near_boundary(total, places):
+                component_totals, rounded = _exact_totals(plan, per_criterion, config)
+            else:
+                rounded = _round(total, exponent)
+            results[entry_id] = EntryResult(entry_id, criterion_values, component_totals, rounded, tuple(flags))
     return results
+
+
+def _exact_totals(
+    plan: list, per_criterion: Mapping[Hashable, list[Decimal]], config: ScoringConfig
+) -> tuple[dict[Hashable, Decimal], Decimal]:
+    """The rounded component totals and event total of one entry from the exact (Fraction) values; the same
+    aggregators run on the marks as Fractions (every aggregator is written for any exact number type)."""
+    component_totals: dict[Hashable, Decimal] = {}
+    total = Fraction(0)
+    for component_id, weight, max_marks, criteria in plan:
+        component_total = Fraction(0)
+        for criterion_id, criterion, aggregator in criteria:
+            values = per_criterion.get(criterion_id)
+            if values is not None:
+                value, _ = aggregator([Fraction(v) for v in values], criterion, config)
+                component_total += value
+        component_totals[component_id] = _round_exact(component_total, config.places)
+        total += component_total * Fraction(weight) / Fraction(max_marks)
+    return component_totals, _round_exact(total, config.places)
 
 
 # --------------------------------------------------------------------------- completeness

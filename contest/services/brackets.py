@@ -270,7 +270,7 @@ def _standings(structure: bk.Structure, results: Mapping[str, bk.Result]) -> tup
     if structure.format == "round_robin":
         return bk.round_robin_standings(structure.entrants, played)
     if structure.format == "swiss":
-        return bk.swiss_standings(structure.entrants, played)
+        return bk.swiss_standings(structure.entrants, played, tie_breakers=structure.tie_breakers or bk.SWISS_TIE_BREAKERS)
     return ()
 
 
@@ -288,6 +288,8 @@ class Setup:
     grand_final_reset: bool = True
     rounds: int | None = None
     avoid_same_unit: bool = True
+    colours: bool = False  # Swiss (chess): home is white and colours are allocated
+    tie_breakers: tuple[str, ...] = ()  # Swiss: FIDE tie-breaks in order (empty: the default order)
 
 
 def _seeded(event: Event, entries: list[Nomination], setup: Setup, actor: User) -> tuple[list[Nomination], dict]:
@@ -344,6 +346,8 @@ def _build_options(fmt: str, setup: Setup, count: int) -> dict:
         if not 1 <= rounds <= count - 1:
             raise DomainError(N_("A Swiss event of %(count)d entries plays 1 to %(max)d rounds."), count=count, max=count - 1)
         options["rounds"] = rounds
+        options["colours"] = setup.colours
+        options["tie_breakers"] = list(setup.tie_breakers or bk.SWISS_TIE_BREAKERS)
     return options
 
 

@@ -443,13 +443,37 @@ def remove_criterion(actor: User, criterion_id: int) -> None:
         db.session.delete(criterion)
 
 
+@dataclass(frozen=True)
+class TrimRule:
+    """What the rubric page says about the trimmed mean (去掉最高分和最低分) of an event."""
+
+    min_judges: int  # the highest and lowest marks are dropped only when at least this many judges marked
+    judges: int  # judges assigned to the event now
+    uses_trim: bool  # a component aggregates by trimmed mean
+
+    @property
+    def plain_mean_now(self) -> bool:
+        """True when the event has judges but fewer than the minimum, so the plain mean is used."""
+        return self.uses_trim and 0 < self.judges < self.min_judges
+
+
+def trim_rule_of(event: Event) -> TrimRule:
+    """The trimmed-mean threshold of ``contest.domain.scoring.ScoringConfig`` and the event's judge count."""
+    from contest.domain.scoring import ScoringConfig
+    from contest.models import JudgeAssignment
+
+    judges = db.session.scalar(select(func.count()).select_from(JudgeAssignment).where(JudgeAssignment.event_id == event.id))
+    uses_trim = any(c.aggregation == "trimmed_mean" for c in event.components)
+    return TrimRule(ScoringConfig().trim_min_judges, judges or 0, uses_trim)
+
+
 # ---------------------------------------------------------------------------------------------- ranking rules
 
 
 DEFAULT_AWARD_SCHEME = {
     "mode": "percent",
     "tiers": [{"name": "一等奖", "value": "10"}, {"name": "二等奖", "value": "20"}, {"name": "三等奖", "value": "30"}],
-    "rounding": "half_up",
+    "rounding": "cumulative",
     "boundary_policy": "tied_take_higher",
     "min_score": None,
     "top_title": None,  # {"name": "技术能手", "ranks": 3}
@@ -545,7 +569,7 @@ def _clean_scheme(scheme: dict) -> dict:
             Decimal(min_score)
         except InvalidOperation:
             raise DomainError(N_("The minimum score must be a number.")) from None
-    cleaned = {"mode": mode, "tiers": tiers, "rounding": scheme.get("rounding") or "half_up",
+    cleaned = {"mode": mode, "tiers": tiers, "rounding": scheme.get("rounding") or "cumulative",
                "boundary_policy": scheme.get("boundary_policy") or "tied_take_higher", "min_score": min_score,
                "top_title": None, "youth_title": None}
     # A title is saved whole or refused: a number without a name (or a name without a number) is never dropped.

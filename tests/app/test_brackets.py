@@ -457,3 +457,23 @@ def test_the_setup_page_offers_ranked_events_and_seeds_from_one(world, client, l
     view = brackets.bracket_view(world.users["city"], scene.event.id)
     assert [e.id for e in view.structure.entrants] == order
     assert "按 资格赛 · 电工 的排名确定种子" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_swiss_setup_stores_colours_and_the_tie_break_order(world, client, login_as):
+    scene = bracket_event(world, "swiss", 6)
+    login_as("city")
+    page = client.get(f"/brackets/events/{scene.event.id}/setup").get_data(as_text=True)
+    assert 'id="swiss-tie-breaks"' in page and 'name="colours"' in page
+    form = {"seeding": "draw", "rounds": "3", "colours": "1", "tie_break1": "sonneborn_berger", "tie_break2": "median_buchholz"}
+    response = client.post(f"/brackets/events/{scene.event.id}/setup", data=form)
+    assert response.status_code == 302
+    plan = brackets.plan_of(scene.event.id)
+    assert plan.options["colours"] is True and plan.options["tie_breakers"] == ["sonneborn_berger", "median_buchholz"]
+    structure = brackets.bk.structure_from_json(plan.structure)
+    assert structure.colours and structure.tie_breakers == ("sonneborn_berger", "median_buchholz")
+    page = client.get(f"/brackets/events/{scene.event.id}/setup").get_data(as_text=True)
+    assert '<option value="sonneborn_berger" selected>' in page
+    refused = client.post(f"/brackets/events/{scene.event.id}/setup", data={**form, "rounds": "6"})
+    assert refused.status_code == 422
+    refused = client.post(f"/brackets/events/{scene.event.id}/setup", data={**form, "tie_break3": "sonneborn_berger"})
+    assert refused.status_code == 422

@@ -167,3 +167,26 @@ def test_ranking_rules_page(world, client, login_as):
             "boundary_policy": "tied_take_higher", "top_title_name": "技术能手", "top_title_ranks": "3"}
     page = client.post(f"/events/{event.id}/ranking-rules", data=form, follow_redirects=True).data.decode()
     assert "技术能手" in page and "一等奖 1" in page
+
+
+def test_rubric_page_states_the_trimmed_mean_rule_and_when_the_plain_mean_is_used(world, client, login_as):
+    from contest.extensions import db
+    from contest.models import JudgeAssignment
+
+    organiser = world.users["city"]
+    contest = service.create_contest(organiser, ContestInput("赛", today().year, "skills"))
+    event = service.create_event(organiser, contest.id, EventInput("电工"))
+    component = service.add_component(organiser, event.id, "实操", 100, "trimmed_mean")
+    service.add_criterion(organiser, component.id, "操作", "100", "measurement")
+    login_as("city")
+    page = client.get(f"/events/{event.id}").data.decode()
+    assert 'id="trim-rule"' in page and "5" in page and 'id="trim-plain-mean"' not in page
+    for name in ("judge", "admin", "county_a"):
+        db.session.add(JudgeAssignment(event_id=event.id, judge_id=world.users[name].id))
+    db.session.commit()
+    page = client.get(f"/events/{event.id}").data.decode()
+    assert 'id="trim-plain-mean"' in page and "3" in page
+    for name in ("ent_a", "team_a"):
+        db.session.add(JudgeAssignment(event_id=event.id, judge_id=world.users[name].id))
+    db.session.commit()
+    assert 'id="trim-plain-mean"' not in client.get(f"/events/{event.id}").data.decode()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+from decimal import Decimal
 from decimal import Decimal as D
+from fractions import Fraction
 from itertools import pairwise
 
 import pytest
@@ -12,6 +15,7 @@ from hypothesis import strategies as st
 
 from contest.domain.awards import (
     BOUNDARY_POLICIES,
+    ROUNDING_RULES,
     ROUNDINGS,
     TITLE_PREDICATES,
     AwardScheme,
@@ -297,7 +301,7 @@ def award_cases(draw):
         tiers = [Tier(t.name, count=3) for t in tiers]
     award_scheme = AwardScheme(
         tuple(tiers),
-        rounding=draw(st.sampled_from(sorted(ROUNDINGS))),
+        rounding=draw(st.sampled_from(ROUNDING_RULES)),
         boundary_policy=draw(st.sampled_from(sorted(BOUNDARY_POLICIES))),
         min_score=draw(st.one_of(st.none(), st.integers(0, 8).map(D))),
     )
@@ -372,3 +376,71 @@ def test_ranking_and_awards_scale():
                            {i: {"age": 20 + i % 30} for i in range(10_000)})
     # Its speed is measured by bench/domain_scale.py, not here.
     assert sum(result.counts.values()) in range(5990, 6100)
+
+
+# --------------------------------------------------------------------------- cumulative rounding (issue 17)
+
+
+def test_cumulative_rounding_is_the_default_and_never_awards_more_than_the_share():
+    assert AwardScheme(PERCENT_10_20_30).rounding == "cumulative"
+    assert tier_quotas(AwardScheme(PERCENT_10_20_30), 5) == {GOLD: 1, SILVER: 1, BRONZE: 1}
+    assert tier_quotas(AwardScheme(PERCENT_10_20_30, rounding="half_up"), 5) == {GOLD: 1, SILVER: 1, BRONZE: 2}
+
+
+@pytest.mark.parametrize(("entrants", "expected"), [(1, (1, 0, 0)), (2, (1, 0, 0)), (3, (1, 1, 0)), (4, (1, 1, 0)),
+                                                    (5, (1, 1, 1)), (7, (1, 1, 2)), (20, (2, 4, 6))])
+def test_small_fields_give_the_higher_awards_first(entrants, expected):
+    result = assign_awards(ranking_from_groups(entrants=entrants), AwardScheme(PERCENT_10_20_30))
+    assert tuple(result.quotas.values()) == expected == tuple(result.counts.values())
+    assert result.outcomes[0].tier == GOLD
+    assert any(note.code == "small_field" for note in result.notes) == (entrants in (1, 2, 3, 4))
+
+
+def reference_quotas(tiers: list[Tier], entrants: int) -> list[int]:
+    """Independent reading of the cumulative rule, place by place: award place i (1-based) belongs to the first
+    tier whose exact cumulative share reaches i - 1/2 (the midpoint rule, equivalent to rounding running
+    totals half-up), but never to a lower tier than the i-th tier with a share (the small-field rule)."""
+    shares = [Fraction(t.count) if t.count is not None else Fraction(Decimal(t.percent)) * entrants / 100 for t in tiers]
+    total_share = sum(shares, Fraction(0))
+    places = min(entrants, int(total_share + Fraction(1, 2)))
+    with_share = [k for k, share in enumerate(shares) if share > 0]
+    counts = [0] * len(tiers)
+    for i in range(1, places + 1):
+        running, midpoint_tier = Fraction(0), len(tiers) - 1
+        for k, share in enumerate(shares):
+            running += share
+            if running >= i - Fraction(1, 2):
+                midpoint_tier = k
+                break
+        tier = min(midpoint_tier, with_share[i - 1]) if i <= len(with_share) else midpoint_tier
+        counts[tier] += 1
+    return counts
+
+
+tier_specs = st.lists(
+    st.one_of(st.integers(0, 40).map(lambda p: ("percent", p)),
+              st.decimals(0, 40, places=1).map(lambda p: ("percent", p)),
+              st.integers(0, 5).map(lambda c: ("count", c))),
+    min_size=1, max_size=4,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tier_specs, st.integers(0, 60), st.lists(st.integers(0, 6), max_size=60))
+def test_cumulative_quotas_against_a_place_by_place_reference(specs, entrants, totals):
+    tiers = [Tier(f"T{i}", percent=v) if kind == "percent" else Tier(f"T{i}", count=v) for i, (kind, v) in enumerate(specs)]
+    if sum(t.percent or 0 for t in tiers) > 100:
+        return
+    award_scheme = AwardScheme(tuple(tiers), boundary_policy="tied_take_lower")
+    quotas = list(tier_quotas(award_scheme, entrants).values())
+    assert quotas == reference_quotas(tiers, entrants)
+    share = sum((Fraction(t.count) if t.count is not None else Fraction(Decimal(t.percent)) * entrants / 100
+                 for t in tiers), Fraction(0))
+    assert sum(quotas) <= int(share + Fraction(1, 2))  # never above the scheme's share, rounded once
+    # with the lower-award tie policy the awarded counts never exceed any cumulative quota
+    ranking = rank_entries([Contender(i, D(t)) for i, t in enumerate(totals[:entrants])])
+    result = assign_awards(ranking, award_scheme)
+    awarded = 0
+    for tier, quota_so_far in zip(tiers, itertools.accumulate(result.quotas.values()), strict=True):
+        awarded += result.counts[tier.name]
+        assert awarded <= quota_so_far

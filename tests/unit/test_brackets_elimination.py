@@ -214,19 +214,60 @@ def test_without_reset_the_first_grand_final_decides():
     assert places(s, results) == {2: 1, 1: 2, 3: 3, 4: 4}
 
 
-@pytest.mark.parametrize("n", [8, 16, 32])
-@pytest.mark.parametrize("rng_seed", range(5))
-def test_first_dropdown_round_has_no_rematch(n, rng_seed):
-    """Losers of winners' round 2 drop in crosswise, so they never meet someone they already played."""
-    s = double_elimination(field(n))
-    rng = random.Random(rng_seed)
-    res = resolve(s, play(s, lambda m: rng.choice((m.home_id, m.away_id))))
+def drop_in_rematches(structure: Structure, results: dict[str, Result]) -> list[tuple[str, int, int]]:
+    """Every losers'-bracket match in which an entrant who has just dropped from the winners' bracket meets
+    someone it has already played, except the drop from the winners' final (no order can prevent that one).
+
+    Written from the played games only (who met whom, in playing order), independently of how the
+    structure orders its drop-downs.
+    """
+    seeds = seed_of(structure)
+    res = resolve(structure, results)
+    winners_final = max(m.spec.round for m in res.matches if m.spec.bracket is Bracket.WINNERS)
+    lost_in_winners: dict[int, int] = {}  # entrant -> winners' round it lost in
     met: set[frozenset[int]] = set()
+    bad = []
+    first_loser_match: set[int] = set()
     for m in res.matches:
+        if m.state is not MatchState.FINISHED:
+            continue
         pair = frozenset((m.home_id, m.away_id))
-        if m.spec.bracket is Bracket.LOSERS and m.spec.round == 2:
-            assert pair not in met
+        if m.spec.bracket is Bracket.LOSERS:
+            for me in (m.home_id, m.away_id):
+                dropped = lost_in_winners.get(me)
+                if me in first_loser_match or dropped is None:
+                    continue
+                first_loser_match.add(me)
+                if dropped >= 2 and dropped != winners_final and pair in met:
+                    bad.append((m.key, seeds[m.home_id], seeds[m.away_id]))
+        elif m.spec.bracket is Bracket.WINNERS:
+            lost_in_winners[m.loser_id] = m.spec.round
         met.add(pair)
+    return bad
+
+
+def test_sixteen_favourites_losers_round_four_avoids_winners_round_two_rematches():
+    s = double_elimination(field(16))
+    results = play(s, better_seed(s))
+    res = resolve(s, results)
+    seeds = seed_of(s)
+    fourth = {frozenset((seeds[m.home_id], seeds[m.away_id])) for m in res.matches if m.key.startswith("L4-")}
+    assert fourth == {frozenset((3, 5)), frozenset((4, 6))}
+    assert drop_in_rematches(s, results) == []
+
+
+@pytest.mark.parametrize("n", range(2, 65))
+def test_no_rematch_after_any_drop_with_favourites_winning(n):
+    s = double_elimination(field(n), avoid_same_unit=False)
+    assert drop_in_rematches(s, play(s, better_seed(s))) == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(n=st.integers(2, 64), units=st.lists(st.sampled_from(["A", "B", "C", "D", None]), min_size=64, max_size=64))
+def test_no_rematch_after_any_drop_with_units_kept_apart(n, units):
+    """Unit separation swaps only bottom-band seeds in round 1; the drop-down orders still avoid rematches."""
+    s = double_elimination(field(n, units[:n]))
+    assert drop_in_rematches(s, play(s, better_seed(s))) == []
 
 
 # --- unit avoidance ---------------------------------------------------------------------------------------------

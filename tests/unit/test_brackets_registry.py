@@ -43,7 +43,11 @@ def test_every_format_builds_resolves_and_places(name, options):
             results[m.key] = Result(min(m.home_id, m.away_id), 2, 1)
     placed = placements(structure, results)
     assert sorted(p.entrant_id for p in placed) == [e.id for e in entrants]
-    assert [p.entrant_id for p in placed if p.place == 1] == [11]
+    first = [p.entrant_id for p in placed if p.place == 1]
+    if name == "swiss":  # two rounds of six: 11 and 13 both win twice, with equal FIDE tie-breaks
+        assert first == [11, 13]
+    else:
+        assert first == [11]
 
 
 @pytest.mark.parametrize(

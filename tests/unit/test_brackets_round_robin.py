@@ -1,4 +1,4 @@
-"""Round robin: circle-method schedule and standings with ordered tie-breakers."""
+"""Round robin: FIDE Berger schedule and standings with ordered tie-breakers."""
 
 from __future__ import annotations
 
@@ -181,3 +181,118 @@ def test_standings_places_are_competition_ranking(data, n):
         assert s.place == 1 + sum(1 for t in table if t.place < s.place)
         assert s.place <= i + 1
     assert sum(s.points for s in table) == sum(3 if g.winner_id else 2 for g in played)
+
+
+# --- FIDE Berger tables and re-applied head-to-head (issue 17) -------------------------------------------------
+
+# FIDE Handbook C.05 Annex 1, copied from the printed tables (white/home first).
+BERGER_4 = [[(1, 4), (2, 3)], [(4, 3), (1, 2)], [(2, 4), (3, 1)]]
+BERGER_6 = [[(1, 6), (2, 5), (3, 4)], [(6, 4), (5, 3), (1, 2)], [(2, 6), (3, 1), (4, 5)],
+            [(6, 5), (1, 4), (2, 3)], [(3, 6), (4, 2), (5, 1)]]
+
+
+def berger_reference(n: int) -> list[set[tuple[int, int]]]:
+    """Independent closed form of the Berger table for even n: numbers i < j < n meet in the round
+    r ≡ i + j − 1 (mod n − 1), the smaller at home when i + j is odd; n meets i in the round r ≡ 2i − 1
+    (mod n − 1), i at home when i ≤ n/2."""
+    m = n - 1
+    rounds: list[set[tuple[int, int]]] = [set() for _ in range(m)]
+    for i, j in combinations(range(1, n), 2):
+        r = (i + j - 1) % m or m
+        rounds[r - 1].add((i, j) if (i + j) % 2 else (j, i))
+    for i in range(1, n):
+        r = (2 * i - 1) % m or m
+        rounds[r - 1].add((i, n) if i <= n // 2 else (n, i))
+    return rounds
+
+
+def schedule_by_seed(n: int) -> list[set[tuple[int, int]]]:
+    s = round_robin_schedule([Entrant(1000 + i, i) for i in range(1, n + 1)], avoid_same_unit=False)
+    seed = {e.id: e.seed for e in s.entrants}
+    return [{(seed[m.home.entrant_id], seed[m.away.entrant_id]) for m in s.matches if m.round == r}
+            for r in range(1, s.rounds + 1)]
+
+
+def test_schedule_is_the_printed_fide_berger_table():
+    assert schedule_by_seed(4) == [set(r) for r in BERGER_4]
+    assert schedule_by_seed(6) == [set(r) for r in BERGER_6]
+    # seed 4 of 4 is no longer away in every round
+    assert [next(h == 4 for h, a in r if 4 in (h, a)) for r in BERGER_4] == [False, True, False]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 24))
+def test_schedule_matches_the_berger_closed_form_with_balanced_colours(n):
+    got = schedule_by_seed(n)
+    even = n + n % 2
+    expected = [{(h, a) for h, a in r if h <= n and a <= n} for r in berger_reference(even)]
+    assert got == expected
+    for seed in range(1, n + 1):
+        colours = [h == seed for r in got for h, a in r if seed in (h, a)]
+        assert abs(colours.count(True) - colours.count(False)) <= 1
+        assert all(not (x == y == z) for x, y, z in zip(colours, colours[1:], colours[2:], strict=False))
+
+
+def test_head_to_head_is_reapplied_to_the_pair_still_tied():
+    """Entrants 1, 3, 4 and 6 finish on 6 points. Among the four, 3 and 6 have 6 points and 1 and 4 have 3;
+    re-applied to each pair, 3 beat 6 and 1 beat 4, so they finish in that order although 6 and 4 have the
+    better score differences (which decided before)."""
+    field = [Entrant(i, i) for i in range(1, 7)]
+    played = [game(h, a, hs, as_) for h, a, hs, as_ in [
+        (1, 2, 4, 1), (1, 3, 0, 1), (1, 4, 1, 0), (1, 5, 0, 1), (1, 6, 0, 2), (2, 3, 4, 1), (2, 4, 1, 4), (2, 5, 4, 1),
+        (2, 6, 1, 0), (3, 4, 1, 4), (3, 5, 0, 1), (3, 6, 2, 0), (4, 5, 1, 4), (4, 6, 0, 2), (5, 6, 1, 0)]]
+    table = round_robin_standings(field, played)
+    assert {s.entrant_id for s in table if s.points == 6} == {1, 3, 4, 6}
+    assert [s.entrant_id for s in table] == [5, 2, 3, 6, 1, 4]
+    assert [s.place for s in table] == [1, 2, 3, 4, 5, 6]
+
+
+def reference_order(ids, played, points_of):
+    """Independent reading of the rule: points; then, within each tied group, head-to-head points, re-applied
+    to each smaller group left tied; then overall score difference; then scores for. Returns groups."""
+    def h2h(i, group):
+        return sum(points_of(i, g) for g in played if {g.home_id, g.away_id} <= group and i in (g.home_id, g.away_id))
+
+    def by(key, group):
+        values = sorted({key(i) for i in group}, reverse=True)
+        return [[i for i in group if key(i) == v] for v in values]
+
+    def head_to_head(group):
+        parts = by(lambda i: h2h(i, frozenset(group)), group)
+        if len(parts) == 1:
+            return [group]
+        return [sub for part in parts for sub in (head_to_head(part) if len(part) > 1 else [part])]
+
+    def diff(i):
+        return sum((g.home_score - g.away_score) * (1 if g.home_id == i else -1) for g in played if i in (g.home_id, g.away_id))
+
+    def scored(i):
+        return sum(g.home_score if g.home_id == i else g.away_score for g in played if i in (g.home_id, g.away_id))
+
+    total = {i: sum(points_of(i, g) for g in played if i in (g.home_id, g.away_id)) for i in ids}
+    out = []
+    for group in by(total.__getitem__, ids):
+        for part in head_to_head(group):
+            for sub in by(diff, part):
+                out.extend(by(scored, sub))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(3, 7), st.data())
+def test_standings_against_an_independent_reading_of_the_tie_rules(n, data):
+    field = [Entrant(i, i) for i in range(1, n + 1)]
+    scores = st.sampled_from([(1, 0), (0, 1), (1, 1), (2, 0), (0, 2), (4, 1), (1, 4)])
+    played = [game(h, a, *data.draw(scores)) for h, a in combinations(range(1, n + 1), 2)]
+
+    def points_of(i, g):
+        return 1 if g.winner_id is None else (3 if g.winner_id == i else 0)
+
+    groups = reference_order(list(range(1, n + 1)), played, points_of)
+    expected = {}
+    place = 1
+    for group in groups:
+        for i in group:
+            expected[i] = place
+        place += len(group)
+    assert {s.entrant_id: s.place for s in round_robin_standings(field, played)} == expected

@@ -414,6 +414,90 @@ def test_event_total_against_fraction_reference(judge_marks, aggregation, places
     assert result.total == D(expected).scaleb(-places)
 
 
+def a_hair_below_half():
+    """Marks whose exact event total lies 4.2e-19 below 40.015 (12 criteria marked by 7, 9, 11 … 43 judges,
+    so the total's denominator exceeds 10^18): built with the Chinese remainder theorem, checked exactly."""
+    judges = [7, 9, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43]
+    big = 1
+    for j in judges:
+        big *= j
+    boundary = Fraction(8003, 200)  # 40.015
+    target = boundary * 120  # the sum of the criterion means (in hundredths / 100) times 120 / 100
+    numerator = -(-target.numerator * big // target.denominator) - 1  # the largest N with N / big < target
+    residues = [numerator * pow(big // j, -1, j) % j for j in judges]
+    whole = (numerator - sum(r * (big // j) for r, j in zip(residues, judges, strict=True))) // big
+    shares = [whole // len(judges)] * len(judges)
+    shares[0] += whole - sum(shares)
+    rubric = Rubric((Component("a", D(100), tuple(Criterion(f"c{k}", D(10)) for k in range(12))),))
+    marks = []
+    for k, (r, j, share) in enumerate(zip(residues, judges, shares, strict=True)):
+        q, rem = divmod(r + j * share, j)
+        marks += [Mark(i, "E", f"c{k}", from_hundredths(q + (1 if i < rem else 0))) for i in range(j)]
+    exact = sum(
+        (Fraction(sum(to_hundredths(m.value) for m in marks if m.criterion_id == f"c{k}"), 100 * j)
+         for k, j in enumerate(judges)), Fraction(0)) * 100 / 120
+    return rubric, marks, exact, boundary
+
+
+def test_total_a_hair_below_half_rounds_down():
+    rubric, marks, exact, boundary = a_hair_below_half()
+    assert 0 < boundary - exact < Fraction(5, 10**19)
+    assert compute_event_results(rubric, marks)["E"].total == D("40.01")
+    assert compute_event_results(rubric, marks, ScoringConfig(places=3))["E"].total == D("40.015")
+
+
+def exact_reference(components, marks_by_criterion, places):
+    """Independent reference: the rubric's formula in Fractions, rounded half-up once."""
+    total = Fraction(0)
+    for weight, maxima, aggregation in components:
+        component_total = Fraction(0)
+        for key, _ in maxima:
+            values = sorted(Fraction(v, 100) for v in marks_by_criterion[key])
+            n = len(values)
+            if aggregation == "median":
+                value = values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+            elif aggregation == "trimmed_mean" and n >= 5:
+                value = sum(values[1:-1]) / (n - 2)
+            else:
+                value = sum(values) / n
+            component_total += value
+        total += component_total * weight / sum(Fraction(m, 100) for _, m in maxima)
+    scaled = total * 10**places
+    return D((scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)).scaleb(-places)
+
+
+@st.composite
+def weighted_rubrics(draw):
+    count = draw(st.integers(1, 4))
+    cuts = sorted(draw(st.lists(st.integers(1, 99), min_size=count - 1, max_size=count - 1, unique=True)))
+    weights = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+    components, marks = [], {}
+    for c, weight in enumerate(weights):
+        maxima = []
+        for k in range(draw(st.integers(1, 3))):
+            key = f"c{c}-{k}"
+            maximum = draw(st.integers(1, 10_000))  # hundredths, e.g. 99.91
+            judges = draw(st.sampled_from([1, 2, 3, 4, 5, 6, 7, 9, 11, 13]))
+            marks[key] = draw(st.lists(st.integers(0, maximum), min_size=judges, max_size=judges))
+            maxima.append((key, maximum))
+        components.append((weight, maxima, draw(st.sampled_from(["mean", "trimmed_mean", "median"]))))
+    return components, marks
+
+
+@settings(max_examples=150, deadline=None)
+@given(weighted_rubrics(), st.integers(0, 3))
+def test_event_total_is_the_exact_total_rounded_half_up_once(case, places):
+    components, marks_by_criterion = case
+    rubric = Rubric(tuple(
+        Component(f"comp{c}", D(weight), tuple(Criterion(key, from_hundredths(m)) for key, m in maxima), aggregation)
+        for c, (weight, maxima, aggregation) in enumerate(components)
+    ))
+    marks = [Mark(j, "E", key, from_hundredths(v)) for key, values in marks_by_criterion.items()
+             for j, v in enumerate(values)]
+    result = compute_event_results(rubric, marks, ScoringConfig(places=places))["E"]
+    assert result.total == exact_reference(components, marks_by_criterion, places)
+
+
 def synthetic_event(entries=10_000, judges=5, seed=7):
     rnd = random.Random(seed)
     rubric = Rubric((
@@ -431,6 +515,7 @@ def synthetic_event(entries=10_000, judges=5, seed=7):
 
 
 def test_compute_event_results_scale():
+    """10,000 entries go through (speed is measured in bench/ranking.py, not asserted here)."""
     rubric, marks = synthetic_event()
     results = compute_event_results(rubric, marks)
     assert len(results) == 10_000

@@ -38,8 +38,9 @@ from contest.domain.brackets.resolution import (
 )
 from contest.domain.brackets.round_robin import round_robin_placements, round_robin_schedule, round_robin_standings
 from contest.domain.brackets.serial import structure_from_json, structure_to_json
-from contest.domain.brackets.standings import TIE_BREAKERS, Standing
+from contest.domain.brackets.standings import SWISS_TIE_BREAK_CHOICES, TIE_BREAKERS, Standing
 from contest.domain.brackets.swiss import (
+    SWISS_TIE_BREAKERS,
     swiss,
     swiss_next_round,
     swiss_pair_round,
@@ -50,6 +51,8 @@ from contest.domain.brackets.swiss import (
 __all__ = [
     "BRACKETS",
     "SWISS_POINTS",
+    "SWISS_TIE_BREAKERS",
+    "SWISS_TIE_BREAK_CHOICES",
     "TIE_BREAKERS",
     "Bracket",
     "BracketFormat",

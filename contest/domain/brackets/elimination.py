@@ -200,15 +200,21 @@ def single_elimination(
 
 
 def _dropdown_order(sources: list[SlotSource], index: int) -> list[SlotSource]:
-    """Order of winners'-bracket losers entering a losers' round, to avoid early rematches.
+    """Order in which the losers of a winners' round enter the losers' bracket (avoids early rematches).
 
-    Rule: the 1st, 3rd, 5th … drop-down round takes the losers in reverse order; the 2nd, 4th … swaps the two
-    halves of the list (the first round of losers, paired among themselves, keeps bracket order).
+    Rule (the alternating "superior" losers'-bracket seeding described on TL.net, "Superior double
+    elimination losers bracket seeding", and used by brackets-manager): the 1st, 3rd, 5th … drop-down
+    round takes the winners'-round losers in reverse order; the 2nd, 4th … reverses each half of the list
+    in place (``[a, b, c, d]`` → ``[b, a, d, c]``). Losers'-bracket round 1 pairs the losers of winners'
+    round 1 among themselves in bracket order. With every favourite winning, no entrant dropping from
+    winners' round 2 … k − 1 meets an entrant it has already played (with 16 entrants losers' round 4 is
+    3 v 5 and 4 v 6); only the loser of the winners' final may meet an earlier opponent, which no order
+    can prevent (with 4 entrants it always meets seed 3 again).
     """
     if index % 2 == 0:
         return sources[::-1]
     half = len(sources) // 2
-    return sources[half:] + sources[:half]
+    return sources[:half][::-1] + sources[half:][::-1]
 
 
 def double_elimination(

@@ -119,6 +119,8 @@ class Structure:
     third_place: bool = False
     grand_final_reset: bool = False
     rounds: int | None = None
+    colours: bool = False  # Swiss: home is white and colours are allocated (chess)
+    tie_breakers: tuple[str, ...] = ()  # Swiss: the ordered tie-breaks (empty: the format's default)
 
     def match(self, key: str) -> MatchSpec:
         for spec in self.matches:
@@ -150,7 +152,8 @@ SWISS_POINTS = PointsScheme(win=Decimal(1), draw=Decimal("0.5"), loss=Decimal(0)
 
 @dataclass(frozen=True)
 class Game:
-    """A finished round-robin or Swiss game in flat form; ``away_id`` None means a bye for ``home_id``."""
+    """A finished round-robin or Swiss game in flat form; ``away_id`` None means a bye for ``home_id``.
+    ``forfeit`` marks a walkover: it counts for points, but for tie-breaks it is an unplayed round."""
 
     round: int
     home_id: int
@@ -158,6 +161,7 @@ class Game:
     winner_id: int | None
     home_score: int = 0
     away_score: int = 0
+    forfeit: bool = False  # a walkover: scored as recorded, but not played over the board (FIDE C.07 Art. 16)
 
 
 def check_entrants(entrants: Iterable[Entrant], minimum: int = 2) -> tuple[Entrant, ...]:

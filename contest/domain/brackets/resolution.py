@@ -11,6 +11,7 @@ from contest.domain.brackets.model import (
     Game,
     MatchSpec,
     Result,
+    ResultKind,
     SlotSource,
     SourceKind,
     Structure,
@@ -181,5 +182,6 @@ def games(structure: Structure, results: Mapping[str, Result]) -> tuple[Game, ..
             out.append(Game(m.spec.round, m.home_id, None, m.home_id))
         elif m.state is MatchState.FINISHED and m.result is not None:
             r = m.result
-            out.append(Game(m.spec.round, m.home_id, m.away_id, r.winner_id, r.home_score, r.away_score))  # type: ignore[arg-type]
+            out.append(Game(m.spec.round, m.home_id, m.away_id, r.winner_id, r.home_score, r.away_score,  # type: ignore[arg-type]
+                            forfeit=r.kind is ResultKind.WALKOVER))
     return tuple(out)

@@ -25,6 +25,11 @@ def _source_from_json(data: list) -> SlotSource:
 
 
 def structure_to_json(structure: Structure) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if structure.colours:
+        extra["colours"] = True
+    if structure.tie_breakers:
+        extra["tie_breakers"] = list(structure.tie_breakers)
     return {
         "format": structure.format,
         "entrants": [[e.id, e.seed, e.unit] for e in structure.entrants],
@@ -35,6 +40,7 @@ def structure_to_json(structure: Structure) -> dict[str, Any]:
         "third_place": structure.third_place,
         "grand_final_reset": structure.grand_final_reset,
         "rounds": structure.rounds,
+        **extra,  # only when set, so structures stored before these options existed read back unchanged
     }
 
 
@@ -49,4 +55,6 @@ def structure_from_json(data: dict[str, Any]) -> Structure:
         third_place=bool(data.get("third_place")),
         grand_final_reset=bool(data.get("grand_final_reset")),
         rounds=data.get("rounds"),
+        colours=bool(data.get("colours")),
+        tie_breakers=tuple(data.get("tie_breakers") or ()),
     )

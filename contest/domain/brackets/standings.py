@@ -44,6 +44,8 @@ class _Line:
     scores_against: int = 0
     # (opponent id, points earned in that game) for every game actually played
     results: list[tuple[int, Decimal]] = field(default_factory=list)
+    # points earned in each of the entrant's own unplayed rounds (a bye, a walkover won or lost)
+    unplayed: list[Decimal] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ def build_table(entrants: Sequence[Entrant], games: Iterable[Game], points: Poin
             line = lines[g.home_id]
             line.byes += 1
             line.points += points.bye
+            line.unplayed.append(points.bye)
             continue
         for me, other, sf, sa in (
             (g.home_id, g.away_id, g.home_score, g.away_score),
@@ -82,7 +85,10 @@ def build_table(entrants: Sequence[Entrant], games: Iterable[Game], points: Poin
             line.points += earned
             line.scores_for += sf
             line.scores_against += sa
-            line.results.append((other, earned))
+            if g.forfeit:
+                line.unplayed.append(earned)
+            else:
+                line.results.append((other, earned))
             if g.winner_id is None:
                 line.drawn += 1
             elif g.winner_id == me:
@@ -107,14 +113,42 @@ def _head_to_head(entrant_id: int, group: frozenset[int], table: Table) -> Decim
     )
 
 
+def _contributions(entrant_id: int, table: Table) -> list[tuple[Decimal, Decimal]]:
+    """(opponent's final points, points earned against it) per round, FIDE C.07 (2024) Art. 16: each of the
+    entrant's own unplayed rounds (a bye, a walkover) counts as a game against a dummy opponent whose
+    points are the entrant's own final points; the points earned are those awarded for the round."""
+    line = table.lines[entrant_id]
+    own = line.points
+    return [(table.lines[o].points, earned) for o, earned in line.results] + [(own, earned) for earned in line.unplayed]
+
+
 def _buchholz(entrant_id: int, group: frozenset[int], table: Table) -> Decimal:
-    """Sum of the final points of every opponent played (byes count nothing)."""
-    return sum((table.lines[o].points for o, _ in table.lines[entrant_id].results), Decimal(0))
+    """Buchholz (FIDE C.07 Art. 8.1): the sum of the final points of every opponent, own unplayed rounds
+    through the dummy opponent (Art. 16)."""
+    return sum((points for points, _ in _contributions(entrant_id, table)), Decimal(0))
+
+
+def _buchholz_cut(entrant_id: int, table: Table, low: int, high: int) -> Decimal:
+    values = sorted(points for points, _ in _contributions(entrant_id, table))
+    kept = values[low: len(values) - high] if len(values) > low + high else []
+    return sum(kept, Decimal(0))
+
+
+def _buchholz_cut1(entrant_id: int, group: frozenset[int], table: Table) -> Decimal:
+    """Buchholz Cut-1 (FIDE C.07 Art. 14.1, modifier Cut-1): Buchholz without the lowest contribution."""
+    return _buchholz_cut(entrant_id, table, 1, 0)
+
+
+def _median_buchholz(entrant_id: int, group: frozenset[int], table: Table) -> Decimal:
+    """Median-Buchholz (FIDE C.07 Art. 14.2, modifier Median-1): Buchholz without the highest and the lowest
+    contribution."""
+    return _buchholz_cut(entrant_id, table, 1, 1)
 
 
 def _sonneborn_berger(entrant_id: int, group: frozenset[int], table: Table) -> Decimal:
-    """Sum over games played of (points earned in the game × the opponent's final points)."""
-    return sum((earned * table.lines[o].points for o, earned in table.lines[entrant_id].results), Decimal(0))
+    """Sonneborn-Berger (FIDE C.07 Art. 9.1): the sum over rounds of (points earned × that opponent's final
+    points), own unplayed rounds through the dummy opponent (Art. 16)."""
+    return sum((points * earned for points, earned in _contributions(entrant_id, table)), Decimal(0))
 
 
 TIE_BREAKERS: dict[str, TieBreaker] = {
@@ -122,8 +156,12 @@ TIE_BREAKERS: dict[str, TieBreaker] = {
     "score_difference": lambda i, group, table: table.lines[i].scores_for - table.lines[i].scores_against,
     "scores_for": lambda i, group, table: table.lines[i].scores_for,
     "buchholz": _buchholz,
+    "buchholz_cut1": _buchholz_cut1,
+    "median_buchholz": _median_buchholz,
     "sonneborn_berger": _sonneborn_berger,
 }
+#: Tie-breakers an organiser may order for a Swiss event (FIDE C.07 names).
+SWISS_TIE_BREAK_CHOICES = ("buchholz_cut1", "buchholz", "median_buchholz", "sonneborn_berger")
 
 
 def rank_table(entrants: Sequence[Entrant], table: Table, tie_breakers: Sequence[str]) -> tuple[Standing, ...]:
@@ -131,7 +169,8 @@ def rank_table(entrants: Sequence[Entrant], table: Table, tie_breakers: Sequence
 
     Every tie-breaker value is "higher is better" and is computed for the group as it stands when that
     tie-breaker is reached (this matters for head-to-head, which only counts games inside the group). A group
-    split by one tie-breaker is split further by the next ones, sub-group by sub-group. Entrants still tied at
+    split by one tie-breaker is split further by the next ones, sub-group by sub-group; head-to-head is first
+    re-applied to each smaller sub-group it leaves tied (:data:`REAPPLIED`). Entrants still tied at
     the end share a place (standard competition ranking 1, 2, 2, 4) and are listed by seed.
     """
     unknown = [name for name in tie_breakers if name not in TIE_BREAKERS]
@@ -141,7 +180,8 @@ def rank_table(entrants: Sequence[Entrant], table: Table, tie_breakers: Sequence
     groups = _split([sorted(seed, key=seed.__getitem__)], lambda i, g: table.lines[i].points)
     for name in tie_breakers:
         breaker = TIE_BREAKERS[name]
-        groups = _split(groups, lambda i, g, breaker=breaker: breaker(i, g, table))
+        key = lambda i, g, breaker=breaker: breaker(i, g, table)  # noqa: E731
+        groups = _split_again(groups, key) if name in REAPPLIED else _split(groups, key)
     out: list[Standing] = []
     for group in groups:
         place = len(out) + 1
@@ -164,6 +204,23 @@ def rank_table(entrants: Sequence[Entrant], table: Table, tie_breakers: Sequence
                 )
             )
     return tuple(out)
+
+
+#: Tie-breakers computed within the tied group that are re-applied to each smaller group still tied.
+REAPPLIED = frozenset({"head_to_head"})
+
+
+def _split_again(groups: list[list[int]], key: Callable[[int, frozenset[int]], Decimal | int]) -> list[list[int]]:
+    """Split each group by ``key`` computed within it, then split every resulting smaller group that is still
+    tied by ``key`` computed within that smaller group, until no group splits further."""
+    out: list[list[int]] = []
+    for group in groups:
+        parts = _split([group], key)
+        if len(parts) == 1:
+            out.append(group)
+        else:
+            out.extend(_split_again(parts, key))
+    return out
 
 
 def _split(groups: list[list[int]], key: Callable[[int, frozenset[int]], Decimal | int]) -> list[list[int]]:
