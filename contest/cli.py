@@ -11,13 +11,14 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import text
 
 from contest.domain.errors import DomainError
 from contest.extensions import db
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, seed_demo_command, create_admin, backup, import_orgs_command, import_workers_command):
+    for command in (init_db, seed_demo_command, create_admin, backup, check_db, import_orgs_command, import_workers_command):
         app.cli.add_command(command)
 
 
@@ -100,10 +101,34 @@ def backup(output: str | None) -> None:
             raise click.ClickException("pg_dump is not installed.")
         target = Path(output or folder / f"contest-{stamp}.dump")
         dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        subprocess.run(["pg_dump", "--format=custom", f"--file={target}", dsn], check=True)
+        # The app's schema only (the one on its search_path), so a database shared by several apps is not
+        # dumped whole; pg_dump reads in one snapshot, so writes going on meanwhile give a consistent copy.
+        schema = db.session.execute(text("SELECT current_schema()")).scalar()
+        db.session.rollback()
+        subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--schema={schema}", f"--file={target}", dsn], check=True)
     else:
         raise click.ClickException(f"No backup method for {url.get_backend_name()}.")
     click.echo(f"Backup written to {target}")
+
+
+@click.command("check-db")
+@with_appcontext
+def check_db() -> None:
+    """Verify the database (a restored backup, say): constraints, audit rows against scores, certificate
+    serials contiguous per host and year, every stored result computed again and identical. Writes nothing;
+    exits with status 1 when a check fails."""
+    from contest.services.integrity import check_database
+
+    failed = False
+    for check in check_database():
+        click.echo(f"{check.name:<13} {'OK' if check.ok else 'FAILED'} ({check.checked} checked)")
+        for problem in check.problems[:50]:
+            click.echo(f"  {problem}")
+        if len(check.problems) > 50:
+            click.echo(f"  … and {len(check.problems) - 50} more")
+        failed = failed or not check.ok
+    if failed:
+        raise SystemExit(1)
 
 
 def _actor(username: str):
