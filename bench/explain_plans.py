@@ -59,6 +59,9 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=400)
     parser.add_argument("--judges", type=int, default=200)
     parser.add_argument("--sheets", type=int, default=2000)
+    parser.add_argument("--no-seqscan", action="store_true",
+                        help="plan with enable_seqscan off: which index serves each lookup once the small tables "
+                             "(events, criteria, organisations, judge_assignments, api_tokens) are large")
     args = parser.parse_args()
 
     from score_load import build
@@ -134,6 +137,8 @@ def main() -> None:
                         # Reads are run (ANALYZE: real row counts); writes were already done by the service, so
                         # they are only planned.
                         analyze = statement.lstrip().upper().startswith("SELECT")
+                        if args.no_seqscan:
+                            cursor.execute("SET LOCAL enable_seqscan = off")
                         cursor.execute(("EXPLAIN (ANALYZE, BUFFERS OFF, TIMING OFF, SUMMARY OFF) " if analyze else "EXPLAIN ") + statement, parameters)
                         plan = [row[0] for row in cursor.fetchall()]
                         raw.rollback()

@@ -22,6 +22,7 @@ from contest.domain.errors import N_, DomainError
 from contest.domain.nominations import NominationStatus
 from contest.domain.ranking import Contender, RankedEntry
 from contest.extensions import db
+from contest.i18n import translate
 from contest.models import (
     BracketPlan,
     Event,
@@ -37,7 +38,6 @@ from contest.models import (
     User,
     utcnow,
 )
-from contest.i18n import translate
 from contest.services import AccessError, NotFound, PermissionDenied, audit, idempotency, transaction
 from contest.services.contests import can_manage, get_event, managed_event
 from contest.services.judging import Entry as JudgedEntry

@@ -21,8 +21,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, UniqueConstraint, and_, exists, func, not_, select, text
-
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKeyConstraint,
+    Index,
+    UniqueConstraint,
+    and_,
+    exists,
+    func,
+    not_,
+    select,
+    text,
+)
 from sqlalchemy.sql.elements import TextClause
 
 from contest.extensions import db

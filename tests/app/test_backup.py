@@ -14,8 +14,17 @@ from sqlalchemy.engine import make_url
 from contest import create_app
 from contest.config import TestConfig
 from contest.extensions import db
-from contest.models import Certificate, EventResult, Nomination, NominationMember, NominationStep, Score, ScoreAudit, User
-from contest.services import certificates, judging, results
+from contest.models import (
+    Certificate,
+    EventResult,
+    Nomination,
+    NominationMember,
+    NominationStep,
+    Score,
+    ScoreAudit,
+    User,
+)
+from contest.services import certificates, judging
 from contest.services.integrity import check_database
 from tests.app.test_certificates import final  # noqa: F401  (fixture)
 from tests.app.test_results import scored  # noqa: F401  (fixture)
