@@ -2,7 +2,8 @@
 
 The metrics live in a registry of their own. Under gunicorn each worker counts for itself; set
 ``PROMETHEUS_MULTIPROC_DIR`` (an empty directory, cleaned at start — see deploy/) and ``/metrics`` adds
-up every worker's files. ``/metrics`` answers only when ``METRICS_ENABLED`` is on and the client address
+up every worker's files. ``/metrics`` answers only when ``METRICS_ENABLED`` is on (by default in the demo,
+not in production) and the client address
 (after the trusted-proxy setting ``TRUSTED_PROXY_HOPS``) is in ``METRICS_ALLOW`` (networks; loopback by
 default); anyone else gets 404, as if it did not exist.
 """
