@@ -55,6 +55,9 @@ def log_lines():
     handler = logs.handler(stream)
     root = logging.getLogger()
     level = root.level
+    # Alembic's logging set-up (tests/app/test_migrations.py) disables the loggers that existed before it.
+    for name in [n for n in logging.root.manager.loggerDict if n.startswith("contest")]:
+        logging.getLogger(name).disabled = False
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     yield stream
