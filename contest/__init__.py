@@ -57,8 +57,11 @@ def trust_proxies(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """JSON lines with a request id, personal numbers redacted (``contest.ops.logs``); request metrics."""
+    from contest.ops import logs, metrics
+
+    logs.configure(app)
+    metrics.configure(app)
     # Alembic announces its plugins at import; its INFO lines are shown only by ``init-db --verbose``.
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -120,12 +123,13 @@ def register_blueprints(app: Flask) -> None:
     from contest.contests.views import contests_bp
     from contest.home.views import home_bp
     from contest.judging.views import judging_bp
+    from contest.ops.views import ops_bp
     from contest.orgs.views import orgs_bp
     from contest.people.views import people_bp
     from contest.registration.views import registration_bp
     from contest.results.views import results_bp
 
-    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, results_bp, brackets_bp, certificates_bp, api_bp):
+    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, results_bp, brackets_bp, certificates_bp, api_bp, ops_bp):
         app.register_blueprint(blueprint)
 
 

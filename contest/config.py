@@ -83,6 +83,10 @@ class Config:
     IMPORT_MAX_ROWS = 20_000
 
     PER_PAGE = 50
+    # Prometheus /metrics, only for these client networks (after TRUSTED_PROXY_HOPS). On in the demo (loopback
+    # only), off in production unless METRICS_ENABLED is set.
+    METRICS_ENABLED = os.environ.get("METRICS_ENABLED", "1") in ("1", "true", "yes")
+    METRICS_ALLOW = tuple(n.strip() for n in os.environ.get("METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",") if n.strip())
     # Absolute base URL for links that leave the app (certificate QR codes).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
@@ -97,9 +101,11 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SERVER_NAME = None
     SQLITE_SYNCHRONOUS = "OFF"  # throw-away test databases need no fsync
+    METRICS_ENABLED = True  # for the test client's 127.0.0.1
 
 
 class ProductionConfig(Config):
+    METRICS_ENABLED = os.environ.get("METRICS_ENABLED", "") in ("1", "true", "yes")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

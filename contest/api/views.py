@@ -272,19 +272,9 @@ def put_match(match_id: int):
     """Record or correct a result: ``{"winner": "home"|"away"|"draw", "home_score", "away_score",
     "kind": "normal"|"walkover"|"retired", "version", "reason", "confirm"}``. 409 ``stale`` with the current
     result when the version is old; 409 ``confirmation_required`` listing the later results a correction
-    would clear; 422 when the result breaks a rule. Re-sending what is stored answers 200."""
+    would clear; 422 when the result breaks a rule. Re-sending what is stored answers 200. With an
+    ``idempotency_key`` the answer is stored and replayed like a score submission's."""
     from contest.services import brackets
 
-    try:
-        row = brackets.record_result(api_user(), match_id, request.get_json(silent=True))
-    except brackets.StaleMatch as exc:
-        body = {"error": {"code": "stale", "message": translate(exc)}, "current": exc.current}
-        return jsonify(body), 409
-    except brackets.NeedsConfirmation as exc:
-        body = {"error": {"code": "confirmation_required", "message": translate(exc)}, "affected": exc.affected}
-        return jsonify(body), 409
-    except DomainError as exc:
-        return api_error(422, "invalid", translate(exc))
-    except AccessError as exc:
-        return api_error(exc.status, exc.code, translate(exc))
-    return jsonify(brackets.match_json(row))
+    result = brackets.submit_result(api_user(), match_id, request.get_json(silent=True))
+    return jsonify(result.body), result.status

@@ -124,7 +124,7 @@ def match(match_id: int):
     status = 200
     if request.method == "POST":
         try:
-            service.record_result(current_user, row.id, request.form)
+            recorded = service.record_result(current_user, row.id, request.form)
         except service.NeedsConfirmation as exc:
             affected, status = exc.affected, 409
             flash(translate(exc), "warning")
@@ -137,6 +137,8 @@ def match(match_id: int):
             flash(translate(exc), "danger")
         else:
             flash(_("The result of match %(key)s has been recorded.", key=row.key), "success")
+            if recorded.sign_off_lifted:
+                flash(translate(service.SIGN_OFF_LIFTED), "warning")
             return redirect(url_for("brackets.view", event_id=row.event_id, recorded=row.id) + f"#m-{row.key}")
     keys = {m.key: m for m in bracket.matches}
     return render_template("brackets/match.html", b=bracket, m=current, event=bracket.event, contest=bracket.event.contest,

@@ -45,6 +45,8 @@ class Match(db.Model):
     __tablename__ = "bracket_matches"
     __table_args__ = (UniqueConstraint("bracket_id", "key", name="uq_bracket_matches_bracket_key"),)
 
+    sign_off_lifted = False  # not stored: set on the row by a correction that lifted the event's sign-off
+
     id: Mapped[int] = mapped_column(primary_key=True)
     bracket_id: Mapped[int] = mapped_column(ForeignKey("brackets.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)

@@ -103,7 +103,10 @@ class ScoreAudit(db.Model):
 
 
 class IdempotencyRecord(db.Model):
-    """The first answer to a submission, replayed for the same (user, key)."""
+    """The first answer to a submission, replayed for the same (user, key) and the same request.
+
+    ``fingerprint`` is the SHA-256 of the request (what it writes to and its canonical JSON body); the same
+    key sent with another request is refused (422 ``idempotency_key_reused``) instead of answered."""
 
     __tablename__ = "idempotency_records"
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_records_user_key"),)
@@ -114,6 +117,7 @@ class IdempotencyRecord(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict] = mapped_column(JSON)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))  # None for records written before 0011
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

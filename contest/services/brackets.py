@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -21,6 +22,7 @@ from contest.domain.errors import N_, DomainError
 from contest.domain.nominations import NominationStatus
 from contest.domain.ranking import Contender, RankedEntry
 from contest.extensions import db
+from contest.i18n import translate
 from contest.models import (
     BracketPlan,
     Event,
@@ -37,7 +39,7 @@ from contest.models import (
     utcnow,
 )
 from contest.models.org import unit_path_loader
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services import AccessError, NotFound, PermissionDenied, audit, idempotency, transaction
 from contest.services.contests import can_manage, get_event, managed_event, shows_full_names
 from contest.services.judging import Entry as JudgedEntry
 from contest.services.judging import (
@@ -67,10 +69,15 @@ class StaleMatch(DomainError):
 class NeedsConfirmation(DomainError):
     """A correction would clear later results; the caller must confirm with the list of them."""
 
-    def __init__(self, affected: list[str]) -> None:
-        super().__init__(N_("This correction changes who played in %(count)d later matches; their results will be cleared."),
-                         count=len(affected))
+    def __init__(self, affected: list[str], lifts_sign_off: bool = False) -> None:
+        if lifts_sign_off:
+            super().__init__(N_("This correction changes who played in %(count)d later matches; their results will be cleared "
+                                "and the event's sign-off lifted until they are entered again."), count=len(affected))
+        else:
+            super().__init__(N_("This correction changes who played in %(count)d later matches; their results will be cleared."),
+                             count=len(affected))
         self.affected = affected
+        self.lifts_sign_off = lifts_sign_off
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -493,70 +500,141 @@ def _check_judge(actor: User, event: Event, m: bk.ResolvedMatch, signed_off: boo
 def record_result(actor: User, match_id: int, data: Entry | Mapping | None) -> Match:
     """Record or correct a match result; winners advance by resolution, Swiss rounds are paired as each
     round finishes. A correction that changes who played later clears those results — only once the caller
-    has confirmed the list (NeedsConfirmation otherwise). Every write is audited."""
+    has confirmed the list (NeedsConfirmation otherwise). Every write is audited.
+
+    A clearing correction after the sign-off leaves the bracket unfinished, so it also lifts the sign-off
+    (audited; ``row.sign_off_lifted`` tells the caller to say so): the chief judge enters the cleared
+    matches again and signs off again. A scored contest goes back to running; once the results are
+    published such a correction is refused."""
     with transaction():
         _lock_bracket_of(match_id)
-        row = db.session.get(Match, match_id)
-        if row is None:
-            raise NotFound(N_("This match does not exist."))
-        plan = db.session.get(BracketPlan, row.bracket_id)
-        event = plan.event
-        structure = structure_of(plan)
-        rows = match_rows(plan)
-        results = results_of(rows)
-        others = {k: r for k, r in results.items() if k != row.key}
-        m = bk.resolve(structure, others).match(row.key)
-        signed_off = is_signed_off(event.id)
-        _check_judge(actor, event, m, signed_off)
-        entry = data if isinstance(data, Entry) else parse_entry(data)  # who may, before what is sent
-        if m.state not in (bk.MatchState.READY, bk.MatchState.FINISHED):
-            raise DomainError(N_("Match %(key)s is not ready to be played."), key=row.key)
-        _check_entry(entry, m)
-        winner_id = {"home": m.home_id, "away": m.away_id, "draw": None}[entry.winner]
-        new = {"winner_id": winner_id, "home_score": entry.home_score if entry.kind != "walkover" else 0,
-               "away_score": entry.away_score if entry.kind != "walkover" else 0, "kind": entry.kind,
-               "home_id": m.home_id, "away_id": m.away_id}
-        old = _snapshot(row)
-        if old == new:
-            return row  # a replay of what is stored: nothing to do
-        if entry.version is not None and entry.version != row.version:
-            raise StaleMatch(match_json(row))
-        if old is not None and not entry.reason:
-            raise DomainError(N_("Give a reason for changing a recorded result."))
-        result = bk.Result(winner_id, new["home_score"], new["away_score"], bk.ResultKind(entry.kind), m.home_id, m.away_id)
-        bk.validate_result(structure, others, row.key, result)
-        after = bk.resolve(structure, {**others, row.key: result})
-        affected = [k for k in after.invalid if k in rows and k != row.key]
-        if affected and not entry.confirm:
-            raise NeedsConfirmation(affected)
-        now = utcnow()
-        for key in affected:
-            cleared = rows[key]
-            db.session.add(MatchAudit(event_id=event.id, match_id=cleared.id, actor_id=actor.id, at=now, kind="cleared",
-                                      old=_snapshot(cleared), new=None, reason=entry.reason, caused_by=row.key))
-            cleared.has_result, cleared.winner_id, cleared.home_id, cleared.away_id = False, None, None, None
-            cleared.home_score = cleared.away_score = 0
-            cleared.kind = "normal"
-            cleared.version += 1
-            cleared.recorded_by_id, cleared.recorded_at = actor.id, now
-        kind = "entry" if old is None else "correction"
-        db.session.add(MatchAudit(event_id=event.id, match_id=row.id, actor_id=actor.id, at=now, kind=kind, old=old, new=new,
-                                  reason=entry.reason))
-        row.has_result = True
-        row.winner_id, row.home_score, row.away_score, row.kind = winner_id, new["home_score"], new["away_score"], entry.kind
-        row.home_id, row.away_id = m.home_id, m.away_id
-        row.version += 1
-        row.recorded_by_id, row.recorded_at = actor.id, now
-        if structure.format == "swiss":
-            _pair_next_swiss_round(plan, structure, {**{k: r for k, r in others.items() if k not in affected}, row.key: result})
-        audit(actor, f"match.{kind}", "event", event.id, match=row.key, cleared=affected)
+        return _record(actor, match_id, data)
+
+
+def submit_result(actor: User, match_id: int, payload: object) -> idempotency.Answer:
+    """``PUT /api/v1/matches/<id>``: ``record_result`` answered as (status, JSON), with an optional
+    ``idempotency_key``. With a key, the answer — a refusal too — is stored with the request's fingerprint
+    in the same transaction (refusals in one of their own after the rollback); the key is looked up after
+    the bracket lock, so a concurrent duplicate waits and then gets the first answer."""
+    key = payload.get("idempotency_key") if isinstance(payload, Mapping) else None
+    if key is not None and not idempotency.valid_key(key):
+        return idempotency.error(422, "invalid", gettext("An idempotency_key of 8 to 100 characters is required."))
+    request = idempotency.fingerprint("match", match_id, dict(payload)) if key is not None else ""
+    try:
+        with transaction():
+            _lock_bracket_of(match_id)
+            first = idempotency.stored(actor.id, key) if key is not None else None
+            if first is not None:
+                return idempotency.replay(first[0], first[1], request)
+            row = _record(actor, match_id, payload)
+            body = match_json(row)
+            if row.sign_off_lifted:
+                body["sign_off_lifted"] = True
+                body["notice"] = translate(SIGN_OFF_LIFTED)
+            answer = idempotency.Answer(200, body)
+            if key is not None:
+                idempotency.store(actor.id, key, row.event_id, answer, request)
+            return answer
+    except AccessError as exc:
+        return idempotency.error(exc.status, exc.code, translate(exc))
+    except StaleMatch as exc:
+        refusal = idempotency.error(409, "stale", translate(exc))
+        refusal.body["current"] = exc.current
+    except NeedsConfirmation as exc:
+        refusal = idempotency.error(409, "confirmation_required", translate(exc))
+        refusal.body["affected"] = exc.affected
+    except DomainError as exc:
+        refusal = idempotency.error(422, "invalid", translate(exc))
+    if key is None:
+        return refusal
+    event_id = db.session.scalar(select(Match.event_id).where(Match.id == match_id))
+    return idempotency.store_refusal(actor.id, key, event_id, refusal, request)
+
+
+SIGN_OFF_LIFTED = DomainError(N_("The sign-off of this event has been lifted: enter the results of the cleared matches, then sign the bracket off again."))
+
+
+def _record(actor: User, match_id: int, data: Entry | Mapping | None) -> Match:
+    row = db.session.get(Match, match_id)
+    if row is None:
+        raise NotFound(N_("This match does not exist."))
+    plan = db.session.get(BracketPlan, row.bracket_id)
+    event = plan.event
+    structure = structure_of(plan)
+    rows = match_rows(plan)
+    results = results_of(rows)
+    others = {k: r for k, r in results.items() if k != row.key}
+    m = bk.resolve(structure, others).match(row.key)
+    signed_off = is_signed_off(event.id)
+    _check_judge(actor, event, m, signed_off)
+    entry = data if isinstance(data, Entry) else parse_entry(data)  # who may, before what is sent
+    if m.state not in (bk.MatchState.READY, bk.MatchState.FINISHED):
+        raise DomainError(N_("Match %(key)s is not ready to be played."), key=row.key)
+    _check_entry(entry, m)
+    winner_id = {"home": m.home_id, "away": m.away_id, "draw": None}[entry.winner]
+    new = {"winner_id": winner_id, "home_score": entry.home_score if entry.kind != "walkover" else 0,
+           "away_score": entry.away_score if entry.kind != "walkover" else 0, "kind": entry.kind,
+           "home_id": m.home_id, "away_id": m.away_id}
+    old = _snapshot(row)
+    if old == new:
+        return row  # a replay of what is stored: nothing to do
+    if entry.version is not None and entry.version != row.version:
+        raise StaleMatch(match_json(row))
+    if old is not None and not entry.reason:
+        raise DomainError(N_("Give a reason for changing a recorded result."))
+    result = bk.Result(winner_id, new["home_score"], new["away_score"], bk.ResultKind(entry.kind), m.home_id, m.away_id)
+    bk.validate_result(structure, others, row.key, result)
+    after = bk.resolve(structure, {**others, row.key: result})
+    affected = [k for k in after.invalid if k in rows and k != row.key]
+    if affected and signed_off and event.contest.status not in (ContestStatus.RUNNING, ContestStatus.SCORED):
+        raise DomainError(N_("The results are published: a correction that clears later matches would leave the bracket unfinished and cannot be made now."))
+    if affected and not entry.confirm:
+        raise NeedsConfirmation(affected, lifts_sign_off=signed_off)
+    now = utcnow()
+    if affected and signed_off:
+        _lift_sign_off(actor, event, row.key, affected)
+        row.sign_off_lifted = True
+    for key in affected:
+        cleared = rows[key]
+        db.session.add(MatchAudit(event_id=event.id, match_id=cleared.id, actor_id=actor.id, at=now, kind="cleared",
+                                  old=_snapshot(cleared), new=None, reason=entry.reason, caused_by=row.key))
+        cleared.has_result, cleared.winner_id, cleared.home_id, cleared.away_id = False, None, None, None
+        cleared.home_score = cleared.away_score = 0
+        cleared.kind = "normal"
+        cleared.version += 1
+        cleared.recorded_by_id, cleared.recorded_at = actor.id, now
+    kind = "entry" if old is None else "correction"
+    db.session.add(MatchAudit(event_id=event.id, match_id=row.id, actor_id=actor.id, at=now, kind=kind, old=old, new=new,
+                              reason=entry.reason))
+    row.has_result = True
+    row.winner_id, row.home_score, row.away_score, row.kind = winner_id, new["home_score"], new["away_score"], entry.kind
+    row.home_id, row.away_id = m.home_id, m.away_id
+    row.version += 1
+    row.recorded_by_id, row.recorded_at = actor.id, now
+    if structure.format == "swiss":
+        _pair_next_swiss_round(plan, structure, {**{k: r for k, r in others.items() if k not in affected}, row.key: result})
+    audit(actor, f"match.{kind}", "event", event.id, match=row.key, cleared=affected)
     return row
+
+
+def _lift_sign_off(actor: User, event: Event, key: str, cleared: list[str]) -> None:
+    """A correction cleared later matches of a signed-off bracket: the event is no longer finished, so its
+    sign-off goes (audited), and a scored contest is running again until the chief judge signs off anew."""
+    contest = event.contest
+    db.session.execute(delete(SignOff).where(SignOff.event_id == event.id))
+    reopened = contest.status == ContestStatus.SCORED
+    contest.status = ContestStatus.RUNNING
+    audit(actor, "event.sign_off_lifted", "event", event.id, match=key, cleared=cleared, contest_running_again=reopened)
 
 
 def _lock_bracket_of(match_id: int) -> None:
     """One writer per bracket at a time, taken before anything is read: a row lock on PostgreSQL; on SQLite
-    (no FOR UPDATE, lazy transactions) a no-op write that takes the database's write lock."""
-    bracket_id = select(Match.bracket_id).where(Match.id == match_id).scalar_subquery()
+    (no FOR UPDATE, lazy transactions) a no-op write that takes the database's write lock. Results and the
+    sign-off both take it, so a sign-off never misses a result and no result lands after it unseen."""
+    _lock_bracket(select(Match.bracket_id).where(Match.id == match_id).scalar_subquery())
+
+
+def _lock_bracket(bracket_id) -> None:
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(update(BracketPlan).where(BracketPlan.id == bracket_id).values(id=BracketPlan.id))
     else:
@@ -583,6 +661,7 @@ def sign_off(chief: User, event_id: int) -> SignOff:
         assignment = assignment_of(chief, event.id)
         if assignment is None or not assignment.is_chief:
             raise PermissionDenied(N_("Only the chief judge signs the event off."))
+        _lock_bracket(select(BracketPlan.id).where(BracketPlan.event_id == event.id).scalar_subquery())
         if event.contest.status != ContestStatus.RUNNING:
             raise DomainError(N_("Scoring is not open for this event."))
         if is_signed_off(event.id):

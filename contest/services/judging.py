@@ -46,8 +46,9 @@ from contest.models import (
     User,
     utcnow,
 )
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services import NotFound, PermissionDenied, audit, idempotency, transaction
 from contest.services.contests import can_manage, get_event, managed_event
+from contest.services.registration import lock_event
 
 logger = logging.getLogger(__name__)
 
@@ -286,17 +287,8 @@ def sheet(judge: User, event_id: int) -> dict:
 # ---------------------------------------------------------------------------------------------- submission
 
 
-@dataclass(frozen=True)
-class SubmitResult:
-    status: int
-    body: dict
-
-
-def _error(status: int, code: str, message: str, details: list | None = None) -> SubmitResult:
-    body: dict = {"error": {"code": code, "message": message}}
-    if details is not None:
-        body["error"]["details"] = details
-    return SubmitResult(status, body)
+SubmitResult = idempotency.Answer
+_error = idempotency.error
 
 
 def _refusal(exc: NotFound | PermissionDenied) -> SubmitResult:
@@ -321,48 +313,55 @@ def submit_scores(judge: User, event_id: int, payload: object) -> SubmitResult:
     if not isinstance(payload, dict):
         return _error(400, "bad_request", gettext("Send a JSON object."))
     key, items = payload.get("idempotency_key"), payload.get("scores")
+    request = idempotency.fingerprint("scores", event_id, payload)
+    try:
+        with transaction():
+            # Held until the commit: a sign-off (``lock_event``) waits for this submission to finish, or this
+            # submission waits for the sign-off and then reads it (every read below comes after the lock).
+            share_event_lock(event_id)
+            return _submit(judge, event_id, key, items, request)
+    except (IntegrityError, _LostRace):
+        # The same key submitted twice at once (the other request stored its answer), or a score created
+        # or changed meanwhile by another tablet: answer with what is now true, never with a double write.
+        # The 409 is stored under the key, so a retry of this request gets it again word for word.
+        lost = _error(409, "stale", gettext("These scores were changed elsewhere meanwhile; reload the sheet."))
+        return idempotency.store_refusal(judge.id, key, event_id, lost, request)
+
+
+def _submit(judge: User, event_id: int, key: object, items: object, request: str) -> SubmitResult:
     facts = _facts(judge, event_id, key if isinstance(key, str) else "")
     if facts is None:
         return _refusal(NotFound(N_("This event does not exist.")))
     if not facts.assigned:
         return _refusal(PermissionDenied(N_("You are not a judge of this event.")))
-    if not isinstance(key, str) or not 8 <= len(key) <= MAX_KEY:
+    if not idempotency.valid_key(key):
         return _error(422, "invalid", gettext("An idempotency_key of 8 to 100 characters is required."))
+    if facts.replay is not None:
+        return idempotency.replay(facts.replay, facts.fingerprint, request)
     if not isinstance(items, list) or not items or len(items) > MAX_ITEMS:
         return _error(422, "invalid", gettext("Send between 1 and %(limit)d score items.", limit=MAX_ITEMS))
-    if facts.replay is not None:
-        return facts.replay
     checked = _process(judge, event_id, facts, items)
-    try:
-        with transaction():
-            if isinstance(checked, SubmitResult):
-                _record(judge.id, key, event_id, checked)
-                result = checked
-            else:
-                result = _write(judge.id, event_id, key, checked)
-    except (IntegrityError, _LostRace):
-        # The same key submitted twice at once (the other request stored its answer), or a score created
-        # or changed meanwhile by another tablet: answer with what is now true, never with a double write.
-        db.session.rollback()
-        replay = _replay(judge.id, key)
-        if replay is not None:
-            return replay
-        return _error(409, "stale", gettext("These scores were changed elsewhere meanwhile; reload the sheet."))
-    return result
+    if isinstance(checked, SubmitResult):
+        idempotency.store(judge.id, key, event_id, checked, request)
+        return checked
+    return _write(judge.id, event_id, key, checked, request)
 
 
-def _replay(user_id: int, key: str) -> SubmitResult | None:
-    record = db.session.execute(
-        select(IdempotencyRecord.status_code, IdempotencyRecord.response).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
-    ).first()
-    return SubmitResult(record.status_code, record.response) if record is not None else None
+@cache
+def _share_lock_statement() -> Select:
+    return select(Event.id).where(Event.id == bindparam("event_id", type_=Integer)).with_for_update(read=True, key_share=True)
 
 
-def _record(user_id: int, key: str, event_id: int, result: SubmitResult, now: datetime | None = None) -> None:
-    """Store the answer for (user, key); a second record for the same pair fails on the unique index."""
-    db.session.connection().execute(_insert(IdempotencyRecord), {
-        "user_id": user_id, "key": key, "event_id": event_id, "status_code": result.status, "response": result.body,
-        "created_at": now or utcnow()})
+def share_event_lock(event_id: int) -> None:
+    """The lock a score submission holds until it commits. On PostgreSQL a ``FOR KEY SHARE`` row lock on the
+    event: submissions do not block each other, but ``lock_event`` (``FOR UPDATE``, taken by the sign-off)
+    waits for them and they wait for it. On SQLite, which begins transactions lazily, the same no-op write
+    as ``lock_event`` (SQLite has one writer at a time anyway). Read in READ COMMITTED after this statement,
+    the sign-off is the committed one."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Event).where(Event.id == event_id).values(id=Event.id))
+    else:
+        db.session.connection().execute(_share_lock_statement(), {"event_id": event_id})
 
 
 @cache
@@ -387,6 +386,7 @@ class _Facts:
     signed: bool
     may_conflict: bool  # a unit of a level the conflict scope compares is on the judge's path
     replay: SubmitResult | None  # the stored answer for this key
+    fingerprint: str | None  # of the request that stored it
     criteria: dict[int, scoring.Criterion]  # the event's rubric
 
 
@@ -399,6 +399,7 @@ def _facts_query() -> Select:
     return (
         select(Contest.status, Contest.conflict_scope, JudgeAssignment.id.label("assignment_id"), JudgeAssignment.is_chief,
                SignOff.id.label("sign_off_id"), IdempotencyRecord.status_code, IdempotencyRecord.response,
+               IdempotencyRecord.fingerprint,
                _may_conflict_clause(bindparam("judge_path", expanding=True)).label("may_conflict"),
                Criterion.id.label("criterion_id"), Criterion.name, Criterion.max_x100, Criterion.kind)
         .select_from(Event)
@@ -428,6 +429,7 @@ def _facts(judge: User, event_id: int, key: str) -> _Facts | None:
         status=first.status, conflict_scope=first.conflict_scope, assigned=first.assignment_id is not None,
         is_chief=bool(first.is_chief), signed=first.sign_off_id is not None, may_conflict=bool(first.may_conflict),
         replay=SubmitResult(first.status_code, first.response) if first.status_code is not None else None,
+        fingerprint=first.fingerprint,
         criteria={r.criterion_id: scoring.Criterion(r.criterion_id, scoring.from_hundredths(r.max_x100), r.kind.value, name=r.name)
                   for r in rows if r.criterion_id is not None},
     )
@@ -593,7 +595,7 @@ class _LostRace(Exception):
     """A score read before the write was changed by another request before it (its version moved on)."""
 
 
-def _write(judge_id: int, event_id: int, key: str, checked: _Checked) -> SubmitResult:
+def _write(judge_id: int, event_id: int, key: str, checked: _Checked, request: str) -> SubmitResult:
     """Write checked items in the caller's transaction: new scores in one INSERT (a score created meanwhile
     fails on the unique (judge, entry, criterion) index), changes in one UPDATE that only touches rows still
     at the version read (``_LostRace`` otherwise), one audit row per item, and the answer under the key."""
@@ -624,7 +626,7 @@ def _write(judge_id: int, event_id: int, key: str, checked: _Checked) -> SubmitR
     # The key is stored with the answer in the same transaction. A concurrent duplicate of this request
     # blocks on the score rows written above (unique index or row lock) until this commits, then fails
     # and replays this answer (see ``submit_scores``).
-    _record(judge_id, key, event_id, result, now)
+    idempotency.store(judge_id, key, event_id, result, request, now)
     return result
 
 
@@ -672,6 +674,9 @@ def sign_off(chief: User, event_id: int) -> SignOff:
             raise PermissionDenied(N_("Only the chief judge signs the event off."))
         if event.contest.status not in SCORING:
             raise DomainError(N_("Scoring is not open for this event."))
+        # Submissions hold a shared lock on the event until they commit (``share_event_lock``): this waits
+        # for those in flight, and the completeness read below sees their scores; later ones see the sign-off.
+        lock_event(event)
         if sign_off_of(event.id):
             raise DomainError(N_("The event has already been signed off."))
         report = completeness(event)
@@ -687,7 +692,9 @@ def sign_off(chief: User, event_id: int) -> SignOff:
 
 def mark_contest_scored_if_done(event: Event) -> bool:
     """After a sign-off (of marks or of a bracket): the contest is scored once every event with confirmed
-    entries is signed off. Returns True when it just became scored."""
+    entries is signed off. Returns True when it just became scored. The contest row is locked first, so of
+    two events signed off at once the second to lock sees the first's sign-off."""
+    _lock_contest(event.contest_id)
     unsigned = db.session.scalar(
         select(func.count(func.distinct(Nomination.event_id)))
         .join(Event, Event.id == Nomination.event_id)
@@ -697,6 +704,11 @@ def mark_contest_scored_if_done(event: Event) -> bool:
     if not unsigned:
         event.contest.status = ContestStatus.SCORED
     return not unsigned
+
+
+def _lock_contest(contest_id: int) -> None:
+    if db.session.get_bind().dialect.name != "sqlite":  # SQLite: the sign-off already holds the write lock
+        db.session.execute(select(Contest.id).where(Contest.id == contest_id).with_for_update())
 
 
 def can_see_all_scores(user: User, event: Event) -> bool:

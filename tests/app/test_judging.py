@@ -177,8 +177,9 @@ def statements(action) -> int:
 
 
 def test_a_submission_runs_a_fixed_number_of_statements(run):
-    """Facts, entries with their scores, then one statement each for the scores, the audit rows and the
-    idempotency record, however many items; two more (members' units, levels) for a judge who can conflict."""
+    """The shared lock on the event (issue 18.1), facts, entries with their scores, then one statement each for
+    the scores, the audit rows and the idempotency record, however many items; two more (members' units,
+    levels) for a judge who can conflict."""
     c = criteria(run)
     numbers = [run.numbers["worker_b"], run.numbers["sw0"]]
     sheet = [item(n, k, "2" if i == len(c) - 1 else "1") for n in numbers for i, k in enumerate(c)]
@@ -193,9 +194,9 @@ def test_a_submission_runs_a_fixed_number_of_statements(run):
         assert result[0].status == 200, result[0].body
         return count
 
-    assert submitted(chief_id, sheet) == 5
-    assert submitted(chief_id, changes) == 5
-    assert submitted(judge_id, sheet) == 7
+    assert submitted(chief_id, sheet) == 6
+    assert submitted(chief_id, changes) == 6
+    assert submitted(judge_id, sheet) == 8
 
 
 def test_api_sheet_and_scores(world, run, client):

@@ -139,6 +139,9 @@ MATRIX = {
     "api.delete_token": ("DELETE", lambda w: "/api/v1/tokens", LOGGED_IN),
     "api.me": ("GET", lambda w: "/api/v1/me", LOGGED_IN),
     "api.organisations": ("GET", lambda w: "/api/v1/organisations", ORGANISERS),
+    "ops.healthz": ("GET", lambda w: "/healthz", PUBLIC),
+    "ops.readyz": ("GET", lambda w: "/readyz", PUBLIC),
+    "ops.prometheus": ("GET", lambda w: "/metrics", PUBLIC),  # by client address, not by role (tests/app/test_ops.py)
 }
 
 

@@ -1,0 +1,101 @@
+"""Idempotency keys mean one request.
+
+A client sends a key of its own with a write (score submissions, match results). The first answer is stored
+under (user, key) in the same transaction as the write, together with a fingerprint of the request: what it
+writes to and its canonical JSON body. A retry with the same key and the same request gets the stored answer
+word for word (also a refusal, and also the 409 of a request that lost a race); the same key with another
+request is refused with 422 ``idempotency_key_reused`` and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from flask_babel import gettext
+from sqlalchemy import Insert, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from contest.extensions import db
+from contest.models import IdempotencyRecord, utcnow
+from contest.services import transaction
+
+MIN_KEY, MAX_KEY = 8, 100
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An API answer: HTTP status and JSON body."""
+
+    status: int
+    body: dict
+
+
+def error(status: int, code: str, message: str, details: list | None = None) -> Answer:
+    """The API error envelope ``{"error": {"code", "message"[, "details"]}}``."""
+    body: dict = {"error": {"code": code, "message": message}}
+    if details is not None:
+        body["error"]["details"] = details
+    return Answer(status, body)
+
+
+def valid_key(key: object) -> bool:
+    return isinstance(key, str) and MIN_KEY <= len(key) <= MAX_KEY
+
+
+def fingerprint(endpoint: str, target_id: int, body: dict) -> str:
+    """SHA-256 of what the request writes to and its body without the key, as canonical JSON (sorted keys,
+    no spaces), so the same request always has the same fingerprint whatever the order of its fields."""
+    request = {k: v for k, v in body.items() if k != "idempotency_key"}
+    canonical = json.dumps([endpoint, target_id, request], sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def replay(stored: Answer, stored_fingerprint: str | None, request_fingerprint: str) -> Answer:
+    """The stored answer for the same request; 422 ``idempotency_key_reused`` for another one. Records
+    written before fingerprints were kept (None) are replayed as before."""
+    if stored_fingerprint is not None and stored_fingerprint != request_fingerprint:
+        return error(422, "idempotency_key_reused",
+                     gettext("This idempotency key was already used for another request; nothing was saved. Send this request with a new key."))
+    return stored
+
+
+def stored(user_id: int, key: str) -> tuple[Answer, str | None] | None:
+    """The answer and fingerprint stored for (user, key), or None."""
+    row = db.session.execute(
+        select(IdempotencyRecord.status_code, IdempotencyRecord.response, IdempotencyRecord.fingerprint)
+        .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+    ).first()
+    return (Answer(row.status_code, row.response), row.fingerprint) if row is not None else None
+
+
+@cache
+def _insert() -> Insert:
+    return insert(IdempotencyRecord.__table__)
+
+
+def store(user_id: int, key: str, event_id: int, answer: Answer, request_fingerprint: str, now: datetime | None = None) -> None:
+    """Store the answer in the caller's transaction; a second record for the same (user, key) fails on the
+    unique index (the caller then replays the first)."""
+    db.session.connection().execute(_insert(), {
+        "user_id": user_id, "key": key, "event_id": event_id, "status_code": answer.status, "response": answer.body,
+        "fingerprint": request_fingerprint, "created_at": now or utcnow()})
+
+
+def store_refusal(user_id: int, key: str, event_id: int, answer: Answer, request_fingerprint: str) -> Answer:
+    """After the caller's transaction was rolled back (a lost race, a refusal raised mid-write): store the
+    refusal in a transaction of its own, so a retry gets it word for word. If a concurrent request with the
+    same key stored its answer first, that answer is the one (replayed, or 422 for another request)."""
+    try:
+        with transaction():
+            store(user_id, key, event_id, answer, request_fingerprint)
+    except IntegrityError:
+        first = stored(user_id, key)
+        db.session.commit()
+        if first is None:  # pragma: no cover - the unique index failed for another reason
+            raise
+        return replay(first[0], first[1], request_fingerprint)
+    return answer
