@@ -28,7 +28,7 @@ from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_name
 from contest.extensions import db
-from contest.models import Certificate, Contest, Event, EventResult, NominationMember, User, utcnow
+from contest.models import Certificate, Contest, Event, EventResult, Nomination, NominationMember, User, utcnow
 from contest.services import NotFound, PermissionDenied, audit, transaction
 from contest.services.contests import can_manage, managed_event, require_host
 from contest.services.registration import lock_event
@@ -172,11 +172,14 @@ def verify_url(cert: Certificate) -> str:
 
 def data_of(cert: Certificate) -> CertificateData:
     contest = cert.event.contest
+    team = ""
+    if cert.event.is_team:  # the identity map serves the other members' certificates of the same entry
+        team = (db.session.get(Nomination, cert.nomination_id).team_name or "") if cert.nomination_id else ""
     return CertificateData(
         serial=cert.serial, holder_name=cert.holder_name, contest_title=cert.contest_title, event_name=cert.event_name,
         award=cert.label if cert.kind == "award" else "", titles=(cert.label,) if cert.kind == "title" else (),
         issuer=cert.issuer, issued_on=cert.issued_on, verify_url=verify_url(cert),
-        body_template=contest.certificate_template or None, seal_png=contest.certificate_seal,
+        body_template=contest.certificate_template or None, seal_png=contest.certificate_seal, team=team,
     )
 
 

@@ -145,3 +145,13 @@ def test_downloads_before_issuing_explain_themselves(world, final, client, login
     assert "尚未颁发证书" in response.data.decode()
     response = client.get(f"/events/{final.event.id}/certificates.zip", follow_redirects=True)
     assert "尚未颁发证书" in response.data.decode()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is installed by `make test`")
+def test_title_certificate_reads_as_chinese(world, final, tmp_path):
+    """The issued title certificate (no award of its own) says 被授予“…”称号, never "荣获，"."""
+    cert = next(c for c in service.issue_for_event(world.users["city"], final.event.id) if c.kind == "title")
+    pdf = tmp_path / "title.pdf"
+    pdf.write_bytes(service.pdf_of(cert))
+    text = "".join(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert f"项目中被授予“{cert.label}”称号。" in text and "荣获" not in text, text
