@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import secrets
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 
@@ -249,9 +251,33 @@ def file_name(cert: Certificate) -> str:
     return f"荣誉证书-{cert.holder_name}-{cert.event_name}-{cert.label}-{cert.serial}.pdf".replace("/", "-")
 
 
+SERIAL_PATTERN = re.compile(r"^[A-Z]{2}\d*-\d{4}-\d{6}$")
+_DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "‐": "-", "―": "-"})
+
+
+def normalise_serial(text: str) -> str | None:
+    """A printed serial as typed (``qz-2024-000010``, full-width letters or dashes, spaces), or None when the text
+    is not shaped like a serial."""
+    candidate = unicodedata.normalize("NFKC", "".join((text or "").split())).translate(_DASHES).upper()
+    return candidate if SERIAL_PATTERN.match(candidate) else None
+
+
+def look_up(text: str) -> dict:
+    """What a person typing into the verification form may know: a printed serial number or the code of the
+    QR code's address (the whole address pasted works too)."""
+    text = (text or "").strip()
+    serial = normalise_serial(text)
+    if serial is not None:
+        return _public(db.session.scalar(select(Certificate).where(Certificate.serial == serial)))
+    return verify(text.rstrip("/").rsplit("/", 1)[-1])
+
+
 def verify(code: str) -> dict:
     """What the public may know about a code: valid / revoked / unknown, with the holder's name masked."""
-    cert = db.session.scalar(select(Certificate).where(Certificate.code == code)) if code and len(code) <= 40 else None
+    return _public(db.session.scalar(select(Certificate).where(Certificate.code == code)) if code and len(code) <= 40 else None)
+
+
+def _public(cert: Certificate | None) -> dict:
     if cert is None:
         return {"status": "unknown"}
     body = {

@@ -122,6 +122,7 @@ MATRIX = {
     "certificates.settings": ("POST", lambda w: f"/contests/{w.c['contest']}/certificate-settings", HOST),
     "certificates.merged": ("GET", lambda w: f"/events/{w.c['final_event']}/certificates.pdf", HOST),
     "certificates.archive": ("GET", lambda w: f"/events/{w.c['final_event']}/certificates.zip", HOST),
+    "certificates.verify_form": ("GET", lambda w: "/verify/", PUBLIC),
     "certificates.verify": ("GET", lambda w: f"/verify/{w.c['certificate_code']}", PUBLIC),
     "api.certificate": ("GET", lambda w: f"/api/v1/certificates/{w.c['certificate_code']}", PUBLIC),
     "brackets.view": ("GET", lambda w: f"/brackets/events/{w.c['bracket_event']}", HOST | {"judge"}),
