@@ -5,13 +5,13 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
-from datetime import datetime
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from contest import clock
 from contest.domain.errors import DomainError
 from contest.extensions import db
 
@@ -84,7 +84,7 @@ def create_admin(username: str, name: str, password: str) -> None:
 def backup(output: str | None) -> None:
     """Write a consistent copy of the database (SQLite online backup, or pg_dump for PostgreSQL)."""
     url = db.engine.url
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     folder = Path(current_app.instance_path) / "backups"
     folder.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "sqlite":

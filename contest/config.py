@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from contest import clock
+
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_PATH = PROJECT_ROOT / "instance"
@@ -37,7 +39,7 @@ class Config:
 
     # Babel: Simplified Chinese first, English second.
     BABEL_DEFAULT_LOCALE = "zh_CN"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_DEFAULT_TIMEZONE = clock.TIMEZONE_NAME  # the one clock (contest/clock.py)
     LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 
     # Session and cookies.

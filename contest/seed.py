@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from contest.clock import today as local_today
 from contest.domain.identity import generate_resident_id
 from contest.extensions import db
 from contest.models import Organisation, OrgLevel, Role, SkillLevel, User, UserRole, WorkerProfile
@@ -187,7 +188,7 @@ def seed_contests() -> None:
     from contest.services.contests import ContestInput, EventInput
 
     city, admin = _by_username("city"), _by_username("admin")
-    year = date.today().year
+    year = local_today().year
 
     # Last year's city contest, run to the start (registration closed, draw held): the source of this year's copy.
     last = date(year - 1, 5, 1)
@@ -215,7 +216,7 @@ def seed_contests() -> None:
     _seed_judging(city, electric, welder)
 
     # This year's city contest, copied from last year's and open for registration.
-    opens = date.today()
+    opens = local_today()
     current = contests.copy_contest(city, previous.id, year)
     contests.update_contest(city, current.id, ContestInput(
         current.title, year, "skills", opens, opens.replace(day=1) + _days(45), opens.replace(day=1) + _days(75),
@@ -328,7 +329,6 @@ def _full_contest(host_login: str, title: str, year: int, teams: list[str], judg
 
     from contest.clock import frozen_today
     from contest.domain.contests import ContestStatus
-    from contest.models import Publication
     from contest.services import contests, draws, judging, registration, results
     from contest.services.contests import ContestInput, EventInput
 
@@ -365,13 +365,28 @@ def _full_contest(host_login: str, title: str, year: int, teams: list[str], judg
         results.compute_results(host, event.id)
         results.publish(host, contest.id, notice_days=5)
     if final:
-        publication = db.session.scalar(select(Publication).where(Publication.contest_id == contest.id))
-        publication.notice_until = publication.published_at  # the notice of a past year is long over
-        db.session.commit()
+        _backdate_publication(contest.id, opens + timedelta(days=31))  # the notice of a past year is long over
         results.finalise(host, contest.id)
+        _backdate_publication(contest.id, opens + timedelta(days=31), final=True)
         from contest.services import certificates
 
-        certificates.issue_for_event(host, event.id)
+        with frozen_today(opens + timedelta(days=40)):  # certificates carry their own year's date
+            certificates.issue_for_event(host, event.id)
+
+
+def _backdate_publication(contest_id: int, day: date, final: bool = False) -> None:
+    """Demo contests of past years: published on ``day`` at 10:00 local time, the notice over five days later."""
+    from datetime import datetime, time, timedelta
+
+    from contest.clock import to_utc
+    from contest.models import Publication
+
+    publication = db.session.scalar(select(Publication).where(Publication.contest_id == contest_id))
+    publication.published_at = to_utc(datetime.combine(day, time(10)))
+    publication.notice_until = publication.published_at + timedelta(days=5)
+    if final:
+        publication.finalised_at = publication.notice_until + timedelta(hours=1)
+    db.session.commit()
 
 
 SPORTS_TEAMS = ["kecheng.e1.t1", "qujiang.e1.t1", "longyou.e1.t1", "jiangshan.e1.t1", "changshan.e1.t1", "kaihua.e1.t1",
@@ -386,7 +401,6 @@ def _sports_contests(year: int) -> None:
 
     from contest.clock import frozen_today
     from contest.domain.contests import ContestStatus
-    from contest.models import Publication
     from contest.services import brackets, certificates, contests, draws, judging, registration, results
     from contest.services.contests import ContestInput, EventInput
 
@@ -427,14 +441,14 @@ def _sports_contests(year: int) -> None:
         brackets.sign_off(chief, chess.id)
         results.compute_results(city, chess.id)
         results.publish(city, last.id, notice_days=5)
-    publication = db.session.scalar(select(Publication).where(Publication.contest_id == last.id))
-    publication.notice_until = publication.published_at
-    db.session.commit()
+    _backdate_publication(last.id, date(year - 1, 9, 25))
     results.finalise(city, last.id)
-    certificates.issue_for_event(city, chess.id)
+    _backdate_publication(last.id, date(year - 1, 9, 25), final=True)
+    with frozen_today(date(year - 1, 10, 8)):  # certificates carry their own year's date
+        certificates.issue_for_event(city, chess.id)
 
     # This year: running, every format at a different stage.
-    opens = date.today() - timedelta(days=25)
+    opens = local_today() - timedelta(days=25)
     _current, (badminton, table_tennis, xiangqi, tug) = run(f"{year}年衢州市职工技能运动会", year, [
         ("羽毛球单打", "single_elimination", 13), ("乒乓球单打", "round_robin", 6), ("象棋", "swiss", 9), ("拔河（个人积分赛）", "double_elimination", 8)],
         opens)

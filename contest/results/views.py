@@ -9,7 +9,9 @@ from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from contest import clock
 from contest.access import login_required, organiser_required, public
+from contest.clock import format_local
 from contest.domain.contests import ContestStatus
 from contest.extensions import db
 from contest.forms import ConfirmForm
@@ -60,7 +62,7 @@ def compute(event_id: int):
 @organiser_required
 def publish(contest_id: int):
     return post_action(lambda: service.publish(current_user, contest_id, request.form.get("notice_days", type=int)),
-                       lambda p: _("The results are published for public notice until %(until)s.", until=p.notice_until.strftime("%Y-%m-%d %H:%M")),
+                       lambda p: _("The results are published for public notice until %(until)s.", until=format_local(p.notice_until)),
                        url_for("contests.detail", contest_id=contest_id))
 
 
@@ -112,15 +114,13 @@ def export_xlsx(event_id: int):
 @login_required
 def export_pdf(event_id: int):
     from contest.documents.results_sheet import ResultRow, render_results_sheet
-    from contest.models import utcnow
-
     event = _visible_event(event_id)
     masked = not contest_service.can_manage(current_user, event.contest)
     rows = [ResultRow(line.rank, line.number, line.name, line.unit, line.components, line.total, line.award, "、".join(line.titles))
             for line in service.result_lines(event, masked=masked)]
     notes = [translate(n) for n in service.notes_of(event)]
     data = render_results_sheet(f"{event.contest.title} · {event.name}", event.contest.host.name,
-                                [c.name for c in event.components], rows, notes, utcnow())
+                                [c.name for c in event.components], rows, notes, clock.now())
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=download_name("成绩", event.contest.title, event.name, ext="pdf"))
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from contest import clock
 from contest.domain import brackets as bk
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
@@ -673,8 +674,8 @@ def audit_workbook(actor: User, event_id: int) -> tuple[Event, bytes]:
         kind = f" ({MATCH_KIND_LABELS[result['kind']]})" if result["kind"] != "normal" else ""
         return f"{winner} {result['home_score']}:{result['away_score']}{kind}"
 
-    lines = ((a.at.isoformat(" ", "seconds"), a.match.key, kinds.get(a.kind, a.kind), a.actor.name, outcome(a.old), outcome(a.new),
+    lines = ((clock.local(a.at).replace(microsecond=0), a.match.key, kinds.get(a.kind, a.kind), a.actor.name, outcome(a.old), outcome(a.new),
               a.reason, a.caused_by or "") for a in rows)
-    headers = [gettext("Time (UTC)"), gettext("Match"), gettext("Kind"), gettext("Changed by"), gettext("Before"), gettext("After"),
+    headers = [gettext("Time"), gettext("Match"), gettext("Kind"), gettext("Changed by"), gettext("Before"), gettext("After"),
                gettext("Reason"), gettext("Cleared by the correction of")]
     return event, write_xlsx(event.name, headers, lines, widths=(20, 8, 10, 10, 28, 28, 30, 12))

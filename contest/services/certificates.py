@@ -25,6 +25,7 @@ from contest.certificates.pdf import (
     validate_body_template,
     validate_seal_png,
 )
+from contest import clock
 from contest.clock import today
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
@@ -287,5 +288,5 @@ def _public(cert: Certificate | None) -> dict:
         "issuer": cert.issuer, "issued_on": cert.issued_on.isoformat(),
     }
     if cert.revoked:
-        body["revoked_on"] = cert.revoked_at.date().isoformat()
+        body["revoked_on"] = clock.local(cert.revoked_at).date().isoformat()
     return body

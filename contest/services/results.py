@@ -20,7 +20,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import joinedload
 
-from contest.clock import today
+from contest.clock import format_local, today
 from contest.domain import awards, ranking, scoring
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
@@ -318,7 +318,7 @@ def finalise(actor: User, contest_id: int) -> Contest:
         if contest.status != ContestStatus.PUBLISHED or publication is None:
             raise DomainError(N_("Publish the results first."))
         if utcnow() < publication.notice_until:
-            raise DomainError(N_("The public notice runs until %(until)s."), until=publication.notice_until.strftime("%Y-%m-%d %H:%M UTC"))
+            raise DomainError(N_("The public notice runs until %(until)s."), until=format_local(publication.notice_until))
         count = open_objections(contest)
         if count:
             raise DomainError(N_("%(count)d objections are still open."), count=count)
