@@ -107,3 +107,6 @@ MATCH_KIND_LABELS = {
     "walkover": _l("Walk-over (the other side did not appear)"),
     "retired": _l("Retirement (the other side gave up during the match)"),
 }
+
+OBJECTION_STATUS_LABELS = {"open": _l("Awaiting the host's answer"), "upheld": _l("Upheld"), "dismissed": _l("Dismissed")}
+OBJECTION_STATUS_COLOURS = {"open": "warning", "upheld": "success", "dismissed": "secondary"}

@@ -11,9 +11,12 @@ from contest.i18n import LOCALE_COOKIE
 from contest.models import Role
 from contest.services.certificates import my_certificates
 from contest.services.judging import my_assignments
+from contest.services.results import changes_of, my_objections
 from contest.services.todo import todo_items
 
 home_bp = Blueprint("home", __name__)
+
+HOME_OBJECTIONS = 3  # the newest; "我的参赛" lists them all
 
 
 @home_bp.get("/")
@@ -22,7 +25,9 @@ def index():
     items = todo_items(current_user)
     assignments = my_assignments(current_user) if current_user.has_role(Role.JUDGE) else []
     certificates = my_certificates(current_user) if current_user.has_role(Role.WORKER) else []
-    return render_template("home/index.html", todo=items, assignments=assignments, certificates=certificates)
+    objections = my_objections(current_user, limit=HOME_OBJECTIONS)
+    return render_template("home/index.html", todo=items, assignments=assignments, certificates=certificates, objections=objections,
+                           objection_changes={o.id: changes_of(o) for o in objections if o.status == "upheld"})
 
 
 @home_bp.get("/locale/<code>")

@@ -144,7 +144,7 @@ def public_ranking(event_id: int):
     publication = service.publication_of(event.contest)
     return render_template("results/public_ranking.html", event=event, contest=event.contest, publication=publication,
                            lines=service.result_lines(event, masked=True), notes=service.notes_of(event), confirm=ConfirmForm(),
-                           in_notice=event.contest.status == ContestStatus.PUBLISHED)
+                           in_notice=event.contest.status == ContestStatus.PUBLISHED, objections=service.objection_summary(event.id))
 
 
 @results_bp.post("/public/results/<int:event_id>/objections")

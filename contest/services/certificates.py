@@ -32,7 +32,7 @@ from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_name
 from contest.extensions import db
 from contest.models import Certificate, Contest, Event, EventResult, Nomination, NominationMember, User, utcnow
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services import NotFound, PermissionDenied, audit, notifications, transaction
 from contest.services.contests import can_manage, managed_event, require_host
 from contest.services.registration import lock_event
 
@@ -98,6 +98,7 @@ def issue_for_event(actor: User, event_id: int) -> list[Certificate]:
                     seq += 1
         db.session.add_all(created)
         db.session.flush()
+        notifications.notify_many((c.user_id for c in created), "certificates_issued", event=event.name, contest=event.contest.title)
         audit(actor, "certificate.issue", "event", event.id, count=len(created))
     return created
 
