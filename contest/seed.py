@@ -124,8 +124,23 @@ def seed_demo(seed: int = 2026) -> list[DemoLogin]:
                         logins.append(DemoLogin(username, "worker", team.name))
     db.session.commit()
     seed_contests()
+    logins.extend(seed_answered_objection())
     logger.info("Seeded the demo data: %d workers", worker_no)
     return logins
+
+
+def seed_answered_objection() -> list[DemoLogin]:
+    """An objection to this year's 衢江区 电工 results (in public notice), filed by one of its entrants and
+    answered 不予采纳 by the host: its objector sees the answer on his home page, in 我的参赛 and in his inbox."""
+    from contest.models import Contest, Event
+    from contest.services import results
+
+    event = db.session.scalar(select(Event).join(Contest).where(Contest.title.endswith("年衢江区职工电工技能比武")))
+    objector = _workers("qujiang.e1.t1")[0]
+    objection = results.file_objection(objector, event.id, "我的实操分数与现场记录不符，请复核。")
+    results.resolve_objection(_by_username("qujiang"), objection.id, False,
+                              "经裁判长调阅评分记录和现场视频复核，实操分数录入无误，维持原成绩。")
+    return [DemoLogin(objector.username, "worker", f"{objector.org.name} (异议已答复)")]
 
 
 def _profile(user: User, rng: random.Random, region: str, occupation: str, used: set[str]) -> None:
