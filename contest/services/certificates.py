@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from flask import current_app
 from sqlalchemy import func, select
 
+from contest import clock
 from contest.certificates.pdf import (
     CertificateData,
     render_certificate,
@@ -25,7 +26,6 @@ from contest.certificates.pdf import (
     validate_body_template,
     validate_seal_png,
 )
-from contest import clock
 from contest.clock import today
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError

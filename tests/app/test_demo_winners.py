@@ -4,7 +4,6 @@ answered objection visible to its objector, and certificates of past years dated
 import shutil
 import subprocess
 
-import pytest
 from sqlalchemy import select
 
 from contest.extensions import db

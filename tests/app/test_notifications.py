@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from contest.domain.contests import ContestStatus
+from contest.domain.errors import DomainError
 from contest.extensions import db
 from contest.models import Notification
-from contest.services import NotFound, judging, results
+from contest.services import NotFound, judging, notifications, results
 from contest.services import certificates as certificate_service
-from contest.services import notifications
 from tests.app.test_results import scored  # noqa: F401  (fixture)
 
 
@@ -37,7 +37,7 @@ def test_publishing_notifies_every_entrant_once(world, published):
 def test_a_dismissed_objection_reaches_its_objector(world, published, client, login_as):
     worker_b = world.users["worker_b"]
     objection = results.file_objection(worker_b, published.event.id, "第2名的实操分数有误", None)
-    with pytest.raises(Exception):
+    with pytest.raises(DomainError):
         results.resolve_objection(world.users["city"], objection.id, False, "")
     assert not [n for n in unread(worker_b) if n.kind == "objection_answered"]  # a refused answer notifies nobody
     results.resolve_objection(world.users["city"], objection.id, False, "经复核，分数无误。")
@@ -90,7 +90,7 @@ def test_notifications_are_private_and_written_with_their_cause(world, published
     login_as("worker_b")
     assert client.post(f"/notifications/{note.id}/open").status_code == 404
     before = db.session.scalar(select(func.count(Notification.id)))
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         results.resolve_objection(world.users["city"], 999999, False, "不存在")
     assert db.session.scalar(select(func.count(Notification.id))) == before
 
