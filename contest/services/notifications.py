@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select, update
 from contest.domain.errors import N_
 from contest.extensions import db
 from contest.models import Notification, User, utcnow
-from contest.services import NotFound, transaction
+from contest.services import NotFound, PermissionDenied, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +82,10 @@ def mark_read(user: User, notification_id: int) -> Notification:
     """Mark one of the user's own notifications read (reading it again changes nothing)."""
     with transaction():
         note = db.session.get(Notification, notification_id)
-        if note is None or note.user_id != user.id:  # someone else's: as if it did not exist
+        if note is None:
             raise NotFound(N_("This notification does not exist."))
+        if note.user_id != user.id:
+            raise PermissionDenied()
         if note.read_at is None:
             note.read_at = utcnow()
     return note

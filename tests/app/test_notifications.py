@@ -11,7 +11,7 @@ from contest.domain.contests import ContestStatus
 from contest.domain.errors import DomainError
 from contest.extensions import db
 from contest.models import Notification
-from contest.services import NotFound, judging, notifications, results
+from contest.services import NotFound, PermissionDenied, judging, notifications, results
 from contest.services import certificates as certificate_service
 from tests.app.test_results import scored  # noqa: F401  (fixture)
 
@@ -85,10 +85,11 @@ def test_an_upheld_objection_shows_what_changed(world, published, client, login_
 
 def test_notifications_are_private_and_written_with_their_cause(world, published, client, login_as):
     note = unread(world.users["worker"])[0]
-    with pytest.raises(NotFound):
+    with pytest.raises(PermissionDenied):
         notifications.mark_read(world.users["worker_b"], note.id)
     login_as("worker_b")
-    assert client.post(f"/notifications/{note.id}/open").status_code == 404
+    assert client.post(f"/notifications/{note.id}/open").status_code == 403
+    assert db.session.get(Notification, note.id).read_at is None
     before = db.session.scalar(select(func.count(Notification.id)))
     with pytest.raises(NotFound):
         results.resolve_objection(world.users["city"], 999999, False, "不存在")
