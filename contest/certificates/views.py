@@ -112,12 +112,12 @@ def _verify_limit() -> str:
 
 
 # One budget for every way of asking (QR code address, typed serial or code), so neither enumerates faster.
-_verification_limit = limiter.shared_limit(_verify_limit, scope="certificate-verification",
+verification_limit = limiter.shared_limit(_verify_limit, scope="certificate-verification",
                                            exempt_when=lambda: request.endpoint == "certificates.verify_form" and not request.args.get("q"))
 
 
 @certificates_bp.get("/verify/")
-@_verification_limit
+@verification_limit
 @public
 def verify_form():
     """The form for a printed serial number (QZ-2024-000010) or a code; with ``?q=`` the answer below it."""
@@ -129,7 +129,7 @@ def verify_form():
 
 
 @certificates_bp.get("/verify/<code>")
-@_verification_limit
+@verification_limit
 @public
 def verify(code: str):
     result = service.verify(code)
@@ -137,6 +137,6 @@ def verify(code: str):
 
 
 def verify_json(code: str):
-    """Shared by the API route (``GET /api/v1/certificates/<code>``)."""
-    result = service.verify(code)
+    """Shared by the API route (``GET /api/v1/certificates/<code>``): a code, or a printed serial number."""
+    result = service.look_up(code)
     return jsonify(result), 200 if result["status"] != "unknown" else 404
