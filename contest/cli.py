@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -17,6 +16,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import text
 
+from contest import clock
 from contest.domain.errors import DomainError
 from contest.extensions import db
 
@@ -138,7 +138,7 @@ def create_admin(username: str, name: str, password: str) -> None:
 def backup(output: str | None) -> None:
     """Write a consistent copy of the database (SQLite online backup, or pg_dump for PostgreSQL)."""
     url = db.engine.url
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     folder = Path(current_app.instance_path) / "backups"
     folder.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "sqlite":

@@ -1,7 +1,8 @@
 """Configuration classes.
 
 ``Config`` is the embedded default: SQLite in ``instance/`` unless ``DATABASE_URL`` is set.
-``ProductionConfig`` refuses to start with the default secret key and marks cookies Secure.
+``ProductionConfig`` refuses to start with the default secret key or without ``PUBLIC_BASE_URL``, and marks
+cookies Secure.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from contest import clock
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +39,7 @@ class Config:
 
     # Babel: Simplified Chinese first, English second.
     BABEL_DEFAULT_LOCALE = "zh_CN"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_DEFAULT_TIMEZONE = clock.TIMEZONE_NAME  # the one clock (contest/clock.py)
     LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 
     # Session and cookies.
@@ -109,14 +113,24 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    # No default: a QR code printed with a loopback address is worthless once the certificate is handed out.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 
     @classmethod
     def check(cls, config: dict) -> None:
-        """Refuse to start with the default or a short secret key."""
+        """Refuse to start with the default or a short secret key, or without a public base URL that others
+        can reach (http(s), a host that is not this machine's loopback)."""
         key = config.get("SECRET_KEY") or ""
         if key == DEFAULT_SECRET_KEY or len(key) < 32:
             raise RuntimeError(
                 "Refusing to start in production: set SECRET_KEY to a random value of at least 32 characters."
+            )
+        url = urlsplit((config.get("PUBLIC_BASE_URL") or "").strip())
+        host = (url.hostname or "").lower()
+        if url.scheme not in ("http", "https") or not host or host == "localhost" or host.startswith("127.") or host in ("::1", "0.0.0.0"):
+            raise RuntimeError(
+                "Refusing to start in production: set PUBLIC_BASE_URL to the address the public uses "
+                "(e.g. https://contest.example.org); certificate QR codes link to it."
             )
 
 

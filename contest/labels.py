@@ -118,3 +118,6 @@ from contest.domain.draw import ALGORITHM as DRAW_ALGORITHM  # noqa: E402
 
 # Plain-language names of draw algorithms (the technical name stays in the record, for reproduction).
 DRAW_METHOD_LABELS = {DRAW_ALGORITHM: _l("Random draw (reproducible)")}
+
+OBJECTION_STATUS_LABELS = {"open": _l("Awaiting the host's answer"), "upheld": _l("Upheld"), "dismissed": _l("Dismissed")}
+OBJECTION_STATUS_COLOURS = {"open": "warning", "upheld": "success", "dismissed": "secondary"}

@@ -173,8 +173,23 @@ def _seed_demo(rng: random.Random) -> list[DemoLogin]:
                         logins.append(DemoLogin(username, "worker", team.name))
     db.session.commit()
     seed_contests()
+    logins.extend(seed_answered_objection())
     logger.info("Seeded the demo data: %d workers", worker_no)
     return logins
+
+
+def seed_answered_objection() -> list[DemoLogin]:
+    """An objection to this year's 衢江区 电工 results (in public notice), filed by one of its entrants and
+    answered 不予采纳 by the host: its objector sees the answer on his home page, in 我的参赛 and in his inbox."""
+    from contest.models import Contest, Event
+    from contest.services import results
+
+    event = db.session.scalar(select(Event).join(Contest).where(Contest.title.endswith("年衢江区职工电工技能比武")))
+    objector = _workers("qujiang.e1.t1")[0]
+    objection = results.file_objection(objector, event.id, "我的实操分数与现场记录不符，请复核。")
+    results.resolve_objection(_by_username("qujiang"), objection.id, False,
+                              "经裁判长调阅评分记录和现场视频复核，实操分数录入无误，维持原成绩。")
+    return [DemoLogin(objector.username, "worker", f"{objector.org.name} (异议已答复)")]
 
 
 def _profile(user: User, rng: random.Random, region: str, occupation: str, used: set[str]) -> None:
@@ -388,7 +403,6 @@ def _full_contest(host_login: str, title: str, year: int, teams: list[str], judg
 
     from contest.clock import frozen_today
     from contest.domain.contests import ContestStatus
-    from contest.models import Publication
     from contest.services import contests, draws, judging, registration, results
     from contest.services.contests import ContestInput, EventInput
 
@@ -425,13 +439,28 @@ def _full_contest(host_login: str, title: str, year: int, teams: list[str], judg
         results.compute_results(host, event.id)
         results.publish(host, contest.id, notice_days=5)
     if final:
-        publication = db.session.scalar(select(Publication).where(Publication.contest_id == contest.id))
-        publication.notice_until = publication.published_at  # the notice of a past year is long over
-        db.session.commit()
+        _backdate_publication(contest.id, opens + timedelta(days=31))  # the notice of a past year is long over
         results.finalise(host, contest.id)
+        _backdate_publication(contest.id, opens + timedelta(days=31), final=True)
         from contest.services import certificates
 
-        certificates.issue_for_event(host, event.id)
+        with frozen_today(opens + timedelta(days=40)):  # certificates carry their own year's date
+            certificates.issue_for_event(host, event.id)
+
+
+def _backdate_publication(contest_id: int, day: date, final: bool = False) -> None:
+    """Demo contests of past years: published on ``day`` at 10:00 local time, the notice over five days later."""
+    from datetime import datetime, time, timedelta
+
+    from contest.clock import to_utc
+    from contest.models import Publication
+
+    publication = db.session.scalar(select(Publication).where(Publication.contest_id == contest_id))
+    publication.published_at = to_utc(datetime.combine(day, time(10)))
+    publication.notice_until = publication.published_at + timedelta(days=5)
+    if final:
+        publication.finalised_at = publication.notice_until + timedelta(hours=1)
+    db.session.commit()
 
 
 SPORTS_TEAMS = ["kecheng.e1.t1", "qujiang.e1.t1", "longyou.e1.t1", "jiangshan.e1.t1", "changshan.e1.t1", "kaihua.e1.t1",
@@ -446,7 +475,6 @@ def _sports_contests(year: int) -> None:
 
     from contest.clock import frozen_today
     from contest.domain.contests import ContestStatus
-    from contest.models import Publication
     from contest.services import brackets, certificates, contests, draws, judging, registration, results
     from contest.services.contests import ContestInput, EventInput
 
@@ -487,11 +515,11 @@ def _sports_contests(year: int) -> None:
         brackets.sign_off(chief, chess.id)
         results.compute_results(city, chess.id)
         results.publish(city, last.id, notice_days=5)
-    publication = db.session.scalar(select(Publication).where(Publication.contest_id == last.id))
-    publication.notice_until = publication.published_at
-    db.session.commit()
+    _backdate_publication(last.id, date(year - 1, 9, 25))
     results.finalise(city, last.id)
-    certificates.issue_for_event(city, chess.id)
+    _backdate_publication(last.id, date(year - 1, 9, 25), final=True)
+    with frozen_today(date(year - 1, 10, 8)):  # certificates carry their own year's date
+        certificates.issue_for_event(city, chess.id)
 
     # This year: running, every format at a different stage.
     opens = today() - timedelta(days=25)

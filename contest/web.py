@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from io import BytesIO
 
 from flask import current_app, request, send_file
 from sqlalchemy import Select, func, select
 
+from contest.clock import today
 from contest.extensions import db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -17,7 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def download_name(*parts: str, ext: str) -> str:
     """``单位-柯城区-2026-11-25.xlsx``: readable Chinese names, dated."""
-    return "-".join([*(p for p in parts if p), date.today().isoformat()]) + f".{ext}"
+    return "-".join([*(p for p in parts if p), today().isoformat()]) + f".{ext}"
 
 
 def send_xlsx(data: bytes, filename: str):

@@ -30,4 +30,5 @@ def create_bench_app():
 
     overrides = bench_overrides(os.environ["BENCH_DATABASE_URL"], os.environ["BENCH_SCHEMA"])
     overrides["SECRET_KEY"] = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    overrides["PUBLIC_BASE_URL"] = os.environ.get("PUBLIC_BASE_URL") or "https://bench.example.org"
     return create_app("production", overrides)

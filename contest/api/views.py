@@ -9,6 +9,7 @@ from contest.access import public
 from contest.api import api_bp
 from contest.api.auth import api_user, bearer_token, token_required
 from contest.api.errors import api_error
+from contest.certificates.views import verification_limit
 from contest.domain.contests import ContestKind, ContestStatus
 from contest.domain.errors import DomainError
 from contest.domain.orgtree import OrgLevel
@@ -215,10 +216,11 @@ def event_ranking(event_id: int):
 
 
 @api_bp.get("/certificates/<code>")
-@limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"])
+@verification_limit
 @public
 def certificate(code: str):
-    """Public verification: valid / revoked / unknown, the holder's name masked."""
+    """Public verification by code or printed serial: valid / revoked / unknown, the holder's name masked (one
+    rate-limit budget with the verification pages)."""
     from contest.certificates.views import verify_json
 
     return verify_json(code)

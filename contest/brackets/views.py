@@ -22,6 +22,12 @@ from contest.web import download_name, post_action, send_xlsx
 brackets_bp = Blueprint("brackets", __name__)
 
 
+@brackets_bp.app_context_processor
+def bracket_links():
+    """``bracket_link(event)`` for templates: show a bracket link only where it opens (never a 403 or a 404)."""
+    return {"bracket_link": lambda event: service.bracket_link(current_user, event)}
+
+
 @brackets_bp.get("/brackets/events/<int:event_id>")
 @public
 def view(event_id: int):

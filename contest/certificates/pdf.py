@@ -15,8 +15,10 @@ Rules:
   for official documents (公文); it saves only ~0.3 KB of glyphs per PDF.
 * Text that does not fit is first set smaller, down to a floor size, and then wrapped; at the floor size any
   text still too long for its box is cut with "…". Nothing is ever drawn outside its box, whatever the input.
-* The body template may use the placeholders ``{name}``, ``{contest}``, ``{event}``, ``{award}`` and
-  ``{title}`` (the honorary titles joined with "、"); a newline starts a new paragraph, and every paragraph
+* The body template may use the placeholders ``{name}``, ``{contest}``, ``{event}``, ``{award}``,
+  ``{title}`` (the honorary titles joined with "、") and ``{team}``; a contest's own template is used only
+  when every placeholder it names has a value, else the standard text for what the certificate carries
+  (award, title, both; as a team member or not: ``standard_body_template``); a newline starts a new paragraph, and every paragraph
   after the first is indented by two characters. Values are set in faux bold.
 * The QR code uses error-correction level M and a fixed mask pattern (0): every mask decodes the same, and
   skipping the eight-way mask search makes encoding about eight times faster.
@@ -50,6 +52,8 @@ __all__ = [
     "CertificateData",
     "DEFAULT_BODY_TEMPLATE",
     "DEFAULT_BODY_TEMPLATE_WITH_TITLE",
+    "body_template_of",
+    "standard_body_template",
     "PLACEHOLDERS",
     "SEAL_MAX_BYTES",
     "format_chinese_date",
@@ -109,11 +113,19 @@ QR_SIZE = 78.0
 LABEL_X = QR_X + QR_SIZE + 12.0
 LABEL_WIDTH = ISSUER_CENTRE_X - ISSUER_WIDTH / 2 - 20.0 - LABEL_X
 
-PLACEHOLDERS = ("name", "contest", "event", "award", "title")
+PLACEHOLDERS = ("name", "contest", "event", "award", "title", "team")
 DEFAULT_BODY_TEMPLATE = "{name} 同志：\n在{contest}{event}项目中荣获{award}。\n特发此证，以资鼓励。"
 DEFAULT_BODY_TEMPLATE_WITH_TITLE = (
     "{name} 同志：\n在{contest}{event}项目中荣获{award}，并被授予“{title}”称号。\n特发此证，以资鼓励。"
 )
+# The honour clause of the standard text, by what the certificate carries (award?, title?); a team entry's
+# member certificate says the award went to his team.
+_HONOUR_CLAUSES = {
+    (True, False): "荣获{award}",
+    (False, True): "被授予“{title}”称号",
+    (True, True): "荣获{award}，并被授予“{title}”称号",
+}
+_TEAM_PREFIX = "作为{team}成员"
 
 DATE_NUMERALS = "hanzi"  # or "arabic" for 2026年11月25日
 
@@ -140,6 +152,37 @@ class CertificateData:
     verify_url: str
     body_template: str | None = None
     seal_png: bytes | None = None
+    team: str = ""  # the team's name on a team entry's member certificates
+
+
+def standard_body_template(has_award: bool, has_title: bool, team: bool = False) -> str:
+    """The standard text for a certificate carrying an award, a title or both (a certificate carries at least
+    one); a team member's says "作为<team>成员" before the honour. Every combination reads as one sentence."""
+    clause = _HONOUR_CLAUSES.get((has_award, has_title), _HONOUR_CLAUSES[(True, False)])
+    return "{name} 同志：\n在{contest}{event}项目中" + (_TEAM_PREFIX if team else "") + clause + "。\n特发此证，以资鼓励。"
+
+
+def body_template_of(data: CertificateData) -> str:
+    """The contest's own text when it has a value for every placeholder it uses, else the standard text for
+    what this certificate carries: a text written around ``{award}`` never prints "荣获，" on a title certificate."""
+    values = _values(data)
+    if data.body_template:
+        validate_body_template(data.body_template)
+        used = {field for _l, field, _s, _c in string.Formatter().parse(data.body_template) if field is not None}
+        if all(values[field].strip() for field in used):
+            return data.body_template
+    return standard_body_template(bool(data.award.strip()), bool(data.titles), bool(data.team.strip()))
+
+
+def _values(data: CertificateData) -> dict[str, str]:
+    return {
+        "name": data.holder_name,
+        "contest": data.contest_title,
+        "event": data.event_name,
+        "award": data.award,
+        "title": "、".join(data.titles),
+        "team": data.team,
+    }
 
 
 # --- dates ------------------------------------------------------------------------------------------------
@@ -211,7 +254,7 @@ def validate_seal_png(data: bytes) -> None:
 def validate_body_template(template: str) -> None:
     """Refuse a body template with unknown placeholders, conversions, format specs or unbalanced braces.
 
-    Only ``{name}``, ``{contest}``, ``{event}``, ``{award}`` and ``{title}`` are allowed (``{{`` and ``}}``
+    Only ``{name}``, ``{contest}``, ``{event}``, ``{award}``, ``{title}`` and ``{team}`` are allowed (``{{`` and ``}}``
     print a brace), so a template can never reach attributes or items of the values.
     """
     try:
@@ -426,15 +469,8 @@ def _plain(text: str, keep_words: bool = False) -> list[_Char]:
 
 
 def _body_paragraphs(data: CertificateData) -> list[list[_Char]]:
-    template = data.body_template or (DEFAULT_BODY_TEMPLATE_WITH_TITLE if data.titles else DEFAULT_BODY_TEMPLATE)
-    validate_body_template(template)
-    values = {
-        "name": data.holder_name,
-        "contest": data.contest_title,
-        "event": data.event_name,
-        "award": data.award,
-        "title": "、".join(data.titles),
-    }
+    template = body_template_of(data)
+    values = _values(data)
     paragraphs: list[list[_Char]] = [[]]
     for literal, field, _spec, _conv in string.Formatter().parse(template):
         for i, part in enumerate(literal.split("\n")):

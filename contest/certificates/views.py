@@ -107,15 +107,36 @@ def archive(event_id: int):
                      download_name=download_name("荣誉证书", event.contest.title, event.name, ext="zip"))
 
 
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+# One budget for every way of asking (QR code address, typed serial or code), so neither enumerates faster.
+verification_limit = limiter.shared_limit(_verify_limit, scope="certificate-verification",
+                                           exempt_when=lambda: request.endpoint == "certificates.verify_form" and not request.args.get("q"))
+
+
+@certificates_bp.get("/verify/")
+@verification_limit
+@public
+def verify_form():
+    """The form for a printed serial number (QZ-2024-000010) or a code; with ``?q=`` the answer below it."""
+    query = (request.args.get("q") or "").strip()[:200]
+    if not query:
+        return render_template("certificates/verify.html", result=None, query="")
+    result = service.look_up(query)
+    return render_template("certificates/verify.html", result=result, query=query), 200 if result["status"] != "unknown" else 404
+
+
 @certificates_bp.get("/verify/<code>")
-@limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"])
+@verification_limit
 @public
 def verify(code: str):
     result = service.verify(code)
-    return render_template("certificates/verify.html", result=result, code=code), 200 if result["status"] != "unknown" else 404
+    return render_template("certificates/verify.html", result=result, query=""), 200 if result["status"] != "unknown" else 404
 
 
 def verify_json(code: str):
-    """Shared by the API route (``GET /api/v1/certificates/<code>``)."""
-    result = service.verify(code)
+    """Shared by the API route (``GET /api/v1/certificates/<code>``): a code, or a printed serial number."""
+    result = service.look_up(code)
     return jsonify(result), 200 if result["status"] != "unknown" else 404

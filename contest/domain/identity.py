@@ -20,6 +20,7 @@ from functools import lru_cache
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
+from contest.clock import today
 from contest.domain.errors import N_, DomainError
 
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
@@ -74,7 +75,7 @@ def _validate(number: str) -> str:
     if number[-1] != ric.calc_check_digit(number):
         raise InvalidChecksum()
     born = ric.get_birth_date(number)  # raises InvalidComponent for an impossible date
-    if born > date.today() or born.year < 1900:
+    if born > today() or born.year < 1900:
         raise InvalidComponent()
     if not any(props for _part, props in _regions().info(number[:6])[1:]):
         raise InvalidComponent()

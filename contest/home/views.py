@@ -12,9 +12,12 @@ from contest.models import Role
 from contest.services.certificates import my_certificates
 from contest.services.judging import my_assignments
 from contest.services.overview import my_contests
+from contest.services.results import changes_of, my_objections
 from contest.services.todo import todo_items
 
 home_bp = Blueprint("home", __name__)
+
+HOME_OBJECTIONS = 3  # the newest; "我的参赛" lists them all
 
 
 @home_bp.get("/")
@@ -24,7 +27,9 @@ def index():
     contests = my_contests(current_user) if current_user.has_role(Role.ORGANISER) else []
     assignments = my_assignments(current_user) if current_user.has_role(Role.JUDGE) else []
     certificates = my_certificates(current_user) if current_user.has_role(Role.WORKER) else []
-    return render_template("home/index.html", todo=items, assignments=assignments, certificates=certificates, my_contests=contests)
+    objections = my_objections(current_user, limit=HOME_OBJECTIONS)
+    return render_template("home/index.html", todo=items, assignments=assignments, certificates=certificates, my_contests=contests,
+                           objections=objections, objection_changes={o.id: changes_of(o) for o in objections if o.status == "upheld"})
 
 
 @home_bp.get("/locale/<code>")

@@ -6,6 +6,7 @@ from contest.models.bracket import BracketPlan, Match, MatchAudit
 from contest.models.certificate import Certificate
 from contest.models.contest import Component, Contest, Criterion, Event
 from contest.models.judging import IdempotencyRecord, JudgeAssignment, Score, ScoreAudit, SignOff
+from contest.models.notification import Notification
 from contest.models.org import Organisation, OrgLevel
 from contest.models.registration import Draw, Nomination, NominationMember, NominationStep, Quota
 from contest.models.results import EventResult, EventResultNote, Objection, Publication
@@ -18,6 +19,7 @@ __all__ = [
     "Certificate",
     "EventResult",
     "EventResultNote",
+    "Notification",
     "Objection",
     "Publication",
     "IdempotencyRecord",

@@ -78,6 +78,9 @@ class Objection(db.Model):
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # What an upheld objection changed in the ranking: [{"nomination_id", "before": {rank, award, titles},
+    # "after": {...}}], entries whose rank, award or titles moved (shown to the objector, names masked).
+    changes: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     event: Mapped[Event] = relationship()
     nomination: Mapped[Nomination | None] = relationship()

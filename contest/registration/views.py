@@ -189,7 +189,11 @@ def waiting():
 @registration_bp.get("/my/entries")
 @login_required
 def my_entries():
-    return render_template("registration/my_entries.html", nominations=service.my_nominations(current_user))
+    from contest.services import results
+
+    objections = results.my_objections(current_user)
+    return render_template("registration/my_entries.html", nominations=service.my_nominations(current_user), objections=objections,
+                           objection_changes={o.id: results.changes_of(o) for o in objections if o.status == "upheld"})
 
 
 # ---------------------------------------------------------------------------------------------- bulk nomination

@@ -9,7 +9,9 @@ from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from contest import clock
 from contest.access import login_required, organiser_required, public
+from contest.clock import format_local
 from contest.domain.contests import ContestStatus
 from contest.extensions import db
 from contest.forms import ConfirmForm
@@ -55,7 +57,7 @@ def compute(event_id: int):
 @organiser_required
 def publish(contest_id: int):
     return post_action(lambda: service.publish(current_user, contest_id, request.form.get("notice_days", type=int)),
-                       lambda p: _("The results are published for public notice until %(until)s.", until=p.notice_until.strftime("%Y-%m-%d %H:%M")),
+                       lambda p: _("The results are published for public notice until %(until)s.", until=format_local(p.notice_until)),
                        url_for("contests.detail", contest_id=contest_id))
 
 
@@ -107,14 +109,12 @@ def export_xlsx(event_id: int):
 @login_required
 def export_pdf(event_id: int):
     from contest.documents.results_sheet import ResultRow, render_results_sheet
-    from contest.models import utcnow
-
     event = _visible_event(event_id)
     rows = [ResultRow(line.rank, line.number, line.name, line.unit, line.components, line.total, line.award, "、".join(line.titles))
             for line in service.result_lines(event, current_user)]
     notes = [translate(n) for n in service.notes_of(event)]
     data = render_results_sheet(f"{event.contest.title} · {event.name}", event.contest.host.name,
-                                [c.name for c in event.components], rows, notes, utcnow(), author=event.contest.issuer)
+                                [c.name for c in event.components], rows, notes, clock.now(), author=event.contest.issuer)
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=download_name("成绩", event.contest.title, event.name, ext="pdf"))
 
@@ -138,7 +138,7 @@ def public_ranking(event_id: int):
     publication = service.publication_of(event.contest)
     return render_template("results/public_ranking.html", event=event, contest=event.contest, publication=publication,
                            lines=service.result_lines(event, None), notes=service.notes_of(event), confirm=ConfirmForm(),
-                           in_notice=event.contest.status == ContestStatus.PUBLISHED)
+                           in_notice=event.contest.status == ContestStatus.PUBLISHED, objections=service.objection_summary(event.id))
 
 
 @results_bp.post("/public/results/<int:event_id>/objections")

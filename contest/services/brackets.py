@@ -16,6 +16,7 @@ from flask_babel import gettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
+from contest import clock
 from contest.domain import brackets as bk
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
@@ -223,16 +224,44 @@ def _sides(structure: bk.Structure, masked: bool) -> dict[int, Side]:
             for n in _nominations(Nomination.id.in_(seeds))}
 
 
+def is_entrant(user: User | None, event_id: int) -> bool:
+    """Whether the user is a member of a confirmed entry of the event."""
+    if user is None or not user.is_authenticated:
+        return False
+    return db.session.scalar(
+        select(NominationMember.id).join(Nomination, Nomination.id == NominationMember.nomination_id)
+        .where(NominationMember.user_id == user.id, Nomination.event_id == event_id, Nomination.status == NominationStatus.CONFIRMED)
+        .limit(1)
+    ) is not None
+
+
+def can_view(user: User | None, event: Event) -> bool:
+    """Who may follow a bracket: everyone once the contest's results are published; before that the host's
+    organisers and the event's judges (names in full) and the event's own entrants (names masked)."""
+    if event.contest.status in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    return can_manage(user, event.contest) or assignment_of(user, event.id) is not None or is_entrant(user, event.id)
+
+
+def bracket_link(user: User | None, event: Event) -> bool:
+    """Whether to show a link to the event's bracket: it exists and the user may open it (no link leads to a
+    403 or to "not drawn up yet")."""
+    return bool(event.bracket_format) and can_view(user, event) and plan_of(event.id) is not None
+
+
 def bracket_view(user: User | None, event_id: int) -> BracketView:
-    """The bracket as the user may see it: public (names masked) once the contest's results are published;
-    before that only for the host's organisers and the event's judges. Names by ``contests.shows_full_names``."""
+    """The bracket as the user may see it (``can_view``): the host's organisers and the event's judges, entrants
+    before publication, and everyone after. Names by ``contests.shows_full_names``: in full only for the host's
+    organisers, masked as on public pages for everyone else."""
     event = db.session.get(Event, event_id)
     if event is None:
         raise NotFound(N_("This event does not exist."))
     signed_in = user is not None and user.is_authenticated
     assignment = assignment_of(user, event.id) if signed_in else None
     insider = signed_in and (can_manage(user, event.contest) or assignment is not None)
-    if not insider and event.contest.status not in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
+    if not insider and event.contest.status not in (ContestStatus.PUBLISHED, ContestStatus.FINAL) and not is_entrant(user, event.id):
         raise PermissionDenied()
     plan = plan_of(event.id)
     if plan is None:
@@ -757,8 +786,8 @@ def audit_workbook(actor: User, event_id: int) -> tuple[Event, bytes]:
         kind = f" ({MATCH_KIND_LABELS[result['kind']]})" if result["kind"] != "normal" else ""
         return f"{winner} {result['home_score']}:{result['away_score']}{kind}"
 
-    lines = ((a.at.isoformat(" ", "seconds"), a.match.key, kinds.get(a.kind, a.kind), a.actor.name, outcome(a.old), outcome(a.new),
+    lines = ((clock.local(a.at).replace(microsecond=0), a.match.key, kinds.get(a.kind, a.kind), a.actor.name, outcome(a.old), outcome(a.new),
               a.reason, a.caused_by or "") for a in rows)
-    headers = [gettext("Time (UTC)"), gettext("Match"), gettext("Kind"), gettext("Changed by"), gettext("Before"), gettext("After"),
+    headers = [gettext("Time"), gettext("Match"), gettext("Kind"), gettext("Changed by"), gettext("Before"), gettext("After"),
                gettext("Reason"), gettext("Cleared by the correction of")]
     return event, write_xlsx(event.name, headers, lines, widths=(20, 8, 10, 10, 28, 28, 30, 12))

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import io
 import logging
+import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from contest import randomness
+from contest import clock, randomness
 from contest.certificates.pdf import (
     CertificateData,
     render_certificate,
@@ -30,7 +32,7 @@ from contest.domain.identity import mask_name
 from contest.extensions import db
 from contest.models import Certificate, Contest, Event, EventResult, Nomination, NominationMember, User, utcnow
 from contest.models.org import unit_path_loader
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services import NotFound, PermissionDenied, audit, notifications, transaction
 from contest.services.contests import can_manage, managed_event, require_host
 from contest.services.registration import lock_event
 
@@ -96,6 +98,7 @@ def issue_for_event(actor: User, event_id: int) -> list[Certificate]:
                     seq += 1
         db.session.add_all(created)
         db.session.flush()
+        notifications.notify_many((c.user_id for c in created), "certificates_issued", event=event.name, contest=event.contest.title)
         audit(actor, "certificate.issue", "event", event.id, count=len(created))
     return created
 
@@ -173,11 +176,14 @@ def verify_url(cert: Certificate) -> str:
 
 def data_of(cert: Certificate) -> CertificateData:
     contest = cert.event.contest
+    team = ""
+    if cert.event.is_team:  # the identity map serves the other members' certificates of the same entry
+        team = (db.session.get(Nomination, cert.nomination_id).team_name or "") if cert.nomination_id else ""
     return CertificateData(
         serial=cert.serial, holder_name=cert.holder_name, contest_title=cert.contest_title, event_name=cert.event_name,
         award=cert.label if cert.kind == "award" else "", titles=(cert.label,) if cert.kind == "title" else (),
         issuer=cert.issuer, issued_on=cert.issued_on, verify_url=verify_url(cert),
-        body_template=contest.certificate_template or None, seal_png=contest.certificate_seal,
+        body_template=contest.certificate_template or None, seal_png=contest.certificate_seal, team=team,
     )
 
 
@@ -250,9 +256,33 @@ def file_name(cert: Certificate) -> str:
     return f"荣誉证书-{cert.holder_name}-{cert.event_name}-{cert.label}-{cert.serial}.pdf".replace("/", "-")
 
 
+SERIAL_PATTERN = re.compile(r"^[A-Z]{2}\d*-\d{4}-\d{6}$")
+_DASHES = str.maketrans({"－": "-", "—": "-", "–": "-", "‐": "-", "―": "-"})
+
+
+def normalise_serial(text: str) -> str | None:
+    """A printed serial as typed (``qz-2024-000010``, full-width letters or dashes, spaces), or None when the text
+    is not shaped like a serial."""
+    candidate = unicodedata.normalize("NFKC", "".join((text or "").split())).translate(_DASHES).upper()
+    return candidate if SERIAL_PATTERN.match(candidate) else None
+
+
+def look_up(text: str) -> dict:
+    """What a person typing into the verification form may know: a printed serial number or the code of the
+    QR code's address (the whole address pasted works too)."""
+    text = (text or "").strip()
+    serial = normalise_serial(text)
+    if serial is not None:
+        return _public(db.session.scalar(select(Certificate).where(Certificate.serial == serial)))
+    return verify(text.rstrip("/").rsplit("/", 1)[-1])
+
+
 def verify(code: str) -> dict:
     """What the public may know about a code: valid / revoked / unknown, with the holder's name masked."""
-    cert = db.session.scalar(select(Certificate).where(Certificate.code == code)) if code and len(code) <= 40 else None
+    return _public(db.session.scalar(select(Certificate).where(Certificate.code == code)) if code and len(code) <= 40 else None)
+
+
+def _public(cert: Certificate | None) -> dict:
     if cert is None:
         return {"status": "unknown"}
     body = {
@@ -262,5 +292,5 @@ def verify(code: str) -> dict:
         "issuer": cert.issuer, "issued_on": cert.issued_on.isoformat(),
     }
     if cert.revoked:
-        body["revoked_on"] = cert.revoked_at.date().isoformat()
+        body["revoked_on"] = clock.local(cert.revoked_at).date().isoformat()
     return body

@@ -13,11 +13,10 @@ import logging
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from contest import randomness
+from contest import clock, randomness
 from contest.documents.sign_in import render_sign_in_sheet
 from contest.domain.contests import ContestStatus
 from contest.domain.draw import ALGORITHM, SEED_BITS, draw_numbers
@@ -26,7 +25,6 @@ from contest.domain.identity import mask_resident_id
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
 from contest.models import Draw, Event, Nomination, NominationMember, User
-from contest.models.base import utcnow
 from contest.models.org import unit_path_loader
 from contest.services import audit, transaction
 from contest.services.contests import managed_event
@@ -160,7 +158,7 @@ def sign_in_pdf(actor: User, event_id: int) -> bytes:
     """The printable sign-in sheet (签到表) of the event, A4 portrait, sorted by competitor number."""
     rows = sign_in_rows(actor, event_id)
     event = db.session.get(Event, event_id)
-    generated_at = to_user_timezone(utcnow()).replace(tzinfo=None)
+    generated_at = clock.now()
     data = render_sign_in_sheet(event.contest.title, _subtitle(event), rows, generated_at, author=event.contest.issuer)
     logger.info("%s printed the sign-in sheet of event %s (%d entries)", actor.username, event_id, len(rows))
     return data

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.sql.elements import BindParameter
 
-from contest import policy
+from contest import clock, policy
 from contest.domain import scoring
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
@@ -785,10 +785,10 @@ def audit_workbook(event: Event, query) -> bytes:
     numbers = {e.nomination_id: e.number for e in entries_of(event.id)}
     kinds = {"entry": gettext("First entry"), "change": gettext("Change"), "correction": gettext("Correction after sign-off")}
     rows = (
-        (a.at.isoformat(" ", "seconds"), numbers.get(a.nomination_id, ""), a.criterion.name, a.judge.name, a.actor.name,
+        (clock.local(a.at).replace(microsecond=0), numbers.get(a.nomination_id, ""), a.criterion.name, a.judge.name, a.actor.name,
          value_text(a.old_x100) if a.old_x100 is not None else "", value_text(a.new_x100), kinds.get(a.kind, a.kind), a.reason, a.client_key or "")
         for a in db.session.scalars(query)
     )
-    headers = [gettext("Time (UTC)"), gettext("No."), gettext("Criterion"), gettext("Judge"), gettext("Changed by"),
+    headers = [gettext("Time"), gettext("No."), gettext("Criterion"), gettext("Judge"), gettext("Changed by"),
                gettext("Old value"), gettext("New value"), gettext("Kind"), gettext("Reason"), gettext("Client key")]
     return write_xlsx(event.name, headers, rows, widths=(20, 8, 16, 10, 10, 10, 10, 14, 30, 36))

@@ -20,7 +20,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import joinedload
 
-from contest.clock import today
+from contest.clock import format_local, today
 from contest.domain import awards, ranking, scoring
 from contest.domain.contests import ContestStatus, same_trade
 from contest.domain.errors import N_, DomainError
@@ -42,7 +42,7 @@ from contest.models import (
     utcnow,
 )
 from contest.models.org import unit_path_loader
-from contest.services import NotFound, audit, transaction
+from contest.services import NotFound, audit, notifications, transaction
 from contest.services.contests import (
     award_scheme_of,
     can_manage,
@@ -260,8 +260,23 @@ def publish(actor: User, contest_id: int, notice_days: int | None = None) -> Pub
         publication = Publication(contest_id=contest.id, published_at=now, notice_until=now + timedelta(days=days), published_by_id=actor.id)
         db.session.add(publication)
         contest.status = ContestStatus.PUBLISHED
+        for event_id, event_name, user_ids in _entrants_by_event(contest.id):
+            notifications.notify_many(user_ids, "results_published", event_id=event_id, event=event_name, contest=contest.title)
         audit(actor, "results.publish", "contest", contest.id, notice_days=days)
     return publication
+
+
+def _entrants_by_event(contest_id: int) -> list[tuple[int, str, list[int]]]:
+    """For each event of the contest with results, the members of its ranked entries."""
+    by_event: dict[tuple[int, str], list[int]] = {}
+    for event_id, event_name, user_id in db.session.execute(
+        select(Event.id, Event.name, NominationMember.user_id)
+        .join(EventResult, EventResult.event_id == Event.id)
+        .join(NominationMember, NominationMember.nomination_id == EventResult.nomination_id)
+        .where(Event.contest_id == contest_id).order_by(Event.position, Event.id)
+    ):
+        by_event.setdefault((event_id, event_name), []).append(user_id)
+    return [(event_id, name, users) for (event_id, name), users in by_event.items()]
 
 
 def file_objection(actor: User, event_id: int, text: str, nomination_id: int | None = None) -> Objection:
@@ -307,9 +322,77 @@ def resolve_objection(actor: User, objection_id: int, upheld: bool, resolution: 
         objection.resolution = resolution[:MAX_OBJECTION]
         objection.resolved_by_id, objection.resolved_at = actor.id, utcnow()
         if upheld:
+            before = _standings(event.id)
             _rank(event)  # scores may have been corrected by the chief judge meanwhile
-        audit(actor, "objection.resolve", "event", event.id, objection=objection.id, upheld=upheld)
+            objection.changes = _changes(before, _standings(event.id))
+        notifications.notify(objection.filed_by_id, "objection_answered", objection=objection.id, decision=objection.status,
+                             event=event.name, contest=event.contest.title)
+        audit(actor, "objection.resolve", "event", event.id, objection=objection.id, upheld=upheld,
+              changed=len(objection.changes or []))
     return objection
+
+
+def _standings(event_id: int) -> dict[int, dict]:
+    return {nomination_id: {"rank": rank, "award": award or "", "titles": list(titles or [])}
+            for nomination_id, rank, award, titles in db.session.execute(
+                select(EventResult.nomination_id, EventResult.rank, EventResult.award, EventResult.titles)
+                .where(EventResult.event_id == event_id))}
+
+
+def _changes(before: dict[int, dict], after: dict[int, dict]) -> list[dict]:
+    """The entries whose rank, award or titles an upheld objection moved, in their new order."""
+    empty = {"rank": None, "award": "", "titles": []}
+    moved = [{"nomination_id": n, "before": before.get(n, empty), "after": after.get(n, empty)}
+             for n in before.keys() | after.keys() if before.get(n, empty) != after.get(n, empty)]
+    return sorted(moved, key=lambda c: (c["after"]["rank"] is None, c["after"]["rank"] or 0, c["nomination_id"]))
+
+
+@dataclass(frozen=True)
+class ObjectionChange:
+    name: str  # masked, as on public pages
+    before: dict
+    after: dict
+
+
+def changes_of(objection: Objection) -> list[ObjectionChange]:
+    """What an upheld objection changed, with the entrants' names masked (the objector is not the host)."""
+    ids = [c["nomination_id"] for c in objection.changes or []]
+    nominations = {n.id: n for n in db.session.scalars(
+        select(Nomination).where(Nomination.id.in_(ids)).options(joinedload(Nomination.members).joinedload(NominationMember.user))
+    ).unique()} if ids else {}
+    return [ObjectionChange(nominations[c["nomination_id"]].shown_name(masked=True) if c["nomination_id"] in nominations else "",
+                            c["before"], c["after"]) for c in objection.changes or []]
+
+
+def my_objections(user: User, limit: int | None = None) -> list[Objection]:
+    """The objections the user filed, newest first, with their answers."""
+    return list(db.session.scalars(
+        select(Objection).where(Objection.filed_by_id == user.id)
+        .options(joinedload(Objection.event).joinedload(Event.contest)).order_by(Objection.filed_at.desc(), Objection.id.desc())
+        .limit(limit)
+    ))
+
+
+@dataclass(frozen=True)
+class ObjectionSummary:
+    """What the public may know about the objections to an event: counts and dates, nobody's name or words."""
+
+    filed: int
+    upheld: int
+    dismissed: int
+    last_answered_at: object | None
+
+    @property
+    def open(self) -> int:
+        return self.filed - self.upheld - self.dismissed
+
+
+def objection_summary(event_id: int) -> ObjectionSummary:
+    counts = dict(db.session.execute(
+        select(Objection.status, func.count(Objection.id)).where(Objection.event_id == event_id).group_by(Objection.status)
+    ).all())
+    last = db.session.scalar(select(func.max(Objection.resolved_at)).where(Objection.event_id == event_id))
+    return ObjectionSummary(sum(counts.values()), counts.get("upheld", 0), counts.get("dismissed", 0), last)
 
 
 def open_objections(contest: Contest) -> int:
@@ -327,7 +410,7 @@ def finalise(actor: User, contest_id: int) -> Contest:
         if contest.status != ContestStatus.PUBLISHED or publication is None:
             raise DomainError(N_("Publish the results first."))
         if utcnow() < publication.notice_until:
-            raise DomainError(N_("The public notice runs until %(until)s."), until=publication.notice_until.strftime("%Y-%m-%d %H:%M UTC"))
+            raise DomainError(N_("The public notice runs until %(until)s."), until=format_local(publication.notice_until))
         count = open_objections(contest)
         if count:
             raise DomainError(N_("%(count)d objections are still open."), count=count)

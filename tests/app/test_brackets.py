@@ -396,7 +396,7 @@ def test_a_judge_records_and_corrects_on_the_match_page(world, client):
 
     sheet = load_workbook(BytesIO(client.get(f"/brackets/events/{scene.event.id}/audit.xlsx").data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][1] == "场次" and len(rows) == 1 + 5  # three entries, the cleared final, the correction
+    assert rows[0][0] == "时间" and rows[0][1] == "场次" and len(rows) == 1 + 5  # three entries, the cleared final, the correction
     assert {r[2] for r in rows[1:]} == {"录入", "已更正", "已清除"} and any(r[7] == "W1-1" for r in rows[1:])
 
 

@@ -145,3 +145,41 @@ def test_downloads_before_issuing_explain_themselves(world, final, client, login
     assert "尚未颁发证书" in response.data.decode()
     response = client.get(f"/events/{final.event.id}/certificates.zip", follow_redirects=True)
     assert "尚未颁发证书" in response.data.decode()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is installed by `make test`")
+def test_title_certificate_reads_as_chinese(world, final, tmp_path):
+    """The issued title certificate (no award of its own) says 被授予“…”称号, never "荣获，"."""
+    cert = next(c for c in service.issue_for_event(world.users["city"], final.event.id) if c.kind == "title")
+    pdf = tmp_path / "title.pdf"
+    pdf.write_bytes(service.pdf_of(cert))
+    text = "".join(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert f"项目中被授予“{cert.label}”称号。" in text and "荣获" not in text, text
+
+
+def test_verify_form_and_lookup_by_printed_serial(world, final, client):
+    """/verify/ without a code is a form; a serial as printed (or typed sloppily) finds the certificate."""
+    cert = service.issue_for_event(world.users["city"], final.event.id)[0]
+    page = client.get("/verify/")
+    assert page.status_code == 200 and 'name="q"' in page.data.decode() and "QZ-" in page.data.decode()
+    for typed in (cert.serial, f" {cert.serial.lower()} ", cert.serial.replace("-", "－"), service.verify_url(cert), cert.code):
+        response = client.get("/verify/", query_string={"q": typed})
+        body = response.data.decode()
+        assert response.status_code == 200 and "证书有效" in body and "张*三" in body and cert.serial in body, typed
+    assert client.get(f"/api/v1/certificates/{cert.serial.lower()}").get_json()["serial"] == cert.serial
+    missing = client.get("/verify/", query_string={"q": "QZ-1999-000001"})
+    assert missing.status_code == 404 and "证书编号" in missing.data.decode()
+    service.revoke(world.users["city"], cert.id, "撤销")
+    assert "已撤销" in client.get("/verify/", query_string={"q": cert.serial}).data.decode()
+
+
+def test_serial_lookups_share_the_verification_rate_limit(app_factory):
+    app = app_factory(RATELIMIT_ENABLED=True, VERIFY_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        db.create_all()
+        client = app.test_client()
+        assert client.get("/verify/").status_code == 200  # the empty form costs nothing
+        statuses = [client.get("/verify/", query_string={"q": f"QZ-2024-00001{i}"}).status_code for i in range(2)]
+        statuses += [client.get("/verify/code1").status_code, client.get("/api/v1/certificates/QZ-2024-000013").status_code]
+        assert statuses == [404, 404, 404, 429]  # pages and API draw on one budget
+        db.session.remove()

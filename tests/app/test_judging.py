@@ -234,6 +234,10 @@ def test_pages(world, run, client, login_as):
     export = client.get(f"/events/{run.event.id}/audit.xlsx?kind=correction")
     rows = list(load_workbook(io.BytesIO(export.data)).active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][8] == "复核"
+    from contest import clock
+
+    stored = db.session.scalar(select(ScoreAudit.at).where(ScoreAudit.kind == "correction"))
+    assert rows[0][0] == "时间" and rows[1][0] == clock.local(stored).replace(microsecond=0)  # local time, a date cell
     assert "复核" in client.get(f"/events/{run.event.id}/audit?kind=correction").data.decode()
 
 

@@ -122,6 +122,10 @@ MATRIX = {
     "certificates.settings": ("POST", lambda w: f"/contests/{w.c['contest']}/certificate-settings", HOST),
     "certificates.merged": ("GET", lambda w: f"/events/{w.c['final_event']}/certificates.pdf", HOST),
     "certificates.archive": ("GET", lambda w: f"/events/{w.c['final_event']}/certificates.zip", HOST),
+    "notifications.inbox": ("GET", lambda w: "/notifications", LOGGED_IN),
+    "notifications.read_all": ("POST", lambda w: "/notifications/read", LOGGED_IN),
+    "notifications.open_": ("POST", lambda w: f"/notifications/{w.c['notification']}/open", {"worker"}),
+    "certificates.verify_form": ("GET", lambda w: "/verify/", PUBLIC),
     "certificates.verify": ("GET", lambda w: f"/verify/{w.c['certificate_code']}", PUBLIC),
     "api.certificate": ("GET", lambda w: f"/api/v1/certificates/{w.c['certificate_code']}", PUBLIC),
     "brackets.view": ("GET", lambda w: f"/brackets/events/{w.c['bracket_event']}", HOST | {"judge"}),
@@ -178,13 +182,17 @@ def contest_ids(world) -> dict[str, int]:
                               kind="award", label="一等奖", holder_name="张小三", contest_title=published.title, event_name="电工",
                               issuer="衢州市总工会", issued_on=today())
     db.session.add(certificate)
+    from contest.models import Notification
+
+    notification = Notification(user_id=world.users["worker"].id, kind="certificates_issued", params={"event": "电工", "contest": published.title})
+    db.session.add(notification)
     db.session.commit()
     bracket_event, match = _bracket(world)
     component = event.components[1]
     return {"bracket_event": bracket_event, "match": match,"contest": contest.id, "event": event.id, "nomination": nomination.id, "draft": draft.id,
             "draft_event": draft.events[0].id, "component": component.id, "criterion": component.criteria[0].id,
             "final_event": published.events[0].id, "objection": objection.id, "certificate": certificate.id,
-            "certificate_code": certificate.code}
+            "certificate_code": certificate.code, "notification": notification.id}
 
 
 def _bracket(world) -> tuple[int, int]:

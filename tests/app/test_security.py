@@ -55,8 +55,16 @@ def test_security_headers_and_cookie_flags(world, client, login_as):
 def test_production_refuses_the_default_secret_key(monkeypatch):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(ProductionConfig, {"SECRET_KEY": DEFAULT_SECRET_KEY, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    app = create_app(ProductionConfig, {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(ProductionConfig, {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                                        "PUBLIC_BASE_URL": "https://jnjs.qzzgh.example.cn"})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+
+
+@pytest.mark.parametrize("url", ["", "http://127.0.0.1:5000", "http://localhost:8000/", "https://[::1]/", "jnjs.qzzgh.cn", "ftp://x.cn"])
+def test_production_refuses_to_start_without_a_public_base_url(url):
+    """QR codes printed with a loopback address are worthless once the certificates are handed out."""
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        create_app(ProductionConfig, {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://", "PUBLIC_BASE_URL": url})
 
 
 def test_passwords_are_hashed(world):

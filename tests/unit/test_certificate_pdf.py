@@ -344,3 +344,38 @@ def test_big_seals_are_scaled_down_once():
     page = PdfReader(io.BytesIO(render_certificate(replace(DATA, seal_png=png_bytes(1500, 1500))))).pages[0]
     images = [obj.get_object() for obj in page["/Resources"]["/XObject"].values()]
     assert images and all(image["/Width"] <= certpdf.SEAL_RENDER_MAX_SIDE for image in images)
+
+
+# Every combination a certificate can carry reads as one correct sentence (issue 11: a title-only
+# certificate read "…项目中荣获，并被授予“青年岗位能手”称号").
+VARIANTS = {
+    "award only": (dict(award="一等奖", titles=()), "在2026年衢州市职工职业技能竞赛电工项目中荣获一等奖。"),
+    "title only": (dict(award="", titles=("青年岗位能手",)), "在2026年衢州市职工职业技能竞赛电工项目中被授予“青年岗位能手”称号。"),
+    "award and title": (
+        dict(award="一等奖", titles=("衢州市技术能手",)),
+        "在2026年衢州市职工职业技能竞赛电工项目中荣获一等奖，并被授予“衢州市技术能手”称号。",
+    ),
+    "team award": (
+        dict(award="二等奖", titles=(), team="柯城供电抢修队"),
+        "在2026年衢州市职工职业技能竞赛电工项目中作为柯城供电抢修队成员荣获二等奖。",
+    ),
+}
+
+
+@needs("pdftotext")
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_every_honour_combination_reads_as_chinese(tmp_path, variant):
+    changes, sentence = VARIANTS[variant]
+    pdf = write(tmp_path, render_certificate(replace(DATA, **changes)))
+    text = "".join(run("pdftotext", "-raw", str(pdf), "-").split())
+    assert sentence in text, text
+    assert "荣获，" not in text and "荣获。" not in text and "“”" not in text
+    assert "欧阳明华同志：" in text and "特发此证，以资鼓励。" in text
+
+
+def test_a_custom_text_is_kept_only_where_every_placeholder_has_a_value():
+    custom = "兹授予{name}同志{contest}{event}项目{award}。"
+    award = "".join(ch for p in certpdf._body_paragraphs(replace(DATA, titles=(), body_template=custom)) for ch, *_ in p)
+    assert award.startswith("兹授予欧阳明华同志")
+    title = "".join(ch for p in certpdf._body_paragraphs(replace(DATA, award="", body_template=custom)) for ch, *_ in p)
+    assert "被授予“衢州市技术能手”称号。" in title and "项目。" not in title

@@ -1,0 +1,1 @@
+"""The notification inbox and the unread badge in the navigation bar."""

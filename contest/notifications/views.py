@@ -1,0 +1,65 @@
+"""The inbox (通知): the user's notifications, unread first; opening one marks it read and goes to its page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from contest.access import login_required
+from contest.forms import ConfirmForm
+from contest.labels import OBJECTION_STATUS_LABELS
+from contest.models import Notification
+from contest.services import notifications as service
+from contest.web import paginate, post_action
+
+notifications_bp = Blueprint("notifications", __name__)
+
+
+def message_of(note: Notification) -> str:
+    kind = service.KINDS.get(note.kind)
+    if kind is None:
+        return note.kind
+    params = dict(note.params or {})
+    if "decision" in params:
+        params["decision"] = str(OBJECTION_STATUS_LABELS.get(params["decision"], params["decision"]))
+    return gettext(kind.message, **params)
+
+
+def link_of(note: Notification) -> str:
+    kind = service.KINDS.get(note.kind)
+    if kind is None:
+        return url_for("notifications.inbox")
+    params = note.params or {}
+    anchor = f"{kind.anchor}-{params.get(kind.anchor)}" if kind.anchor and params.get(kind.anchor) is not None else None
+    return url_for(kind.endpoint, **{a: params[a] for a in kind.args}, _anchor=anchor)
+
+
+@notifications_bp.app_context_processor
+def unread_badge():
+    """``unread_notifications()`` for the navigation bar: one COUNT, only where a page asks for it."""
+    def count() -> int:
+        return service.unread_count(current_user) if current_user.is_authenticated else 0
+
+    return {"unread_notifications": count}
+
+
+@notifications_bp.get("/notifications")
+@login_required
+def inbox():
+    page = paginate(service.inbox_query(current_user))
+    return render_template("notifications/inbox.html", page=page, message_of=message_of, confirm=ConfirmForm())
+
+
+@notifications_bp.post("/notifications/<int:notification_id>/open")
+@login_required
+def open_(notification_id: int):
+    note = service.mark_read(current_user, notification_id)
+    return redirect(link_of(note))
+
+
+@notifications_bp.post("/notifications/read")
+@login_required
+def read_all():
+    return post_action(lambda: service.mark_all_read(current_user), gettext("Every notification is marked read."),
+                       url_for("notifications.inbox"))
