@@ -53,9 +53,11 @@ class Config:
     # Rate limits (Flask-Limiter): memory by default, Redis when RATELIMIT_STORAGE_URI is set.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # A sliding window: a tablet's burst of queued writes after reconnecting is not stalled for a whole minute.
+    RATELIMIT_STRATEGY = "moving-window"
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     API_TOKEN_RATE_LIMIT = "20 per minute"
-    API_RATE_LIMIT = "600 per minute"
+    API_RATE_LIMIT = "600 per minute"  # API writes, per bearer token (a venue's tablets share one NAT address)
     VERIFY_RATE_LIMIT = "30 per minute;300 per hour"  # certificate verification, against enumeration
 
     # Password hashing (werkzeug). Tests use a cheap method.
@@ -81,6 +83,7 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SERVER_NAME = None
     SQLITE_SYNCHRONOUS = "OFF"  # throw-away test databases need no fsync
+    API_VALIDATE_RESPONSES = True  # every API answer is checked against the OpenAPI description
 
 
 class ProductionConfig(Config):

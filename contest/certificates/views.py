@@ -113,9 +113,3 @@ def archive(event_id: int):
 def verify(code: str):
     result = service.verify(code)
     return render_template("certificates/verify.html", result=result, code=code), 200 if result["status"] != "unknown" else 404
-
-
-def verify_json(code: str):
-    """Shared by the API route (``GET /api/v1/certificates/<code>``)."""
-    result = service.verify(code)
-    return jsonify(result), 200 if result["status"] != "unknown" else 404
