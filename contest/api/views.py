@@ -351,7 +351,7 @@ def certificate(code: str):
 
     result = certificates.verify(code)
     if result["status"] == "unknown":
-        return api_error(404, "not_found", gettext("No certificate has this code."), {"status": "unknown"})
+        return api_error(404, "not_found", gettext("No certificate has this code. Check the address, or ask the issuing organisation."), {"status": "unknown"})
     return jsonify(result)
 
 
