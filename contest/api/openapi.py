@@ -128,6 +128,8 @@ SCHEMAS: dict[str, dict] = {
                     "description": "The missing marks the caller may see (a judge before sign-off: only his own)."},
         "judges": {"type": "array", "items": obj({"id": INT, "name": STR, "chief": BOOL, "missing": INT})},
     }),
+    "SignedOff": obj({"event": obj({"id": INT, "name": STR, "status": ref("ContestStatus"), "signed_off": BOOL}),
+                      "signed_off_at": {"type": "string", "format": "date-time"}}),
     "Ranking": obj({
         "event": obj({"id": INT, "name": STR, "status": ref("ContestStatus")}),
         "components": {"type": "array", "items": obj({"id": INT, "name": STR, "weight": {}})},

@@ -309,6 +309,34 @@ def event_completeness(event_id: int):
     })
 
 
+# Sign-off refusals that mean "scoring is not open": 409 ``locked``; the other refusals (already signed off,
+# marks or matches still missing) are 409 ``conflict``.
+LOCKED_SIGN_OFF = frozenset({"Scoring is not open for this event."})
+
+
+@api_bp.post("/events/<int:event_id>/sign-off")
+@operation("Sign the event off (chief judge)", tag="scores", responses={201: "SignedOff"}, errors=("locked", "conflict"),
+           description="The chief judge locks a complete event (every expected mark entered; for a bracket, every match "
+                       "played). From then on only the chief judge corrects, with a reason. 409 ``conflict`` when marks or "
+                       "matches are missing (see ``/completeness``) or the event is already signed off; 409 ``locked`` "
+                       "when scoring is not open.")
+@token_required(Role.JUDGE)
+def sign_off(event_id: int):
+    from contest.models import Event
+    from contest.services import brackets
+
+    event = db.session.get(Event, event_id)
+    if event is None:
+        return api_error(404, "not_found", gettext("This event does not exist."))
+    try:
+        record = (brackets.sign_off if event.bracket_format else judging.sign_off)(api_user(), event_id)
+    except AccessError as exc:
+        return refusal(exc)
+    except DomainError as exc:
+        return api_error(409, "locked" if exc.message in LOCKED_SIGN_OFF else "conflict", translate(exc))
+    return jsonify({"event": _event_head(event, True), "signed_off_at": iso(record.at)}), 201
+
+
 @api_bp.get("/events/<int:event_id>/ranking")
 @operation("The ranking of an event", tag="results", responses={200: "Ranking"},
            description="Rank, competitor number, name (in full for the host's organisers, masked for others), unit, "

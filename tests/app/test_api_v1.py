@@ -290,3 +290,30 @@ def test_write_limits_count_per_token_not_per_address(app_factory):
         assert int(refused.headers["Retry-After"]) > 0
         assert client.put(url, json={}, headers=second).status_code == 422  # the other tablet is not held up
         db.session.remove()
+
+
+def test_the_chief_judge_signs_off_through_the_api_once_complete(world, client):
+    run = running_event(world)
+    url = f"/api/v1/events/{run.event.id}/sign-off"
+    chief = bearer(client, "chief")
+    early = client.post(url, headers=chief)
+    assert early.status_code == 409 and early.get_json()["error"]["code"] == "conflict"
+    assert client.post(url, headers=bearer(client, "judge")).status_code == 403
+    fill_all(run)
+    done = client.post(url, headers=chief)
+    assert done.status_code == 201 and done.get_json()["event"]["signed_off"] is True
+    assert done.get_json()["event"]["status"] == "scored"  # the contest's only event
+    again = client.post(url, headers=chief)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] in ("conflict", "locked")
+    events = client.get("/api/v1/me/events", headers=bearer(client, "judge")).get_json()["items"]
+    assert events[0]["status"] == "signed_off" and "scores" in events[0]["links"]
+
+
+def test_a_bracket_is_signed_off_through_the_same_route(world, client):
+    scene = bracket_event(world, "single_elimination", 4)
+    draw_up(world, scene)
+    url = f"/api/v1/events/{scene.event.id}/sign-off"
+    assert client.post(url, headers=bearer(client, "chief")).get_json()["error"]["code"] == "conflict"  # matches to play
+    play_all(scene)
+    assert client.post(url, headers=bearer(client, "chief")).status_code == 201
+    assert brackets.is_signed_off(scene.event.id)
