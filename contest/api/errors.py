@@ -52,7 +52,10 @@ def _refuse_constant(name: str):
 
 class StrictJSONProvider(DefaultJSONProvider):
     """Flask's JSON provider, refusing the non-standard ``NaN``, ``Infinity`` and ``-Infinity`` that Python's
-    parser accepts: a request body with them fails to parse (the API answers 400 ``bad_request``)."""
+    parser accepts: a request body with them fails to parse (the API answers 400 ``bad_request``). Answers keep
+    Chinese text as UTF-8 rather than ``\\u`` escapes, so they read as they are in a terminal or a log."""
+
+    ensure_ascii = False
 
     def loads(self, s: str | bytes, **kwargs):
         kwargs.setdefault("parse_constant", _refuse_constant)
