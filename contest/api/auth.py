@@ -7,8 +7,8 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import g, request
-from flask_limiter.util import get_remote_address
 from flask_babel import gettext
+from flask_limiter.util import get_remote_address
 
 from contest.access import _mark
 from contest.api.errors import api_error

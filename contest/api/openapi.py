@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
 from flask import Flask, Response, current_app, request
 
 from contest.api.errors import ERROR_CODES
