@@ -300,7 +300,7 @@ def build_spec(app: Flask) -> dict:
         "info": {"title": "Contest API", "version": "1", "description": DESCRIPTION},
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
-        "tags": [{"name": n} for n in ("tokens", "me", "contests", "scores", "results", "brackets", "certificates")],
+        "tags": [{"name": n} for n in ("tokens", "me", "contests", "scores", "results", "brackets", "certificates", "docs")],
         "paths": paths,
         "components": {
             "schemas": SCHEMAS,

@@ -492,14 +492,14 @@ def put_match(match_id: int):
 
 
 @api_bp.get("/openapi.json")
-@operation("This OpenAPI description", tag="me", responses={200: {"application/json": {"schema": {"type": "object"}}}}, secured=False)
+@operation("This OpenAPI description", tag="docs", responses={200: {"application/json": {"schema": {"type": "object"}}}}, secured=False)
 @public
 def openapi():
     return jsonify(spec_for(current_app))
 
 
 @api_bp.get("/docs")
-@operation("The API documentation page (HTML)", tag="me", responses={200: {"text/html": {"schema": {"type": "string"}}}}, secured=False)
+@operation("The API documentation page (HTML)", tag="docs", responses={200: {"text/html": {"schema": {"type": "string"}}}}, secured=False)
 @public
 def docs():
     return render_template("api/docs.html")
