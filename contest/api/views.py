@@ -29,6 +29,13 @@ def refusal(exc: AccessError):
     return api_error(exc.status, exc.code, translate(exc))
 
 
+def unparsable_body():
+    """A 400 for a body that is not standard JSON (broken, or with NaN/Infinity), else None."""
+    if request.get_data() and request.get_json(silent=True) is None:
+        return api_error(400, "bad_request", gettext("The body is not standard JSON (NaN and Infinity are not allowed)."))
+    return None
+
+
 def json_body() -> dict | None:
     data = request.get_json(silent=True)
     return data if isinstance(data, dict) else None
@@ -55,6 +62,8 @@ def iso(dt) -> str:
 @limiter.limit(lambda: current_app.config["API_TOKEN_RATE_LIMIT"])
 @public
 def create_token():
+    if (refused := unparsable_body()) is not None:
+        return refused
     data = json_body()
     if data is None:
         return api_error(400, "bad_request", gettext("Send a JSON object."))
@@ -212,6 +221,8 @@ sign-off the chief judge corrects any judge's score: ``judge_id``, ``version`` a
 @token_required(Role.JUDGE)
 def put_scores(event_id: int):
     """All-or-nothing, idempotent score submission (see ``contest.services.judging.submit_scores``)."""
+    if (refused := unparsable_body()) is not None:
+        return refused
     payload = request.get_json(silent=True)
     result = judging.submit_scores(api_user(), event_id, payload)
     body = result.body
@@ -471,6 +482,8 @@ results are final; 409 ``conflict`` when the match is not ready; 422 ``invalid``
 def put_match(match_id: int):
     from contest.services import brackets
 
+    if (refused := unparsable_body()) is not None:
+        return refused
     data = json_body()
     if data is None:
         return api_error(400, "bad_request", gettext("Send a JSON object."))

@@ -257,6 +257,7 @@ def test_non_standard_json_numbers_are_400(world, client, constant):
     body = f'{{"idempotency_key": "{uuid.uuid4().hex}", "scores": [{{"competitor_number": {number}, "criterion_id": {criterion}, "value": {constant}}}]}}'
     response = client.put(f"/api/v1/events/{run.event.id}/scores", data=body, content_type="application/json", headers=bearer(client, "chief"))
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_request"
+    assert response.get_json()["error"]["message"] == "请求内容不是标准 JSON（不允许 NaN 和 Infinity）。"
     assert db.session.scalar(db.select(db.func.count()).select_from(judging.Score)) == 0
 
 
