@@ -84,6 +84,9 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
     limiter.init_app(app)
+    from contest.api.errors import StrictJSONProvider
+
+    app.json = StrictJSONProvider(app)
     # The locale is cached per app context; tests and CLI keep one app context across requests.
     app.before_request(flask_babel.refresh)
 

@@ -65,6 +65,8 @@ class Config:
     # Rate limits (Flask-Limiter): memory by default, Redis when RATELIMIT_STORAGE_URI is set.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # A sliding window: a tablet's burst of queued writes after reconnecting is not stalled for a whole minute.
+    RATELIMIT_STRATEGY = "moving-window"
     LOGIN_RATE_LIMIT = "20 per minute"  # failed attempts per address (a burst guard; correct logins never count)
     # Failed logins (contest.services.login_throttle): per account and address, per account over all
     # addresses (then each address that failed is held off), per address over all accounts.
@@ -73,7 +75,7 @@ class Config:
     LOGIN_FAILURES_PER_ACCOUNT = "10 per 15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "50 per 15 minutes"
     API_TOKEN_RATE_LIMIT = "20 per minute"
-    API_RATE_LIMIT = "600 per minute"
+    API_RATE_LIMIT = "600 per minute"  # API writes, per bearer token (a venue's tablets share one NAT address)
     VERIFY_RATE_LIMIT = "30 per minute;300 per hour"  # certificate verification, against enumeration
 
     # Password hashing (werkzeug). Tests use a cheap method.
@@ -106,6 +108,7 @@ class TestConfig(Config):
     SERVER_NAME = None
     SQLITE_SYNCHRONOUS = "OFF"  # throw-away test databases need no fsync
     METRICS_ENABLED = True  # for the test client's 127.0.0.1
+    API_VALIDATE_RESPONSES = True  # every API answer is checked against the OpenAPI description
 
 
 class ProductionConfig(Config):

@@ -18,6 +18,6 @@ def apply_security_headers(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if response.mimetype == "text/html":
+    if response.mimetype in ("text/html", "application/json"):  # pages and API answers are personal
         headers.setdefault("Cache-Control", "no-store")
     return response

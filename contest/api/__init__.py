@@ -7,4 +7,14 @@ from contest.extensions import csrf
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)
 
+
+@api_bp.record_once
+def _validate_responses(state) -> None:
+    """With ``API_VALIDATE_RESPONSES`` (tests), every API answer is checked against the OpenAPI description."""
+    if state.app.config.get("API_VALIDATE_RESPONSES"):
+        from contest.api.openapi import check_response
+
+        state.app.after_request(check_response)
+
+
 from contest.api import views  # noqa: E402,F401  (routes register on import)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 
 from flask import g, request
 from flask_babel import gettext
+from flask_limiter.util import get_remote_address
 
 from contest.access import _mark
 from contest.api.errors import api_error
@@ -20,6 +22,15 @@ def bearer_token() -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+def rate_limit_key() -> str:
+    """Who an API limit counts: the bearer token (one per device), else the client address. All tablets of a
+    venue share one NAT address, so counting by address would let one busy venue throttle itself."""
+    token = bearer_token()
+    if token:
+        return "token:" + hashlib.sha256(token.encode()).hexdigest()
+    return get_remote_address()
 
 
 def api_user() -> User:

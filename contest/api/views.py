@@ -1,14 +1,17 @@
-"""API v1 routes. Thin: parse JSON, call a service, return JSON."""
+"""API v1 routes. Thin: parse JSON, call a service, return JSON. Each route documents itself for the
+OpenAPI description (``@operation``, see ``contest.api.openapi``); refusals are mapped to the statuses and
+codes of ``contest.api.errors.ERROR_CODES`` here, not in the services."""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext
 
 from contest.access import public
 from contest.api import api_bp
-from contest.api.auth import api_user, bearer_token, token_required
+from contest.api.auth import api_user, bearer_token, rate_limit_key, token_required
 from contest.api.errors import api_error
+from contest.api.openapi import PAGE_PARAMS, operation, query_param, spec_for
 from contest.certificates.views import verification_limit
 from contest.domain.contests import ContestKind, ContestStatus
 from contest.domain.errors import DomainError
@@ -16,12 +19,23 @@ from contest.domain.orgtree import OrgLevel
 from contest.extensions import db, limiter
 from contest.i18n import translate
 from contest.models import Role
-from contest.services import AccessError, judging
+from contest.services import AccessError, event_reads, judging
 from contest.services import contests as contest_service
 from contest.services import orgs as org_service
 from contest.services.accounts import PasswordChangeRequired, issue_api_token, revoke_api_token
 from contest.services.login_throttle import LoginThrottled
 from contest.web import paginate_select
+
+
+def refusal(exc: AccessError):
+    return api_error(exc.status, exc.code, translate(exc))
+
+
+def unparsable_body():
+    """A 400 for a body that is not standard JSON (broken, or with NaN/Infinity), else None."""
+    if request.get_data() and request.get_json(silent=True) is None:
+        return api_error(400, "bad_request", gettext("The body is not standard JSON (NaN and Infinity are not allowed)."))
+    return None
 
 
 def json_body() -> dict | None:
@@ -44,9 +58,14 @@ def iso(dt) -> str:
 
 
 @api_bp.post("/tokens")
+@operation("Get a bearer token", tag="tokens", body="TokenRequest", responses={201: "Token"}, errors=("invalid", "unauthorized"),
+           limit="API_TOKEN_RATE_LIMIT", secured=False,
+           description="Exchange a username and password for a bearer token. Wrong credentials: 401 ``unauthorized``.")
 @limiter.limit(lambda: current_app.config["API_TOKEN_RATE_LIMIT"], deduct_when=lambda response: response.status_code != 201)
 @public
 def create_token():
+    if (refused := unparsable_body()) is not None:
+        return refused
     data = json_body()
     if data is None:
         return api_error(400, "bad_request", gettext("Send a JSON object."))
@@ -72,6 +91,7 @@ def create_token():
 
 
 @api_bp.delete("/tokens")
+@operation("Revoke the token sent", tag="tokens", responses={204: None})
 @token_required()
 def delete_token():
     revoke_api_token(bearer_token())
@@ -79,6 +99,7 @@ def delete_token():
 
 
 @api_bp.get("/me")
+@operation("The caller", tag="me", responses={200: "Me"})
 @token_required()
 def me():
     user = api_user()
@@ -94,6 +115,7 @@ def me():
 
 
 @api_bp.get("/organisations")
+@operation("Units in the caller's scope (organisers)", tag="me", responses={200: "UnitPage"}, query=PAGE_PARAMS)
 @token_required(Role.ORGANISER)
 def organisations():
     """The units in the caller's scope, in tree order."""
@@ -143,12 +165,20 @@ def _contest_json(contest, events: bool = False) -> dict:
 
 
 @api_bp.get("/contests")
+@operation("Contests visible to the caller", tag="contests", responses={200: "ContestPage"}, errors=("bad_request",),
+           query=(query_param("year", {"type": "integer"}, "Contest year."),
+                  query_param("level", {"enum": ["city", "county", "enterprise", "team"]}, "Level of the host."),
+                  query_param("kind", {"enum": ["skills", "merit", "safety", "innovation", "sports", "data"]}, "Kind of contest."),
+                  query_param("status", {"enum": ["draft", "open", "closed", "running", "scored", "published", "final"]}, "Status."),
+                  *PAGE_PARAMS))
 @token_required()
 def contests():
     """Contests visible to the caller, newest first; filters ``year``, ``level``, ``kind``, ``status``."""
     args = request.args
     try:
         year = int(args["year"]) if args.get("year") else None
+        if year is not None and not 1900 <= year <= 9999:
+            raise ValueError(year)
         kind = ContestKind(args["kind"]).value if args.get("kind") else None
         status = ContestStatus(args["status"]).value if args.get("status") else None
         level = OrgLevel(args["level"]).value if args.get("level") else None
@@ -161,36 +191,176 @@ def contests():
 
 
 @api_bp.get("/contests/<int:contest_id>")
+@operation("A contest with its events, components and criteria", tag="contests", responses={200: "Contest"})
 @token_required()
 def contest(contest_id: int):
     try:
         found = contest_service.get_contest(api_user(), contest_id)
     except AccessError as exc:
-        return api_error(exc.status, exc.code, translate(exc))
+        return refusal(exc)
     return jsonify(_contest_json(found, events=True))
 
 
 @api_bp.get("/events/<int:event_id>/sheet")
+@operation("A judge's score sheet", tag="scores", responses={200: "Sheet"},
+           description="For a judge of the event: the criteria with their ranges, the entries he may score (competitor "
+                       "numbers only; entries in conflict of interest are left out) and his own scores with their versions.")
 @token_required(Role.JUDGE)
 def score_sheet(event_id: int):
-    """For a judge: the criteria, the entries he may score (competitor numbers only), his own scores."""
     try:
         return jsonify(judging.sheet(api_user(), event_id))
     except AccessError as exc:
-        return api_error(exc.status, exc.code, translate(exc))
+        return refusal(exc)
 
 
 @api_bp.put("/events/<int:event_id>/scores")
-@limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])
+@operation("Submit scores (all or nothing, idempotent)", tag="scores", body="ScoreSubmission", responses={200: "ScoresSaved"},
+           errors=("invalid", "stale", "locked", "idempotency_key_reused"), limit="API_RATE_LIMIT",
+           description="""Checked in this order: the event exists (404) and the caller judges it (403); the key and the list are
+well-formed (422); a key already used by the caller returns the first answer, whatever it was (a retry after a
+lost connection is safe). Then every item (422 ``invalid``, ``details``: one problem per item with its ``index``:
+unknown entry or criterion, conflict of interest, value out of range, missing ``reason``); then scoring must be open
+(409 ``locked``: not running, or signed off and the caller is not the chief judge); then versions (409 ``stale``,
+``details``: per item the ``current`` value and version). Nothing is saved unless everything passes.
+
+A new score is sent without ``version``. A change sends the ``version`` it replaces and a ``reason``. After
+sign-off the chief judge corrects any judge's score: ``judge_id``, ``version`` and ``reason`` on each item.""")
+@limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)
 @token_required(Role.JUDGE)
 def put_scores(event_id: int):
     """All-or-nothing, idempotent score submission (see ``contest.services.judging.submit_scores``)."""
+    if (refused := unparsable_body()) is not None:
+        return refused
     payload = request.get_json(silent=True)
     result = judging.submit_scores(api_user(), event_id, payload)
-    return jsonify(result.body), result.status
+    body = result.body
+    if "error" in body:
+        body = {**body, "error": {"details": None, **body["error"]}}
+    return jsonify(body), result.status
+
+
+@api_bp.get("/me/events")
+@operation("The events the caller judges", tag="me", responses={200: "MyEvents"},
+           description="Every event the caller is assigned to (contests past their draft), newest contest first: his role "
+                       "(judge or chief), the decision method, where scoring stands, progress, and the paths to use next. "
+                       "Users who judge nothing get an empty list.")
+@token_required()
+def my_events():
+    items = [_my_event_json(a, p, signed) for a, p, signed in event_reads.my_events(api_user())]
+    return jsonify({"items": items, "total": len(items)})
+
+
+def _progress_json(p: event_reads.Progress) -> dict:
+    return {"expected": p.expected, "done": p.done, "complete": p.complete, "mine_missing": p.mine_missing}
+
+
+def _scoring_status(contest, signed: bool) -> str:
+    if signed:
+        return "signed_off"
+    if contest.status == ContestStatus.RUNNING:
+        return "open"
+    return "waiting" if contest.status in (ContestStatus.OPEN, ContestStatus.CLOSED) else "closed"
+
+
+def _my_event_json(assignment, progress: event_reads.Progress, signed: bool) -> dict:
+    event = assignment.event
+    contest = event.contest
+    bracket = bool(event.bracket_format)
+    links = {"completeness": url_for("api.event_completeness", event_id=event.id)}
+    if bracket:
+        links["bracket"] = url_for("api.event_bracket", event_id=event.id)
+    else:
+        links["sheet"] = url_for("api.score_sheet", event_id=event.id)
+        links["submit"] = url_for("api.put_scores", event_id=event.id)
+    if assignment.is_chief or signed:
+        links["scores"] = url_for("api.event_scores", event_id=event.id)
+    if assignment.is_chief or contest.status in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
+        links["ranking"] = url_for("api.event_ranking", event_id=event.id)
+    return {
+        "id": event.id, "name": event.name,
+        "contest": {"id": contest.id, "title": contest.title, "year": contest.year, "status": contest.status.value},
+        "role": "chief" if assignment.is_chief else "judge", "method": "bracket" if bracket else "marks",
+        "status": _scoring_status(contest, signed), "signed_off": signed, "progress": _progress_json(progress), "links": links,
+    }
+
+
+def _event_head(event, signed: bool) -> dict:
+    return {"id": event.id, "name": event.name, "status": event.contest.status.value, "signed_off": signed}
+
+
+@api_bp.get("/events/<int:event_id>/scores")
+@operation("Every judge's scores (chief judge, host; judges after sign-off)", tag="scores", responses={200: "EventScores"},
+           description="All judges' scores with their versions, for the chief judge and the host's organisers; once the "
+                       "event is signed off, for its judges too (before that a judge sees only his own, on the sheet). The "
+                       "chief judge uses ``judge_id`` and ``version`` from here to correct a score after sign-off.")
+@token_required()
+def event_scores(event_id: int):
+    try:
+        found = event_reads.event_scores(api_user(), event_id)
+    except AccessError as exc:
+        return refusal(exc)
+    items = [{"competitor_number": found.numbers[n], "criterion_id": c, "judge_id": j, "value": judging.value_text(v), "version": version}
+             for n, c, j, v, version in found.scores]
+    return jsonify({
+        "event": _event_head(found.event, found.signed_off),
+        "judges": [{"id": a.judge_id, "name": a.judge.name, "chief": a.is_chief} for a in found.judges],
+        "items": items, "total": len(items),
+    })
+
+
+@api_bp.get("/events/<int:event_id>/completeness")
+@operation("What is still missing before sign-off", tag="scores", responses={200: "Completeness"},
+           description="For the event's judges and the host's organisers. ``missing`` lists the missing marks the caller "
+                       "may see (a judge before sign-off: only his own); ``judges`` gives every judge's count. For a bracket "
+                       "event progress counts matches.")
+@token_required()
+def event_completeness(event_id: int):
+    try:
+        found = event_reads.event_completeness(api_user(), event_id)
+    except AccessError as exc:
+        return refusal(exc)
+    return jsonify({
+        "event": _event_head(found.event, found.signed_off),
+        "method": "bracket" if found.event.bracket_format else "marks",
+        "complete": found.progress.complete, "progress": _progress_json(found.progress),
+        "missing": [{"judge_id": j, "competitor_number": n, "criterion_id": c} for j, n, c in found.missing],
+        "judges": [{"id": a.judge_id, "name": a.judge.name, "chief": a.is_chief, "missing": count} for a, count in found.by_judge],
+    })
+
+
+# Sign-off refusals that mean "scoring is not open": 409 ``locked``; the other refusals (already signed off,
+# marks or matches still missing) are 409 ``conflict``.
+LOCKED_SIGN_OFF = frozenset({"Scoring is not open for this event."})
+
+
+@api_bp.post("/events/<int:event_id>/sign-off")
+@operation("Sign the event off (chief judge)", tag="scores", responses={201: "SignedOff"}, errors=("locked", "conflict"),
+           description="The chief judge locks a complete event (every expected mark entered; for a bracket, every match "
+                       "played). From then on only the chief judge corrects, with a reason. 409 ``conflict`` when marks or "
+                       "matches are missing (see ``/completeness``) or the event is already signed off; 409 ``locked`` "
+                       "when scoring is not open.")
+@token_required(Role.JUDGE)
+def sign_off(event_id: int):
+    from contest.models import Event
+    from contest.services import brackets
+
+    event = db.session.get(Event, event_id)
+    if event is None:
+        return api_error(404, "not_found", gettext("This event does not exist."))
+    try:
+        record = (brackets.sign_off if event.bracket_format else judging.sign_off)(api_user(), event_id)
+    except AccessError as exc:
+        return refusal(exc)
+    except DomainError as exc:
+        return api_error(409, "locked" if exc.message in LOCKED_SIGN_OFF else "conflict", translate(exc))
+    return jsonify({"event": _event_head(event, True), "signed_off_at": iso(record.at)}), 201
 
 
 @api_bp.get("/events/<int:event_id>/ranking")
+@operation("The ranking of an event", tag="results", responses={200: "Ranking"},
+           description="Rank, competitor number, name (in full for the host's organisers, masked for others), unit, "
+                       "totals per component, total, award and titles, once computed. Before publication only the host's "
+                       "organisers and the chief judge see it; afterwards every user.")
 @token_required()
 def event_ranking(event_id: int):
     """Rank, competitor number, name (in full for the host's organisers, masked for others), totals per
@@ -203,7 +373,7 @@ def event_ranking(event_id: int):
         return api_error(404, "not_found", gettext("This event does not exist."))
     user = api_user()
     if not results.can_see_results(user, event):
-        return api_error(403, "forbidden", gettext("You do not have permission to do this."))
+        return api_error(403, "forbidden", gettext("Before publication only the host's organisers and the chief judge see the ranking."))
     components = [{"id": c.id, "name": c.name, "weight": c.weight} for c in event.components]
     items = [
         {"rank": line.rank, "competitor_number": line.number, "name": line.name, "unit": line.unit,
@@ -216,14 +386,27 @@ def event_ranking(event_id: int):
 
 
 @api_bp.get("/certificates/<code>")
+@operation("Verify a certificate (public)", tag="certificates", responses={200: "Certificate"}, limit="VERIFY_RATE_LIMIT",
+           secured=False, description="Valid or revoked, with the holder's name masked; an unknown code is 404 "
+                                      "``not_found`` with ``details: {\"status\": \"unknown\"}``.")
 @verification_limit
 @public
 def certificate(code: str):
     """Public verification by code or printed serial: valid / revoked / unknown, the holder's name masked (one
     rate-limit budget with the verification pages)."""
-    from contest.certificates.views import verify_json
+    from contest.services import certificates
 
-    return verify_json(code)
+    result = certificates.look_up(code)
+    if result["status"] == "unknown":
+        return api_error(404, "not_found", gettext("No certificate has this serial number or code. Check what you typed, or ask the issuing organisation."),
+                         {"status": "unknown"})
+    return jsonify(result)
+
+
+def _match_json(m) -> dict:
+    return {"id": m.id, "key": m.key, "state": m.state, "home": _side_json(m.home), "away": _side_json(m.away),
+            "result": {"winner_id": m.winner_id, "home_score": m.home_score, "away_score": m.away_score, "kind": m.kind} if m.finished else None,
+            "version": m.version}
 
 
 def _side_json(side) -> dict | None:
@@ -233,6 +416,10 @@ def _side_json(side) -> dict | None:
 
 
 @api_bp.get("/events/<int:event_id>/bracket")
+@operation("The bracket of a head-to-head event", tag="brackets", responses={200: "Bracket"},
+           description="Rounds and matches (who plays, state, result, version), standings for round robin and Swiss, and "
+                       "the final placements once every match is played. For the host's organisers and the event's judges; "
+                       "for everyone, names masked, once the results are published. 404 until the bracket is drawn up.")
 @token_required()
 def event_bracket(event_id: int):
     """Rounds and matches (who plays, state, result, version), standings for round robin and Swiss, and the
@@ -242,13 +429,9 @@ def event_bracket(event_id: int):
     try:
         view = brackets.bracket_view(api_user(), event_id)
     except AccessError as exc:
-        return api_error(exc.status, exc.code, translate(exc))
+        return refusal(exc)
     rounds = [
-        {"bracket": part, "round": rnd, "matches": [
-            {"id": m.id, "key": m.key, "state": m.state, "home": _side_json(m.home), "away": _side_json(m.away),
-             "result": {"winner_id": m.winner_id, "home_score": m.home_score, "away_score": m.away_score, "kind": m.kind} if m.finished else None,
-             "version": m.version}
-            for m in matches]}
+        {"bracket": part, "round": rnd, "matches": [_match_json(m) for m in matches]}
         for (part, rnd), matches in view.rounds.items()
     ]
     standings = [
@@ -267,8 +450,33 @@ def event_bracket(event_id: int):
     })
 
 
+@api_bp.get("/matches/<int:match_id>")
+@operation("One match, for a match-entry app", tag="brackets", responses={200: "MatchDetail"},
+           description="The match as in the bracket (who plays, state, result, version) with its event and whether the "
+                       "caller may record its result now (``may_record``: a judge of the event, not of a player's unit, the "
+                       "match ready or finished and scoring open — after sign-off only the chief judge).")
+@token_required()
+def match(match_id: int):
+    try:
+        view, found, may_record = event_reads.match_of(api_user(), match_id)
+    except AccessError as exc:
+        return refusal(exc)
+    return jsonify({**_match_json(found), "bracket": found.part, "round": found.round,
+                    "event": {"id": view.event.id, "name": view.event.name, "status": view.event.contest.status.value},
+                    "signed_off": view.signed_off, "may_record": may_record})
+
+
 @api_bp.put("/matches/<int:match_id>")
-@limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])
+@operation("Record or correct a match result", tag="brackets", body="MatchResult", responses={200: "MatchRow"},
+           errors=("invalid", "stale", "locked", "confirmation_required", "conflict", "idempotency_key_reused"),
+           limit="API_RATE_LIMIT",
+           description="""Send the ``version`` the result was entered against. Re-sending the stored result answers 200 (a safe
+retry). 409 ``stale`` (``details.current``: the stored result) when the version is old; 409 ``confirmation_required``
+(``details.affected``: the later matches whose results a correction would clear; send again with ``confirm: true``);
+409 ``locked`` when scoring is not open, the event is signed off and the caller is not the chief judge, or the
+results are final; 409 ``conflict`` when the match is not ready; 422 ``invalid`` when the result breaks a rule
+(a changed result needs a ``reason``).""")
+@limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)
 @token_required(Role.JUDGE)
 def put_match(match_id: int):
     """Record or correct a result: ``{"winner": "home"|"away"|"draw", "home_score", "away_score",
@@ -278,5 +486,24 @@ def put_match(match_id: int):
     ``idempotency_key`` the answer is stored and replayed like a score submission's."""
     from contest.services import brackets
 
-    result = brackets.submit_result(api_user(), match_id, request.get_json(silent=True))
+    if (refused := unparsable_body()) is not None:
+        return refused
+    data = json_body()
+    if data is None:
+        return api_error(400, "bad_request", gettext("Send a JSON object."))
+    result = brackets.submit_result(api_user(), match_id, data)
     return jsonify(result.body), result.status
+
+
+@api_bp.get("/openapi.json")
+@operation("This OpenAPI description", tag="docs", responses={200: {"application/json": {"schema": {"type": "object"}}}}, secured=False)
+@public
+def openapi():
+    return jsonify(spec_for(current_app))
+
+
+@api_bp.get("/docs")
+@operation("The API documentation page (HTML)", tag="docs", responses={200: {"text/html": {"schema": {"type": "string"}}}}, secured=False)
+@public
+def docs():
+    return render_template("api/docs.html")

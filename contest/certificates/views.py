@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -135,8 +135,3 @@ def verify(code: str):
     result = service.verify(code)
     return render_template("certificates/verify.html", result=result, query=""), 200 if result["status"] != "unknown" else 404
 
-
-def verify_json(code: str):
-    """Shared by the API route (``GET /api/v1/certificates/<code>``): a code, or a printed serial number."""
-    result = service.look_up(code)
-    return jsonify(result), 200 if result["status"] != "unknown" else 404

@@ -567,19 +567,29 @@ def submit_result(actor: User, match_id: int, payload: object) -> idempotency.An
     except AccessError as exc:
         return idempotency.error(exc.status, exc.code, translate(exc))
     except StaleMatch as exc:
-        refusal = idempotency.error(409, "stale", translate(exc))
-        refusal.body["current"] = exc.current
+        refusal = idempotency.error(409, "stale", translate(exc), {"current": exc.current})
     except NeedsConfirmation as exc:
-        refusal = idempotency.error(409, "confirmation_required", translate(exc))
-        refusal.body["affected"] = exc.affected
+        refusal = idempotency.error(409, "confirmation_required", translate(exc), {"affected": exc.affected})
     except DomainError as exc:
-        refusal = idempotency.error(422, "invalid", translate(exc))
+        if exc.message in LOCKED_MATCH:  # the event takes no results now: the same 409 ``locked`` as for scores
+            refusal = idempotency.error(409, "locked", translate(exc))
+        elif exc.message == NOT_READY_MATCH:
+            refusal = idempotency.error(409, "conflict", translate(exc))
+        else:
+            refusal = idempotency.error(422, "invalid", translate(exc), [{"message": translate(exc)}])
     if key is None:
         return refusal
     event_id = db.session.scalar(select(Match.event_id).where(Match.id == match_id))
     return idempotency.store_refusal(actor.id, key, event_id, refusal, request)
 
 
+# Refusals of ``record_result`` that mean "this event does not take results now", and "not yet".
+LOCKED_MATCH = frozenset({
+    "The event has been signed off; only the chief judge can correct a result.",
+    "The results are final.",
+    "Scoring is not open for this event.",
+})
+NOT_READY_MATCH = "Match %(key)s is not ready to be played."
 SIGN_OFF_LIFTED = DomainError(N_("The sign-off of this event has been lifted: enter the results of the cleared matches, then sign the bracket off again."))
 
 

@@ -34,12 +34,9 @@ class Answer:
     body: dict
 
 
-def error(status: int, code: str, message: str, details: list | None = None) -> Answer:
-    """The API error envelope ``{"error": {"code", "message"[, "details"]}}``."""
-    body: dict = {"error": {"code": code, "message": message}}
-    if details is not None:
-        body["error"]["details"] = details
-    return Answer(status, body)
+def error(status: int, code: str, message: str, details: list | dict | None = None) -> Answer:
+    """The API error envelope ``{"error": {"code", "message", "details"}}`` (``details`` always present)."""
+    return Answer(status, {"error": {"code": code, "message": message, "details": details}})
 
 
 def valid_key(key: object) -> bool:

@@ -430,7 +430,7 @@ def test_api_bracket_and_match_results(world, client):
     replay = client.put(url, json={"winner": "home", "home_score": 21, "away_score": 9, "version": 0}, headers=headers)
     assert replay.status_code == 200 and replay.get_json()["version"] == 1
     stale = client.put(url, json={"winner": "away", "home_score": 9, "away_score": 21, "version": 0, "reason": "x"}, headers=headers)
-    assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "stale" and stale.get_json()["current"]["version"] == 1
+    assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "stale" and stale.get_json()["error"]["details"]["current"]["version"] == 1
     invalid = client.put(url, json={"winner": "nobody"}, headers=headers)
     assert invalid.status_code == 422 and invalid.get_json()["error"]["message"] == "请选择胜方。"
     other_semi = match_by_key(scene, "W1-2")
@@ -438,7 +438,7 @@ def test_api_bracket_and_match_results(world, client):
     final = match_by_key(scene, "W2-1")
     brackets.record_result(scene.chief, final.id, brackets.Entry("home", 21, 5))
     ask = client.put(url, json={"winner": "away", "home_score": 9, "away_score": 21, "version": 1, "reason": "x"}, headers=headers)
-    assert ask.status_code == 409 and ask.get_json()["affected"] == ["W2-1"]
+    assert ask.status_code == 409 and ask.get_json()["error"]["details"]["affected"] == ["W2-1"]
     done = client.put(url, json={"winner": "away", "home_score": 9, "away_score": 21, "version": 1, "reason": "x", "confirm": True}, headers=headers)
     assert done.status_code == 200
     other = client.put(url, json={"winner": "home"}, headers=token_for(client, "judge"))

@@ -114,7 +114,9 @@ def test_public_verification_and_api(world, final, client):
     cert = service.issue_for_event(world.users["city"], final.event.id)[0]
     body = client.get(f"/api/v1/certificates/{cert.code}").get_json()
     assert body["status"] == "valid" and body["holder"] == "张*三" and body["serial"] == cert.serial
-    assert client.get("/api/v1/certificates/unknown-code").get_json() == {"status": "unknown"}
+    unknown = client.get("/api/v1/certificates/unknown-code")
+    assert unknown.status_code == 404 and unknown.get_json()["error"]["code"] == "not_found"
+    assert unknown.get_json()["error"]["details"] == {"status": "unknown"}
     service.revoke(world.users["city"], cert.id, "撤销")
     assert client.get(f"/api/v1/certificates/{cert.code}").get_json()["status"] == "revoked"
     page = client.get(f"/verify/{cert.code}").data.decode()
