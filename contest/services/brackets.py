@@ -19,6 +19,7 @@ from contest.domain import brackets as bk
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
 from contest.domain.nominations import NominationStatus
+from contest.domain.numbers import parse_plain_int
 from contest.domain.ranking import Contender, RankedEntry
 from contest.extensions import db
 from contest.models import (
@@ -433,11 +434,8 @@ def parse_entry(data: object) -> Entry:
         if raw in (None, ""):
             scores.append(0)
             continue
-        try:
-            value = int(str(raw).strip())
-        except ValueError:
-            raise DomainError(N_("Scores are whole numbers from 0 to %(max)d."), max=MAX_SCORE) from None
-        if not 0 <= value <= MAX_SCORE:
+        value = parse_plain_int(raw)
+        if value is None or value > MAX_SCORE:
             raise DomainError(N_("Scores are whole numbers from 0 to %(max)d."), max=MAX_SCORE)
         scores.append(value)
     version = data.get("version")
