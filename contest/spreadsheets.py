@@ -1,4 +1,4 @@
-"""Reading uploaded tables (.xlsx, .csv) and writing .xlsx files.
+"""Reading uploaded tables (.xlsx, .csv) and the import templates (written by ``contest.documents.xlsx``).
 
 Rows are returned as text exactly as the user typed them, keyed by column, with the row number the
 user sees in the spreadsheet, so that every error can be reported by row and column. Numeric cells are
@@ -15,11 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
+from contest.documents.xlsx import Sheet, write_workbook, write_xlsx
 from contest.domain.errors import N_, DomainError
+
+__all__ = ["Cell", "Column", "Row", "RowError", "TableError", "build_template", "read_table", "write_xlsx"]
 
 
 @dataclass(frozen=True)
@@ -168,51 +169,17 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column], max_rows: 
 
 
 def build_template(columns: Sequence[Column], title: str, examples: Iterable[Sequence[str]] = (), notes: Sequence[str] = ()) -> bytes:
-    """An .xlsx template: bold headers (required ones marked *), text-formatted identity columns, examples, notes."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title(title)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="FDE9D9")
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header + ("*" if column.required else ""))
-        cell.font = bold
-        if column.required:
-            cell.fill = fill
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        if column.text:
-            for row in range(2, 2001):
-                sheet.cell(row=row, column=index).number_format = "@"
-    for r, example in enumerate(examples, start=2):
-        for c, value in enumerate(example, start=1):
-            sheet.cell(row=r, column=c, value=value)
-    sheet.freeze_panes = "A2"
+    """An .xlsx template: bold headers (required ones marked * and shaded), identity columns formatted as
+    text for the first 2,000 rows, the examples, and the notes on a second sheet."""
+    sheets = [Sheet(
+        title,
+        [column.header + ("*" if column.required else "") for column in columns],
+        examples,
+        widths=[column.width for column in columns],
+        highlight=[i for i, column in enumerate(columns) if column.required],
+        text_columns=[i for i, column in enumerate(columns) if column.text],
+        text_rows=2000,
+    )]
     if notes:
-        help_sheet = workbook.create_sheet("说明")
-        help_sheet.column_dimensions["A"].width = 100
-        for r, note in enumerate(notes, start=1):
-            help_sheet.cell(row=r, column=1, value=note).alignment = Alignment(wrap_text=True)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def sheet_title(title: str) -> str:
-    """Excel forbids []:*?/\\ in sheet names and allows at most 31 characters."""
-    cleaned = str(title).translate(str.maketrans({ch: " " for ch in "[]:*?/\\"})).strip() or "Sheet"
-    return cleaned[:31]
-
-
-def write_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]], widths: Sequence[int] = ()) -> bytes:
-    """A streamed (write-only) workbook: memory stays flat for long exports."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title(title))
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        sheets.append(Sheet("说明", [], [(note,) for note in notes], widths=(100,), wrap=True))
+    return write_workbook(sheets)

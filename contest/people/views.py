@@ -18,7 +18,8 @@ from contest.people.forms import AccountForm, FilterForm
 from contest.services import accounts as service
 from contest.services import orgs as org_service
 from contest.services.accounts import AccountInput, FieldError
-from contest.spreadsheets import TableError, build_template, write_xlsx
+from contest.documents.xlsx import write_xlsx
+from contest.spreadsheets import TableError, build_template
 from contest.web import download_name, paginate, post_action, send_xlsx
 
 people_bp = Blueprint("people", __name__, url_prefix="/people")
@@ -65,7 +66,7 @@ def export():
     )
     headers = [_("Username"), _("Full name"), _("Roles"), _("Unit"), _("Mobile phone"), _("Resident ID number"), _("Gender"),
                _("Occupation (工种)"), _("Skill level"), _("Active")]
-    data = write_xlsx(_("People"), headers, rows, widths=(16, 10, 14, 30, 14, 22, 6, 12, 22, 6))
+    data = write_xlsx(_("People"), headers, rows)
     return send_xlsx(data, download_name(_("People"), current_user.org.name, ext="xlsx"))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select, update
@@ -655,13 +656,14 @@ def audit_workbook(actor: User, event_id: int) -> tuple[Event, bytes]:
     """The match audit log as an xlsx sheet (same rows and permission as ``match_audit``)."""
     from flask_babel import gettext
 
+    from contest.documents.xlsx import write_xlsx
     from contest.labels import MATCH_KIND_LABELS
-    from contest.spreadsheets import write_xlsx
 
     rows = match_audit(actor, event_id)
     event = db.session.get(Event, event_id)
+    plan = plan_of(event.id)  # an event without a bracket has an empty log (headers only)
     names = {s.nomination_id: f"{s.number:02d} {s.name}" if s.number else s.name
-             for s in _sides(structure_of(plan_of(event.id)), masked=False).values()}
+             for s in _sides(structure_of(plan), masked=False).values()} if plan is not None else {}
     kinds = {"entry": gettext("Entered"), "correction": gettext("Corrected"), "cleared": gettext("Cleared")}
 
     def outcome(result: dict | None) -> str:
@@ -671,8 +673,8 @@ def audit_workbook(actor: User, event_id: int) -> tuple[Event, bytes]:
         kind = f" ({MATCH_KIND_LABELS[result['kind']]})" if result["kind"] != "normal" else ""
         return f"{winner} {result['home_score']}:{result['away_score']}{kind}"
 
-    lines = ((a.at.isoformat(" ", "seconds"), a.match.key, kinds.get(a.kind, a.kind), a.actor.name, outcome(a.old), outcome(a.new),
+    lines = ((a.at.replace(tzinfo=UTC), a.match.key, kinds.get(a.kind, a.kind), a.actor.name, outcome(a.old), outcome(a.new),
               a.reason, a.caused_by or "") for a in rows)
-    headers = [gettext("Time (UTC)"), gettext("Match"), gettext("Kind"), gettext("Changed by"), gettext("Before"), gettext("After"),
+    headers = [gettext("Time"), gettext("Match"), gettext("Kind"), gettext("Changed by"), gettext("Before"), gettext("After"),
                gettext("Reason"), gettext("Cleared by the correction of")]
-    return event, write_xlsx(event.name, headers, lines, widths=(20, 8, 10, 10, 28, 28, 30, 12))
+    return event, write_xlsx(event.name, headers, lines)

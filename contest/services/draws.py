@@ -29,7 +29,7 @@ from contest.models.base import utcnow
 from contest.services import audit, transaction
 from contest.services.contests import managed_event
 from contest.services.registration import lock_event
-from contest.spreadsheets import write_xlsx
+from contest.documents.xlsx import write_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -169,5 +169,5 @@ def draw_xlsx(actor: User, event_id: int) -> bytes:
     headers = [_("Number"), _("Full name"), _("Unit"), _("Occupation (工种)"), _("Resident ID number"), _("Signature")]
     return write_xlsx(
         event.name, headers, ([r.number, r.names, r.unit, r.occupation, r.resident_id, ""] for r in rows),
-        widths=(8, 30, 36, 14, 22, 14),
+        widths=(8, 30, 36, 14, 22, 14),  # the signature column stays wide enough to sign in
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 
@@ -768,15 +768,16 @@ def score_overview(user: User, event_id: int) -> ScoreOverview:
 
 
 def audit_workbook(event: Event, query) -> bytes:
-    from contest.spreadsheets import write_xlsx
+    from contest.documents.xlsx import write_xlsx
 
     numbers = {e.nomination_id: e.number for e in entries_of(event.id)}
     kinds = {"entry": gettext("First entry"), "change": gettext("Change"), "correction": gettext("Correction after sign-off")}
     rows = (
-        (a.at.isoformat(" ", "seconds"), numbers.get(a.nomination_id, ""), a.criterion.name, a.judge.name, a.actor.name,
-         value_text(a.old_x100) if a.old_x100 is not None else "", value_text(a.new_x100), kinds.get(a.kind, a.kind), a.reason, a.client_key or "")
+        (a.at.replace(tzinfo=UTC), numbers.get(a.nomination_id), a.criterion.name, a.judge.name, a.actor.name,
+         scoring.from_hundredths(a.old_x100) if a.old_x100 is not None else None, scoring.from_hundredths(a.new_x100),
+         kinds.get(a.kind, a.kind), a.reason, a.client_key or "")
         for a in db.session.scalars(query)
     )
-    headers = [gettext("Time (UTC)"), gettext("No."), gettext("Criterion"), gettext("Judge"), gettext("Changed by"),
+    headers = [gettext("Time"), gettext("No."), gettext("Criterion"), gettext("Judge"), gettext("Changed by"),
                gettext("Old value"), gettext("New value"), gettext("Kind"), gettext("Reason"), gettext("Client key")]
-    return write_xlsx(event.name, headers, rows, widths=(20, 8, 16, 10, 10, 10, 10, 14, 30, 36))
+    return write_xlsx(event.name, headers, rows)
