@@ -29,6 +29,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_input_hygiene(app)
     register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -43,6 +44,12 @@ def load_config(app: Flask, config: str | type | None, overrides: dict) -> None:
     app.config.update(overrides)
     if issubclass(config_class, ProductionConfig):
         ProductionConfig.check(app.config)
+
+
+def register_input_hygiene(app: Flask) -> None:
+    from contest import boundary
+
+    boundary.register(app)
 
 
 def configure_logging(app: Flask) -> None:

@@ -737,6 +737,7 @@ class ScoreOverview:
     values: dict  # (nomination_id, criterion_id, judge_id) → (value_x100, version)
     results: dict  # nomination_id → scoring.EntryResult
     missing_by_judge: dict  # judge_id → count
+    rubric_problem: str | None = None  # why there is nothing to score yet (an incomplete rubric), translated
 
 
 def score_overview(user: User, event_id: int) -> ScoreOverview:
@@ -748,7 +749,10 @@ def score_overview(user: User, event_id: int) -> ScoreOverview:
     assignment = assignment_of(user, event.id)
     if assignment is None and not (policy.is_admin(user) or can_manage(user, event.contest)):
         raise PermissionDenied(N_("Only the event's judges and the host's organisers follow its scoring."))
-    report = completeness(event)
+    try:
+        report, rubric_problem = completeness(event), None
+    except DomainError as exc:  # an event whose rubric is not complete yet has nothing to score
+        report, rubric_problem = scoring.CompletenessReport(0, 0, ()), translate(exc)
     all_scores = can_see_all_scores(user, event)
     entries = entries_of(event.id)
     values, results = {}, {}
@@ -757,14 +761,14 @@ def score_overview(user: User, event_id: int) -> ScoreOverview:
         query = query.where(Score.judge_id == user.id)
     for n, c, j, v, version in db.session.execute(query):
         values[(n, c, j)] = (v, version)
-    if all_scores and values:
+    if all_scores and values and rubric_problem is None:
         marks = [scoring.Mark(j, n, c, Decimal(v) / 100) for (n, c, j), (v, _version) in values.items()]
         results = scoring.compute_event_results(rubric_of(event), marks)
     missing: dict[int, int] = {}
     for item in report.missing:
         missing[item.judge_id] = missing.get(item.judge_id, 0) + 1
     return ScoreOverview(event, assignment, all_scores, sign_off_of(event.id), report, entries, assignments(event.id),
-                         _criteria(event.id), values, results, missing)
+                         _criteria(event.id), values, results, missing, rubric_problem)
 
 
 def audit_workbook(event: Event, query) -> bytes:

@@ -29,3 +29,48 @@ def test_api_refuses_marks_that_are_not_ascii_decimals(world, client, value):
     assert response.status_code == 422
     assert "的分数不是数字" in str(response.get_json())
     assert db.session.scalar(select(func.count(Score.id))) == 0
+
+
+def test_deeply_nested_json_is_a_400_not_a_crash(world, client):
+    for body in ("[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000):
+        response = client.post("/api/v1/tokens", data=body, content_type="application/json")
+        assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_request"
+
+
+@pytest.mark.db
+def test_control_characters_in_json_strings_are_refused_with_422(world, client):
+    response = client.post("/api/v1/tokens", json={"username": "county_a\x00", "password": "Passw0rd!"})
+    assert response.status_code == 422
+    assert "控制字符" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.db
+def test_nul_in_a_form_or_query_is_removed_before_the_database_sees_it(world, client, login_as):
+    response = client.post("/login", data={"username": "city\x00", "password": "x"})
+    assert response.status_code == 422 and "用户名或密码" in response.data.decode()  # a wrong password, not a crash
+    assert client.get("/verify/abc%00def").status_code == 404
+    login_as("city")
+    assert client.get("/people/?q=%00%E5%BC%A0").status_code == 200
+
+
+@pytest.mark.db
+def test_control_characters_typed_into_a_form_are_not_stored(world, client, login_as):
+    from contest.models import Organisation
+
+    login_as("city")
+    client.post(f"/orgs/{world.orgs['team_a'].id}/edit", data={"name": "运维\x07一班\x00", "parent_id": world.orgs["ent_a"].id})
+    db.session.expire_all()
+    assert "\x07" not in db.session.get(Organisation, world.orgs["team_a"].id).name
+
+
+@pytest.mark.db
+def test_event_without_components_has_a_scores_page(world, client, login_as):
+    from tests.contest_factories import make_contest
+
+    contest = make_contest(world.users["city"])
+    event = contest.events[0]
+    for component in list(event.components):
+        db.session.delete(component)
+    db.session.commit()
+    login_as("city")
+    assert client.get(f"/events/{event.id}/scores").status_code == 200
