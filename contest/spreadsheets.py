@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -93,19 +94,67 @@ def _cell_text(value: object) -> Cell:
     return Cell(str(value).strip(), raw=value)
 
 
-def _read_xlsx(data: bytes) -> list[list[object]]:
+#: Limits on an uploaded table, checked before any parser sees it. A genuine import of 20,000 workers is a
+#: 1-2 MB workbook whose XML expands about tenfold.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # all parts of an xlsx together, once unzipped
+MAX_COMPRESSION_RATIO = 200  # per part: XML compresses well, but not a thousandfold (zip bombs do)
+MAX_ZIP_ENTRIES = 500
+MAX_COLUMNS = 100
+_XLSX_REQUIRED_PART = "[Content_Types].xml"
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _file_error(message: str, **params) -> TableError:
+    return TableError([RowError(None, None, message, params)])
+
+
+def _check_xlsx_container(data: bytes) -> None:
+    """Refuse what is not an xlsx package, zip bombs (too many parts, too large or too compressed once
+    unzipped) and XML parts declaring a DTD or entities (entity-expansion and external-entity attacks),
+    before openpyxl opens anything. openpyxl then parses with defusedxml as a second line."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _file_error(N_("The file is not a readable .xlsx workbook.")) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_ENTRIES or _XLSX_REQUIRED_PART not in archive.namelist():
+            raise _file_error(N_("The file is not a readable .xlsx workbook."))
+        total = 0
+        for info in infos:
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if total > MAX_UNCOMPRESSED_BYTES or (info.file_size > 1024 * 1024 and ratio > MAX_COMPRESSION_RATIO):
+                raise _file_error(N_("The workbook expands to an implausible size when opened and was refused."))
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                try:
+                    with archive.open(info) as part:
+                        head = part.read(8192)
+                except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+                    raise _file_error(N_("The file is not a readable .xlsx workbook.")) from None
+                if _DTD.search(head):
+                    raise _file_error(N_("The workbook contains XML declarations that are not allowed (DTD or entities)."))
+
+
+def _read_xlsx(data: bytes, limit: int) -> list[tuple[int, list[object]]]:
+    _check_xlsx_container(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise TableError([RowError(None, None, N_("The file is not a readable .xlsx workbook."))]) from None
+    except Exception:  # noqa: BLE001 - any parser failure of an untrusted file is "not readable", never a 500
+        raise _file_error(N_("The file is not a readable .xlsx workbook.")) from None
     try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return _non_blank(workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS), limit)
+    except Exception:  # noqa: BLE001 - as above
+        raise _file_error(N_("The file is not a readable .xlsx workbook.")) from None
     finally:
         workbook.close()
 
 
-def _read_csv(data: bytes) -> list[list[object]]:
+def _read_csv(data: bytes, limit: int) -> list[tuple[int, list[object]]]:
+    if b"\x00" in data:
+        raise _file_error(N_("The file is not a CSV text file."))
     # Excel in China saves CSV as GB18030 (GBK); UTF-8 files may carry a BOM.
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -113,9 +162,44 @@ def _read_csv(data: bytes) -> list[list[object]]:
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise TableError([RowError(None, None, N_("The CSV file is neither UTF-8 nor GB18030 text."))])
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    else:
+        raise _file_error(N_("The CSV file is neither UTF-8 nor GB18030 text."))
+    try:
+        return _non_blank((row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text))), limit)
+    except csv.Error:
+        raise _file_error(N_("The CSV file could not be read; save it again from the spreadsheet program.")) from None
+
+
+def _non_blank(rows: Iterable[Sequence[object]], limit: int) -> list[tuple[int, list[object]]]:
+    """(row number as the spreadsheet shows it, values) of the rows with any content; at most ``limit`` of
+    them are kept (one more means the file is too long), so a sheet of a million rows is never held in memory."""
+    kept = []
+    for number, values in enumerate(rows, start=1):
+        if any(_cell_text(v).text for v in values):
+            kept.append((number, list(values)))
+            if len(kept) > limit:
+                break
+    return kept
+
+
+def detect_kind(data: bytes, filename: str) -> str:
+    """``"xlsx"`` or ``"csv"``, decided by the file's content and checked against its name; ``TableError``
+    for anything else. Only the name's extension is looked at: it never becomes a path."""
+    name = (filename or "").lower()
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise _file_error(N_("The file is larger than %(limit)d MB; split it."), limit=MAX_UPLOAD_BYTES // (1024 * 1024))
+    if data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):  # OLE2: old .xls (or an encrypted workbook)
+        raise _file_error(N_("Old .xls files are not supported; save the file as .xlsx."))
+    is_zip = data.startswith(b"PK\x03\x04")
+    if name.endswith(".xlsx"):
+        if not is_zip:
+            raise _file_error(N_("The file is not a readable .xlsx workbook."))
+        return "xlsx"
+    if name.endswith(".csv"):
+        if is_zip:
+            raise _file_error(N_("The file is an Excel workbook saved with the name .csv; rename it to .xlsx."))
+        return "csv"
+    raise _file_error(N_("Upload an .xlsx or .csv file."))
 
 
 def read_table(data: bytes, filename: str, columns: Sequence[Column], max_rows: int = 20_000) -> list[Row]:
@@ -125,20 +209,11 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column], max_rows: 
     spaces and a trailing asterisk. Completely empty rows are skipped. Raises ``TableError`` for an
     unknown file type, an unreadable file, missing required columns, no data rows or too many rows.
     """
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        raw_rows = _read_xlsx(data)
-    elif name.endswith(".csv"):
-        raw_rows = _read_csv(data)
-    elif name.endswith(".xls"):
-        raise TableError([RowError(None, None, N_("Old .xls files are not supported; save the file as .xlsx."))])
-    else:
-        raise TableError([RowError(None, None, N_("Upload an .xlsx or .csv file."))])
-
-    start = next((i for i, row in enumerate(raw_rows) if any(_cell_text(v).text for v in row)), None)
-    if start is None:
+    raw_rows = (_read_xlsx if detect_kind(data, filename) == "xlsx" else _read_csv)(data, max_rows + 1)
+    if not raw_rows:
         raise TableError([RowError(None, None, N_("The file is empty."))])
-    header = [_cell_text(v).text for v in raw_rows[start]]
+    header_number, header_values = raw_rows[0]
+    header = [_cell_text(v).text for v in header_values]
     positions: dict[str, int] = {}
     for column in columns:
         for index, text in enumerate(header):
@@ -148,21 +223,23 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column], max_rows: 
     missing = [c.header for c in columns if c.required and c.key not in positions]
     if missing:
         raise TableError(
-            [RowError(start + 1, None, N_("Required column %(column)s is missing."), {"column": m}) for m in missing]
+            [RowError(header_number, None, N_("Required column %(column)s is missing."), {"column": m}) for m in missing]
         )
 
     rows: list[Row] = []
-    for offset, values in enumerate(raw_rows[start + 1 :], start=start + 2):
+    for number, values in raw_rows[1:]:
         cells = {
             key: _cell_text(values[index]) if index < len(values) else Cell("") for key, index in positions.items()
         }
         if not any(cell.text for cell in cells.values()):
             continue
-        rows.append(Row(offset, cells))
+        rows.append(Row(number, cells))
         if len(rows) > max_rows:
             raise TableError(
                 [RowError(None, None, N_("The file has more than %(limit)d rows; split it."), {"limit": max_rows})]
             )
+    if len(raw_rows) > max_rows + 1:
+        raise TableError([RowError(None, None, N_("The file has more than %(limit)d rows; split it."), {"limit": max_rows})])
     if not rows:
         raise TableError([RowError(None, None, N_("The file has a header but no data rows."))])
     return rows

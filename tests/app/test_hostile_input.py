@@ -74,3 +74,26 @@ def test_event_without_components_has_a_scores_page(world, client, login_as):
     db.session.commit()
     login_as("city")
     assert client.get(f"/events/{event.id}/scores").status_code == 200
+
+
+def test_uploads_are_checked_by_content_and_their_names_never_become_paths(app, world, client, login_as, tmp_path):
+    import io
+    import os
+    from pathlib import Path
+
+    login_as("city")
+    name = f"../../../../{tmp_path.name}-evil.csv"
+    png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
+    response = client.post("/people/import", data={"file": (io.BytesIO(png), name)}, content_type="multipart/form-data")
+    assert response.status_code == 422 and "不是 CSV 文本文件" in response.data.decode()
+    for root in (Path(app.instance_path), Path(os.getcwd()), Path("/"), tmp_path.parent):
+        assert not any(root.glob(f"*{tmp_path.name}-evil*"))
+
+
+def test_oversized_uploads_are_refused_with_413(world, client, login_as):
+    import io
+
+    login_as("city")
+    big = io.BytesIO(b"a" * (17 * 1024 * 1024))
+    response = client.post("/people/import", data={"file": (big, "big.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 413 and "上传的文件过大" in response.data.decode()
