@@ -186,18 +186,21 @@ def _set_active(user_id: int, active: bool):
 @organiser_required
 def import_people():
     form = ImportForm()
-    errors = []
+    errors, suspects = [], []
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            created = service.import_accounts(current_user, upload.read(), upload.filename)
+            created = service.import_accounts(current_user, upload.read(), upload.filename,
+                                              confirmed_ids=request.form.getlist("confirm_id"))
+        except service.NeedsIdConfirmation as exc:
+            suspects = exc.suspects
         except TableError as exc:
             errors = exc.errors
         else:
             flash(_("%(count)d accounts have been imported.", count=len(created)), "success")
             return render_template("people/imported.html", created=created)
-    status = 422 if (errors or form.errors) else 200
-    return render_template("people/import.html", form=form, errors=errors), status
+    status = 422 if (errors or suspects or form.errors) else 200
+    return render_template("people/import.html", form=form, errors=errors, suspects=suspects), status
 
 
 @people_bp.get("/import/template")
