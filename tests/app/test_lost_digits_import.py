@@ -77,3 +77,13 @@ def test_the_same_lost_digits_message_in_every_import(world):
         nomination_import.import_nominations(world.users["city"], contest.id, xlsx(rows), "n.xlsx")
     assert info.value.errors[0].message == account_message
     assert db.session.scalar(select(func.count(Nomination.id))) == 0
+
+
+def test_the_command_line_import_takes_confirmed_ids(world, runner, tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text(",".join(PEOPLE) + f"\n王五,职工,{VALID_000},女,13900000061,电工,,运维一班,\n", encoding="utf-8")
+    refused = runner.invoke(args=["import-workers", str(people), "--as", "county_a"])
+    assert refused.exit_code != 0 and VALID_000 in refused.output
+    done = runner.invoke(args=["import-workers", str(people), "--as", "county_a", "--confirm-id", VALID_000])
+    assert done.exit_code == 0, done.output
+    assert "13900000061" in done.output
