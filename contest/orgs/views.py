@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from contest import policy
 from contest.access import organiser_required
+from contest.documents.xlsx import write_xlsx
 from contest.domain.errors import DomainError
 from contest.domain.orgtree import child_levels, may_hold
 from contest.extensions import db
@@ -18,7 +19,6 @@ from contest.labels import LEVEL_LABELS
 from contest.models import Organisation, OrgLevel, Role, User, UserRole
 from contest.orgs.forms import MoveForm, OrgForm, RenameForm
 from contest.services import orgs as service
-from contest.documents.xlsx import write_xlsx
 from contest.spreadsheets import TableError, build_template
 from contest.web import download_name, post_action, send_xlsx
 

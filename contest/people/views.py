@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from contest import policy
 from contest.access import organiser_required
+from contest.documents.xlsx import write_xlsx
 from contest.domain.errors import DomainError
 from contest.domain.identity import mask_resident_id
 from contest.forms import ConfirmForm, ImportForm
@@ -18,7 +19,6 @@ from contest.people.forms import AccountForm, FilterForm
 from contest.services import accounts as service
 from contest.services import orgs as org_service
 from contest.services.accounts import AccountInput, FieldError
-from contest.documents.xlsx import write_xlsx
 from contest.spreadsheets import TableError, build_template
 from contest.web import download_name, paginate, post_action, send_xlsx
 

@@ -26,8 +26,8 @@ from contest.domain.contests import (
     check_window,
 )
 from contest.domain.errors import N_, DomainError
-from contest.domain.numbers import parse_plain_decimal
 from contest.domain.nominations import SKILL_RANK, NominationStatus
+from contest.domain.numbers import parse_plain_decimal
 from contest.extensions import db
 from contest.models import Component, Contest, Criterion, Draw, Event, Nomination, Organisation, Role, User
 from contest.services import NotFound, PermissionDenied, audit, transaction
