@@ -30,6 +30,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_input_hygiene(app)
     register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -54,6 +55,12 @@ def trust_proxies(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+def register_input_hygiene(app: Flask) -> None:
+    from contest import boundary
+
+    boundary.register(app)
 
 
 def configure_logging(app: Flask) -> None:

@@ -225,14 +225,16 @@ def import_orgs_command(path: str, username: str) -> None:
 @click.command("import-workers")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--as", "username", required=True, help="The organiser or administrator doing the import.")
+@click.option("--confirm-id", "confirmed", multiple=True,
+              help="A resident ID ending in 000 that was checked against the ID card (repeat for each).")
 @with_appcontext
-def import_workers_command(path: str, username: str) -> None:
+def import_workers_command(path: str, username: str, confirmed: tuple[str, ...]) -> None:
     """Import workers and judges from an .xlsx or .csv file; prints the initial passwords."""
     from contest.services.accounts import import_accounts
     from contest.spreadsheets import TableError
 
     try:
-        created = import_accounts(_actor(username), Path(path).read_bytes(), path)
+        created = import_accounts(_actor(username), Path(path).read_bytes(), path, confirmed_ids=confirmed)
     except TableError as exc:
         _report_table_error(exc)
     for item in created:

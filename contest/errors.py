@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from contest.api.errors import api_error
+from contest.boundary import InputRefused
 from contest.i18n import translate
 from contest.services import AccessError
 
@@ -44,7 +45,9 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         message = None
-        if status == 400 and getattr(error, "description", "").startswith("The CSRF"):
+        if isinstance(error, InputRefused):
+            message = error.description
+        elif status == 400 and getattr(error, "description", "").startswith("The CSRF"):
             message = gettext("The form has expired or was sent from elsewhere. Reload the page and try again.")
         return _render(status, message)
 

@@ -1,4 +1,4 @@
-"""Reading uploaded tables (.xlsx, .csv) and writing .xlsx files.
+"""Reading uploaded tables (.xlsx, .csv) and the import templates (written by ``contest.documents.xlsx``).
 
 Rows are returned as text exactly as the user typed them, keyed by column, with the row number the
 user sees in the spreadsheet, so that every error can be reported by row and column. Numeric cells are
@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
+from contest.documents.xlsx import Sheet, write_workbook, write_xlsx
 from contest.domain.errors import N_, DomainError
+
+__all__ = ["Cell", "Column", "Row", "RowError", "TableError", "build_template", "read_table", "write_xlsx"]
 
 
 @dataclass(frozen=True)
@@ -97,19 +99,67 @@ def _cell_text(value: object) -> Cell:
     return Cell(str(value).strip(), raw=value)
 
 
-def _read_xlsx(data: bytes) -> list[list[object]]:
+#: Limits on an uploaded table, checked before any parser sees it. A genuine import of 20,000 workers is a
+#: 1-2 MB workbook whose XML expands about tenfold.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # all parts of an xlsx together, once unzipped
+MAX_COMPRESSION_RATIO = 200  # per part: XML compresses well, but not a thousandfold (zip bombs do)
+MAX_ZIP_ENTRIES = 500
+MAX_COLUMNS = 100
+_XLSX_REQUIRED_PART = "[Content_Types].xml"
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _file_error(message: str, **params) -> TableError:
+    return TableError([RowError(None, None, message, params)])
+
+
+def _check_xlsx_container(data: bytes) -> None:
+    """Refuse what is not an xlsx package, zip bombs (too many parts, too large or too compressed once
+    unzipped) and XML parts declaring a DTD or entities (entity-expansion and external-entity attacks),
+    before openpyxl opens anything. openpyxl then parses with defusedxml as a second line."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _file_error(N_("The file is not a readable .xlsx workbook.")) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_ENTRIES or _XLSX_REQUIRED_PART not in archive.namelist():
+            raise _file_error(N_("The file is not a readable .xlsx workbook."))
+        total = 0
+        for info in infos:
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if total > MAX_UNCOMPRESSED_BYTES or (info.file_size > 1024 * 1024 and ratio > MAX_COMPRESSION_RATIO):
+                raise _file_error(N_("The workbook expands to an implausible size when opened and was refused."))
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels", ".vml")):
+                try:
+                    with archive.open(info) as part:
+                        head = part.read(8192)
+                except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
+                    raise _file_error(N_("The file is not a readable .xlsx workbook.")) from None
+                if _DTD.search(head):
+                    raise _file_error(N_("The workbook contains XML declarations that are not allowed (DTD or entities)."))
+
+
+def _read_xlsx(data: bytes, limit: int) -> list[tuple[int, list[object]]]:
+    _check_xlsx_container(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise TableError([RowError(None, None, N_("The file is not a readable .xlsx workbook."))]) from None
+    except Exception:  # noqa: BLE001 - any parser failure of an untrusted file is "not readable", never a 500
+        raise _file_error(N_("The file is not a readable .xlsx workbook.")) from None
     try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return _non_blank(workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS), limit)
+    except Exception:  # noqa: BLE001 - as above
+        raise _file_error(N_("The file is not a readable .xlsx workbook.")) from None
     finally:
         workbook.close()
 
 
-def _read_csv(data: bytes) -> list[list[object]]:
+def _read_csv(data: bytes, limit: int) -> list[tuple[int, list[object]]]:
+    if b"\x00" in data:
+        raise _file_error(N_("The file is not a CSV text file."))
     # Excel in China saves CSV as GB18030 (GBK); UTF-8 files may carry a BOM.
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -117,9 +167,44 @@ def _read_csv(data: bytes) -> list[list[object]]:
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise TableError([RowError(None, None, N_("The CSV file is neither UTF-8 nor GB18030 text."))])
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    else:
+        raise _file_error(N_("The CSV file is neither UTF-8 nor GB18030 text."))
+    try:
+        return _non_blank((row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text))), limit)
+    except csv.Error:
+        raise _file_error(N_("The CSV file could not be read; save it again from the spreadsheet program.")) from None
+
+
+def _non_blank(rows: Iterable[Sequence[object]], limit: int) -> list[tuple[int, list[object]]]:
+    """(row number as the spreadsheet shows it, values) of the rows with any content; at most ``limit`` of
+    them are kept (one more means the file is too long), so a sheet of a million rows is never held in memory."""
+    kept = []
+    for number, values in enumerate(rows, start=1):
+        if any(_cell_text(v).text for v in values):
+            kept.append((number, list(values)))
+            if len(kept) > limit:
+                break
+    return kept
+
+
+def detect_kind(data: bytes, filename: str) -> str:
+    """``"xlsx"`` or ``"csv"``, decided by the file's content and checked against its name; ``TableError``
+    for anything else. Only the name's extension is looked at: it never becomes a path."""
+    name = (filename or "").lower()
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise _file_error(N_("The file is larger than %(limit)d MB; split it."), limit=MAX_UPLOAD_BYTES // (1024 * 1024))
+    if data.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):  # OLE2: old .xls (or an encrypted workbook)
+        raise _file_error(N_("Old .xls files are not supported; save the file as .xlsx."))
+    is_zip = data.startswith(b"PK\x03\x04")
+    if name.endswith(".xlsx"):
+        if not is_zip:
+            raise _file_error(N_("The file is not a readable .xlsx workbook."))
+        return "xlsx"
+    if name.endswith(".csv"):
+        if is_zip:
+            raise _file_error(N_("The file is an Excel workbook saved with the name .csv; rename it to .xlsx."))
+        return "csv"
+    raise _file_error(N_("Upload an .xlsx or .csv file."))
 
 
 def read_table(data: bytes, filename: str, columns: Sequence[Column], max_rows: int = 20_000) -> list[Row]:
@@ -129,20 +214,11 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column], max_rows: 
     spaces and a trailing asterisk. Completely empty rows are skipped. Raises ``TableError`` for an
     unknown file type, an unreadable file, missing required columns, no data rows or too many rows.
     """
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        raw_rows = _read_xlsx(data)
-    elif name.endswith(".csv"):
-        raw_rows = _read_csv(data)
-    elif name.endswith(".xls"):
-        raise TableError([RowError(None, None, N_("Old .xls files are not supported; save the file as .xlsx."))])
-    else:
-        raise TableError([RowError(None, None, N_("Upload an .xlsx or .csv file."))])
-
-    start = next((i for i, row in enumerate(raw_rows) if any(_cell_text(v).text for v in row)), None)
-    if start is None:
+    raw_rows = (_read_xlsx if detect_kind(data, filename) == "xlsx" else _read_csv)(data, max_rows + 1)
+    if not raw_rows:
         raise TableError([RowError(None, None, N_("The file is empty."))])
-    header = [_cell_text(v).text for v in raw_rows[start]]
+    header_number, header_values = raw_rows[0]
+    header = [_cell_text(v).text for v in header_values]
     positions: dict[str, int] = {}
     for column in columns:
         for index, text in enumerate(header):
@@ -153,83 +229,47 @@ def read_table(data: bytes, filename: str, columns: Sequence[Column], max_rows: 
     if missing:
         known = "、".join(c.header for c in columns)
         unknown = [text for text in header if text and not any(c.matches(text) for c in columns)]
-        errors = [RowError(start + 1, None, N_("Required column %(column)s is missing (it may be headed %(accepted)s)."),
+        errors = [RowError(header_number, None, N_("Required column %(column)s is missing (it may be headed %(accepted)s)."),
                            {"column": c.header, "accepted": c.accepted}) for c in missing]
-        errors += [RowError(start + 1, None, N_("Column %(header)s is not one this import reads; the columns are: %(columns)s."),
+        errors += [RowError(header_number, None, N_("Column %(header)s is not one this import reads; the columns are: %(columns)s."),
                             {"header": text, "columns": known}) for text in unknown]
         raise TableError(errors)
 
     rows: list[Row] = []
-    for offset, values in enumerate(raw_rows[start + 1 :], start=start + 2):
+    for number, values in raw_rows[1:]:
         cells = {
             key: _cell_text(values[index]) if index < len(values) else Cell("") for key, index in positions.items()
         }
         if not any(cell.text for cell in cells.values()):
             continue
-        rows.append(Row(offset, cells))
+        rows.append(Row(number, cells))
         if len(rows) > max_rows:
             raise TableError(
                 [RowError(None, None, N_("The file has more than %(limit)d rows; split it."), {"limit": max_rows})]
             )
+    if len(raw_rows) > max_rows + 1:
+        raise TableError([RowError(None, None, N_("The file has more than %(limit)d rows; split it."), {"limit": max_rows})])
     if not rows:
         raise TableError([RowError(None, None, N_("The file has a header but no data rows."))])
     return rows
 
 
 def build_template(columns: Sequence[Column], title: str, examples: Iterable[Sequence[str]] = (), notes: Sequence[str] = ()) -> bytes:
-    """An .xlsx template: bold headers (required ones marked *), text-formatted identity columns, examples, notes."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title(title)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="FDE9D9")
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header + ("*" if column.required else ""))
-        cell.font = bold
-        if column.required:
-            cell.fill = fill
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        if column.text:
-            for row in range(2, 2001):
-                sheet.cell(row=row, column=index).number_format = "@"
-    for r, example in enumerate(examples, start=2):
-        for c, value in enumerate(example, start=1):
-            sheet.cell(row=r, column=c, value=value)
-    sheet.freeze_panes = "A2"
-    help_sheet = workbook.create_sheet("说明")
-    for letter, width in zip("ABCD", (16, 8, 40, 36), strict=True):
-        help_sheet.column_dimensions[letter].width = width
-    # The columns the import reads: the header, whether it must be filled, other headers it accepts, an example.
-    for c, value in enumerate(("列名", "必填", "也可写作", "示例"), start=1):
-        help_sheet.cell(row=1, column=c, value=value).font = bold
-    for r, column in enumerate(columns, start=2):
-        others = "、".join(h for h in column.accepted.split("、") if h != column.header)
-        for c, value in enumerate((column.header, "是" if column.required else "否", others, column.example), start=1):
-            help_sheet.cell(row=r, column=c, value=value)
-    for r, note in enumerate(notes, start=len(columns) + 3):
-        help_sheet.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
-        help_sheet.cell(row=r, column=1, value=note).alignment = Alignment(wrap_text=True)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def sheet_title(title: str) -> str:
-    """Excel forbids []:*?/\\ in sheet names and allows at most 31 characters."""
-    cleaned = str(title).translate(str.maketrans({ch: " " for ch in "[]:*?/\\"})).strip() or "Sheet"
-    return cleaned[:31]
-
-
-def write_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]], widths: Sequence[int] = ()) -> bytes:
-    """A streamed (write-only) workbook: memory stays flat for long exports."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title(title))
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(list(row))
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """An .xlsx template: bold headers (required ones marked * and shaded), identity columns formatted as
+    text for the first 2,000 rows, the examples; a second sheet 说明 lists every column (its header, whether it
+    must be filled, the other headers it accepts, an example) and then the notes."""
+    sheets = [Sheet(
+        title,
+        [column.header + ("*" if column.required else "") for column in columns],
+        examples,
+        widths=[column.width for column in columns],
+        highlight=[i for i, column in enumerate(columns) if column.required],
+        text_columns=[i for i, column in enumerate(columns) if column.text],
+        text_rows=2000,
+    )]
+    listing = [(column.header, "是" if column.required else "否",
+                "、".join(h for h in column.accepted.split("、") if h != column.header), column.example) for column in columns]
+    blank = [("", "", "", "")]
+    sheets.append(Sheet("说明", ["列名", "必填", "也可写作", "示例"], [*listing, *blank, *((note, "", "", "") for note in notes)],
+                        widths=(16, 8, 40, 100), wrap=True))
+    return write_workbook(sheets)

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from contest.access import organiser_required, public, roles_required
 from contest.domain.errors import N_, DomainError
+from contest.domain.numbers import parse_plain_int
 from contest.extensions import db, login_manager
 from contest.forms import ConfirmForm
 from contest.i18n import translate
@@ -88,9 +89,10 @@ def _manual_seeds(form, entries) -> dict[int, int]:
         raw = (form.get(f"seed-{n.competitor_number}") or "").strip()
         if not raw:
             continue
-        if not raw.isdigit():
+        seed = parse_plain_int(raw)
+        if seed is None:
             raise DomainError(N_("Seeds must be whole numbers (competitor number %(number)s)."), number=n.competitor_number)
-        seeds[n.competitor_number] = int(raw)
+        seeds[n.competitor_number] = seed
     return seeds
 
 

@@ -6,7 +6,8 @@ administrative divisions. Unlike ``ric.validate`` it does not require the region
 in the birth year: IDs were first issued from 1985 on, so a worker born in 1970 in 柯城区 genuinely
 holds 330802 although that code dates from 1985, and refusing him would be wrong. Spreadsheet software often turns an 18-digit ID into a number such as
 ``3.30802E+17`` or ``330802199001011234.0``; such values have lost digits and are refused with a
-message saying so, never "repaired".
+message saying so (:data:`LOST_DIGITS`, the same everywhere), never "repaired"; a valid ID ending in 000 is
+flagged (:func:`probably_lost_digits`) for the uploader to confirm.
 """
 
 from __future__ import annotations
@@ -31,22 +32,39 @@ class InvalidResidentId(DomainError):
     pass
 
 
-def normalise_resident_id(raw: object) -> str:
+#: The one message for an ID that spreadsheet software has damaged (shown for number cells, scientific
+#: notation, and IDs ending in 000 that fail their check digit or match nobody).
+LOST_DIGITS = N_(
+    "The resident ID number %(value)s was turned into a number by spreadsheet software and has lost "
+    "digits; format the column as text and enter the ID again."
+)
+
+
+def lost_digits(value: object) -> InvalidResidentId:
+    return InvalidResidentId(LOST_DIGITS, value=str(value))
+
+
+def probably_lost_digits(resident_id: str) -> bool:
+    """True for an 18-character ID ending in ``000``. Spreadsheet software keeps 15 significant digits, so an
+    ID typed into a number cell comes back as its first 15 digits and ``000``; one in eleven such damaged IDs
+    still passes the check digit. Genuine IDs can end in 000 too, so a valid one is only flagged: an import
+    takes it once the uploader has confirmed it against the ID card."""
+    return len(resident_id) == 18 and resident_id.endswith("000")
+
+
+def normalise_resident_id(raw: object, *, number_cell: bool = False) -> str:
     """Return the canonical 18-character form of a resident ID or raise ``InvalidResidentId``.
 
-    Accepts surrounding spaces, full-width digits and a lower-case check letter ``x``.
+    Accepts surrounding spaces, full-width digits and a lower-case check letter ``x``. ``number_cell`` says
+    the value came from a spreadsheet cell holding a number: such a value is always refused with
+    :data:`LOST_DIGITS`, whatever it looks like, as are scientific notation, a ``.0`` tail and an ID ending
+    in 000 whose check digit fails.
     """
     text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip().replace(" ", "")
     if not text:
         raise InvalidResidentId(N_("The resident ID number is missing."))
-    if _SCIENTIFIC.match(text) or _FLOAT_TAIL.match(text) or isinstance(raw, float):
-        raise InvalidResidentId(
-            N_(
-                "The resident ID number %(value)s was turned into a number by spreadsheet software and has lost "
-                "digits; format the column as text and enter the ID again."
-            ),
-            value=text,
-        )
+    if number_cell or _SCIENTIFIC.match(text) or _FLOAT_TAIL.match(text) or isinstance(raw, float | int):
+        raise lost_digits(text)
     text = text.upper()
     try:
         return _validate(text)
@@ -55,6 +73,8 @@ def normalise_resident_id(raw: object) -> str:
             N_("The resident ID number must have 18 characters (%(count)d given)."), count=len(text)
         ) from None
     except InvalidChecksum:
+        if probably_lost_digits(text):
+            raise lost_digits(text) from None
         raise InvalidResidentId(N_("The resident ID number %(value)s has a wrong check digit."), value=text) from None
     except InvalidComponent:
         raise InvalidResidentId(

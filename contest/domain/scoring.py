@@ -59,6 +59,7 @@ from fractions import Fraction
 from typing import Literal
 
 from contest.domain.errors import N_, DomainError
+from contest.domain.numbers import parse_plain_decimal
 
 __all__ = [
     "AGGREGATORS",
@@ -285,21 +286,21 @@ class Mark:
 def check_mark(value: Decimal | int | str, criterion: Criterion) -> Decimal:
     """Validate one mark typed in by a judge and return it as a Decimal with two decimal places.
 
-    Rules: the value is an exact number (Decimal, int or numeric string; floats are refused);
-    0 <= value <= ``criterion.max_marks``; at most two decimal places; for a judgement criterion the
+    Rules: the value is an exact number (Decimal, int or a plain ASCII decimal string as defined by
+    :func:`contest.domain.numbers.parse_plain_decimal`: no ``1_0``, ``1e1``, full-width or Arabic-Indic
+    digits; floats are refused); 0 <= value <= ``criterion.max_marks``; at most two decimal places; for a judgement criterion the
     value is an integer 0, 1, 2 or 3. Raises DomainError with a message naming the criterion.
     """
     label = criterion.label
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         raise DomainError(N_("The mark for %(criterion)s is not a number."), criterion=label)
-    try:
-        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
-    except InvalidOperation:
+    number = parse_plain_decimal(value) if isinstance(value, str) else Decimal(value)
+    if number is None:
         raise DomainError(
             N_("The mark for %(criterion)s is not a number: %(value)s."),
             criterion=label,
-            value=value,
-        ) from None
+            value=value[:40],
+        )
     if not number.is_finite():
         raise DomainError(
             N_("The mark for %(criterion)s is not a number: %(value)s."),

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from contest import policy
 from contest.access import organiser_required
+from contest.documents.xlsx import write_xlsx
 from contest.domain.errors import DomainError
 from contest.domain.orgtree import child_levels, may_hold
 from contest.extensions import db
@@ -18,7 +19,7 @@ from contest.labels import LEVEL_LABELS
 from contest.models import Organisation, OrgLevel, Role, User, UserRole
 from contest.orgs.forms import MoveForm, OrgForm, RenameForm
 from contest.services import orgs as service
-from contest.spreadsheets import TableError, build_template, write_xlsx
+from contest.spreadsheets import TableError, build_template
 from contest.web import download_name, post_action, send_xlsx
 
 orgs_bp = Blueprint("orgs", __name__, url_prefix="/orgs")
@@ -212,5 +213,5 @@ def export():
         (o.id, o.name, str(LEVEL_LABELS[o.level]), names.get(o.parent_id, ""), _("Yes") if o.active else _("No"))
         for o in orgs
     )
-    data = write_xlsx(_("Units"), [_("ID"), _("Name"), _("Level"), _("Unit above"), _("Active")], rows, widths=(8, 36, 12, 36, 8))
+    data = write_xlsx(_("Units"), [_("ID"), _("Name"), _("Level"), _("Unit above"), _("Active")], rows)
     return send_xlsx(data, download_name(_("Units"), current_user.org.name, ext="xlsx"))

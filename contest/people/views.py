@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from contest import policy
 from contest.access import organiser_required
+from contest.documents.xlsx import write_xlsx
 from contest.domain.errors import DomainError
 from contest.domain.identity import mask_resident_id
 from contest.forms import ConfirmForm, ImportForm
@@ -18,7 +19,7 @@ from contest.people.forms import AccountForm, FilterForm
 from contest.services import accounts as service
 from contest.services import orgs as org_service
 from contest.services.accounts import AccountInput, FieldError
-from contest.spreadsheets import TableError, build_template, write_xlsx
+from contest.spreadsheets import TableError, build_template
 from contest.web import download_name, paginate, post_action, send_xlsx
 
 people_bp = Blueprint("people", __name__, url_prefix="/people")
@@ -65,7 +66,7 @@ def export():
     )
     headers = [_("Username"), _("Full name"), _("Roles"), _("Unit"), _("Mobile phone"), _("Resident ID number"), _("Gender"),
                _("Occupation (工种)"), _("Skill level"), _("Active")]
-    data = write_xlsx(_("People"), headers, rows, widths=(16, 10, 14, 30, 14, 22, 6, 12, 22, 6))
+    data = write_xlsx(_("People"), headers, rows)
     return send_xlsx(data, download_name(_("People"), current_user.org.name, ext="xlsx"))
 
 
@@ -185,18 +186,21 @@ def _set_active(user_id: int, active: bool):
 @organiser_required
 def import_people():
     form = ImportForm()
-    errors = []
+    errors, suspects = [], []
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            created = service.import_accounts(current_user, upload.read(), upload.filename)
+            created = service.import_accounts(current_user, upload.read(), upload.filename,
+                                              confirmed_ids=request.form.getlist("confirm_id"))
+        except service.NeedsIdConfirmation as exc:
+            suspects = exc.suspects
         except TableError as exc:
             errors = exc.errors
         else:
             flash(_("%(count)d accounts have been imported.", count=len(created)), "success")
             return render_template("people/imported.html", created=created)
-    status = 422 if (errors or form.errors) else 200
-    return render_template("people/import.html", form=form, errors=errors), status
+    status = 422 if (errors or suspects or form.errors) else 200
+    return render_template("people/import.html", form=form, errors=errors, suspects=suspects), status
 
 
 @people_bp.get("/import/template")

@@ -3,6 +3,7 @@ preliminaries feeding finals, and the public results pages."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
@@ -12,6 +13,7 @@ from flask_login import current_user
 from contest import clock
 from contest.access import login_required, organiser_required, public
 from contest.clock import format_local
+from contest.documents.xlsx import write_xlsx
 from contest.domain.contests import ContestStatus
 from contest.extensions import db
 from contest.forms import ConfirmForm
@@ -19,7 +21,6 @@ from contest.i18n import translate
 from contest.models import Event, Objection
 from contest.services import contests as contest_service
 from contest.services import results as service
-from contest.spreadsheets import write_xlsx
 from contest.web import download_name, paginate, post_action, send_xlsx
 
 results_bp = Blueprint("results", __name__)
@@ -98,10 +99,11 @@ def promote(event_id: int):
 def export_xlsx(event_id: int):
     event = _visible_event(event_id)
     names = [c.name for c in event.components]
-    rows = ([line.rank, line.number, line.name, line.unit, *line.components, line.total, line.award, "、".join(line.titles)]
+    rows = ([line.rank, line.number, line.name, line.unit, *map(Decimal, line.components), Decimal(line.total), line.award,
+             "、".join(line.titles)]
             for line in service.result_lines(event, current_user))
     headers = [_("Rank"), _("No."), _("Entrant"), _("Unit"), *names, _("Total"), _("Award"), _("Titles")]
-    data = write_xlsx(event.name, headers, rows, widths=(6, 8, 20, 30, *[10] * len(names), 10, 10, 20))
+    data = write_xlsx(event.name, headers, rows)
     return send_xlsx(data, download_name("成绩", event.contest.title, event.name, ext="xlsx"))
 
 

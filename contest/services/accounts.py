@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -17,7 +18,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest import policy
 from contest.domain.errors import N_, DomainError
-from contest.domain.identity import InvalidResidentId, gender_code, normalise_resident_id
+from contest.domain.identity import (
+    InvalidResidentId,
+    gender_code,
+    lost_digits,
+    normalise_resident_id,
+    probably_lost_digits,
+)
 from contest.domain.passwords import check_new_password
 from contest.extensions import db
 from contest.models import ApiToken, Organisation, Role, SkillLevel, User, UserRole, WorkerProfile, utcnow
@@ -368,8 +375,32 @@ def _org_lookup(actor: User) -> tuple[dict[str, list[Organisation]], dict[str, O
     return by_name, by_path
 
 
-def import_accounts(actor: User, data: bytes, filename: str, max_rows: int = 20_000) -> list[ImportedAccount]:
-    """Create workers and judges from an .xlsx/.csv file: every row is validated, then all are written or none."""
+@dataclass(frozen=True)
+class SuspectId:
+    row: int
+    name: str
+    resident_id: str
+
+
+class NeedsIdConfirmation(TableError):
+    """Rows whose resident ID ends in 000 (see ``identity.probably_lost_digits``): nothing is imported until the
+    uploader confirms those IDs (``confirmed_ids``); ``suspects`` lists them."""
+
+    def __init__(self, suspects: list[SuspectId]):
+        super().__init__([RowError(s.row, "身份证号", CONFIRM_ID, {"value": s.resident_id}) for s in suspects])
+        self.suspects = suspects
+
+
+CONFIRM_ID = N_("The resident ID number %(value)s ends in 000, as IDs that lost digits in a spreadsheet do; "
+                "check it against the ID card and confirm it.")
+
+
+def import_accounts(actor: User, data: bytes, filename: str, max_rows: int = 20_000,
+                    confirmed_ids: Collection[str] = ()) -> list[ImportedAccount]:
+    """Create workers and judges from an .xlsx/.csv file: every row is validated, then all are written or none.
+
+    A valid resident ID ending in 000 may have lost digits in a spreadsheet: unless it is among
+    ``confirmed_ids`` the import raises ``NeedsIdConfirmation`` (after any other row errors) and writes nothing."""
     if not policy.is_organiser(actor):
         raise PermissionDenied()
     rows = read_table(data, filename, PEOPLE_COLUMNS, max_rows=max_rows)
@@ -381,6 +412,8 @@ def import_accounts(actor: User, data: bytes, filename: str, max_rows: int = 20_
     cleaned: list[_CleanAccount] = []
     seen_usernames: dict[str, int] = {}
     seen_ids: dict[str, int] = {}
+    unconfirmed: list[SuspectId] = []
+    confirmed_ids = frozenset(confirmed_ids)
     for row in rows:
         role_text = row.get("role").strip().lower()
         role = ROLE_NAMES.get(role_text or "职工")
@@ -401,10 +434,10 @@ def import_accounts(actor: User, data: bytes, filename: str, max_rows: int = 20_
                 errors.append(RowError(row.number, header[key], N_("The phone number was turned into a number with decimals; format the column as text.")))
         resident_cell = row.cells.get("resident_id")
         resident_text = row.get("resident_id")
-        if resident_cell is not None and resident_cell.numeric:
-            resident_text = resident_cell.raw if isinstance(resident_cell.raw, float) else resident_text
-            if isinstance(resident_cell.raw, int) and len(str(resident_cell.raw)) == 18:
-                resident_text = str(resident_cell.raw)  # an exact integer cell still holds every digit
+        if resident_cell is not None and resident_cell.numeric:  # a number cell has lost digits, whatever it shows
+            lost = lost_digits(resident_text)
+            errors.append(RowError(row.number, header["resident_id"], lost.message, lost.params))
+            continue
         skill = SKILL_LEVEL_NAMES.get(row.get("skill_level").strip())
         if skill is None:
             errors.append(RowError(row.number, header["skill_level"], N_("Unknown skill level %(value)s; use 五级/初级工 … 一级/高级技师."), {"value": row.get("skill_level")}))
@@ -414,7 +447,7 @@ def import_accounts(actor: User, data: bytes, filename: str, max_rows: int = 20_
         if not username:
             if phone:
                 username = phone
-            elif role == Role.WORKER and resident_text and not isinstance(resident_text, float):
+            elif role == Role.WORKER and resident_text:
                 username = str(resident_text).strip().upper()
         if not username:
             errors.append(RowError(row.number, header["username"], N_("Enter a username or a phone number.")))
@@ -438,9 +471,13 @@ def import_accounts(actor: User, data: bytes, filename: str, max_rows: int = 20_
         seen_usernames[key] = row.number
         if clean.resident_id:
             seen_ids[clean.resident_id] = row.number
+            if probably_lost_digits(clean.resident_id) and clean.resident_id not in confirmed_ids:
+                unconfirmed.append(SuspectId(row.number, clean.name, clean.resident_id))
         cleaned.append(clean)
     if errors:
         raise TableError(errors)
+    if unconfirmed:
+        raise NeedsIdConfirmation(unconfirmed)
 
     created: list[ImportedAccount] = []
     with transaction():

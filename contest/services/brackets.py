@@ -21,6 +21,7 @@ from contest.domain import brackets as bk
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
 from contest.domain.nominations import NominationStatus
+from contest.domain.numbers import parse_plain_int
 from contest.domain.ranking import Contender, RankedEntry
 from contest.extensions import db
 from contest.i18n import translate
@@ -474,11 +475,8 @@ def parse_entry(data: object) -> Entry:
         if raw in (None, ""):
             scores.append(0)
             continue
-        try:
-            value = int(str(raw).strip())
-        except ValueError:
-            raise DomainError(N_("Scores are whole numbers from 0 to %(max)d."), max=MAX_SCORE) from None
-        if not 0 <= value <= MAX_SCORE:
+        value = parse_plain_int(raw)
+        if value is None or value > MAX_SCORE:
             raise DomainError(N_("Scores are whole numbers from 0 to %(max)d."), max=MAX_SCORE)
         scores.append(value)
     version = data.get("version")
@@ -780,13 +778,14 @@ def audit_workbook(actor: User, event_id: int) -> tuple[Event, bytes]:
     """The match audit log as an xlsx sheet (same rows and permission as ``match_audit``)."""
     from flask_babel import gettext
 
+    from contest.documents.xlsx import write_xlsx
     from contest.labels import MATCH_KIND_LABELS
-    from contest.spreadsheets import write_xlsx
 
     rows = match_audit(actor, event_id)
     event = db.session.get(Event, event_id)
+    plan = plan_of(event.id)  # an event without a bracket has an empty log (headers only)
     names = {s.nomination_id: f"{s.number:02d} {s.name}" if s.number else s.name
-             for s in _sides(structure_of(plan_of(event.id)), masked=not shows_full_names(actor, event.contest)).values()}
+             for s in _sides(structure_of(plan), masked=not shows_full_names(actor, event.contest)).values()} if plan is not None else {}
     kinds = {"entry": gettext("Entered"), "correction": gettext("Corrected"), "cleared": gettext("Cleared")}
 
     def outcome(result: dict | None) -> str:
@@ -800,4 +799,4 @@ def audit_workbook(actor: User, event_id: int) -> tuple[Event, bytes]:
               a.reason, a.caused_by or "") for a in rows)
     headers = [gettext("Time"), gettext("Match"), gettext("Kind"), gettext("Changed by"), gettext("Before"), gettext("After"),
                gettext("Reason"), gettext("Cleared by the correction of")]
-    return event, write_xlsx(event.name, headers, lines, widths=(20, 8, 10, 10, 28, 28, 30, 12))
+    return event, write_xlsx(event.name, headers, lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import and_, func, or_, select
 
@@ -27,6 +27,7 @@ from contest.domain.contests import (
 )
 from contest.domain.errors import N_, DomainError
 from contest.domain.nominations import SKILL_RANK, NominationStatus
+from contest.domain.numbers import parse_plain_decimal
 from contest.extensions import db
 from contest.models import Component, Contest, Criterion, Draw, Event, Nomination, Organisation, Role, User
 from contest.services import NotFound, PermissionDenied, audit, transaction
@@ -403,11 +404,10 @@ def remove_component(actor: User, component_id: int) -> None:
 
 
 def parse_marks(text: str) -> Decimal:
-    try:
-        value = Decimal(str(text).strip())
-    except (InvalidOperation, ValueError):
-        raise DomainError(N_("Enter the maximum marks as a number, e.g. 10 or 7.5.")) from None
-    if not value.is_finite() or value <= 0 or value > 1000 or value != value.quantize(Decimal("0.01")):
+    value = parse_plain_decimal(str(text))
+    if value is None:
+        raise DomainError(N_("Enter the maximum marks as a number, e.g. 10 or 7.5."))
+    if value <= 0 or value > 1000 or value != value.quantize(Decimal("0.01")):
         raise DomainError(N_("The maximum marks must be above 0, at most 1000, with at most two decimals."))
     return value
 
@@ -554,10 +554,9 @@ def _clean_scheme(scheme: dict) -> dict:
         name, value = (tier.get("name") or "").strip(), str(tier.get("value") or "").strip()
         if not name and not value:
             continue
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            raise DomainError(N_("Give each award tier a number.")) from None
+        number = parse_plain_decimal(value)
+        if number is None:
+            raise DomainError(N_("Give each award tier a number."))
         if not name or number < 0 or (mode == "count" and number != number.to_integral_value()) or (mode == "percent" and number > 100):
             raise DomainError(N_("Give each award tier a name and a number (a percentage up to 100, or a whole number of places)."))
         tiers.append({"name": _short_name(name), "value": str(number)})
@@ -565,10 +564,8 @@ def _clean_scheme(scheme: dict) -> dict:
         raise DomainError(N_("Give at least one award tier."))
     min_score = (str(scheme.get("min_score") or "")).strip() or None
     if min_score is not None:
-        try:
-            Decimal(min_score)
-        except InvalidOperation:
-            raise DomainError(N_("The minimum score must be a number.")) from None
+        if parse_plain_decimal(min_score) is None:
+            raise DomainError(N_("The minimum score must be a number."))
     cleaned = {"mode": mode, "tiers": tiers, "rounding": scheme.get("rounding") or "cumulative",
                "boundary_policy": scheme.get("boundary_policy") or "tied_take_higher", "min_score": min_score,
                "top_title": None, "youth_title": None}

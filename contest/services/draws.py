@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from contest import clock, randomness
 from contest.documents.sign_in import render_sign_in_sheet
+from contest.documents.xlsx import write_xlsx
 from contest.domain.contests import ContestStatus
 from contest.domain.draw import ALGORITHM, SEED_BITS, draw_numbers
 from contest.domain.errors import N_, DomainError
@@ -29,7 +30,6 @@ from contest.models.org import unit_path_loader
 from contest.services import audit, transaction
 from contest.services.contests import managed_event
 from contest.services.registration import lock_event
-from contest.spreadsheets import write_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -171,5 +171,5 @@ def draw_xlsx(actor: User, event_id: int) -> bytes:
     headers = [_("Number"), _("Full name"), _("Unit"), _("Occupation (工种)"), _("Resident ID number"), _("Signature")]
     return write_xlsx(
         event.name, headers, ([r.number, r.names, r.unit, r.occupation, r.resident_id, ""] for r in rows),
-        widths=(8, 30, 36, 14, 22, 14),
+        widths=(8, 30, 36, 14, 22, 14),  # the signature column stays wide enough to sign in
     )

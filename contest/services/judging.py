@@ -749,6 +749,7 @@ class ScoreOverview:
     values: dict  # (nomination_id, criterion_id, judge_id) → (value_x100, version)
     results: dict  # nomination_id → scoring.EntryResult
     missing_by_judge: dict  # judge_id → count
+    rubric_problem: str | None = None  # why there is nothing to score yet (an incomplete rubric), translated
 
 
 def score_overview(user: User, event_id: int) -> ScoreOverview:
@@ -760,7 +761,10 @@ def score_overview(user: User, event_id: int) -> ScoreOverview:
     assignment = assignment_of(user, event.id)
     if assignment is None and not (policy.is_admin(user) or can_manage(user, event.contest)):
         raise PermissionDenied(N_("Only the event's judges and the host's organisers follow its scoring."))
-    report = completeness(event)
+    try:
+        report, rubric_problem = completeness(event), None
+    except DomainError as exc:  # an event whose rubric is not complete yet has nothing to score
+        report, rubric_problem = scoring.CompletenessReport(0, 0, ()), translate(exc)
     all_scores = can_see_all_scores(user, event)
     entries = entries_of(event.id)
     values, results = {}, {}
@@ -769,26 +773,27 @@ def score_overview(user: User, event_id: int) -> ScoreOverview:
         query = query.where(Score.judge_id == user.id)
     for n, c, j, v, version in db.session.execute(query):
         values[(n, c, j)] = (v, version)
-    if all_scores and values:
+    if all_scores and values and rubric_problem is None:
         marks = [scoring.Mark(j, n, c, Decimal(v) / 100) for (n, c, j), (v, _version) in values.items()]
         results = scoring.compute_event_results(rubric_of(event), marks)
     missing: dict[int, int] = {}
     for item in report.missing:
         missing[item.judge_id] = missing.get(item.judge_id, 0) + 1
     return ScoreOverview(event, assignment, all_scores, sign_off_of(event.id), report, entries, assignments(event.id),
-                         _criteria(event.id), values, results, missing)
+                         _criteria(event.id), values, results, missing, rubric_problem)
 
 
 def audit_workbook(event: Event, query) -> bytes:
-    from contest.spreadsheets import write_xlsx
+    from contest.documents.xlsx import write_xlsx
 
     numbers = {e.nomination_id: e.number for e in entries_of(event.id)}
     kinds = {"entry": gettext("First entry"), "change": gettext("Change"), "correction": gettext("Correction after sign-off")}
     rows = (
-        (clock.local(a.at).replace(microsecond=0), numbers.get(a.nomination_id, ""), a.criterion.name, a.judge.name, a.actor.name,
-         value_text(a.old_x100) if a.old_x100 is not None else "", value_text(a.new_x100), kinds.get(a.kind, a.kind), a.reason, a.client_key or "")
+        (clock.local(a.at).replace(microsecond=0), numbers.get(a.nomination_id), a.criterion.name, a.judge.name, a.actor.name,
+         scoring.from_hundredths(a.old_x100) if a.old_x100 is not None else None, scoring.from_hundredths(a.new_x100),
+         kinds.get(a.kind, a.kind), a.reason, a.client_key or "")
         for a in db.session.scalars(query)
     )
     headers = [gettext("Time"), gettext("No."), gettext("Criterion"), gettext("Judge"), gettext("Changed by"),
                gettext("Old value"), gettext("New value"), gettext("Kind"), gettext("Reason"), gettext("Client key")]
-    return write_xlsx(event.name, headers, rows, widths=(20, 8, 16, 10, 10, 10, 10, 14, 30, 36))
+    return write_xlsx(event.name, headers, rows)

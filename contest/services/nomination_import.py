@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from contest import policy
 from contest.domain.errors import N_, DomainError
-from contest.domain.identity import InvalidResidentId, normalise_resident_id
+from contest.domain.identity import LOST_DIGITS, InvalidResidentId, normalise_resident_id, probably_lost_digits
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
 from contest.models import Nomination, NominationMember, NominationStep, Organisation, Role, User, WorkerProfile, utcnow
@@ -82,9 +82,8 @@ def import_nominations(actor: User, contest_id: int, data: bytes, filename: str,
             errors.append(RowError(row.number, header["event"], N_("This contest has no event named %(value)s."), {"value": row.get("event")}))
             continue
         cell = row.cells["resident_id"]
-        raw = cell.raw if cell.numeric and isinstance(cell.raw, float) else row.get("resident_id")
         try:
-            resident_id = normalise_resident_id(raw)
+            resident_id = normalise_resident_id(row.get("resident_id"), number_cell=cell.numeric)
         except InvalidResidentId as exc:
             errors.append(RowError(row.number, header["resident_id"], exc.message, exc.params))
             continue
@@ -96,7 +95,10 @@ def import_nominations(actor: User, contest_id: int, data: bytes, filename: str,
     for number, event, resident_id, name, team in parsed:
         user = workers.get(resident_id)
         if user is None:
-            errors.append(RowError(number, header["resident_id"], N_("No worker with this resident ID number is registered; add the worker first.")))
+            if probably_lost_digits(resident_id):  # most likely damaged by a spreadsheet: say so, not "unknown"
+                errors.append(RowError(number, header["resident_id"], LOST_DIGITS, {"value": resident_id}))
+            else:
+                errors.append(RowError(number, header["resident_id"], N_("No worker with this resident ID number is registered; add the worker first.")))
             continue
         if name != user.name:
             errors.append(RowError(number, header["name"], N_("The name %(given)s does not match the registered name of this resident ID number."), {"given": name}))

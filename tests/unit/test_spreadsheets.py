@@ -3,7 +3,8 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from contest.spreadsheets import Column, TableError, build_template, read_table, write_xlsx
+from contest.documents.xlsx import sheet_title, write_xlsx
+from contest.spreadsheets import Column, TableError, build_template, read_table
 
 COLUMNS = (Column("name", "姓名"), Column("rid", "身份证号", aliases=("身份证号码",), text=True), Column("note", "备注", required=False))
 
@@ -83,7 +84,6 @@ def test_write_xlsx_round_trip():
 
 
 def test_sheet_titles_are_cleaned():
-    from contest.spreadsheets import sheet_title
 
     assert sheet_title("电工/焊工[决赛]") == "电工 焊工 决赛"
     assert sheet_title("?") == "Sheet"
