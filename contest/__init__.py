@@ -31,6 +31,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     register_errorhandlers(app)
     register_security_headers(app)
     register_template_helpers(app)
+    register_assets(app)
     register_commands(app)
     return app
 
@@ -107,12 +108,13 @@ def register_blueprints(app: Flask) -> None:
     from contest.contests.views import contests_bp
     from contest.home.views import home_bp
     from contest.judging.views import judging_bp
+    from contest.offline.views import offline_bp
     from contest.orgs.views import orgs_bp
     from contest.people.views import people_bp
     from contest.registration.views import registration_bp
     from contest.results.views import results_bp
 
-    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, results_bp, brackets_bp, certificates_bp, api_bp):
+    for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, results_bp, brackets_bp, certificates_bp, offline_bp, api_bp):
         app.register_blueprint(blueprint)
 
 
@@ -130,6 +132,12 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from contest.templating import register
+
+    register(app)
+
+
+def register_assets(app: Flask) -> None:
+    from contest.assets import register
 
     register(app)
 

@@ -133,7 +133,7 @@ def match(match_id: int):
             status = 422
             flash(translate(exc), "danger")
         else:
-            flash(_("The result of match %(key)s has been recorded.", key=row.key), "success")
+            # the bracket page says that this match's result was recorded
             return redirect(url_for("brackets.view", event_id=row.event_id, recorded=row.id) + f"#m-{row.key}")
     keys = {m.key: m for m in bracket.matches}
     return render_template("brackets/match.html", b=bracket, m=current, event=bracket.event, contest=bracket.event.contest,

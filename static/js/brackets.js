@@ -1,76 +1,113 @@
-/* Match results typed on a tablet survive a lost connection: the form is kept in localStorage until the
-   server confirms it (the bracket page after a successful save names the recorded match), and put back in
-   the form when the judge returns to it. */
+/* Match results go through the judge's outbox (outbox.js), like score sheets: the result is queued with an
+   idempotency key before it is sent, retried until the server answers, and sent after a reload too. Once the
+   server has it the page moves on to the bracket; a refusal (stale, a correction that clears later results,
+   an invalid result) is shown on the match page — or, if the judge has left it, in the bracket page's list. */
 (function () {
   "use strict";
-  var PREFIX = "contest.match.";
-  var head = document.getElementById("bracket-head");
-  if (head && head.dataset.recorded) {
-    try { localStorage.removeItem(PREFIX + head.dataset.recorded); } catch (e) { /* storage unavailable */ }
-  }
   var form = document.getElementById("match-form");
-  if (!form) {
+  var outbox = window.ContestOutbox;
+  if (!form || !outbox) {
     return;
   }
-  var key = PREFIX + form.dataset.match;
-  var fields = ["winner", "home_score", "away_score", "kind", "reason"];
+  var matchId = parseInt(form.dataset.match, 10);
+  var status = document.getElementById("match-status");
+  var problem = document.getElementById("match-problem");
+  var save = form.querySelector("[data-testid=save]");
 
-  function snapshot() {
-    var data = { version: form.dataset.version };
-    fields.forEach(function (name) {
-      var el = form.elements[name];
-      if (el) {
-        data[name] = el.value;
-      }
-    });
-    return data;
+  function mine(item) {
+    return item.kind === "match" && item.meta.matchId === matchId;
   }
 
-  var saved = null;
-  try { saved = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { saved = null; }
-  if (saved && saved.version === form.dataset.version) {
-    fields.forEach(function (name) {
-      var el = form.elements[name];
-      if (!el || saved[name] === undefined || saved[name] === "") {
-        return;
-      }
-      if (el instanceof RadioNodeList) {
-        Array.prototype.forEach.call(el, function (radio) { radio.checked = radio.value === saved[name]; });
-      } else if (!el.value) {
-        el.value = saved[name];
-      }
-    });
-    var note = document.getElementById("draft-note");
-    if (note) {
-      note.hidden = false;
+  function value(name) {
+    var field = form.elements[name];
+    return field ? field.value : "";
+  }
+
+  function render() {
+    var waiting = outbox.items("match").filter(mine).length > 0;
+    status.hidden = !waiting;
+    status.dataset.state = waiting ? (outbox.state().net === "offline" ? "offline" : "waiting") : "";
+    if (save) {
+      save.disabled = waiting;
     }
-  } else if (saved) {
-    try { localStorage.removeItem(key); } catch (e) { /* storage unavailable */ }
   }
-  function keep() {
-    try { localStorage.setItem(key, JSON.stringify(snapshot())); } catch (e) { /* storage unavailable */ }
+
+  function queue(confirm) {
+    problem.hidden = true;
+    problem.textContent = "";
+    outbox.add({
+      kind: "match", method: "PUT", url: form.dataset.api,
+      body: { winner: value("winner"), home_score: value("home_score"), away_score: value("away_score"), kind: value("kind") || "normal",
+        reason: value("reason"), version: parseInt(form.dataset.version, 10), confirm: Boolean(confirm) },
+      label: form.dataset.label, page: window.location.pathname, meta: { matchId: matchId, done: form.dataset.done }
+    });
+    render();
   }
-  form.addEventListener("change", keep);
-  form.addEventListener("input", keep);
+
   form.addEventListener("submit", function (event) {
-    keep();
-    var offline = document.getElementById("offline-note");
-    if (navigator.onLine === false) {
-      // no connection: do not leave the page for a browser error; the result stays here and in storage
+    event.preventDefault();
+    queue(Boolean(form.elements.confirm));
+  });
+  // Enter in a score field moves to the next field, never saves half a result
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target && event.target.tagName === "INPUT" && event.target.type !== "radio") {
       event.preventDefault();
-      if (offline) {
-        offline.hidden = false;
+      var inputs = Array.prototype.filter.call(form.querySelectorAll("input:not([type=hidden]):not([type=radio]), select"), function (f) {
+        return f.offsetParent !== null;
+      });
+      var next = inputs[inputs.indexOf(event.target) + 1] || save;
+      if (next) {
+        next.focus();
       }
-    } else if (offline) {
-      offline.hidden = true;
     }
   });
-  window.addEventListener("online", function () {
-    var offline = document.getElementById("offline-note");
-    if (offline) {
-      offline.hidden = true;
+
+  outbox.onDone("match", function (item) {
+    if (mine(item)) {
+      window.location.assign(item.meta.done);
     }
   });
+
+  outbox.claim("match", function (item) {
+    if (!mine(item)) {
+      return false;
+    }
+    var body = item.refusal.body || {};
+    problem.hidden = false;
+    problem.textContent = item.refusal.message;
+    problem.dataset.code = item.refusal.code;
+    if (item.refusal.code === "confirmation_required") {
+      var box = document.createElement("div");
+      box.dataset.testid = "affected";
+      box.setAttribute("data-testid", "affected");
+      var list = document.createElement("ul");
+      list.className = "mb-2";
+      (body.affected || []).forEach(function (key) {
+        var li = document.createElement("li");
+        li.textContent = key;
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+      var confirm = document.createElement("button");
+      confirm.type = "button";
+      confirm.className = "btn btn-warning btn-lg";
+      confirm.setAttribute("data-testid", "confirm");
+      confirm.textContent = form.dataset.confirmLabel;
+      confirm.addEventListener("click", function () { queue(true); });
+      box.appendChild(confirm);
+      problem.appendChild(box);
+    } else if (item.refusal.code === "stale") {
+      var again = document.createElement("a");
+      again.className = "btn btn-outline-dark ms-2";
+      again.href = window.location.pathname;
+      again.textContent = form.dataset.reloadLabel;
+      problem.appendChild(again);
+    }
+    render();
+    return true;
+  });
+  outbox.onChange(render);
+  render();
 })();
 
 /* Projector view: reload every data-refresh seconds, keeping the scroll position. */

@@ -139,6 +139,8 @@ MATRIX = {
     "api.delete_token": ("DELETE", lambda w: "/api/v1/tokens", LOGGED_IN),
     "api.me": ("GET", lambda w: "/api/v1/me", LOGGED_IN),
     "api.organisations": ("GET", lambda w: "/api/v1/organisations", ORGANISERS),
+    "offline.service_worker": ("GET", lambda w: "/sw.js", PUBLIC),
+    "offline.device_token": ("POST", lambda w: "/device-token", frozenset({"admin", "judge"})),
 }
 
 
