@@ -110,24 +110,112 @@
   render();
 })();
 
-/* Projector view: reload every data-refresh seconds, keeping the scroll position. */
+/* Projector view (?projector=1): no scrolling at any screen size. The whole drawing is zoomed to fit; when
+   that would make the names smaller than MIN_FONT_PX (unreadable from the back of a hall), its parts — winners'
+   and losers' brackets, grand final, third-place match — are shown one at a time, each zoomed to fit, turning
+   every PAGE_SECONDS. The page reloads every data-refresh seconds and comes back to the part it showed. */
 (function () {
   "use strict";
-  var seconds = parseInt(document.body.dataset.refresh || "0", 10);
-  if (!seconds) {
+  var body = document.body;
+  var stage = document.getElementById("projector-stage");
+  if (!body.classList.contains("projector") || !stage) {
     return;
   }
-  var KEY = "contest.projector.scroll";
-  try {
-    var y = sessionStorage.getItem(KEY);
-    if (y) {
-      window.scrollTo(0, parseInt(y, 10));
+  var MIN_FONT_PX = 22;
+  var MAX_ZOOM = 1.6;
+  var PAGE_SECONDS = 12;
+  var KEY = "contest.projector.page";
+  var pager = document.getElementById("projector-pager");
+  var pages = Array.prototype.slice.call(stage.querySelectorAll("[data-projector-page]"));
+  var current = 0;
+  var paged = false;
+
+  function nameFont() {
+    var name = stage.querySelector(".bm-name");
+    return name ? parseFloat(window.getComputedStyle(name).fontSize) : 24;
+  }
+
+  // the zoom at which the stage's content fits below its top edge without scrolling
+  function fitZoom() {
+    stage.style.zoom = "1";
+    var top = stage.getBoundingClientRect().top;
+    var width = window.innerWidth - 2 * stage.getBoundingClientRect().left;
+    var height = window.innerHeight - top - 40;
+    return Math.min(MAX_ZOOM, width / stage.scrollWidth, height / stage.scrollHeight);
+  }
+
+  function apply(zoom) {
+    stage.style.zoom = String(zoom);
+    // whatever sits below the stage (margins, the placements) must fit too: shrink by what still overflows
+    var root = document.documentElement;
+    for (var i = 0; i < 4; i += 1) {
+      var overX = root.scrollWidth - window.innerWidth;
+      var overY = root.scrollHeight - window.innerHeight;
+      if (overX <= 0 && overY <= 0) {
+        break;
+      }
+      var rect = stage.getBoundingClientRect();
+      zoom *= Math.min(overX > 0 ? (rect.width - overX - 2) / rect.width : 1, overY > 0 ? (rect.height - overY - 2) / rect.height : 1);
+      stage.style.zoom = String(zoom);
     }
-  } catch (e) { /* storage unavailable */ }
-  window.setTimeout(function () {
-    try { sessionStorage.setItem(KEY, String(window.scrollY)); } catch (e) { /* storage unavailable */ }
-    window.location.reload();
-  }, seconds * 1000);
+    body.dataset.fitScale = String(zoom);
+  }
+
+  function show(index) {
+    current = ((index % pages.length) + pages.length) % pages.length;
+    pages.forEach(function (page, i) { page.hidden = i !== current; });
+    apply(fitZoom());
+    if (pager) {
+      pager.hidden = false;
+      pager.textContent = (current + 1) + " / " + pages.length;
+    }
+    try { window.sessionStorage.setItem(KEY, String(current)); } catch (e) { /* storage unavailable */ }
+  }
+
+  function fit() {
+    pages.forEach(function (page) { page.hidden = false; });
+    var zoom = fitZoom();
+    paged = pages.length > 1 && zoom * nameFont() < MIN_FONT_PX;
+    if (paged) {
+      var start = 0;
+      try { start = parseInt(window.sessionStorage.getItem(KEY) || "0", 10) || 0; } catch (e) { start = 0; }
+      show(start);
+    } else {
+      apply(zoom);
+      if (pager) {
+        pager.hidden = true;
+      }
+    }
+    body.dataset.pages = String(paged ? pages.length : 1);
+    body.dataset.fitted = "true";
+  }
+
+  window.contestProjector = { show: show, pages: function () { return paged ? pages.length : 1; } };
+  fit();
+  window.addEventListener("resize", fit);
+  if (paged) {
+    window.setInterval(function () { show(current + 1); }, PAGE_SECONDS * 1000);
+  }
+  var seconds = parseInt(body.dataset.refresh || "0", 10);
+  if (seconds) {
+    window.setTimeout(function () { window.location.reload(); }, seconds * 1000);
+  }
+})();
+
+/* On a narrow screen a tree wider than the screen says that it scrolls sideways (hint and edge shadows). */
+(function () {
+  "use strict";
+  if (document.body.classList.contains("projector")) {
+    return;
+  }
+  function mark() {
+    Array.prototype.forEach.call(document.querySelectorAll(".bracket-part"), function (part) {
+      var tree = part.querySelector(".bracket-tree");
+      part.classList.toggle("is-scrollable", Boolean(tree) && tree.scrollWidth > tree.clientWidth + 1);
+    });
+  }
+  mark();
+  window.addEventListener("resize", mark);
 })();
 
 /* Seeds by hand: drag the rows (or use the arrows) into seed order; the seed inputs follow the order. */

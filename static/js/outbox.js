@@ -476,7 +476,13 @@
     }
   });
   if ("serviceWorker" in navigator && config.serviceWorker) {
-    navigator.serviceWorker.register(config.serviceWorker, { scope: "/" }).catch(function () { /* no offline reload */ });
+    navigator.serviceWorker.register(config.serviceWorker, { scope: "/" }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      if (registration.active) {
+        registration.active.postMessage({ type: "keep-page", url: window.location.pathname });
+      }
+    }).catch(function () { /* no offline reload */ });
   }
   render();
   window.setTimeout(pump, 0);

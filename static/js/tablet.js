@@ -884,4 +884,8 @@
   buildForm();
   root.dataset.ready = "true";
   refreshSheet();
+  // the first visit: once the service worker controls the page, read the sheet through it so it keeps a copy
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("controllerchange", refreshSheet);
+  }
 })();

@@ -38,8 +38,19 @@ self.addEventListener("activate", function (event) {
   }));
 });
 
+// A page opened before this worker took control asks to be kept (so one visit is enough to work offline).
 // Logging out forgets the pages and sheets of this judge (the static shell stays).
 self.addEventListener("message", function (event) {
+  if (event.data && event.data.type === "keep-page") {
+    var url = new URL(event.data.url, self.location.origin);
+    if (url.origin === self.location.origin && (SHELL.test(url.pathname) || PAGES.test(url.pathname))) {
+      event.waitUntil(fromCache(keyOf(url)).then(function (cached) {
+        return cached || fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+          return keep(keyOf(url), response);
+        });
+      }).catch(function () { return null; }));
+    }
+  }
   if (event.data && event.data.type === "forget-pages") {
     event.waitUntil(caches.open(CACHE).then(function (cache) {
       return cache.keys().then(function (requests) {
