@@ -103,11 +103,11 @@ def test_a_judge_scores_and_enters_a_result_offline_after_a_reload(tmp_path_fact
         login(page, base, "chief")
         page.goto(sheet_url)
         expect(page.locator("#tablet[data-ready=true]")).to_be_visible()
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        page.wait_for_function(CACHED, arg=f"/judging/events/{event}")
-        page.wait_for_function(CACHED, arg=f"/api/v1/events/{event}/sheet")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
+        page.wait_for_function(CACHED, arg=f"/judging/events/{event}", timeout=30000)
+        page.wait_for_function(CACHED, arg=f"/api/v1/events/{event}/sheet", timeout=30000)
         page.goto(match_url)
-        page.wait_for_function(CACHED, arg=f"/brackets/matches/{ids['match']}")
+        page.wait_for_function(CACHED, arg=f"/brackets/matches/{ids['match']}", timeout=30000)
         page.goto(sheet_url)
         expect(page.locator("#tablet[data-ready=true]")).to_be_visible()
 
@@ -126,11 +126,12 @@ def test_a_judge_scores_and_enters_a_result_offline_after_a_reload(tmp_path_fact
         written.fill("88.5")
         written.press("Enter")
         expect(practical).to_be_focused()
+        practical.fill("51")
         practical.press("Enter")
         expect(page.locator(f'.judgement[data-criterion="{crit["安全"]}"] [data-value="0"]')).to_be_focused()
         expect(page.get_by_test_id("unsent")).to_have_attribute("data-count", "0")
         page.get_by_test_id("submit").click()  # 安全 is still empty: the judge is asked, and says no
-        assert dialogs and dialogs[-1][0] == "confirm" and "1" in dialogs[-1][1]
+        assert dialogs and dialogs[-1][0] == "confirm" and "1" in dialogs[-1][1] and "3" in dialogs[-1][1]
         expect(page.get_by_test_id("unsent")).to_have_attribute("data-count", "0")
 
         # three entries scored offline; "next" opens the following number with the cursor in its first field
