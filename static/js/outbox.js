@@ -480,6 +480,9 @@
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
       if (registration.active) {
+        if (!navigator.serviceWorker.controller) {
+          registration.active.postMessage({ type: "claim" });
+        }
         registration.active.postMessage({ type: "keep-page", url: window.location.pathname });
       }
     }).catch(function () { /* no offline reload */ });

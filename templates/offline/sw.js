@@ -41,6 +41,10 @@ self.addEventListener("activate", function (event) {
 // A page opened before this worker took control asks to be kept (so one visit is enough to work offline).
 // Logging out forgets the pages and sheets of this judge (the static shell stays).
 self.addEventListener("message", function (event) {
+  if (event.data && event.data.type === "claim") {
+    // a page that loaded while this worker was still being activated: take it over now
+    event.waitUntil(self.clients.claim());
+  }
   if (event.data && event.data.type === "keep-page") {
     var url = new URL(event.data.url, self.location.origin);
     if (url.origin === self.location.origin && (SHELL.test(url.pathname) || PAGES.test(url.pathname))) {

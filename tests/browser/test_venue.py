@@ -106,7 +106,16 @@ def test_a_judge_scores_and_enters_a_result_offline_after_a_reload(tmp_path_fact
         page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
         page.wait_for_function(CACHED, arg=f"/judging/events/{event}", timeout=30000)
         page.wait_for_function(CACHED, arg=f"/api/v1/events/{event}/sheet", timeout=30000)
+        # every control the judge touches is at least 44 px, the navigation bar included
+        small = page.evaluate("""() => [...document.querySelectorAll('nav a, nav button, #tablet button, #tablet input, #tablet a')]
+            .filter(n => n.offsetParent !== null).map(n => [n.textContent.trim() || n.outerHTML.slice(0, 60), n.getBoundingClientRect()])
+            .filter(([, r]) => r.height < 44 || r.width < 44).map(([t]) => t)""")
+        assert small == [], small
         page.goto(match_url)
+        small = page.evaluate("""() => [...document.querySelectorAll('nav a, nav button, main a, main button, main input:not([type=radio]), main select, main label.btn')]
+            .filter(n => n.offsetParent !== null).map(n => [n.textContent.trim() || n.outerHTML.slice(0, 60), n.getBoundingClientRect()])
+            .filter(([, r]) => r.height < 44 || r.width < 44).map(([t]) => t)""")
+        assert small == [], small
         page.wait_for_function(CACHED, arg=f"/brackets/matches/{ids['match']}", timeout=30000)
         page.goto(sheet_url)
         expect(page.locator("#tablet[data-ready=true]")).to_be_visible()
