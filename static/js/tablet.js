@@ -831,6 +831,10 @@
   function refreshSheet() {
     outbox.request("GET", data.sheetUrl).then(function (response) {
       if (response.status === 200 && response.body && response.body.event) {
+        if (root.dataset.fresh !== "true" && window.performance && performance.mark) {
+          performance.mark("tablet-fresh");
+        }
+        root.dataset.fresh = "true";
         takeSheet(response.body);
         numbers.forEach(tidyDraft);
         save();
@@ -883,6 +887,9 @@
   renderAll();
   buildForm();
   root.dataset.ready = "true";
+  if (window.performance && performance.mark) {
+    performance.mark("tablet-ready");  // bench/venue_load.py reads it
+  }
   refreshSheet();
   // the first visit: once the service worker controls the page, read the sheet through it so it keeps a copy
   if (navigator.serviceWorker) {
