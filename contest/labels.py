@@ -107,3 +107,10 @@ MATCH_KIND_LABELS = {
     "walkover": _l("Walk-over (the other side did not appear)"),
     "retired": _l("Retirement (the other side gave up during the match)"),
 }
+
+# what a scoring flag (domain.scoring.Flag.code) asks the chief judge to check, shown on the criterion concerned
+FLAG_LABELS = {
+    "judgement_spread": _l("Judges' marks differ by more than 1: check this judgement."),
+    "measurement_conflict": _l("The judges measured different values: check the measurement."),
+    "no_marks": _l("Nobody has marked this criterion; it counts as 0."),
+}

@@ -112,6 +112,7 @@ def audit_log(event_id: int):
     event, query = service.audit_query(current_user, event_id, **_audit_filters())
     page = paginate(query, per_page=100)
     return render_template("judging/audit.html", event=event, contest=event.contest, page=page, filters=_audit_filters(),
+                           sign_off=service.sign_off_of(event.id),
                            judges=[a.judge for a in service.assignments(event.id)])
 
 
@@ -128,5 +129,5 @@ def _audit_filters() -> dict:
 @roles_required(Role.JUDGE, Role.ORGANISER)
 def audit_xlsx(event_id: int):
     event, query = service.audit_query(current_user, event_id, **_audit_filters())
-    data = service.audit_workbook(event, query)
+    data = service.audit_workbook(event, query, with_sign_off=not any(_audit_filters().values()))
     return send_xlsx(data, download_name("评分审计", event.contest.title, event.name, ext="xlsx"))

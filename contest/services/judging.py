@@ -8,6 +8,7 @@ and ``contest.domain.scoring`` (mark ranges, aggregation, completeness).
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -767,7 +768,7 @@ def score_overview(user: User, event_id: int) -> ScoreOverview:
                          _criteria(event.id), values, results, missing)
 
 
-def audit_workbook(event: Event, query) -> bytes:
+def audit_workbook(event: Event, query, with_sign_off: bool = True) -> bytes:
     from contest.spreadsheets import write_xlsx
 
     numbers = {e.nomination_id: e.number for e in entries_of(event.id)}
@@ -777,6 +778,9 @@ def audit_workbook(event: Event, query) -> bytes:
          value_text(a.old_x100) if a.old_x100 is not None else "", value_text(a.new_x100), kinds.get(a.kind, a.kind), a.reason, a.client_key or "")
         for a in db.session.scalars(query)
     )
+    signed = sign_off_of(event.id)
+    if signed is not None and with_sign_off:  # who signed the event off and when, as the log's last line
+        rows = itertools.chain(rows, [(signed.at.isoformat(" ", "seconds"), "", "", "", signed.chief.name, "", "", gettext("Sign-off"), "", "")])
     headers = [gettext("Time (UTC)"), gettext("No."), gettext("Criterion"), gettext("Judge"), gettext("Changed by"),
                gettext("Old value"), gettext("New value"), gettext("Kind"), gettext("Reason"), gettext("Client key")]
     return write_xlsx(event.name, headers, rows, widths=(20, 8, 16, 10, 10, 10, 10, 14, 30, 36))

@@ -630,6 +630,11 @@
     if (problem) {
       box.hidden = false;
       box.textContent = problem.message || "";
+      // refused for good (e.g. locked by the sign-off): the judge may throw the refused values away
+      if (hasDraft(number) && problem.code !== "stale") {
+        box.appendChild(el("button", { type: "button", className: "btn btn-outline-danger ms-2 discard-btn", text: t("discard"),
+          "data-testid": "discard", onclick: function () { discardDraft(number); } }));
+      }
     } else {
       box.hidden = true;
       box.textContent = "";
@@ -640,6 +645,17 @@
       submit.disabled = !writable() || invalid > 0 || changed === 0;
       hint.textContent = invalid ? t("fix_first") : changed ? t("ready", { count: changed }) : isQueued(number) ? t("waiting") : "";
     }
+  }
+
+  function discardDraft(number) {
+    if (!window.confirm(t("discard_confirm"))) {
+      return;
+    }
+    delete store.drafts[number];
+    delete store.problems[number];
+    save();
+    buildForm();
+    renderGrid();
   }
 
   function useServer(number, criterionId) {

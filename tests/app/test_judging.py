@@ -234,6 +234,22 @@ def test_pages(world, run, client, login_as):
     rows = list(load_workbook(io.BytesIO(export.data)).active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][8] == "复核"
     assert "复核" in client.get(f"/events/{run.event.id}/audit?kind=correction").data.decode()
+    # who signed off and when: on the event page, the scoring page, the audit log and its full export
+    for path in (f"/events/{run.event.id}", f"/events/{run.event.id}/scores", f"/events/{run.event.id}/audit"):
+        assert "裁判长" in client.get(path).data.decode().split('data-testid="signed-off-by"')[1][:200]
+    rows = list(load_workbook(io.BytesIO(client.get(f"/events/{run.event.id}/audit.xlsx").data)).active.iter_rows(values_only=True))
+    assert rows[-1][4] == run.chief.name and rows[-1][7] == "签字确认"
+    # corrections start from the score's row, which carries its version: nothing to type but value and reason
+    scores = client.get(f"/events/{run.event.id}/scores").data.decode()
+    form = scores.split(f'data-testid="correct-{run.numbers["worker_b"]}-{criteria(run)[0]}-{run.chief.id}"')[1].split("</form>")[0]
+    assert 'name="version" value="2"' in form and 'type="hidden" name="version"' in form
+
+
+def test_completeness_names_the_entry_and_the_criterion(world, run, client):
+    client.post("/login", data={"username": "chief", "password": "Passw0rd!"})
+    page = client.get(f"/events/{run.event.id}/scores").data.decode()
+    missing = page.split('data-testid="missing"')[1].split("</ul>")[0]
+    assert f"{run.numbers['worker_b']:02d}" in missing and "笔试" in missing
 
 
 @pytest.mark.db

@@ -337,3 +337,9 @@ def test_after_sign_off_an_ordinary_judge_is_locked_out(small_scene, tablet):
     open_entry(page, number)
     expect(page.get_by_test_id("submit")).to_have_count(0)
     expect(mark(page, scene.criteria["笔试"])).to_have_attribute("readonly", "")
+
+    # the refused change can be thrown away: the entry shows the server's value again
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("discard").click()
+    expect(mark(page, scene.criteria["笔试"])).to_have_value("82.00")
+    expect(status(page, number)).to_have_attribute("data-status", "submitted")
