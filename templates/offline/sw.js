@@ -13,7 +13,7 @@
 
 var CACHE = "contest-" + {{ cache_version|tojson }};
 var PRECACHE = {{ precache|tojson }};
-var NETWORK_TIMEOUT_MS = 4000;
+var NETWORK_TIMEOUT_MS = 10000;  // a stale match form is worse than a slow one: only a long wait falls back
 var SHELL = /^\/judging\/events\/\d+$/;
 var PAGES = /^\/(judging\/|brackets\/matches\/\d+|brackets\/events\/\d+)$/;
 var SHEET = /^\/api\/v1\/events\/\d+\/sheet$/;

@@ -70,7 +70,7 @@ def test_single_elimination_from_set_up_to_awards(tmp_path_factory, browser):
     with serve(tmp_path_factory) as (base, app, event_id):
         desk = browser.new_context(viewport={"width": 1280, "height": 900})
         page = desk.new_page()
-        page.set_default_timeout(8000)
+        page.set_default_timeout(15000)
         page.on("dialog", lambda dialog: dialog.accept())
 
         # the host draws up the bracket: seeds by the draw, a third-place match
@@ -88,7 +88,7 @@ def test_single_elimination_from_set_up_to_awards(tmp_path_factory, browser):
         # the chief judge on a tablet
         tablet = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
         pad = tablet.new_page()
-        pad.set_default_timeout(8000)
+        pad.set_default_timeout(15000)
         pad.on("dialog", lambda dialog: dialog.accept())
         login(pad, base, "chief")
         pad.goto(f"{base}/judging/")
@@ -154,7 +154,7 @@ def test_seeds_by_hand_by_dragging_and_arrows_then_the_projector_view(tmp_path_f
     with serve(tmp_path_factory, entrants=4) as (base, _app, event_id):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        page.set_default_timeout(8000)
+        page.set_default_timeout(15000)
         login(page, base, "city")
         page.goto(f"{base}/brackets/events/{event_id}/setup")
         rows = page.locator(".seed-row")
