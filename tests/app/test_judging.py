@@ -299,3 +299,15 @@ def test_the_same_key_at_once_writes_once(app, world, run):
         t.join(30)
     assert [r.status for r in results] == [200, 200] and results[0].body == results[1].body
     assert db.session.scalar(select(func.count(ScoreAudit.id))) == 1
+
+
+def test_flags_are_shown_in_words_on_the_criterion_concerned(world, run, client):
+    sheet = service.sheet(run.chief, run.event.id)
+    safety = next(c["id"] for c in sheet["criteria"] if c["kind"] == "judgement")
+    n = run.numbers["worker_b"]
+    assert put(run.chief, run, [item(n, safety, "0")]).status == 200
+    assert put(run.judge, run, [item(n, safety, "3")]).status == 200
+    client.post("/login", data={"username": "chief", "password": "Passw0rd!"})
+    page = client.get(f"/events/{run.event.id}/scores").data.decode()
+    flag = page.split('data-code="judgement_spread"')[1].split("</div>")[0]
+    assert "裁判评分相差超过 1 分" in flag and "Check:" not in page
