@@ -210,7 +210,7 @@ def test_the_projector_view_fits_1920_by_1080(tmp_path_factory, browser, bracket
         for index in range(pages):
             if pages > 1:
                 page.evaluate("(i) => window.contestProjector.show(i)", index)
-            page.screenshot(path=f"/tmp/venue-projector-{bracket_format}-{index}.png")
+            page.screenshot(path=str(tmp_path_factory.getbasetemp() / f"projector-{bracket_format}-{index}.png"))
             size = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
             assert size[0] <= 1920 and size[1] <= 1080, size
             # every match shown is wholly on the screen, in type legible from 10 m
