@@ -165,6 +165,8 @@
   var expired = false;
   var attempts = 0;
   var retryTimer = null;
+  var inflight = null; // the key of the request on the wire
+  var tokenRetried = {};
 
   function changed() {
     render();
@@ -231,10 +233,12 @@
       if (!item) {
         return "empty";
       }
+      inflight = item.key;
       return request(item.method, item.url, item.body).then(function (response) {
-        if (response.status === 401 && !item.retriedToken) {
-          dropToken();
-          item.retriedToken = true;
+        inflight = null;
+        if (response.status === 401 && !tokenRetried[item.key]) {
+          dropToken(); // the device's token expired or was revoked: one new token, one more try
+          tokenRetried[item.key] = true;
           return "again";
         }
         if (response.status === 401) {
@@ -254,6 +258,7 @@
         }
         return "next";
       }, function (error) {
+        inflight = null;
         if (error && error.final) {
           expired = true;
           return "stop";
@@ -407,7 +412,7 @@
     // Take items out of the queue that were built on something now refused (e.g. later changes of one entry).
     drop: function (predicate) {
       store = read();
-      var dropped = store.items.filter(function (item, index) { return index > 0 || !sending ? predicate(item) : false; });
+      var dropped = store.items.filter(function (item) { return item.key !== inflight && predicate(item); });
       store.items = store.items.filter(function (item) { return dropped.indexOf(item) === -1; });
       write();
       return dropped;
@@ -427,7 +432,6 @@
     request: request,
     retryNow: retryNow,
     state: function () { return { net: net, sending: sending, expired: expired, storageOk: storageOk, count: store.items.length }; },
-    isSending: function (key) { return sending && store.items.length > 0 && store.items[0].key === key; },
     t: t
   };
   window.ContestOutbox = api;
