@@ -33,6 +33,7 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     register_input_hygiene(app)
     register_security_headers(app)
     register_template_helpers(app)
+    register_assets(app)
     register_commands(app)
     return app
 
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.home.views import home_bp
     from contest.judging.views import judging_bp
     from contest.notifications.views import notifications_bp
+    from contest.offline.views import offline_bp
     from contest.ops.views import ops_bp
     from contest.orgs.views import orgs_bp
     from contest.people.views import people_bp
@@ -141,7 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.results.views import results_bp
 
     for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, results_bp, brackets_bp, certificates_bp,
-                      notifications_bp, api_bp, ops_bp):
+                      notifications_bp, offline_bp, api_bp, ops_bp):
         app.register_blueprint(blueprint)
 
 
@@ -159,6 +161,12 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from contest.templating import register
+
+    register(app)
+
+
+def register_assets(app: Flask) -> None:
+    from contest.assets import register
 
     register(app)
 

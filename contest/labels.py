@@ -121,3 +121,10 @@ DRAW_METHOD_LABELS = {DRAW_ALGORITHM: _l("Random draw (reproducible)")}
 
 OBJECTION_STATUS_LABELS = {"open": _l("Awaiting the host's answer"), "upheld": _l("Upheld"), "dismissed": _l("Dismissed")}
 OBJECTION_STATUS_COLOURS = {"open": "warning", "upheld": "success", "dismissed": "secondary"}
+
+# what a scoring flag (domain.scoring.Flag.code) asks the chief judge to check, shown on the criterion concerned
+FLAG_LABELS = {
+    "judgement_spread": _l("Judges' marks differ by more than 1: check this judgement."),
+    "measurement_conflict": _l("The judges measured different values: check the measurement."),
+    "no_marks": _l("Nobody has marked this criterion; it counts as 0."),
+}

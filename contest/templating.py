@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime
 
@@ -19,8 +21,15 @@ def _url_with(**changes) -> str:
 
 
 def _points(value) -> str:
-    """League points without trailing zeros: 3, 2.5."""
-    text = f"{value:f}"
+    """League points without trailing zeros, a half as ½ (Swiss: win 1, draw ½, loss 0): 3, 2½, ½."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    whole = int(number)
+    if number - whole == Decimal("0.5"):
+        return f"{whole or ''}½"
+    text = f"{number:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

@@ -144,7 +144,7 @@ def match(match_id: int):
             status = 422
             flash(translate(exc), "danger")
         else:
-            flash(_("The result of match %(key)s has been recorded.", key=row.key), "success")
+            # the bracket page says that this match's result was recorded
             if recorded.sign_off_lifted:
                 flash(translate(service.SIGN_OFF_LIFTED), "warning")
             return redirect(url_for("brackets.view", event_id=row.event_id, recorded=row.id) + f"#m-{row.key}")

@@ -212,11 +212,11 @@ def event(event_id: int):
     component_form.aggregation.choices = [(a.value, str(label)) for a, label in AGGREGATION_LABELS.items()]
     criterion_form = CriterionForm()
     criterion_form.kind.choices = [(k.value, str(label)) for k, label in CRITERION_KIND_LABELS.items()]
-    from contest.services.judging import assignment_of
+    from contest.services.judging import assignment_of, sign_off_of
 
     return render_template("contests/event.html", event=event, contest=event.contest, manage=manage,
                            is_host=service.can_manage(current_user, event.contest),
-                           is_judge=assignment_of(current_user, event.id) is not None,
+                           is_judge=assignment_of(current_user, event.id) is not None, sign_off=sign_off_of(event.id),
                            scheme=service.award_scheme_dict(event), tie_choices=service.tie_breaker_choices(event),
                            chosen_ties=[f"{'component' if t[0] == 'higher_component' else 'criterion' if t[0] == 'higher_criterion' else 'time'}"
                                         + (f":{t[1]}" if t[1] is not None else "") for t in (event.tie_breakers or [])],

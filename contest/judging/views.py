@@ -12,7 +12,6 @@ from contest.access import organiser_required, roles_required
 from contest.forms import ConfirmForm
 from contest.models import Role
 from contest.services import judging as service
-from contest.services.accounts import create_api_token
 from contest.web import download_name, paginate, post_action, send_xlsx
 
 judging_bp = Blueprint("judging", __name__)
@@ -27,9 +26,10 @@ def my_events():
 @judging_bp.get("/judging/events/<int:event_id>")
 @roles_required(Role.JUDGE)
 def tablet(event_id: int):
-    """The tablet score-entry page: all data goes through the JSON API with a bearer token."""
+    """The tablet score-entry page: all data goes through the JSON API with the device's bearer token
+    (static/js/outbox.js asks for one only when the device has none)."""
     sheet = service.sheet(current_user, event_id)  # 403/404 for judges not assigned
-    return render_template("judging/tablet.html", sheet=sheet, event_id=event_id, token=create_api_token(current_user)[0],
+    return render_template("judging/tablet.html", sheet=sheet, event_id=event_id,
                            sheet_url=url_for("api.score_sheet", event_id=event_id),
                            scores_url=url_for("api.put_scores", event_id=event_id))
 
@@ -112,6 +112,7 @@ def audit_log(event_id: int):
     event, query = service.audit_query(current_user, event_id, **_audit_filters())
     page = paginate(query, per_page=100)
     return render_template("judging/audit.html", event=event, contest=event.contest, page=page, filters=_audit_filters(),
+                           sign_off=service.sign_off_of(event.id),
                            judges=[a.judge for a in service.assignments(event.id)])
 
 
@@ -128,5 +129,5 @@ def _audit_filters() -> dict:
 @roles_required(Role.JUDGE, Role.ORGANISER)
 def audit_xlsx(event_id: int):
     event, query = service.audit_query(current_user, event_id, **_audit_filters())
-    data = service.audit_workbook(event, query)
+    data = service.audit_workbook(event, query, with_sign_off=not any(_audit_filters().values()))
     return send_xlsx(data, download_name("评分审计", event.contest.title, event.name, ext="xlsx"))

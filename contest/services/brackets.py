@@ -776,7 +776,7 @@ def discard(actor: User, event_id: int) -> None:
 
 def audit_workbook(actor: User, event_id: int) -> tuple[Event, bytes]:
     """The match audit log as an xlsx sheet (same rows and permission as ``match_audit``)."""
-    from flask_babel import gettext
+    from flask_babel import gettext, pgettext
 
     from contest.documents.xlsx import write_xlsx
     from contest.labels import MATCH_KIND_LABELS
@@ -791,7 +791,7 @@ def audit_workbook(actor: User, event_id: int) -> tuple[Event, bytes]:
     def outcome(result: dict | None) -> str:
         if not result:
             return ""
-        winner = names.get(result["winner_id"], gettext("Draw")) if result["winner_id"] else gettext("Draw")
+        winner = names.get(result["winner_id"], pgettext("match result", "Draw")) if result["winner_id"] else pgettext("match result", "Draw")
         kind = f" ({MATCH_KIND_LABELS[result['kind']]})" if result["kind"] != "normal" else ""
         return f"{winner} {result['home_score']}:{result['away_score']}{kind}"
 

@@ -8,6 +8,7 @@ and ``contest.domain.scoring`` (mark ranges, aggregation, completeness).
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -783,7 +784,7 @@ def score_overview(user: User, event_id: int) -> ScoreOverview:
                          _criteria(event.id), values, results, missing, rubric_problem)
 
 
-def audit_workbook(event: Event, query) -> bytes:
+def audit_workbook(event: Event, query, with_sign_off: bool = True) -> bytes:
     from contest.documents.xlsx import write_xlsx
 
     numbers = {e.nomination_id: e.number for e in entries_of(event.id)}
@@ -794,6 +795,9 @@ def audit_workbook(event: Event, query) -> bytes:
          kinds.get(a.kind, a.kind), a.reason, a.client_key or "")
         for a in db.session.scalars(query)
     )
+    signed = sign_off_of(event.id)
+    if signed is not None and with_sign_off:  # who signed the event off and when, as the log's last line
+        rows = itertools.chain(rows, [(clock.local(signed.at).replace(microsecond=0), "", "", "", signed.chief.name, "", "", gettext("Sign-off"), "", "")])
     headers = [gettext("Time"), gettext("No."), gettext("Criterion"), gettext("Judge"), gettext("Changed by"),
                gettext("Old value"), gettext("New value"), gettext("Kind"), gettext("Reason"), gettext("Client key")]
     return write_xlsx(event.name, headers, rows)

@@ -3,15 +3,15 @@
 // Never lose a score:
 // - every keystroke is kept in localStorage as a draft (per event, judge and competitor number) until the
 //   server has confirmed that value;
-// - "Submit" turns the entry's new or changed values into a submission with a client-generated idempotency
-//   key, stored in a queue in localStorage *before* anything is sent;
-// - the queue is sent strictly in order, one request at a time; on a network failure, timeout, 5xx or 429 the
-//   submission stays queued and is retried with the SAME key (on the `online` event and with backoff), so a
-//   request that reached the server but whose answer was lost is answered from the server's idempotency record
-//   instead of being written twice;
-// - a definite refusal (409 stale/locked, 422) takes the submission out of the queue and shows it on the entry;
-//   the typed values stay as drafts so the judge decides what to do; on 401 the queue is kept and the judge
-//   is asked to reload the page (which brings a fresh token).
+// - "Submit" turns the entry's new or changed values into one item of the judge's outbox (static/js/outbox.js:
+//   idempotency key, stored before anything is sent, retried with backoff, one queue for scores and match
+//   results); this page reads the outbox to show what is waiting and takes back refusals (409 stale/locked,
+//   422) as problems on the entry, keeping the typed values as drafts so the judge decides what to do;
+// - the page itself and the last sheet come from the service worker's cache when the network is down, so a
+//   reload offline shows the sheet and the kept drafts, and sends the queue when the connection returns.
+//
+// The keyboard never submits: Enter (or the on-screen keyboard's "next"/"done") moves to the next field; only
+// the submit button sends, and a sheet with criteria left empty asks first.
 (function () {
   "use strict";
 
@@ -24,8 +24,7 @@
   var S = data.strings;
   var sheet = data.sheet;
   var STORE_KEY = "contest.tablet.v1.event-" + data.eventId + ".judge-" + data.judgeId;
-  var TIMEOUT_MS = 15000;
-  var MAX_BACKOFF_MS = 30000;
+  var outbox = window.ContestOutbox;
 
   // ------------------------------------------------------------------------------------------ helpers
 
@@ -106,7 +105,10 @@
   var numbers = [];
   var server = {}; // "number:criterion" → {value, version}, as the server last told us
 
+  // A sheet may come from the service worker's cache, older than what this page already knows: a score
+  // never goes back to an older version.
   function takeSheet(fresh) {
+    var known = server;
     sheet = fresh;
     criteria = fresh.criteria;
     numbers = fresh.entries.map(function (e) { return e.competitor_number; });
@@ -114,20 +116,25 @@
     fresh.scores.forEach(function (s) {
       server[cellKey(s.competitor_number, s.criterion_id)] = { value: s.value, version: s.version };
     });
+    Object.keys(known).forEach(function (k) {
+      if (!server[k] || server[k].version < known[k].version) {
+        server[k] = known[k];
+      }
+    });
   }
   takeSheet(sheet);
 
   var storageOk = true;
 
   function emptyStore() {
-    return { drafts: {}, queue: [], problems: {} };
+    return { drafts: {}, problems: {} };
   }
 
   function loadStore() {
     try {
       var raw = window.localStorage.getItem(STORE_KEY);
       var parsed = raw ? JSON.parse(raw) : null;
-      if (parsed && typeof parsed === "object" && Array.isArray(parsed.queue)) {
+      if (parsed && typeof parsed === "object") {
         parsed.drafts = parsed.drafts || {};
         parsed.problems = parsed.problems || {};
         return parsed;
@@ -139,6 +146,13 @@
   }
 
   var store = loadStore();
+  // a queue kept by an earlier version of this page moves to the outbox with its keys (replays stay replays)
+  if (Array.isArray(store.queue)) {
+    store.queue.forEach(function (sub) {
+      enqueue(sub.number, sub.items, sub.key);
+    });
+    delete store.queue;
+  }
 
   function save() {
     try {
@@ -187,10 +201,20 @@
     }
   }
 
+  function queued() {
+    return outbox.items("scores").filter(function (item) { return item.meta.eventId === data.eventId; });
+  }
+
+  function enqueue(number, items, key) {
+    outbox.add({ kind: "scores", method: "PUT", url: data.scoresUrl, body: { scores: items }, key: key,
+      label: t("outbox_label", { event: sheet.event.name, number: numberLabel(number) }), page: window.location.pathname,
+      meta: { eventId: data.eventId, number: number } });
+  }
+
   function queuedItem(number, criterionId) {
     var found = null;
-    store.queue.forEach(function (sub) {
-      sub.items.forEach(function (item) {
+    queued().forEach(function (sub) {
+      sub.body.scores.forEach(function (item) {
         if (item.competitor_number === number && item.criterion_id === criterionId) {
           found = item;
         }
@@ -223,7 +247,7 @@
   }
 
   function isQueued(number) {
-    return store.queue.some(function (sub) { return sub.number === number; });
+    return queued().some(function (sub) { return sub.meta.number === number; });
   }
 
   function entryStatus(number) {
@@ -256,23 +280,8 @@
     return ev.signed_off && ev.chief && (ev.status === "running" || ev.status === "scored");
   }
 
-  // ------------------------------------------------------------------------------------------ network state
-
-  var net = navigator.onLine === false ? "offline" : "online";
-  var sending = false;
-  var expired = false;
-  var attempts = 0;
-  var retryTimer = null;
-
-  function setNet(state) {
-    net = state;
-    renderHeader();
-  }
-
   // ------------------------------------------------------------------------------------------ rendering
 
-  var netBadge = document.getElementById("net");
-  var unsentBadge = document.getElementById("unsent");
   var banner = document.getElementById("banner");
   var lockBanner = document.getElementById("lock");
   var storageBanner = document.getElementById("storage");
@@ -282,22 +291,15 @@
   var selected = null;
 
   function renderHeader() {
-    var shown = sending && net !== "offline" ? "sending" : net;
-    netBadge.dataset.state = shown;
-    netBadge.className = "net-badge net-" + shown;
-    netBadge.textContent = t(shown === "offline" ? "net_offline" : shown === "sending" ? "net_sending" : "net_online");
-    var count = store.queue.length;
-    unsentBadge.dataset.count = String(count);
-    unsentBadge.hidden = count === 0;
-    unsentBadge.textContent = t("unsent", { count: count });
-    if (expired) {
+    var state = outbox.state();
+    if (state.expired) {
       banner.hidden = false;
       banner.className = "alert alert-danger tablet-banner";
       banner.dataset.state = "expired";
       banner.textContent = t("expired");
-      banner.appendChild(el("button", { type: "button", className: "btn btn-danger ms-3", text: t("reload"),
-        onclick: function () { window.location.reload(); } }));
-    } else if (net === "offline") {
+      banner.appendChild(el("a", { className: "btn btn-danger ms-3", text: t("log_in_again"),
+        href: data.loginUrl + "?next=" + encodeURIComponent(window.location.pathname) }));
+    } else if (state.net === "offline") {
       banner.hidden = false;
       banner.className = "alert alert-warning tablet-banner";
       banner.dataset.state = "offline";
@@ -407,9 +409,16 @@
     pane.appendChild(el("div", { id: "problem", className: "alert alert-danger", hidden: true, role: "alert", "data-testid": "problem" }));
 
     var form = el("form", { className: "entry-form", novalidate: true, autocomplete: "off" });
+    // Only the submit button sends: an implicit submission (Enter, the keyboard's "done") does nothing here,
+    // and Enter in a field moves on to the next one.
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      submitEntry(number);
+    });
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target && event.target.tagName === "INPUT") {
+        event.preventDefault();
+        focusAfter(event.target);
+      }
     });
     var groups = [];
     criteria.forEach(function (c) {
@@ -427,8 +436,10 @@
       });
       form.appendChild(fieldset);
     });
-    var submit = el("button", { type: "submit", id: "submit", className: "btn btn-union btn-lg submit-btn", text: t("submit"), "data-testid": "submit" });
-    var next = el("button", { type: "button", className: "btn btn-outline-secondary btn-lg", text: t("next") + " ›", onclick: function () { openNext(number); } });
+    var submit = el("button", { type: "button", id: "submit", className: "btn btn-union btn-lg submit-btn", text: t("submit"), "data-testid": "submit",
+      onclick: function () { submitEntry(number); } });
+    var next = el("button", { type: "button", className: "btn btn-outline-secondary btn-lg next-btn", text: t("next") + " ›", "data-testid": "next",
+      onclick: function () { openNext(number); } });
     form.appendChild(el("div", { className: "entry-actions" }, [
       el("p", { id: "submit-hint", className: "submit-hint text-muted mb-0", "aria-live": "polite" }),
       el("div", { className: "entry-buttons" }, [next, readOnly ? null : submit])
@@ -458,7 +469,7 @@
       });
     } else {
       row.input = el("input", { id: id, className: "form-control mark-input", type: "text", inputmode: "decimal",
-        autocomplete: "off", enterkeyhint: "done", "data-criterion": c.id, "aria-describedby": id + "-msg", readonly: readOnly,
+        autocomplete: "off", enterkeyhint: "next", "data-criterion": c.id, "aria-describedby": id + "-msg", readonly: readOnly,
         placeholder: "0 – " + c.range.max });
       row.input.value = currentValue(number, c.id);
       row.input.addEventListener("input", function () { onValue(number, c.id, row.input.value); });
@@ -619,6 +630,11 @@
     if (problem) {
       box.hidden = false;
       box.textContent = problem.message || "";
+      // refused for good (e.g. locked by the sign-off): the judge may throw the refused values away
+      if (hasDraft(number) && problem.code !== "stale") {
+        box.appendChild(el("button", { type: "button", className: "btn btn-outline-danger ms-2 discard-btn", text: t("discard"),
+          "data-testid": "discard", onclick: function () { discardDraft(number); } }));
+      }
     } else {
       box.hidden = true;
       box.textContent = "";
@@ -629,6 +645,17 @@
       submit.disabled = !writable() || invalid > 0 || changed === 0;
       hint.textContent = invalid ? t("fix_first") : changed ? t("ready", { count: changed }) : isQueued(number) ? t("waiting") : "";
     }
+  }
+
+  function discardDraft(number) {
+    if (!window.confirm(t("discard_confirm"))) {
+      return;
+    }
+    delete store.drafts[number];
+    delete store.problems[number];
+    save();
+    buildForm();
+    renderGrid();
   }
 
   function useServer(number, criterionId) {
@@ -654,6 +681,43 @@
     var after = numbers.filter(function (n) { return n > number; }).concat(numbers.filter(function (n) { return n < number; }));
     var next = after.filter(function (n) { return entryStatus(n) !== "submitted"; })[0];
     openEntry(next !== undefined ? next : after[0] !== undefined ? after[0] : number);
+    var first = fields()[0];
+    if (first) {
+      first.focus();
+    }
+  }
+
+  // The fields of the open entry in order: mark inputs, judgement buttons (the chosen one, else the first) and
+  // the visible reason inputs.
+  function fields() {
+    var found = [];
+    criteria.forEach(function (c) {
+      var row = rows[c.id];
+      if (!row) {
+        return;
+      }
+      if (row.input && !row.input.readOnly) {
+        found.push(row.input);
+      } else if (row.buttons && !row.buttons[0].disabled) {
+        found.push(row.buttons.filter(function (b) { return b.classList.contains("is-on"); })[0] || row.buttons[0]);
+      }
+      if (!row.reasonBox.hidden && !row.reason.readOnly) {
+        found.push(row.reason);
+      }
+    });
+    return found;
+  }
+
+  // Enter moves to the next field; after the last one, to the submit button (which the judge then presses).
+  function focusAfter(node) {
+    var list = fields();
+    var next = list[list.indexOf(node) + 1];
+    if (!next) {
+      next = document.getElementById("submit");
+    }
+    if (next) {
+      next.focus();
+    }
   }
 
   // ------------------------------------------------------------------------------------------ submitting
@@ -664,10 +728,14 @@
     }
     var items = [];
     var bad = false;
+    var empty = 0;
     criteria.forEach(function (c) {
       var r = check(number, c);
       if (r.state === "invalid") {
         bad = true;
+      }
+      if (r.state === "empty") {
+        empty += 1;
       }
       if (r.state !== "changed") {
         return;
@@ -685,72 +753,15 @@
       refreshForm();
       return;
     }
-    // The key and the exact body are fixed here and stored before the first attempt: every retry is identical.
-    store.queue.push({ key: uuid(), number: number, items: items, at: Date.now() });
+    // half a sheet is sent only when the judge says so
+    if (empty && !window.confirm(t("partial_confirm", { count: empty, total: criteria.length }))) {
+      return;
+    }
     delete store.problems[number];
     save();
-    refreshForm();
-    renderGrid();
-    renderHeader();
-    attempts = 0;
-    pump();
-  }
-
-  function request(method, url, body) {
-    var controller = typeof AbortController === "function" ? new AbortController() : null;
-    var timer = controller ? window.setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
-    var options = {
-      method: method,
-      headers: { "Authorization": "Bearer " + data.token, "Accept": "application/json" },
-      credentials: "omit",
-      cache: "no-store",
-      signal: controller ? controller.signal : undefined
-    };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    return window.fetch(url, options).then(function (response) {
-      return response.text().then(function (text) {
-        var json = null;
-        try {
-          json = text ? JSON.parse(text) : null;
-        } catch (e) {
-          json = null;
-        }
-        return { status: response.status, body: json };
-      });
-    }).finally(function () {
-      if (timer) {
-        window.clearTimeout(timer);
-      }
-    });
-  }
-
-  function scheduleRetry() {
-    if (retryTimer) {
-      window.clearTimeout(retryTimer);
-    }
-    var delay = Math.min(MAX_BACKOFF_MS, 2000 * Math.pow(2, Math.min(attempts, 5)));
-    delay = Math.round(delay * (0.8 + Math.random() * 0.4));
-    attempts += 1;
-    retryTimer = window.setTimeout(function () {
-      retryTimer = null;
-      pump();
-    }, delay);
-  }
-
-  function retryNow() {
-    attempts = 0;
-    if (retryTimer) {
-      window.clearTimeout(retryTimer);
-      retryTimer = null;
-    }
-    pump();
-  }
-
-  function removeSubmission(key) {
-    store.queue = store.queue.filter(function (sub) { return sub.key !== key; });
+    // The key and the exact body are fixed here and stored before the first attempt: every retry is identical.
+    enqueue(number, items);
+    renderAll();
   }
 
   function applySaved(saved) {
@@ -764,30 +775,44 @@
     });
   }
 
-  function refuse(sub, problem) {
-    // The server's answer is final for this key: keep the values as drafts, drop this submission and any later
-    // one for the same entry (they were built on it; the drafts already hold their values).
-    store.queue = store.queue.filter(function (other) { return other.key !== sub.key && other.number !== sub.number; });
-    store.problems[sub.number] = problem;
-  }
+  outbox.onDone("scores", function (item, response) {
+    if (item.meta.eventId !== data.eventId || !response.body) {
+      return;
+    }
+    applySaved(response.body.saved);
+    tidyDraft(item.meta.number);
+    save();
+    renderAll();
+    if (!queued().length) {
+      refreshSheet();
+    }
+  });
 
-  function handle(sub, response) {
-    var body = response.body || {};
-    var error = body.error || {};
-    if (response.status === 200 && body.saved) {
-      applySaved(body.saved);
-      removeSubmission(sub.key);
-      tidyDraft(sub.number);
-      return "ok";
+  // The server's answer is final for this submission: keep the values as drafts, show the problem on the
+  // entry, and drop later submissions of the same entry (they were built on it; the drafts hold their values).
+  outbox.claim("scores", function (item) {
+    if (item.meta.eventId !== data.eventId) {
+      return false;
     }
-    if (response.status === 401) {
-      expired = true;
-      return "stop";
-    }
-    if (response.status >= 500 || response.status === 429 || response.status === 408 || response.status === 200) {
-      return "retry";
-    }
-    if (response.status === 409 && error.code === "stale") {
+    var number = item.meta.number;
+    var refusal = item.refusal;
+    var error = (refusal.body && refusal.body.error) || {};
+    var problem;
+    // the values that were sent become drafts again (unless the judge typed something newer meanwhile)
+    var draft = store.drafts[number] || { values: {}, reasons: {} };
+    item.body.scores.forEach(function (sent) {
+      if (!Object.prototype.hasOwnProperty.call(draft.values, sent.criterion_id)) {
+        draft.values[sent.criterion_id] = sent.value;
+        if (sent.reason) {
+          draft.reasons[sent.criterion_id] = sent.reason;
+        }
+      }
+    });
+    store.drafts[number] = draft;
+    outbox.drop(function (other) {
+      return other.kind === "scores" && other.meta.eventId === data.eventId && other.meta.number === number;
+    });
+    if (refusal.status === 409 && error.code === "stale") {
       var details = (error.details || []).map(function (d) {
         if (d.current) {
           server[cellKey(d.competitor_number, d.criterion_id)] = { value: d.current.value, version: d.current.version };
@@ -796,74 +821,36 @@
         }
         return { criterion_id: d.criterion_id, current: d.current, message: t("stale_detail") };
       });
-      refuse(sub, { code: "stale", message: error.message || t("stale_detail"), details: details });
-      return "refused";
-    }
-    if (response.status === 409 && error.code === "locked") {
-      refuse(sub, { code: "locked", message: error.message || t("locked") });
+      problem = { code: "stale", message: error.message || t("stale_detail"), details: details };
+    } else if (error.code === "locked") {
+      problem = { code: "locked", message: error.message || t("locked") };
       sheet.event.open = false;
-      return "locked";
+    } else if (refusal.status === 422 && Array.isArray(error.details)) {
+      problem = { code: "invalid", message: error.message || t("refused"), details: error.details.map(function (d) {
+        var sent = item.body.scores[d.index] || {};
+        return { criterion_id: d.criterion_id != null ? d.criterion_id : sent.criterion_id, message: d.message };
+      }) };
+    } else {
+      problem = { code: refusal.code, message: refusal.message || t("refused") };
     }
-    if (response.status === 422 && Array.isArray(error.details)) {
-      var perItem = error.details.map(function (d) {
-        var item = sub.items[d.index] || {};
-        return { criterion_id: d.criterion_id != null ? d.criterion_id : item.criterion_id, message: d.message };
-      });
-      refuse(sub, { code: "invalid", message: error.message || t("refused"), details: perItem });
-      return "refused";
+    store.problems[number] = problem;
+    tidyDraft(number);
+    save();
+    if (problem.code === "locked") {
+      refreshSheet();
     }
-    refuse(sub, { code: error.code || String(response.status), message: error.message || t("refused") });
-    return "refused";
-  }
+    renderAll();
+    return true;
+  });
 
-  function pump() {
-    if (sending || expired) {
-      return;
-    }
-    var sub = store.queue[0];
-    if (!sub) {
-      return;
-    }
-    sending = true;
-    renderHeader();
-    request("PUT", data.scoresUrl, { idempotency_key: sub.key, scores: sub.items }).then(function (response) {
-      var outcome = handle(sub, response);
-      sending = false;
-      if (outcome === "retry") {
-        setNet(navigator.onLine === false ? "offline" : "online");
-        scheduleRetry();
-      } else {
-        attempts = 0;
-        setNet("online");
-      }
-      save();
-      renderAll();
-      if (outcome === "locked") {
-        refreshSheet();
-      }
-      if (outcome === "ok" || outcome === "refused" || outcome === "locked") {
-        if (store.queue.length) {
-          pump();
-        } else if (outcome === "ok") {
-          refreshSheet();
-        }
-      }
-    }, function () {
-      // fetch rejected: no connection, or our timeout. The submission stays queued with its key.
-      sending = false;
-      setNet("offline");
-      scheduleRetry();
-    });
-  }
-
+  // The sheet through the API: fresh when online; the service worker's last copy when not.
   function refreshSheet() {
-    if (sending || store.queue.length || expired) {
-      return;
-    }
-    request("GET", data.sheetUrl).then(function (response) {
-      if (response.status === 401) {
-        expired = true;
-      } else if (response.status === 200 && response.body && response.body.event && !sending && !store.queue.length) {
+    outbox.request("GET", data.sheetUrl).then(function (response) {
+      if (response.status === 200 && response.body && response.body.event) {
+        if (root.dataset.fresh !== "true" && window.performance && performance.mark) {
+          performance.mark("tablet-fresh");
+        }
+        root.dataset.fresh = "true";
         takeSheet(response.body);
         numbers.forEach(tidyDraft);
         save();
@@ -873,7 +860,7 @@
         buildForm();
       }
     }, function () {
-      setNet("offline");
+      renderAll();
     });
   }
 
@@ -900,17 +887,8 @@
       }
     }
   });
-  window.addEventListener("online", function () {
-    setNet("online");
-    retryNow();
-  });
-  window.addEventListener("offline", function () {
-    setNet("offline");
-  });
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") {
-      retryNow();
-    }
+  outbox.onChange(function () {
+    renderAll();
   });
   // another tab of the same judge changed the stored drafts or queue
   window.addEventListener("storage", function (event) {
@@ -919,17 +897,18 @@
       renderAll();
     }
   });
-  window.addEventListener("beforeunload", function (event) {
-    if (store.queue.length && !storageOk) {
-      event.preventDefault();
-      event.returnValue = "";
-    }
-  });
 
   numbers.forEach(tidyDraft);
   save();
   renderAll();
   buildForm();
   root.dataset.ready = "true";
-  pump();
+  if (window.performance && performance.mark) {
+    performance.mark("tablet-ready");  // bench/venue_load.py reads it
+  }
+  refreshSheet();
+  // the first visit: once the service worker controls the page, read the sheet through it so it keeps a copy
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("controllerchange", refreshSheet);
+  }
 })();

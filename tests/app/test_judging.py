@@ -239,6 +239,22 @@ def test_pages(world, run, client, login_as):
     stored = db.session.scalar(select(ScoreAudit.at).where(ScoreAudit.kind == "correction"))
     assert rows[0][0] == "时间" and rows[1][0] == clock.local(stored).replace(microsecond=0)  # local time, a date cell
     assert "复核" in client.get(f"/events/{run.event.id}/audit?kind=correction").data.decode()
+    # who signed off and when: on the event page, the scoring page, the audit log and its full export
+    for path in (f"/events/{run.event.id}", f"/events/{run.event.id}/scores", f"/events/{run.event.id}/audit"):
+        assert "裁判长" in client.get(path).data.decode().split('data-testid="signed-off-by"')[1][:200]
+    rows = list(load_workbook(io.BytesIO(client.get(f"/events/{run.event.id}/audit.xlsx").data)).active.iter_rows(values_only=True))
+    assert rows[-1][4] == run.chief.name and rows[-1][7] == "签字确认"
+    # corrections start from the score's row, which carries its version: nothing to type but value and reason
+    scores = client.get(f"/events/{run.event.id}/scores").data.decode()
+    form = scores.split(f'data-testid="correct-{run.numbers["worker_b"]}-{criteria(run)[0]}-{run.chief.id}"')[1].split("</form>")[0]
+    assert 'name="version" value="2"' in form and 'type="hidden" name="version"' in form
+
+
+def test_completeness_names_the_entry_and_the_criterion(world, run, client):
+    client.post("/login", data={"username": "chief", "password": "Passw0rd!"})
+    page = client.get(f"/events/{run.event.id}/scores").data.decode()
+    missing = page.split('data-testid="missing"')[1].split("</ul>")[0]
+    assert f"{run.numbers['worker_b']:02d}" in missing and "笔试" in missing
 
 
 @pytest.mark.db
@@ -288,3 +304,15 @@ def test_the_same_key_at_once_writes_once(app, world, run):
         t.join(30)
     assert [r.status for r in results] == [200, 200] and results[0].body == results[1].body
     assert db.session.scalar(select(func.count(ScoreAudit.id))) == 1
+
+
+def test_flags_are_shown_in_words_on_the_criterion_concerned(world, run, client):
+    sheet = service.sheet(run.chief, run.event.id)
+    safety = next(c["id"] for c in sheet["criteria"] if c["kind"] == "judgement")
+    n = run.numbers["worker_b"]
+    assert put(run.chief, run, [item(n, safety, "0")]).status == 200
+    assert put(run.judge, run, [item(n, safety, "3")]).status == 200
+    client.post("/login", data={"username": "chief", "password": "Passw0rd!"})
+    page = client.get(f"/events/{run.event.id}/scores").data.decode()
+    flag = page.split('data-code="judgement_spread"')[1].split("</div>")[0]
+    assert "裁判评分相差超过 1 分" in flag and "Check:" not in page

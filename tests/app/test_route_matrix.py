@@ -153,6 +153,8 @@ MATRIX = {
     "ops.healthz": ("GET", lambda w: "/healthz", PUBLIC),
     "ops.readyz": ("GET", lambda w: "/readyz", PUBLIC),
     "ops.prometheus": ("GET", lambda w: "/metrics", PUBLIC),  # by client address, not by role (tests/app/test_ops.py)
+    "offline.service_worker": ("GET", lambda w: "/sw.js", PUBLIC),
+    "offline.device_token": ("POST", lambda w: "/device-token", frozenset({"admin", "judge"})),
 }
 
 

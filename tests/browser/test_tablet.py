@@ -235,8 +235,9 @@ def test_scores_survive_a_lost_connection_and_are_stored_exactly_once(scene, tab
     score(page, scene, numbers[5], "70", "45", "2", submit=False)
     expect(status(page, numbers[5])).to_have_attribute("data-status", "draft")
     saved = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('contest.tablet.v1.')).map(k => localStorage.getItem(k))")
-    assert len(saved) == 1 and len(json.loads(saved[0])["queue"]) == 2
-    assert str(numbers[5]) in json.loads(saved[0])["drafts"]
+    assert len(saved) == 1 and str(numbers[5]) in json.loads(saved[0])["drafts"]
+    queued = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('contest.outbox.v1.')).map(k => localStorage.getItem(k))")
+    assert len(queued) == 1 and [item["kind"] for item in json.loads(queued[0])["items"]] == ["scores", "scores"]
 
     # the connection returns: the queue drains in order
     page.context.set_offline(False)
@@ -336,3 +337,9 @@ def test_after_sign_off_an_ordinary_judge_is_locked_out(small_scene, tablet):
     open_entry(page, number)
     expect(page.get_by_test_id("submit")).to_have_count(0)
     expect(mark(page, scene.criteria["笔试"])).to_have_attribute("readonly", "")
+
+    # the refused change can be thrown away: the entry shows the server's value again
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("discard").click()
+    expect(mark(page, scene.criteria["笔试"])).to_have_value("82.00")
+    expect(status(page, number)).to_have_attribute("data-status", "submitted")

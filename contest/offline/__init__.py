@@ -1,0 +1,1 @@
+"""The judge's pages offline: the service worker and the device's API token."""
