@@ -67,12 +67,13 @@ class TourStop:
 
 
 DEMO_TOUR = (
-    TourStop("city", N_("city organiser: every contest of the year, nominations waiting for the city")),
+    TourStop("city", N_("city organiser: every contest of the year, nominations from three counties waiting for the city")),
     TourStop("judge01", N_("judge: entries of last year's 电工 event left to score on the tablet page")),
     TourStop("w0038", N_("worker: a 一等奖 certificate and 技术能手 and 青年岗位能手 title certificates")),
     TourStop("w0001", N_("worker: a 三等奖 certificate and a 青年岗位能手 title certificate")),
     TourStop("judge07", N_("chief judge: 乒乓球单打 with every game played, ready to sign off")),
     TourStop("kecheng.e1.t1", N_("team leader: a worker's nomination waiting for the team's approval")),
+    TourStop("w0037", N_("worker: an objection the host answered, on the home page, in 我的参赛 and in 通知")),
 )
 
 

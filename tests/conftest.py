@@ -134,7 +134,24 @@ def _shared_sqlite_app(tmp_path_factory):
     """One application for the SQLite tests of this process, on a database file that each test replaces."""
     path = tmp_path_factory.mktemp("shared") / "test.sqlite3"
     app = make_test_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
-    return app, path, dict(app.config)
+    return app, path, SharedState(dict(app.config), frozenset(app.extensions))
+
+
+@dataclass(frozen=True)
+class SharedState:
+    """What the shared application starts each test with: its settings, and the extensions made at start-up
+    (state an extension makes on first use, such as the login throttle's counters, is dropped after a test)."""
+
+    config: dict
+    extensions: frozenset
+
+
+def reset_shared_app(app, state: SharedState) -> None:
+    """Its request limits are off (``TestConfig``): tests of limits build their own application."""
+    app.config.clear()
+    app.config.update(state.config)
+    for name in set(app.extensions) - state.extensions:
+        del app.extensions[name]
 
 
 @pytest.fixture
@@ -148,11 +165,10 @@ def app(request):
             db.engine.dispose()
         return
     templates = request.getfixturevalue("sqlite_templates")
-    app, path, settings = request.getfixturevalue("_shared_sqlite_app")
+    app, path, state = request.getfixturevalue("_shared_sqlite_app")
     prebuilt = "world" in request.fixturenames
     restore_sqlite(app, path, templates.world if prebuilt else templates.empty)
-    app.config.clear()
-    app.config.update(settings)
+    reset_shared_app(app, state)
     request.node.stash[PREBUILT_WORLD] = prebuilt
     with app.app_context():
         yield app
@@ -185,7 +201,7 @@ def demo(app, request):
     """The app's database replaced by a copy of the seeded demo (SQLite only)."""
     if request.config.getoption("--backend") != "sqlite":
         pytest.skip("the seeded demo template is built on SQLite")
-    _app, path, _settings = request.getfixturevalue("_shared_sqlite_app")
+    _app, path, _state = request.getfixturevalue("_shared_sqlite_app")
     template = request.getfixturevalue("demo_template")
     restore_sqlite(app, path, template.path)
     return template

@@ -58,9 +58,12 @@ def iso(dt) -> str:
 
 
 @api_bp.post("/tokens")
-@operation("Get a bearer token", tag="tokens", body="TokenRequest", responses={201: "Token"}, errors=("invalid", "unauthorized"),
-           limit="API_TOKEN_RATE_LIMIT", secured=False,
-           description="Exchange a username and password for a bearer token. Wrong credentials: 401 ``unauthorized``.")
+@operation("Get a bearer token", tag="tokens", body="TokenRequest", responses={201: "Token"},
+           errors=("invalid", "unauthorized", "password_change_required"), limit="API_TOKEN_RATE_LIMIT", secured=False,
+           description="Exchange a username and password for a bearer token. Wrong credentials: 401 ``unauthorized``; "
+                       "an account still on its initial password: 403 ``password_change_required``; repeated failures "
+                       "for an account from one address: 429 ``rate_limited`` with ``Retry-After`` (correct logins never "
+                       "count).")
 @limiter.limit(lambda: current_app.config["API_TOKEN_RATE_LIMIT"], deduct_when=lambda response: response.status_code != 201)
 @public
 def create_token():

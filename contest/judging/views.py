@@ -101,7 +101,8 @@ def correct(event_id: int):
         flash(_("The score has been corrected; the correction is in the audit log."), "success")
     else:
         error = result.body["error"]
-        details = "；".join(d.get("message", "") for d in error.get("details", []) if d.get("message"))
+        items = error["details"] if isinstance(error.get("details"), list) else []
+        details = "；".join(d["message"] for d in items if isinstance(d, dict) and d.get("message"))
         flash(f"{error['message']} {details}".strip(), "danger")
     return redirect(url_for("judging.scores", event_id=event_id))
 

@@ -47,10 +47,17 @@ def _database() -> str:
 
 
 def _redis() -> str:
-    storage = getattr(limiter, "_storage", None)  # None while rate limiting is switched off
+    """The configured rate-limit storage answers (the one this app's settings name, made once per app and URI;
+    not the process-wide limiter's, which belongs to whichever app initialised it last)."""
+    from limits.storage import storage_from_string
+
+    uri = current_app.config["RATELIMIT_STORAGE_URI"]
+    cached = current_app.extensions.get("contest.readyz_storage")
     try:
-        ok = storage is not None and storage.check()
-    except Exception:  # noqa: BLE001
+        if cached is None or cached[0] != uri:
+            cached = current_app.extensions["contest.readyz_storage"] = (uri, storage_from_string(uri))
+        ok = cached[1].check()
+    except Exception:  # noqa: BLE001 - any failure means not ready
         ok = False
     if not ok:
         logger.error("readiness: the rate-limit storage (Redis) does not answer")

@@ -82,7 +82,8 @@
       box.setAttribute("data-testid", "affected");
       var list = document.createElement("ul");
       list.className = "mb-2";
-      (body.affected || []).forEach(function (key) {
+      var details = (body.error && body.error.details) || {};
+      (details.affected || []).forEach(function (key) {
         var li = document.createElement("li");
         li.textContent = key;
         list.appendChild(li);

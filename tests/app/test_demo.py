@@ -13,7 +13,7 @@ from contest import create_app
 from contest.clock import frozen_today, today
 from contest.config import TestConfig
 from contest.extensions import db
-from contest.models import Certificate, Contest, Event, Nomination, SignOff, User
+from contest.models import Certificate, Contest, Event, Nomination, Notification, Objection, SignOff, User
 from contest.seed import DEMO_PASSWORD, DEMO_TOUR, seed_demo
 from contest.services import brackets, judging
 
@@ -81,6 +81,8 @@ def check_city(client):
     page = _page(client, "city", "/nominations/waiting")
     waiting = _waiting_for("city")
     assert waiting and all(name in page for name in _entrant_names(waiting))
+    counties = {n.org.label.split(" · ")[0] for n in waiting}
+    assert len(counties) >= 3 and all(county in page for county in counties)
     assert db.session.scalar(select(Contest.id).where(Contest.year == today().year)) is not None
 
 
@@ -119,8 +121,16 @@ def check_kecheng_e1_t1(client):
     assert waiting and all(name in page for name in _entrant_names(waiting))
 
 
+def check_w0037(client):
+    objection = db.session.scalar(select(Objection).where(Objection.filed_by_id == _user("w0037").id))
+    assert objection.status in ("upheld", "dismissed") and objection.resolution
+    assert db.session.scalar(select(Notification.id).where(Notification.user_id == _user("w0037").id)) is not None
+    for path in ("/", "/my/entries", "/notifications"):
+        assert "不予采纳" in _page(client, "w0037", path) or "予以采纳" in _page(client, "w0037", path), path
+
+
 CHECKS = {"city": check_city, "judge01": check_judge01, "w0038": check_w0038, "w0001": check_w0001,
-          "judge07": check_judge07, "kecheng.e1.t1": check_kecheng_e1_t1}
+          "judge07": check_judge07, "kecheng.e1.t1": check_kecheng_e1_t1, "w0037": check_w0037}
 
 
 def test_every_tour_stop_has_a_check():

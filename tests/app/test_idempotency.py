@@ -57,7 +57,7 @@ def test_the_same_key_with_another_request_is_refused_and_writes_nothing(run):
     assert again == first  # the same request, fields in another order: the first answer word for word
     other = service.submit_scores(run.chief, run.event.id, {"idempotency_key": key, "scores": [first_item(run, "71")]})
     assert other.status == 422 and other.body["error"]["code"] == "idempotency_key_reused"
-    assert set(other.body["error"]) == {"code", "message"}
+    assert set(other.body["error"]) == {"code", "message", "details"} and other.body["error"]["details"] is None
     assert counts() == before
     assert db.session.scalar(select(Score.value_x100)) == 7000
 

@@ -67,7 +67,7 @@ def test_a_dismissed_objection_reaches_its_objector(world, published, client, lo
 def test_an_upheld_objection_shows_what_changed(world, published, client, login_as):
     run, city = published, world.users["city"]
     objection = results.file_objection(world.users["worker_b"], run.event.id, "第10名笔试成绩录错", None)
-    last = results.result_lines(run.event)[-1]
+    last = results.result_lines(run.event, None)[-1]
     sheet = judging.sheet(run.chief, run.event.id)
     theory = sheet["criteria"][0]["id"]
     current = next(s for s in sheet["scores"] if s["competitor_number"] == last.number and s["criterion_id"] == theory)

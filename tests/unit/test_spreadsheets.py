@@ -57,7 +57,7 @@ def test_file_level_errors(data, filename, fragment):
 def test_missing_required_column_is_named():
     with pytest.raises(TableError) as info:
         read_table("姓名\n张三\n".encode(), "a.csv", COLUMNS)
-    assert info.value.errors[0].params == {"column": "身份证号"}
+    assert info.value.errors[0].params == {"column": "身份证号", "accepted": "身份证号、身份证号码"}
 
 
 def test_row_limit():
@@ -72,7 +72,9 @@ def test_template_marks_required_columns_and_formats_id_columns_as_text():
     sheet = wb["人员"]
     assert [c.value for c in sheet[1]] == ["姓名*", "身份证号*", "备注"]
     assert sheet["B3"].number_format == "@"
-    assert wb["说明"]["A1"].value == "说明"
+    listing = [[c.value for c in row] for row in wb["说明"].iter_rows()]
+    assert listing[0] == ["列名", "必填", "也可写作", "示例"]
+    assert listing[1][:2] == ["姓名", "是"] and ["说明", None, None, None] in listing  # the columns, then the notes
     rows = read_table(build_template(COLUMNS, "人员", [("张三", "330802199005171786", "")]), "t.xlsx", COLUMNS)
     assert rows[0].get("rid") == "330802199005171786"
 
