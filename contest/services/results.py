@@ -104,8 +104,10 @@ def _rank(event: Event) -> int:
         ranked, shown = ranked_entries(event)
     else:
         totals = scoring.compute_grouped_results(rubric_of(event), _grouped_marks(event.id))
+        # In entry order, not in the order the database returned the marks (which changes as rows are updated):
+        # entries still tied keep their input order, so the ranking must not depend on the storage.
         contenders = [
-            ranking.Contender(entry_id, r.total, r.component_totals, r.criterion_values) for entry_id, r in totals.items()
+            ranking.Contender(entry_id, r.total, r.component_totals, r.criterion_values) for entry_id, r in sorted(totals.items())
         ]
         ranked = ranking.rank_entries(contenders, ranking.tie_breakers_from_spec([tuple(t) for t in event.tie_breakers or []]))
     scheme = award_scheme_of(event)
