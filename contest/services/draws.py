@@ -25,10 +25,10 @@ from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_resident_id
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
+from contest.loaders import managed_event
 from contest.models import Draw, Event, Nomination, NominationMember, User
 from contest.models.org import unit_path_loader
 from contest.services import audit, transaction
-from contest.services.contests import managed_event
 from contest.services.registration import lock_event
 
 logger = logging.getLogger(__name__)
