@@ -91,6 +91,8 @@ REGISTRATION: tuple[ContestStatus, ...] = (S.OPEN,)
 """Entries are submitted (and withdrawn) while the contest is open (and today is in the window)."""
 REVIEWING: tuple[ContestStatus, ...] = (S.OPEN, S.CLOSED)
 """Nominations are still approved after the deadline until the contest starts; finals take promoted entries."""
+DRAW_HELD: tuple[ContestStatus, ...] = (S.CLOSED,)
+"""The draw is held once registration has closed, before the contest starts."""
 DRAWING: tuple[ContestStatus, ...] = (S.OPEN, S.CLOSED, S.RUNNING, S.SCORED, S.PUBLISHED, S.FINAL)
 """The draw page exists for every state but a draft."""
 BRACKET_SETUP: tuple[ContestStatus, ...] = (S.CLOSED, S.RUNNING)

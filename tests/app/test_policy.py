@@ -124,7 +124,7 @@ def test_rules_table(setting, status):
 def test_state_sets_are_the_lifecycles_states():
     """Every state set names states of the lifecycle, in lifecycle order (the order shown in lists)."""
     order = list(S)
-    for name in ("PREPARING", "DELETABLE", "REGISTRATION", "REVIEWING", "DRAWING", "BRACKET_SETUP", "SCORING", "CORRECTING",
+    for name in ("PREPARING", "DELETABLE", "REGISTRATION", "REVIEWING", "DRAW_HELD", "DRAWING", "BRACKET_SETUP", "SCORING", "CORRECTING",
                  "SIGN_OFF_LIFTABLE", "RESULTS_STAGE", "COMPUTING", "PUBLISHABLE", "FINALISABLE", "PUBLISHED", "OBJECTIONS",
                  "FINAL", "SET_BY_SERVICES"):
         value = getattr(states, name)
