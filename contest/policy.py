@@ -2,15 +2,42 @@
 
 Scope is always the actor's subtree: a unit is in scope when its materialised path starts with the
 path of the actor's unit. Administrators see everything. Views declare access with the decorators in
-``contest.access``; services call the ``can_*`` functions below before they change anything.
+``contest.access``; services call the ``can_*`` functions below (usually through ``contest.loaders``,
+which loads an object by id or answers 404, and refuses with 403 when the policy says no) before they
+change anything; templates ask ``abilities(user, contest, event)`` ("may.publish") instead of spelling
+contest states.
+
+The rules are pure-ish: they read the objects they are given and, for the few relations that are facts
+of the database (is the user a judge of the event, a member of a confirmed entry, has the event been
+signed off), one small query each (``judge_assignment``, ``is_entrant``, ``is_signed_off``). Which
+contest states allow what is defined once in ``contest.domain.contests`` (``PREPARING``, ``SCORING``,
+``PUBLISHED`` …). This module imports models and the domain, never services or views.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, true
+from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy.orm import lazyload
+
+from contest.domain import contests as states
+from contest.domain.contests import ContestStatus
+from contest.domain.nominations import NominationStatus, may_act
 from contest.domain.orgtree import child_levels
-from contest.models import Organisation, Role, User
+from contest.extensions import db
+from contest.models import (
+    Certificate,
+    Contest,
+    Event,
+    JudgeAssignment,
+    Nomination,
+    NominationMember,
+    Organisation,
+    Role,
+    SignOff,
+    User,
+)
 
 
 def is_admin(user: User) -> bool:
@@ -75,3 +102,219 @@ def can_manage_user(user: User, other: User) -> bool:
         return False
     allowed = assignable_roles(user, other.org)
     return bool(allowed) and other.roles <= allowed
+
+
+# ---------------------------------------------------------------------------------------------- facts
+
+
+def _signed_in(user: User | None) -> bool:
+    return user is not None and user.is_authenticated
+
+
+def judge_assignment(user: User | None, event_id: int) -> JudgeAssignment | None:
+    """The user's assignment as a judge of the event (``None`` when not assigned)."""
+    if not _signed_in(user):
+        return None
+    return db.session.scalar(
+        select(JudgeAssignment).options(lazyload(JudgeAssignment.judge))
+        .where(JudgeAssignment.event_id == event_id, JudgeAssignment.judge_id == user.id)
+    )
+
+
+def is_entrant(user: User | None, event_id: int) -> bool:
+    """Whether the user is a member of a confirmed entry of the event."""
+    if not _signed_in(user):
+        return False
+    return db.session.scalar(
+        select(NominationMember.id).join(Nomination, Nomination.id == NominationMember.nomination_id)
+        .where(NominationMember.user_id == user.id, Nomination.event_id == event_id, Nomination.status == NominationStatus.CONFIRMED)
+        .limit(1)
+    ) is not None
+
+
+def is_signed_off(event_id: int) -> bool:
+    return db.session.scalar(select(SignOff.id).where(SignOff.event_id == event_id)) is not None
+
+
+# ---------------------------------------------------------------------------------------------- contests
+
+
+def visible_clause(user: User):
+    """Contests a user may see: hosted in the user's subtree (any state), or hosted by the user's own unit
+    or a unit above it once no longer a draft (those are the contests the user can enter or approve for)."""
+    if is_admin(user):
+        return True
+    above = [int(p) for p in user.org.path.strip("/").split("/")]
+    own_subtree = Organisation.path.startswith(user.org.path)
+    if not user.has_role(Role.ORGANISER):
+        own_subtree = and_(own_subtree, Contest.status != ContestStatus.DRAFT)
+    return or_(own_subtree, and_(Contest.host_id.in_(above), Contest.status != ContestStatus.DRAFT))
+
+
+def can_create_contest(user: User) -> bool:
+    """Organisers create contests hosted by their own unit (administrators too)."""
+    return user.has_role(Role.ORGANISER, Role.ADMIN)
+
+
+def can_manage(user: User, contest: Contest) -> bool:
+    """Organisers manage the contests hosted by their own unit (administrators: all)."""
+    return is_admin(user) or (user.has_role(Role.ORGANISER) and contest.host_id == user.org_id)
+
+
+def can_copy(user: User, contest: Contest) -> bool:
+    """A contest is copied (for next year) by its host's accounts (administrators: any)."""
+    return is_admin(user) or contest.host_id == user.org_id
+
+
+def shows_full_names(viewer: User | None, contest: Contest) -> bool:
+    """The one masking rule for entrants' names wherever results and brackets are shown — the HTML ranking and
+    bracket pages, the public pages, the API, the xlsx and PDF exports, the match audit export:
+
+    - the host's organisers (and administrators), who ran the contest and hold the nominations, see names
+      in full, in every state of the contest;
+    - everybody else sees them masked (张*三) with the unit, in every state: the event's judges (who score
+      competitor numbers, not names), workers, the public. The contest's state decides who may see the
+      results at all (``can_see_results``: before publication only the host and the chief judge),
+      never whether names are shown in full;
+    - the public pages are the view of a visitor (``viewer=None``), whoever is logged in.
+    """
+    return _signed_in(viewer) and can_manage(viewer, contest)
+
+
+# ---------------------------------------------------------------------------------------------- judging and results
+
+
+def can_follow_scoring(user: User, event: Event, assignment: JudgeAssignment | None) -> bool:
+    """The scoring overview: the event's judges and the host's organisers."""
+    return assignment is not None or can_manage(user, event.contest)
+
+
+def can_see_all_scores(user: User, event: Event) -> bool:
+    """Independence: before sign-off only the chief judge and the host's organisers see every judge's scores."""
+    if can_manage(user, event.contest):
+        return True
+    assignment = judge_assignment(user, event.id)
+    return assignment is not None and (assignment.is_chief or is_signed_off(event.id))
+
+
+def can_see_results(user: User | None, event: Event) -> bool:
+    """Published results are public; before that only the host's organisers and the event's chief judge."""
+    if event.contest.status in states.PUBLISHED:
+        return True
+    if not _signed_in(user):
+        return False
+    if can_manage(user, event.contest):
+        return True
+    assignment = judge_assignment(user, event.id)
+    return assignment is not None and assignment.is_chief
+
+
+def can_view_bracket(user: User | None, event: Event) -> bool:
+    """Who may follow a bracket: everyone once the contest's results are published; before that the host's
+    organisers and the event's judges (names in full) and the event's own entrants (names masked)."""
+    if event.contest.status in states.PUBLISHED:
+        return True
+    if not _signed_in(user):
+        return False
+    return can_manage(user, event.contest) or judge_assignment(user, event.id) is not None or is_entrant(user, event.id)
+
+
+def can_watch_matches(user: User, event: Event) -> bool:
+    """The match audit of a bracket: the host's organisers and the event's chief judge."""
+    if can_manage(user, event.contest):
+        return True
+    assignment = judge_assignment(user, event.id)
+    return assignment is not None and assignment.is_chief
+
+
+# ---------------------------------------------------------------------------------------------- nominations, certificates
+
+
+def can_view_nomination(actor: User, nomination: Nomination) -> bool:
+    """Members, organisers whose subtree holds the entrants, and the host's organisers."""
+    if any(m.user_id == actor.id for m in nomination.members):
+        return True
+    if not actor.has_role(Role.ORGANISER, Role.ADMIN):
+        return False
+    return in_scope(actor, nomination.org) or actor.org_id in nomination.chain_ids
+
+
+def can_review_nomination(actor: User, nomination: Nomination) -> bool:
+    """A pending nomination is approved or rejected by organisers of the unit it waits at or a unit above it."""
+    return (
+        nomination.status == NominationStatus.PENDING
+        and nomination.waiting_org is not None
+        and (is_admin(actor) or (actor.has_role(Role.ORGANISER) and may_act(actor.org.path, nomination.waiting_org.path)))
+    )
+
+
+def can_allocate_places(actor: User, parent: Organisation) -> bool:
+    """A unit's places are handed down by the unit directly above it (its organisers; administrators too)."""
+    return is_admin(actor) or (actor.has_role(Role.ORGANISER) and actor.org_id == parent.id)
+
+
+def can_withdraw_nomination(actor: User, nomination: Nomination) -> bool:
+    """A member of the entry, or an organiser of the entrants' units."""
+    return (any(m.user_id == actor.id for m in nomination.members) or is_admin(actor)
+            or (actor.has_role(Role.ORGANISER) and in_scope(actor, nomination.org)))
+
+
+def sees_every_nomination(actor: User, contest: Contest) -> bool:
+    """The host's accounts (and administrators) see every nomination of the contest; others their subtree's."""
+    return is_admin(actor) or actor.org_id == contest.host_id
+
+
+def can_download_certificate(user: User, cert: Certificate) -> bool:
+    """Holders download their own certificates; the host's organisers every certificate of the contest."""
+    return cert.user_id == user.id or can_manage(user, cert.event.contest)
+
+
+# ---------------------------------------------------------------------------------------------- abilities
+
+
+@dataclass(frozen=True)
+class Abilities:
+    """What a user may do with a contest (and one of its events) now: handed to templates as ``may``, so that
+    no template spells a contest state. Each attribute combines the policy (who) with a state set of
+    ``contest.domain.contests`` (when)."""
+
+    manage: bool = False  # the host's organisers (and administrators)
+    edit: bool = False  # change the contest's details, add events and rubrics (before the contest starts)
+    delete: bool = False  # delete the draft, remove its events
+    import_nominations: bool = False  # upload nominations while registration is open
+    enter: bool = False  # a worker enters himself while registration is open
+    draw: bool = False  # the draw page (every state but a draft)
+    results: bool = False  # the ranking page for the host (once the contest has started)
+    compute: bool = False  # compute the results again (until they are final)
+    publish: bool = False  # start the public notice (every event scored)
+    finalise: bool = False  # make the results final (after the notice)
+    issue: bool = False  # issue certificates (results final)
+    judge: bool = False  # a judge of the event enters marks or match results now (needs the event)
+    scoring_open: bool = False  # the contest is in its scoring state (whoever asks)
+    object: bool = False  # file an objection (during the notice)
+    results_final: bool = False  # the results are final (finals show promoted entries; certificates exist)
+
+
+def abilities(user: User | None, contest: Contest, event: Event | None = None) -> Abilities:
+    """``may`` for templates: ``may.edit``, ``may.draw``, ``may.judge``, ``may.publish``, ``may.object`` …"""
+    status = contest.status
+    signed_in = _signed_in(user)
+    manage = signed_in and can_manage(user, contest)
+    judge = bool(signed_in and event is not None and status in states.SCORING and judge_assignment(user, event.id) is not None)
+    return Abilities(
+        manage=manage,
+        edit=manage and status in states.PREPARING,
+        delete=manage and status in states.DELETABLE,
+        import_nominations=signed_in and user.has_role(Role.ORGANISER, Role.ADMIN) and status in states.REGISTRATION,
+        enter=signed_in and user.has_role(Role.WORKER) and status in states.REGISTRATION,
+        draw=manage and status in states.DRAWING,
+        results=manage and status in states.RESULTS_STAGE,
+        compute=manage and status in states.COMPUTING,
+        publish=manage and status in states.PUBLISHABLE,
+        finalise=manage and status in states.FINALISABLE,
+        issue=manage and status in states.FINAL,
+        judge=judge,
+        scoring_open=status in states.SCORING,
+        object=signed_in and status in states.OBJECTIONS,
+        results_final=status in states.FINAL,
+    )

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from contest import randomness
 from contest.clock import today
+from contest.domain import passwords
 from contest.domain.errors import N_
 from contest.domain.identity import generate_resident_id
 from contest.extensions import db
@@ -28,7 +29,7 @@ from contest.services.accounts import hash_password
 
 logger = logging.getLogger(__name__)
 
-DEMO_PASSWORD = "Quzhou@2026"
+DEMO_PASSWORD = passwords.DEMO_PASSWORD
 
 # (name, login prefix, administrative region code used in resident IDs of people born there).
 # 衢江区 was 衢县 (330821) until 2001, so people born before then carry 330821.

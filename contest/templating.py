@@ -6,9 +6,11 @@ from decimal import Decimal
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime
+from flask_login import current_user
 
-from contest import labels
+from contest import labels, policy
 from contest.domain.identity import mask_phone, mask_resident_id
+from contest.domain.nominations import NominationStatus
 from contest.i18n import select_locale
 from contest.models import SkillLevel
 
@@ -33,10 +35,17 @@ def _points(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _abilities(contest, event=None) -> policy.Abilities:
+    """``may`` for the current user: ``{% set may = abilities(contest) %}`` then ``may.edit``, ``may.publish`` …"""
+    return policy.abilities(current_user, contest, event)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         **{name: getattr(labels, name) for name in dir(labels) if name.endswith(("_LABELS", "_COLOURS"))},
         url_with=_url_with,
+        abilities=_abilities,
+        NominationStatus=NominationStatus,
         current_language=select_locale,
         languages=lambda: current_app.config["LANGUAGES"],
     )

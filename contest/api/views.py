@@ -13,6 +13,7 @@ from contest.api.auth import api_user, bearer_token, rate_limit_key, token_requi
 from contest.api.errors import api_error
 from contest.api.openapi import PAGE_PARAMS, operation, query_param, spec_for
 from contest.certificates.views import verification_limit
+from contest.domain import contests as states
 from contest.domain.contests import ContestKind, ContestStatus
 from contest.domain.errors import DomainError
 from contest.domain.orgtree import OrgLevel
@@ -260,9 +261,9 @@ def _progress_json(p: event_reads.Progress) -> dict:
 def _scoring_status(contest, signed: bool) -> str:
     if signed:
         return "signed_off"
-    if contest.status == ContestStatus.RUNNING:
+    if contest.status in states.SCORING:
         return "open"
-    return "waiting" if contest.status in (ContestStatus.OPEN, ContestStatus.CLOSED) else "closed"
+    return "waiting" if contest.status in states.REVIEWING else "closed"
 
 
 def _my_event_json(assignment, progress: event_reads.Progress, signed: bool) -> dict:
@@ -277,7 +278,7 @@ def _my_event_json(assignment, progress: event_reads.Progress, signed: bool) -> 
         links["submit"] = url_for("api.put_scores", event_id=event.id)
     if assignment.is_chief or signed:
         links["scores"] = url_for("api.event_scores", event_id=event.id)
-    if assignment.is_chief or contest.status in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
+    if assignment.is_chief or contest.status in states.PUBLISHED:
         links["ranking"] = url_for("api.event_ranking", event_id=event.id)
     return {
         "id": event.id, "name": event.name,

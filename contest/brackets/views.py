@@ -102,10 +102,10 @@ def _ranked_events(event):
     from sqlalchemy import or_, select
     from sqlalchemy.orm import joinedload
 
-    from contest.domain.contests import ContestStatus
+    from contest.domain.contests import PUBLISHED
     from contest.models import Contest, Event, EventResult
 
-    visible = or_(Contest.status.in_([ContestStatus.PUBLISHED, ContestStatus.FINAL]), Contest.host_id == current_user.org_id)
+    visible = or_(Contest.status.in_(PUBLISHED), Contest.host_id == current_user.org_id)
     ranked = select(EventResult.event_id).where(EventResult.event_id != event.id).distinct()
     events = db.session.scalars(
         select(Event).join(Contest, Contest.id == Event.contest_id).options(joinedload(Event.contest))

@@ -9,6 +9,7 @@ from flask_login import current_user
 from contest.access import login_required, organiser_required
 from contest.clock import today
 from contest.contests.forms import ComponentForm, ContestForm, CopyForm, CriterionForm, EventForm
+from contest.domain import contests as states
 from contest.domain.contests import TRANSITIONS, Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
 from contest.domain.errors import DomainError
 from contest.extensions import db
@@ -220,7 +221,7 @@ def event(event_id: int):
                            scheme=service.award_scheme_dict(event), tie_choices=service.tie_breaker_choices(event),
                            chosen_ties=[f"{'component' if t[0] == 'higher_component' else 'criterion' if t[0] == 'higher_criterion' else 'time'}"
                                         + (f":{t[1]}" if t[1] is not None else "") for t in (event.tie_breakers or [])],
-                           can_rules=service.can_manage(current_user, event.contest) and event.contest.status.value not in ("published", "final"),
+                           can_rules=service.can_manage(current_user, event.contest) and event.contest.status not in states.PUBLISHED,
                            component_form=component_form, criterion_form=criterion_form, confirm=ConfirmForm(),
                            trim=service.trim_rule_of(event))
 

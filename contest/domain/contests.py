@@ -80,6 +80,46 @@ TRANSITIONS: dict[tuple[ContestStatus, ContestStatus], str] = {
     (S.PUBLISHED, S.FINAL): "finalise",
 }
 
+# Which states allow what: the one definition of each state set. Services, policy, views and templates name
+# these (templates through ``policy.abilities``) instead of spelling states out.
+PREPARING: tuple[ContestStatus, ...] = (S.DRAFT, S.OPEN, S.CLOSED)
+"""Before the contest starts: its details may change; events and rubrics too while no draw has been held;
+quotas may be allocated."""
+DELETABLE: tuple[ContestStatus, ...] = (S.DRAFT,)
+"""Only a draft can be deleted, and only a draft's events removed."""
+REGISTRATION: tuple[ContestStatus, ...] = (S.OPEN,)
+"""Entries are submitted (and withdrawn) while the contest is open (and today is in the window)."""
+REVIEWING: tuple[ContestStatus, ...] = (S.OPEN, S.CLOSED)
+"""Nominations are still approved after the deadline until the contest starts; finals take promoted entries."""
+DRAW_HELD: tuple[ContestStatus, ...] = (S.CLOSED,)
+"""The draw is held once registration has closed, before the contest starts."""
+DRAWING: tuple[ContestStatus, ...] = (S.OPEN, S.CLOSED, S.RUNNING, S.SCORED, S.PUBLISHED, S.FINAL)
+"""The draw page exists for every state but a draft."""
+BRACKET_SETUP: tuple[ContestStatus, ...] = (S.CLOSED, S.RUNNING)
+"""A bracket is drawn up after registration has closed and before scoring ends."""
+SCORING: tuple[ContestStatus, ...] = (S.RUNNING,)
+"""Judges enter marks and match results, and the chief judge signs off."""
+CORRECTING: tuple[ContestStatus, ...] = (S.RUNNING, S.SCORED, S.PUBLISHED)
+"""The chief judge corrects after sign-off; corrections answer objections during the notice."""
+SIGN_OFF_LIFTABLE: tuple[ContestStatus, ...] = (S.RUNNING, S.SCORED)
+"""A bracket correction that clears later matches may lift the sign-off only before publication."""
+RESULTS_STAGE: tuple[ContestStatus, ...] = (S.RUNNING, S.SCORED, S.PUBLISHED, S.FINAL)
+"""The contest has started: rankings exist or are being computed."""
+COMPUTING: tuple[ContestStatus, ...] = (S.RUNNING, S.SCORED, S.PUBLISHED)
+"""Results may be (re)computed; after finalisation they stay as they are."""
+PUBLISHABLE: tuple[ContestStatus, ...] = (S.SCORED,)
+"""Results are published (公示) once every event is scored."""
+FINALISABLE: tuple[ContestStatus, ...] = (S.PUBLISHED,)
+"""The notice period ends with finalisation."""
+PUBLISHED: tuple[ContestStatus, ...] = (S.PUBLISHED, S.FINAL)
+"""Results are public (brackets and rankings for everyone); ranking rules can no longer change."""
+OBJECTIONS: tuple[ContestStatus, ...] = (S.PUBLISHED,)
+"""Objections are filed during the notice period."""
+FINAL: tuple[ContestStatus, ...] = (S.FINAL,)
+"""Results are final: certificates are issued, finals see the promoted entries; judges no longer change."""
+SET_BY_SERVICES: tuple[ContestStatus, ...] = (S.SCORED, S.PUBLISHED, S.FINAL)
+"""States reached by scoring and publication, never by the organiser's status buttons."""
+
 
 @dataclass(frozen=True)
 class CriterionSpec:
@@ -192,7 +232,7 @@ def check_window(opens: date | None, closes: date | None, contest_date: date | N
 
 def registration_is_open(status: ContestStatus, opens: date | None, closes: date | None, today: date) -> bool:
     """Entries may be submitted, approved and withdrawn while the contest is open and today is in the window."""
-    return status == ContestStatus.OPEN and opens is not None and closes is not None and opens <= today <= closes
+    return status in REGISTRATION and opens is not None and closes is not None and opens <= today <= closes
 
 
 @dataclass(frozen=True)

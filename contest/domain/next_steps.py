@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from contest.domain import contests as states
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_
 
@@ -59,7 +60,7 @@ class Step:
     event_id: int | None = None
 
 
-PREPARING = (ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED)
+PREPARING = states.PREPARING
 
 
 def _window(p: ContestProgress, today: date) -> list[Step]:
@@ -71,7 +72,7 @@ def _window(p: ContestProgress, today: date) -> list[Step]:
 
 
 def _waiting(p: ContestProgress) -> list[Step]:
-    if p.waiting and p.status in (ContestStatus.OPEN, ContestStatus.CLOSED):
+    if p.waiting and p.status in states.REVIEWING:
         return [Step(N_("%(count)d nominations wait for your approval."), "waiting", {"count": p.waiting}, urgent=True)]
     return []
 

@@ -17,6 +17,7 @@ from contest.domain.errors import N_, DomainError
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
+DEMO_PASSWORD = "Quzhou@2026"  # the one password of the seeded demo accounts (``contest.seed``); refused outside the demo
 
 
 def check_new_password(password: str, username: str, common: Collection[str], forbidden: Collection[str] = ()) -> None:

@@ -86,3 +86,12 @@ class Objection(db.Model):
     nomination: Mapped[Nomination | None] = relationship()
     filed_by: Mapped[User] = relationship(foreign_keys=[filed_by_id])
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        """Not answered yet (templates ask this instead of spelling the status)."""
+        return self.status == "open"
+
+    @property
+    def is_upheld(self) -> bool:
+        return self.status == "upheld"

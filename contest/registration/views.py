@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from contest import policy
 from contest.access import login_required, organiser_required
 from contest.auth.views import safe_next
 from contest.clock import today
@@ -49,7 +50,7 @@ def quotas(event_id: int):
     unit, own, children, facts = service.quota_overview(current_user, event_id)
     left, limited_by = service.places_left_to(unit, facts)
     event = contest_service.get_event(current_user, event_id)
-    can_allocate = (current_user.has_role(Role.ADMIN) or current_user.org_id == unit.id) and event.contest.status in service.BEFORE_DRAW
+    can_allocate = policy.can_allocate_places(current_user, unit) and event.contest.status in service.BEFORE_DRAW
     return render_template("registration/quotas.html", event=event, contest=event.contest, unit=unit, own=own,
                            children=children, can_allocate=can_allocate, form=QuotaForm(),
                            left=left, limited_by=limited_by, limited_view=facts.view(limited_by) if limited_by else None)

@@ -14,7 +14,7 @@ from contest import clock
 from contest.access import login_required, organiser_required, public
 from contest.clock import format_local
 from contest.documents.xlsx import write_xlsx
-from contest.domain.contests import ContestStatus
+from contest.domain.contests import OBJECTIONS, PUBLISHED
 from contest.extensions import db
 from contest.forms import ConfirmForm
 from contest.i18n import translate
@@ -135,12 +135,12 @@ def public_index():
 @public
 def public_ranking(event_id: int):
     event = db.get_or_404(Event, event_id)
-    if event.contest.status not in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
+    if event.contest.status not in PUBLISHED:
         abort(404)
     publication = service.publication_of(event.contest)
     return render_template("results/public_ranking.html", event=event, contest=event.contest, publication=publication,
                            lines=service.result_lines(event, None), notes=service.notes_of(event), confirm=ConfirmForm(),
-                           in_notice=event.contest.status == ContestStatus.PUBLISHED, objections=service.objection_summary(event.id))
+                           in_notice=event.contest.status in OBJECTIONS, objections=service.objection_summary(event.id))
 
 
 @results_bp.post("/public/results/<int:event_id>/objections")

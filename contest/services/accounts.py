@@ -25,11 +25,12 @@ from contest.domain.identity import (
     normalise_resident_id,
     probably_lost_digits,
 )
-from contest.domain.passwords import check_new_password
+from contest.domain.passwords import DEMO_PASSWORD, check_new_password
 from contest.extensions import db
 from contest.models import ApiToken, Organisation, Role, SkillLevel, User, UserRole, WorkerProfile, utcnow
 from contest.models.user import Gender
 from contest.services import NotFound, PermissionDenied, audit, login_throttle, transaction
+from contest.services.orgs import subtree
 from contest.services.sessions import end_other_sessions
 from contest.spreadsheets import Column, RowError, TableError, read_table
 
@@ -75,8 +76,6 @@ def common_passwords() -> frozenset[str]:
 
 def check_password_strength(password: str, username: str = "") -> None:
     """The password policy of ``contest.domain.passwords``; the demo password is refused outside the demo."""
-    from contest.seed import DEMO_PASSWORD
-
     forbidden = () if current_app.config["DEMO_MODE"] else (DEMO_PASSWORD,)
     check_new_password(password or "", username, common_passwords(), forbidden)
 
@@ -361,8 +360,6 @@ class ImportedAccount:
 
 
 def _org_lookup(actor: User) -> tuple[dict[str, list[Organisation]], dict[str, Organisation]]:
-    from contest.services.orgs import subtree
-
     by_name: dict[str, list[Organisation]] = {}
     by_path: dict[str, Organisation] = {}
     names: dict[int, str] = {}

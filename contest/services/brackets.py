@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from contest import clock
+from contest.documents.xlsx import write_xlsx
 from contest.domain import brackets as bk
+from contest.domain import contests as states
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
 from contest.domain.nominations import NominationStatus
@@ -25,6 +27,8 @@ from contest.domain.numbers import parse_plain_int
 from contest.domain.ranking import Contender, RankedEntry
 from contest.extensions import db
 from contest.i18n import translate
+from contest.labels import MATCH_KIND_LABELS
+from contest.loaders import event_or_404, get_event, managed_event
 from contest.models import (
     BracketPlan,
     Event,
@@ -41,11 +45,12 @@ from contest.models import (
     utcnow,
 )
 from contest.models.org import unit_path_loader
+from contest.policy import can_manage, can_see_results, can_watch_matches, shows_full_names
+from contest.policy import can_view_bracket as can_view
+from contest.policy import judge_assignment as assignment_of
 from contest.services import AccessError, NotFound, PermissionDenied, audit, idempotency, transaction
-from contest.services.contests import can_manage, get_event, managed_event, shows_full_names
 from contest.services.judging import Entry as JudgedEntry
 from contest.services.judging import (
-    assignment_of,
     conflicts_for,
     mark_contest_scored_if_done,
     member_paths,
@@ -53,8 +58,8 @@ from contest.services.judging import (
 )
 
 SEEDINGS = ("draw", "ranking", "manual")
-GENERATING = (ContestStatus.CLOSED, ContestStatus.RUNNING)
-CORRECTING = (ContestStatus.RUNNING, ContestStatus.SCORED, ContestStatus.PUBLISHED)
+GENERATING = states.BRACKET_SETUP
+CORRECTING = states.CORRECTING
 MAX_SCORE = 999
 MAX_REASON = 500
 MANAGE_BRACKET = N_("Only organisers of %(host)s set up the bracket.")
@@ -225,27 +230,6 @@ def _sides(structure: bk.Structure, masked: bool) -> dict[int, Side]:
             for n in _nominations(Nomination.id.in_(seeds))}
 
 
-def is_entrant(user: User | None, event_id: int) -> bool:
-    """Whether the user is a member of a confirmed entry of the event."""
-    if user is None or not user.is_authenticated:
-        return False
-    return db.session.scalar(
-        select(NominationMember.id).join(Nomination, Nomination.id == NominationMember.nomination_id)
-        .where(NominationMember.user_id == user.id, Nomination.event_id == event_id, Nomination.status == NominationStatus.CONFIRMED)
-        .limit(1)
-    ) is not None
-
-
-def can_view(user: User | None, event: Event) -> bool:
-    """Who may follow a bracket: everyone once the contest's results are published; before that the host's
-    organisers and the event's judges (names in full) and the event's own entrants (names masked)."""
-    if event.contest.status in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
-        return True
-    if user is None or not user.is_authenticated:
-        return False
-    return can_manage(user, event.contest) or assignment_of(user, event.id) is not None or is_entrant(user, event.id)
-
-
 def bracket_link(user: User | None, event: Event) -> bool:
     """Whether to show a link to the event's bracket: it exists and the user may open it (no link leads to a
     403 or to "not drawn up yet")."""
@@ -256,13 +240,9 @@ def bracket_view(user: User | None, event_id: int) -> BracketView:
     """The bracket as the user may see it (``can_view``): the host's organisers and the event's judges, entrants
     before publication, and everyone after. Names by ``contests.shows_full_names``: in full only for the host's
     organisers, masked as on public pages for everyone else."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound(N_("This event does not exist."))
-    signed_in = user is not None and user.is_authenticated
-    assignment = assignment_of(user, event.id) if signed_in else None
-    insider = signed_in and (can_manage(user, event.contest) or assignment is not None)
-    if not insider and event.contest.status not in (ContestStatus.PUBLISHED, ContestStatus.FINAL) and not is_entrant(user, event.id):
+    event = event_or_404(event_id)
+    assignment = assignment_of(user, event.id)
+    if assignment is None and not can_view(user, event):
         raise PermissionDenied()
     plan = plan_of(event.id)
     if plan is None:
@@ -346,8 +326,6 @@ def _seeded(event: Event, entries: list[Nomination], setup: Setup, actor: User) 
             raise DomainError(N_("Seeds must be the numbers 1 to %(count)d, each used once."), count=len(entries))
         return sorted(entries, key=lambda n: seeds[n.competitor_number]), {"seeds": {str(k): v for k, v in seeds.items()}}
     if setup.seeding == "ranking":
-        from contest.services.results import can_see_results
-
         ranked = db.session.get(Event, setup.ranked_event_id) if setup.ranked_event_id else None
         if ranked is None or ranked.id == event.id:
             raise DomainError(N_("Choose the event whose ranking gives the seeds."))
@@ -515,7 +493,7 @@ def _check_judge(actor: User, event: Event, m: bk.ResolvedMatch, signed_off: boo
             raise DomainError(N_("The event has been signed off; only the chief judge can correct a result."))
         if event.contest.status not in CORRECTING:
             raise DomainError(N_("The results are final."))
-    elif event.contest.status != ContestStatus.RUNNING:
+    elif event.contest.status not in states.SCORING:
         raise DomainError(N_("Scoring is not open for this event."))
     players = [i for i in (m.home_id, m.away_id) if i is not None]
     paths = member_paths(players)
@@ -623,7 +601,7 @@ def _record(actor: User, match_id: int, data: Entry | Mapping | None) -> Match:
     bk.validate_result(structure, others, row.key, result)
     after = bk.resolve(structure, {**others, row.key: result})
     affected = [k for k in after.invalid if k in rows and k != row.key]
-    if affected and signed_off and event.contest.status not in (ContestStatus.RUNNING, ContestStatus.SCORED):
+    if affected and signed_off and event.contest.status not in states.SIGN_OFF_LIFTABLE:
         raise DomainError(N_("The results are published: a correction that clears later matches would leave the bracket unfinished and cannot be made now."))
     if affected and not entry.confirm:
         raise NeedsConfirmation(affected, lifts_sign_off=signed_off)
@@ -692,14 +670,12 @@ def _pair_next_swiss_round(plan: BracketPlan, structure: bk.Structure, results: 
 def sign_off(chief: User, event_id: int) -> SignOff:
     """The chief judge confirms a finished bracket: its placements become final input for the results."""
     with transaction():
-        event = db.session.get(Event, event_id)
-        if event is None:
-            raise NotFound(N_("This event does not exist."))
+        event = event_or_404(event_id)
         assignment = assignment_of(chief, event.id)
         if assignment is None or not assignment.is_chief:
             raise PermissionDenied(N_("Only the chief judge signs the event off."))
         _lock_bracket(select(BracketPlan.id).where(BracketPlan.event_id == event.id).scalar_subquery())
-        if event.contest.status != ContestStatus.RUNNING:
+        if event.contest.status not in states.SCORING:
             raise DomainError(N_("Scoring is not open for this event."))
         if is_signed_off(event.id):
             raise DomainError(N_("The event has already been signed off."))
@@ -751,8 +727,7 @@ def ranked_entries(event: Event) -> tuple[list[RankedEntry], dict[int, int]]:
 
 def match_audit(actor: User, event_id: int) -> list[MatchAudit]:
     event = get_event(actor, event_id)
-    assignment = assignment_of(actor, event.id)
-    if not (can_manage(actor, event.contest) or (assignment is not None and assignment.is_chief)):
+    if not can_watch_matches(actor, event):
         raise PermissionDenied()
     return list(db.session.scalars(
         select(MatchAudit).options(selectinload(MatchAudit.match), selectinload(MatchAudit.actor))
@@ -776,11 +751,6 @@ def discard(actor: User, event_id: int) -> None:
 
 def audit_workbook(actor: User, event_id: int) -> tuple[Event, bytes]:
     """The match audit log as an xlsx sheet (same rows and permission as ``match_audit``)."""
-    from flask_babel import gettext, pgettext
-
-    from contest.documents.xlsx import write_xlsx
-    from contest.labels import MATCH_KIND_LABELS
-
     rows = match_audit(actor, event_id)
     event = db.session.get(Event, event_id)
     plan = plan_of(event.id)  # an event without a bracket has an empty log (headers only)

@@ -26,14 +26,15 @@ from contest.certificates.pdf import (
     validate_seal_png,
 )
 from contest.clock import today
-from contest.domain.contests import ContestStatus
+from contest.domain import contests as states
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_name
 from contest.extensions import db
+from contest.loaders import certificate_or_404, get_contest, managed_event, require_host
 from contest.models import Certificate, Contest, Event, EventResult, Nomination, NominationMember, User, utcnow
 from contest.models.org import unit_path_loader
-from contest.services import NotFound, PermissionDenied, audit, notifications, transaction
-from contest.services.contests import can_manage, managed_event, require_host
+from contest.policy import can_download_certificate as can_download
+from contest.services import PermissionDenied, audit, notifications, transaction
 from contest.services.registration import lock_event
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def issue_for_event(actor: User, event_id: int) -> list[Certificate]:
     already issued); the results must be final."""
     with transaction():
         event = _managed(actor, event_id)
-        if event.contest.status != ContestStatus.FINAL:
+        if event.contest.status not in states.FINAL:
             raise DomainError(N_("Certificates are issued once the results are final."))
         lock_event(event)
         existing = set(db.session.execute(
@@ -104,10 +105,7 @@ def issue_for_event(actor: User, event_id: int) -> list[Certificate]:
 
 
 def _certificate(cert_id: int) -> Certificate:
-    cert = db.session.get(Certificate, cert_id)
-    if cert is None:
-        raise NotFound(N_("This certificate does not exist."))
-    return cert
+    return certificate_or_404(cert_id)
 
 
 def revoke(actor: User, cert_id: int, reason: str) -> Certificate:
@@ -146,8 +144,6 @@ def reissue(actor: User, cert_id: int, reason: str) -> Certificate:
 
 
 def set_certificate_settings(actor: User, contest_id: int, issuer: str, template: str, seal: bytes | None, remove_seal: bool = False) -> Contest:
-    from contest.services.contests import get_contest
-
     with transaction():
         contest = get_contest(actor, contest_id)
         require_host(actor, contest, ISSUE)
@@ -185,10 +181,6 @@ def data_of(cert: Certificate) -> CertificateData:
         issuer=cert.issuer, issued_on=cert.issued_on, verify_url=verify_url(cert),
         body_template=contest.certificate_template or None, seal_png=contest.certificate_seal, team=team,
     )
-
-
-def can_download(user: User, cert: Certificate) -> bool:
-    return cert.user_id == user.id or can_manage(user, cert.event.contest)
 
 
 def get_for_organiser(user: User, cert_id: int) -> Certificate:

@@ -7,10 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from flask_babel import gettext
+from sqlalchemy import func, select
 
 from contest import policy
 from contest.clock import today
+from contest.domain import awards, ranking
+from contest.domain import contests as states
+from contest.domain.brackets import BRACKETS
 from contest.domain.contests import (
     Aggregation,
     ComponentSpec,
@@ -28,30 +32,34 @@ from contest.domain.contests import (
 from contest.domain.errors import N_, DomainError
 from contest.domain.nominations import SKILL_RANK, NominationStatus
 from contest.domain.numbers import parse_plain_decimal
+from contest.domain.scoring import ScoringConfig
 from contest.extensions import db
-from contest.models import Component, Contest, Criterion, Draw, Event, Nomination, Organisation, Role, User
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.loaders import (
+    MANAGE_CONTEST,
+    get_contest,
+    get_event,
+    managed_contest,
+    managed_event,
+    require,
+    require_host,
+)
+from contest.models import Component, Contest, Criterion, Draw, Event, JudgeAssignment, Nomination, Organisation, User
+from contest.policy import can_manage, shows_full_names, visible_clause
+from contest.services import NotFound, audit, transaction
+
+__all__ = ["MANAGE_CONTEST", "can_manage", "get_contest", "get_event", "managed_event", "require_host", "shows_full_names",
+           "visible_clause"]  # re-exported for the views (see contest.policy and contest.loaders)
 
 logger = logging.getLogger(__name__)
 
-EDITABLE = (ContestStatus.DRAFT,)
+EDITABLE = states.DELETABLE
 # Events and rubrics may still be corrected while registration runs, but not after the draw.
-RUBRIC_EDITABLE = (ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED)
+RUBRIC_EDITABLE = states.PREPARING
 
 
 # ---------------------------------------------------------------------------------------------- visibility
-
-
-def visible_clause(user: User):
-    """Contests a user may see: hosted in the user's subtree (any state), or hosted by the user's own unit
-    or a unit above it once no longer a draft (those are the contests the user can enter or approve for)."""
-    if policy.is_admin(user):
-        return True
-    above = [int(p) for p in user.org.path.strip("/").split("/")]
-    own_subtree = Organisation.path.startswith(user.org.path)
-    if not user.has_role(Role.ORGANISER):
-        own_subtree = and_(own_subtree, Contest.status != ContestStatus.DRAFT)
-    return or_(own_subtree, and_(Contest.host_id.in_(above), Contest.status != ContestStatus.DRAFT))
+# The rules are ``contest.policy``'s and the loaders ``contest.loaders``'; the names stay importable from
+# here for the views and services that use them.
 
 
 def contests_query(user: User, year: int | None = None, kind: str | None = None, status: str | None = None, level: str | None = None):
@@ -67,63 +75,8 @@ def contests_query(user: User, year: int | None = None, kind: str | None = None,
     return query
 
 
-def get_contest(user: User, contest_id: int) -> Contest:
-    contest = db.session.scalar(select(Contest).join(Contest.host).where(Contest.id == contest_id))
-    if contest is None:
-        raise NotFound(N_("This contest does not exist."))
-    if not db.session.scalar(select(Contest.id).join(Contest.host).where(Contest.id == contest_id, visible_clause(user))):
-        raise PermissionDenied()
-    return contest
-
-
-def get_event(user: User, event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound(N_("This event does not exist."))
-    get_contest(user, event.contest_id)
-    return event
-
-
-def can_manage(user: User, contest: Contest) -> bool:
-    """Organisers manage the contests hosted by their own unit (administrators: all)."""
-    return policy.is_admin(user) or (user.has_role(Role.ORGANISER) and contest.host_id == user.org_id)
-
-
-def shows_full_names(viewer: User | None, contest: Contest) -> bool:
-    """The one masking rule for entrants' names wherever results and brackets are shown — the HTML ranking and
-    bracket pages, the public pages, the API, the xlsx and PDF exports, the match audit export:
-
-    - the host's organisers (and administrators), who ran the contest and hold the nominations, see names
-      in full, in every state of the contest;
-    - everybody else sees them masked (张*三) with the unit, in every state: the event's judges (who score
-      competitor numbers, not names), workers, the public. The contest's state decides who may see the
-      results at all (``results.can_see_results``: before publication only the host and the chief judge),
-      never whether names are shown in full;
-    - the public pages are the view of a visitor (``viewer=None``), whoever is logged in.
-    """
-    return viewer is not None and viewer.is_authenticated and can_manage(viewer, contest)
-
-
-MANAGE_CONTEST = N_("Only organisers of %(host)s manage this contest.")
-
-
-def require_host(user: User, contest: Contest, message: str = MANAGE_CONTEST) -> None:
-    """Refuse (``PermissionDenied`` with ``message``) unless the user manages the contest (``can_manage``)."""
-    if not can_manage(user, contest):
-        raise PermissionDenied(message, host=contest.host.name)
-
-
-def managed_event(user: User, event_id: int, message: str = MANAGE_CONTEST) -> Event:
-    """The event, if the user may see it and manages its contest."""
-    event = get_event(user, event_id)
-    require_host(user, event.contest, message)
-    return event
-
-
 def _managed(user: User, contest_id: int) -> Contest:
-    contest = get_contest(user, contest_id)
-    require_host(user, contest)
-    return contest
+    return managed_contest(user, contest_id)
 
 
 # ---------------------------------------------------------------------------------------------- contests
@@ -165,8 +118,7 @@ def _apply_contest(contest: Contest, data: ContestInput) -> None:
 
 def create_contest(actor: User, data: ContestInput) -> Contest:
     """A contest hosted by the actor's own unit (a city organiser creates city contests, and so on)."""
-    if not actor.has_role(Role.ORGANISER, Role.ADMIN):
-        raise PermissionDenied()
+    require(policy.can_create_contest(actor))
     with transaction():
         contest = Contest(host_id=actor.org_id, status=ContestStatus.DRAFT, created_by_id=actor.id)
         _apply_contest(contest, data)
@@ -179,7 +131,7 @@ def create_contest(actor: User, data: ContestInput) -> Contest:
 def update_contest(actor: User, contest_id: int, data: ContestInput) -> Contest:
     with transaction():
         contest = _managed(actor, contest_id)
-        if contest.status not in (ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED):
+        if contest.status not in states.PREPARING:
             raise DomainError(N_("The contest has started; its details can no longer change."))
         _apply_contest(contest, data)
         audit(actor, "contest.update", "contest", contest.id)
@@ -190,8 +142,7 @@ def copy_contest(actor: User, contest_id: int, year: int, title: str | None = No
     """A new draft for ``year`` with the same events, components, criteria and rules (dates moved by the years)."""
     with transaction():
         source = get_contest(actor, contest_id)
-        if not (policy.is_admin(actor) or source.host_id == actor.org_id):
-            raise PermissionDenied(N_("Only organisers of %(host)s can copy this contest."), host=source.host.name)
+        require(policy.can_copy(actor, source), N_("Only organisers of %(host)s can copy this contest."), host=source.host.name)
         shift = int(year) - source.year
 
         def moved(d: date | None) -> date | None:
@@ -258,7 +209,7 @@ def change_status(actor: User, contest_id: int, target: ContestStatus | str) -> 
         raise DomainError(N_("Unknown contest state.")) from None
     with transaction():
         contest = _managed(actor, contest_id)
-        if target in (ContestStatus.SCORED, ContestStatus.PUBLISHED, ContestStatus.FINAL):
+        if target in states.SET_BY_SERVICES:
             raise DomainError(N_("Scoring and publication move the contest on by themselves."))
         if target == ContestStatus.RUNNING:
             pending = db.session.scalar(
@@ -276,7 +227,7 @@ def change_status(actor: User, contest_id: int, target: ContestStatus | str) -> 
 def delete_contest(actor: User, contest_id: int) -> None:
     with transaction():
         contest = _managed(actor, contest_id)
-        if contest.status != ContestStatus.DRAFT:
+        if contest.status not in states.DELETABLE:
             raise DomainError(N_("Only a draft can be deleted."))
         audit(actor, "contest.delete", "contest", contest.id, title=contest.title)
         db.session.delete(contest)
@@ -321,8 +272,6 @@ def _apply_event(event: Event, data: EventInput) -> None:
     if data.capacity is not None and data.capacity < 1:
         raise DomainError(N_("The capacity must be at least 1, or empty for no limit."))
     if data.bracket_format:
-        from contest.domain.brackets import BRACKETS
-
         if data.bracket_format not in BRACKETS:
             raise DomainError(N_("Unknown bracket format."))
     event.name, event.kind, event.team_min, event.team_max = name, kind, team_min, team_max
@@ -365,7 +314,7 @@ def delete_event(actor: User, event_id: int) -> None:
     with transaction():
         event = get_event(actor, event_id)
         contest = _editable_event_contest(actor, event.contest_id)
-        if contest.status != ContestStatus.DRAFT:
+        if contest.status not in states.DELETABLE:
             raise DomainError(N_("Events can only be removed while the contest is a draft."))
         audit(actor, "event.delete", "event", event.id, name=event.name)
         db.session.delete(event)
@@ -459,9 +408,6 @@ class TrimRule:
 
 def trim_rule_of(event: Event) -> TrimRule:
     """The trimmed-mean threshold of ``contest.domain.scoring.ScoringConfig`` and the event's judge count."""
-    from contest.domain.scoring import ScoringConfig
-    from contest.models import JudgeAssignment
-
     judges = db.session.scalar(select(func.count()).select_from(JudgeAssignment).where(JudgeAssignment.event_id == event.id))
     uses_trim = any(c.aggregation == "trimmed_mean" for c in event.components)
     return TrimRule(ScoringConfig().trim_min_judges, judges or 0, uses_trim)
@@ -487,8 +433,6 @@ def award_scheme_dict(event: Event) -> dict:
 
 def award_scheme_of(event: Event):
     """The event's award scheme as the domain object (``contest.domain.awards.AwardScheme``)."""
-    from contest.domain import awards
-
     data = award_scheme_dict(event)
     tiers = tuple(
         awards.Tier(t["name"], percent=Decimal(t["value"])) if data["mode"] == "percent" else awards.Tier(t["name"], count=int(t["value"]))
@@ -506,8 +450,6 @@ def award_scheme_of(event: Event):
 
 def tie_breaker_choices(event: Event) -> list[tuple[str, str]]:
     """(value, label) for the tie-breaker selects: components, criteria, completion time."""
-    from flask_babel import gettext
-
     choices = [(f"component:{c.id}", gettext("Higher %(name)s score", name=c.name)) for c in event.components]
     choices += [(f"criterion:{k.id}", gettext("Higher mark on %(name)s", name=k.name)) for c in event.components for k in c.criteria]
     choices.append(("time", gettext("Shorter completion time")))
@@ -516,12 +458,10 @@ def tie_breaker_choices(event: Event) -> list[tuple[str, str]]:
 
 def set_ranking_rules(actor: User, event_id: int, tie_breakers: list[str], scheme: dict) -> Event:
     """Store the ordered tie-breakers and the award scheme after checking them with the domain rules."""
-    from contest.domain import ranking
-
     with transaction():
         event = get_event(actor, event_id)
         contest = _managed(actor, event.contest_id)
-        if contest.status in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
+        if contest.status in states.PUBLISHED:
             raise DomainError(N_("The results are published; the ranking rules can no longer change."))
         components = {f"component:{c.id}": (c.id, c.name) for c in event.components}
         criteria = {f"criterion:{k.id}": (k.id, k.name) for c in event.components for k in c.criteria}

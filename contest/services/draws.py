@@ -19,16 +19,16 @@ from sqlalchemy.orm import selectinload
 from contest import clock, randomness
 from contest.documents.sign_in import render_sign_in_sheet
 from contest.documents.xlsx import write_xlsx
-from contest.domain.contests import ContestStatus
+from contest.domain.contests import DRAW_HELD
 from contest.domain.draw import ALGORITHM, SEED_BITS, draw_numbers
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_resident_id
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
+from contest.loaders import managed_event
 from contest.models import Draw, Event, Nomination, NominationMember, User
 from contest.models.org import unit_path_loader
 from contest.services import audit, transaction
-from contest.services.contests import managed_event
 from contest.services.registration import lock_event
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def hold_draw(actor: User, event_id: int) -> Draw:
         lock_event(event)
         if get_draw(event.id) is not None:
             raise DomainError(N_("The draw for %(event)s has already been held; it is final."), event=event.name)
-        if event.contest.status != ContestStatus.CLOSED:
+        if event.contest.status not in DRAW_HELD:
             raise DomainError(N_("Hold the draw after registration has closed."))
         pending = db.session.scalar(
             select(func.count(Nomination.id)).where(Nomination.event_id == event.id, Nomination.status == NominationStatus.PENDING)

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from contest import policy
 from contest.domain.errors import N_, DomainError
 from contest.extensions import db
+from contest.loaders import event_or_404
 from contest.models import BracketPlan, Event, JudgeAssignment, Match, Score, User
+from contest.policy import can_follow_scoring
 from contest.services import NotFound, PermissionDenied, brackets, judging
-from contest.services.contests import can_manage
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,7 @@ def my_events(user: User) -> list[tuple[JudgeAssignment, Progress, bool]]:
 
 
 def _event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound(N_("This event does not exist."))
-    return event
+    return event_or_404(event_id)
 
 
 @dataclass(frozen=True)
@@ -100,7 +97,7 @@ def event_completeness(user: User, event_id: int) -> Completeness:
     who may not see every score sees the list of his own missing marks and the other judges' counts."""
     event = _event(event_id)
     assignment = judging.assignment_of(user, event.id)
-    if assignment is None and not (policy.is_admin(user) or can_manage(user, event.contest)):
+    if not can_follow_scoring(user, event, assignment):
         raise PermissionDenied(N_("Only the event's judges and the host's organisers follow its scoring."))
     signed = judging.sign_off_of(event.id) is not None
     judges = judging.assignments(event.id)

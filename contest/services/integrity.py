@@ -37,6 +37,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from contest.extensions import db
 from contest.models import Certificate, Event, EventResult, EventResultNote, Score, ScoreAudit
+from contest.services.results import _rank
 
 
 @dataclass
@@ -161,8 +162,6 @@ def _stored(event_id: int) -> tuple[list, Counter]:
 
 
 def _results() -> Check:
-    from contest.services.results import _rank
-
     check = Check("results")
     for event_id in db.session.scalars(select(EventResult.event_id).distinct().order_by(EventResult.event_id)):
         check.checked += 1

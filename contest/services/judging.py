@@ -18,10 +18,11 @@ from functools import cache
 from flask_babel import gettext
 from sqlalchemy import Exists, Insert, Integer, Select, and_, bindparam, case, func, insert, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.sql.elements import BindParameter
 
-from contest import clock, policy
+from contest import clock
+from contest.documents.xlsx import write_xlsx
+from contest.domain import contests as states
 from contest.domain import scoring
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
@@ -29,6 +30,7 @@ from contest.domain.judging import SCOPE_LEVELS, WriteRefused, check_write, in_c
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
 from contest.i18n import translate
+from contest.loaders import event_or_404, get_event, judged_event, managed_event
 from contest.models import (
     Component,
     Contest,
@@ -45,18 +47,20 @@ from contest.models import (
     ScoreAudit,
     SignOff,
     User,
+    UserRole,
     utcnow,
 )
+from contest.policy import can_follow_scoring, can_see_all_scores
+from contest.policy import judge_assignment as assignment_of
 from contest.services import NotFound, PermissionDenied, audit, idempotency, transaction
-from contest.services.contests import can_manage, get_event, managed_event
 from contest.services.registration import lock_event
 
 logger = logging.getLogger(__name__)
 
 MAX_ITEMS = 500
 MAX_KEY = 100
-SCORING = (ContestStatus.RUNNING,)
-CORRECTING = (ContestStatus.RUNNING, ContestStatus.SCORED, ContestStatus.PUBLISHED)  # corrections answer objections during the notice
+SCORING = states.SCORING
+CORRECTING = states.CORRECTING  # corrections answer objections during the notice
 
 
 def _path_ids(path: str) -> list[int]:
@@ -64,13 +68,6 @@ def _path_ids(path: str) -> list[int]:
 
 
 # ---------------------------------------------------------------------------------------------- assignments
-
-
-def assignment_of(user: User, event_id: int) -> JudgeAssignment | None:
-    return db.session.scalar(
-        select(JudgeAssignment).options(lazyload(JudgeAssignment.judge))
-        .where(JudgeAssignment.event_id == event_id, JudgeAssignment.judge_id == user.id)
-    )
 
 
 def assignments(event_id: int) -> list[JudgeAssignment]:
@@ -93,8 +90,6 @@ def _managed(actor: User, event_id: int) -> Event:
 
 def assignable_judges(actor: User, event: Event) -> list[User]:
     """Active judges of the host's units not yet assigned to the event."""
-    from contest.models import UserRole
-
     assigned = select(JudgeAssignment.judge_id).where(JudgeAssignment.event_id == event.id)
     return list(db.session.scalars(
         select(User).join(User.org)
@@ -107,7 +102,7 @@ def assignable_judges(actor: User, event: Event) -> list[User]:
 def assign_judge(actor: User, event_id: int, judge_id: int, chief: bool = False) -> JudgeAssignment:
     with transaction():
         event = _managed(actor, event_id)
-        if event.contest.status == ContestStatus.FINAL:
+        if event.contest.status in states.FINAL:
             raise DomainError(N_("The contest is final; judges can no longer change."))
         judge = db.session.get(User, judge_id)
         if judge is None or not judge.has_role(Role.JUDGE) or not judge.active:
@@ -243,13 +238,7 @@ def _criteria(event_id: int) -> list[Criterion]:
 
 
 def _judge_context(judge: User, event_id: int) -> tuple[Event, JudgeAssignment]:
-    event = db.session.scalar(select(Event).options(joinedload(Event.contest)).where(Event.id == event_id))
-    if event is None:
-        raise NotFound(N_("This event does not exist."))
-    assignment = assignment_of(judge, event.id)
-    if assignment is None:
-        raise PermissionDenied(N_("You are not a judge of this event."))
-    return event, assignment
+    return judged_event(judge, event_id)
 
 
 def value_text(x100: int) -> str:
@@ -712,14 +701,6 @@ def _lock_contest(contest_id: int) -> None:
         db.session.execute(select(Contest.id).where(Contest.id == contest_id).with_for_update())
 
 
-def can_see_all_scores(user: User, event: Event) -> bool:
-    """Independence: before sign-off only the chief judge and the host's organisers see every judge's scores."""
-    if policy.is_admin(user) or can_manage(user, event.contest):
-        return True
-    assignment = assignment_of(user, event.id)
-    return assignment is not None and (assignment.is_chief or sign_off_of(event.id) is not None)
-
-
 def audit_query(actor: User, event_id: int, judge_id: int | None = None, number: int | None = None, kind: str | None = None):
     event = get_event(actor, event_id)
     if not can_see_all_scores(actor, event):
@@ -756,11 +737,9 @@ class ScoreOverview:
 def score_overview(user: User, event_id: int) -> ScoreOverview:
     """Progress for everyone involved; every judge's values only for the chief judge and the host's
     organisers (and for all assigned judges after sign-off)."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound(N_("This event does not exist."))
+    event = event_or_404(event_id)
     assignment = assignment_of(user, event.id)
-    if assignment is None and not (policy.is_admin(user) or can_manage(user, event.contest)):
+    if not can_follow_scoring(user, event, assignment):
         raise PermissionDenied(N_("Only the event's judges and the host's organisers follow its scoring."))
     try:
         report, rubric_problem = completeness(event), None
@@ -785,8 +764,6 @@ def score_overview(user: User, event_id: int) -> ScoreOverview:
 
 
 def audit_workbook(event: Event, query, with_sign_off: bool = True) -> bytes:
-    from contest.documents.xlsx import write_xlsx
-
     numbers = {e.nomination_id: e.number for e in entries_of(event.id)}
     kinds = {"entry": gettext("First entry"), "change": gettext("Change"), "correction": gettext("Correction after sign-off")}
     rows = (

@@ -21,9 +21,9 @@ from contest.domain.errors import N_, DomainError
 from contest.domain.identity import LOST_DIGITS, InvalidResidentId, normalise_resident_id, probably_lost_digits
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
+from contest.loaders import get_contest
 from contest.models import Nomination, NominationMember, NominationStep, Organisation, Role, User, WorkerProfile, utcnow
 from contest.services import PermissionDenied, audit, transaction
-from contest.services.contests import get_contest
 from contest.services.registration import (
     _check_open,
     _orgs_for,

@@ -13,7 +13,7 @@ from flask_babel import to_user_timezone
 from sqlalchemy import and_, exists, func, or_, select
 
 from contest.clock import today
-from contest.domain.contests import ContestStatus
+from contest.domain.contests import REVIEWING, ContestStatus
 from contest.domain.next_steps import ContestProgress, Step, next_steps
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
@@ -34,7 +34,7 @@ def my_contests(user: User, limit: int = MAX_CONTESTS) -> list[ContestOverview]:
     org = user.org
     this_year = today().year
     hosted = and_(Contest.host_id == org.id, or_(Contest.status != ContestStatus.FINAL, Contest.year >= this_year - 1))
-    above = and_(Contest.host_id.in_(org.ancestor_ids), Contest.status.in_([ContestStatus.OPEN, ContestStatus.CLOSED]))
+    above = and_(Contest.host_id.in_(org.ancestor_ids), Contest.status.in_(REVIEWING))
     contests = list(db.session.scalars(
         select(Contest).where(or_(hosted, above) if org.ancestor_ids else hosted)
         .order_by(Contest.status == ContestStatus.FINAL, Contest.year.desc(), Contest.registration_closes, Contest.id.desc())

@@ -18,7 +18,8 @@ from sqlalchemy.orm import joinedload
 
 from contest import policy
 from contest.clock import today
-from contest.domain.contests import ContestStatus, registration_is_open
+from contest.domain import contests as states
+from contest.domain.contests import registration_is_open
 from contest.domain.errors import N_, DomainError
 from contest.domain.nominations import (
     LIVE,
@@ -31,7 +32,6 @@ from contest.domain.nominations import (
     check_team_size,
     common_unit_path,
     first_waiting,
-    may_act,
 )
 from contest.domain.quotas import (
     QuotaView,
@@ -42,15 +42,28 @@ from contest.domain.quotas import (
     places_left,
 )
 from contest.extensions import db
-from contest.models import Contest, Event, Nomination, NominationMember, NominationStep, Organisation, Quota, Role, User
+from contest.loaders import get_event, get_nomination
+from contest.models import (
+    Contest,
+    Event,
+    Nomination,
+    NominationMember,
+    NominationStep,
+    Organisation,
+    Quota,
+    Role,
+    User,
+    UserRole,
+)
 from contest.models.org import unit_path_loader
+from contest.policy import can_review_nomination as can_review
 from contest.services import NotFound, PermissionDenied, audit, transaction
-from contest.services.contests import draws_held, get_event
+from contest.services.contests import draws_held
 
 logger = logging.getLogger(__name__)
 
 MAX_REASON = 500
-BEFORE_DRAW = (ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED)
+BEFORE_DRAW = states.PREPARING
 
 
 # ---------------------------------------------------------------------------------------------- quota facts
@@ -133,7 +146,7 @@ def set_quota(actor: User, event_id: int, org_id: int, places: int) -> Quota:
         if org is None or org.parent is None or not org.path.startswith(host.path) or org.id == host.id:
             raise NotFound(N_("This unit does not take part in the contest."))
         parent = org.parent
-        if not (policy.is_admin(actor) or (actor.has_role(Role.ORGANISER) and actor.org_id == parent.id)):
+        if not policy.can_allocate_places(actor, parent):
             raise PermissionDenied(N_("Only %(unit)s allocates places to %(child)s."), unit=parent.name, child=org.name)
         facts = quota_facts(event)
         facts.orgs.update({org.id: org, parent.id: parent})
@@ -351,30 +364,7 @@ def nominate_each(actor: User, event_id: int, member_ids: Sequence[int]) -> list
 # ---------------------------------------------------------------------------------------------- reviewing
 
 
-def get_nomination(actor: User, nomination_id: int) -> Nomination:
-    nomination = db.session.get(Nomination, nomination_id)
-    if nomination is None:
-        raise NotFound(N_("This nomination does not exist."))
-    if not can_view(actor, nomination):
-        raise PermissionDenied()
-    return nomination
-
-
-def can_view(actor: User, nomination: Nomination) -> bool:
-    """Members, organisers whose subtree holds the entrants, and the host's organisers."""
-    if any(m.user_id == actor.id for m in nomination.members):
-        return True
-    if not actor.has_role(Role.ORGANISER, Role.ADMIN):
-        return False
-    return policy.in_scope(actor, nomination.org) or actor.org_id in nomination.chain_ids
-
-
-def can_review(actor: User, nomination: Nomination) -> bool:
-    return (
-        nomination.status == NominationStatus.PENDING
-        and nomination.waiting_org is not None
-        and (policy.is_admin(actor) or (actor.has_role(Role.ORGANISER) and may_act(actor.org.path, nomination.waiting_org.path)))
-    )
+# ``get_nomination`` (``contest.loaders``), ``can_view`` and ``can_review`` (``contest.policy``) are imported above.
 
 
 def approve(actor: User, nomination_id: int) -> Nomination:
@@ -387,7 +377,7 @@ def approve(actor: User, nomination_id: int) -> Nomination:
             raise DomainError(N_("This nomination is no longer waiting for approval."))
         if not can_review(actor, nomination):
             raise PermissionDenied(N_("This nomination waits for %(unit)s."), unit=nomination.waiting_org.name)
-        if nomination.event.contest.status not in (ContestStatus.OPEN, ContestStatus.CLOSED) or draws_held(
+        if nomination.event.contest.status not in states.REVIEWING or draws_held(
             nomination.event.contest_id, nomination.event_id
         ):
             raise DomainError(N_("Nominations can only be reviewed before the draw."))
@@ -429,8 +419,7 @@ def withdraw(actor: User, nomination_id: int, reason: str = "") -> Nomination:
         nomination = get_nomination(actor, nomination_id)
         if nomination.status not in LIVE:
             raise DomainError(N_("This nomination has already ended."))
-        is_member = any(m.user_id == actor.id for m in nomination.members)
-        if not (is_member or policy.is_admin(actor) or (actor.has_role(Role.ORGANISER) and policy.in_scope(actor, nomination.org))):
+        if not policy.can_withdraw_nomination(actor, nomination):
             raise PermissionDenied(N_("Only the entrant or an organiser of the entrant's units can withdraw."))
         contest = nomination.event.contest
         if not registration_is_open(contest.status, contest.registration_opens, contest.registration_closes, today()):
@@ -472,7 +461,7 @@ def event_nominations_query(actor: User, event: Event, status: str | None = None
         .options(unit_path_loader(Nomination.org), joinedload(Nomination.waiting_org))
         .where(Nomination.event_id == event.id)
     )
-    if not (policy.is_admin(actor) or actor.org_id == event.contest.host_id):
+    if not policy.sees_every_nomination(actor, event.contest):
         query = query.where(policy.scope_clause(actor))
     if status:
         query = query.where(Nomination.status == NominationStatus(status))
@@ -487,8 +476,6 @@ def my_nominations(user: User) -> list[Nomination]:
 
 def nominable_workers(actor: User, event: Event, search: str = "", limit: int = 50) -> list[User]:
     """Workers in the actor's subtree under the host who are not yet entered, for the nomination form."""
-    from contest.models import UserRole
-
     query = (
         select(User).join(User.org).options(unit_path_loader(User.org))
         .where(policy.scope_clause(actor), Organisation.path.startswith(event.contest.host.path), User.active.is_(True),

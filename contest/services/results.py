@@ -22,11 +22,14 @@ from sqlalchemy.orm import joinedload
 
 from contest.clock import format_local, today
 from contest.domain import awards, ranking, scoring
+from contest.domain import contests as states
 from contest.domain.contests import ContestStatus, same_trade
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import age_on
 from contest.domain.nominations import NominationStatus
+from contest.domain.quotas import check_approval
 from contest.extensions import db
+from contest.loaders import event_or_404, get_contest, get_event, require_host
 from contest.models import (
     Contest,
     Event,
@@ -42,16 +45,13 @@ from contest.models import (
     utcnow,
 )
 from contest.models.org import unit_path_loader
+from contest.policy import can_see_results as can_see_results  # re-exported for the views and the API
+from contest.policy import shows_full_names
 from contest.services import NotFound, audit, notifications, transaction
-from contest.services.contests import (
-    award_scheme_of,
-    can_manage,
-    get_contest,
-    get_event,
-    require_host,
-    shows_full_names,
-)
+from contest.services.brackets import ranked_entries
+from contest.services.contests import award_scheme_of
 from contest.services.judging import rubric_of, sign_off_of, value_text
+from contest.services.registration import entered_user_ids, lock_event, quota_facts
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def compute_results(actor: User, event_id: int) -> list[EventResult]:
     with transaction():
         event = get_event(actor, event_id)
         require_host(actor, event.contest, MANAGE_RESULTS)
-        if event.contest.status == ContestStatus.FINAL:
+        if event.contest.status in states.FINAL:
             raise DomainError(N_("The results are final."))
         if sign_off_of(event.id) is None:
             raise DomainError(N_("The chief judge has not signed this event off yet."))
@@ -99,8 +99,6 @@ def _rank(event: Event) -> int:
     matches won); awards and titles then follow exactly as for a scored event."""
     shown: dict[int, int] | None = None
     if event.bracket_format:
-        from contest.services.brackets import ranked_entries
-
         ranked, shown = ranked_entries(event)
     else:
         totals = scoring.compute_grouped_results(rubric_of(event), _grouped_marks(event.id))
@@ -224,18 +222,6 @@ def publication_of(contest: Contest) -> Publication | None:
     return db.session.scalar(select(Publication).where(Publication.contest_id == contest.id))
 
 
-def can_see_results(user: User | None, event: Event) -> bool:
-    """Published results are public; before that only the host's organisers and the event's chief judge."""
-    if event.contest.status in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
-        return True
-    if user is None or not user.is_authenticated:
-        return False
-    from contest.services.judging import assignment_of
-
-    assignment = assignment_of(user, event.id)
-    return can_manage(user, event.contest) or (assignment is not None and assignment.is_chief)
-
-
 # ---------------------------------------------------------------------------------------------- publication
 
 
@@ -244,7 +230,7 @@ def publish(actor: User, contest_id: int, notice_days: int | None = None) -> Pub
     with transaction():
         contest = get_contest(actor, contest_id)
         require_host(actor, contest, MANAGE_RESULTS)
-        if contest.status != ContestStatus.SCORED:
+        if contest.status not in states.PUBLISHABLE:
             raise DomainError(N_("Only a scored contest can be published (every event signed off by its chief judge)."))
         missing = db.session.scalar(
             select(func.count(func.distinct(Nomination.event_id)))
@@ -285,11 +271,9 @@ def file_objection(actor: User, event_id: int, text: str, nomination_id: int | N
     """Any logged-in user may object during the notice period."""
     text = (text or "").strip()
     with transaction():
-        event = db.session.get(Event, event_id)
-        if event is None:
-            raise NotFound(N_("This event does not exist."))
+        event = event_or_404(event_id)
         publication = publication_of(event.contest)
-        if event.contest.status != ContestStatus.PUBLISHED or publication is None or utcnow() > publication.notice_until:
+        if event.contest.status not in states.OBJECTIONS or publication is None or utcnow() > publication.notice_until:
             raise DomainError(N_("Objections can only be filed during the public notice."))
         if not text:
             raise DomainError(N_("Describe the objection."))
@@ -409,7 +393,7 @@ def finalise(actor: User, contest_id: int) -> Contest:
         contest = get_contest(actor, contest_id)
         require_host(actor, contest, MANAGE_RESULTS)
         publication = publication_of(contest)
-        if contest.status != ContestStatus.PUBLISHED or publication is None:
+        if contest.status not in states.FINALISABLE or publication is None:
             raise DomainError(N_("Publish the results first."))
         if utcnow() < publication.notice_until:
             raise DomainError(N_("The public notice runs until %(until)s."), until=format_local(publication.notice_until))
@@ -433,7 +417,7 @@ def final_candidates(event: Event) -> list[Event]:
         return []
     candidates = db.session.scalars(
         select(Event).join(Contest).options(joinedload(Event.contest))
-        .where(Contest.host_id.in_(ancestors), Contest.status.in_([ContestStatus.DRAFT, ContestStatus.OPEN, ContestStatus.CLOSED]))
+        .where(Contest.host_id.in_(ancestors), Contest.status.in_(states.PREPARING))
         .order_by(Contest.year.desc(), Contest.id, Event.position, Event.id)
     )
     return [final for final in candidates if same_trade(event.trade, final.trade)]
@@ -464,18 +448,15 @@ def link_final(actor: User, event_id: int, final_event_id: int | None) -> Event:
 def promote(actor: User, event_id: int, count: int | None = None) -> list[Nomination]:
     """Enter the top ``count`` (default: the preliminary host's quota in the final, else 3) of a final
     preliminary into its final as confirmed-at-this-level nominations, recording where they came from."""
-    from contest.domain.quotas import check_approval
-    from contest.services.registration import entered_user_ids, lock_event, quota_facts
-
     with transaction():
         event = get_event(actor, event_id)
         require_host(actor, event.contest, MANAGE_RESULTS)
-        if event.contest.status != ContestStatus.FINAL:
+        if event.contest.status not in states.FINAL:
             raise DomainError(N_("Only final results can be promoted."))
         final = db.session.get(Event, event.final_event_id) if event.final_event_id else None
         if final is None:
             raise DomainError(N_("Link this event to a final first."))
-        if final.contest.status not in (ContestStatus.OPEN, ContestStatus.CLOSED):
+        if final.contest.status not in states.REVIEWING:
             raise DomainError(N_("The final is not taking entries."))
         lock_event(final)
         host = event.contest.host
@@ -518,4 +499,4 @@ def promote(actor: User, event_id: int, count: int | None = None) -> list[Nomina
 
 def visible_publications(user: User | None):
     """Contests in notice or final, newest first (the public results list)."""
-    return select(Contest).where(Contest.status.in_([ContestStatus.PUBLISHED, ContestStatus.FINAL])).order_by(Contest.year.desc(), Contest.id.desc())
+    return select(Contest).where(Contest.status.in_(states.PUBLISHED)).order_by(Contest.year.desc(), Contest.id.desc())

@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from contest import policy
+from contest.domain.nominations import NominationStatus
 from contest.extensions import db
-from contest.models import Organisation, OrgLevel, Role, User, UserRole
+from contest.models import Contest, Event, Nomination, Objection, Organisation, OrgLevel, Role, User, UserRole
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,6 @@ def nominations_waiting(user: User) -> list[TodoItem]:
     """Nominations waiting for the user's own unit to approve or reject."""
     if not policy.is_organiser(user):
         return []
-    from contest.domain.nominations import NominationStatus
-    from contest.models import Nomination
-
     count = db.session.scalar(
         select(func.count(Nomination.id)).where(Nomination.waiting_org_id == user.org_id, Nomination.status == NominationStatus.PENDING)
     )
@@ -97,8 +95,6 @@ def objections_open(user: User) -> list[TodoItem]:
     oldest open objection on the results page (where it is answered)."""
     if not policy.is_organiser(user):
         return []
-    from contest.models import Contest, Event, Objection
-
     rows = db.session.execute(
         select(Event.id, Event.name, Contest.title, func.count(Objection.id), func.min(Objection.id))
         .select_from(Objection).join(Event, Event.id == Objection.event_id).join(Contest, Contest.id == Event.contest_id)

@@ -1,0 +1,99 @@
+"""Loaders: fetch an object by id for an actor — ``NotFound`` (404) when it does not exist, ``PermissionDenied``
+(403) when ``contest.policy`` says the actor may not have it.
+
+Services call these first in a use case, then check state and write. The rules themselves live in
+``contest.policy``; this module only pairs "load" with "check", so every service refuses the same way.
+Imports: models, the policy, and the access errors of ``contest.services`` (its package module only).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from contest import policy
+from contest.domain.errors import N_
+from contest.extensions import db
+from contest.models import Certificate, Contest, Event, JudgeAssignment, Nomination, User
+from contest.services import NotFound, PermissionDenied
+
+MANAGE_CONTEST = N_("Only organisers of %(host)s manage this contest.")
+
+
+def require(allowed: bool, message: str | None = None, **params: object) -> None:
+    """Refuse with ``PermissionDenied`` (403) unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied(message, **params) if message else PermissionDenied()
+
+
+def get_contest(user: User, contest_id: int) -> Contest:
+    """The contest, if the user may see it (``policy.visible_clause``)."""
+    contest = db.session.scalar(select(Contest).join(Contest.host).where(Contest.id == contest_id))
+    if contest is None:
+        raise NotFound(N_("This contest does not exist."))
+    require(db.session.scalar(
+        select(Contest.id).join(Contest.host).where(Contest.id == contest_id, policy.visible_clause(user))
+    ) is not None)
+    return contest
+
+
+def get_event(user: User, event_id: int) -> Event:
+    """The event, if the user may see its contest."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound(N_("This event does not exist."))
+    get_contest(user, event.contest_id)
+    return event
+
+
+def event_or_404(event_id: int) -> Event:
+    """The event whoever asks (the caller checks the policy that fits: a judge, a viewer of results …)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound(N_("This event does not exist."))
+    return event
+
+
+def require_host(user: User, contest: Contest, message: str = MANAGE_CONTEST) -> None:
+    """Refuse (``PermissionDenied`` with ``message``) unless the user manages the contest (``policy.can_manage``)."""
+    require(policy.can_manage(user, contest), message, host=contest.host.name)
+
+
+def managed_contest(user: User, contest_id: int, message: str = MANAGE_CONTEST) -> Contest:
+    """The contest, if the user may see it and manages it."""
+    contest = get_contest(user, contest_id)
+    require_host(user, contest, message)
+    return contest
+
+
+def managed_event(user: User, event_id: int, message: str = MANAGE_CONTEST) -> Event:
+    """The event, if the user may see it and manages its contest."""
+    event = get_event(user, event_id)
+    require_host(user, event.contest, message)
+    return event
+
+
+def judged_event(judge: User, event_id: int) -> tuple[Event, JudgeAssignment]:
+    """The event (with its contest) and the user's assignment as its judge; 403 for anyone not assigned."""
+    event = db.session.scalar(select(Event).options(joinedload(Event.contest)).where(Event.id == event_id))
+    if event is None:
+        raise NotFound(N_("This event does not exist."))
+    assignment = policy.judge_assignment(judge, event.id)
+    require(assignment is not None, N_("You are not a judge of this event."))
+    return event, assignment
+
+
+def get_nomination(actor: User, nomination_id: int) -> Nomination:
+    """The nomination, if the actor may see it (``policy.can_view_nomination``)."""
+    nomination = db.session.get(Nomination, nomination_id)
+    if nomination is None:
+        raise NotFound(N_("This nomination does not exist."))
+    require(policy.can_view_nomination(actor, nomination))
+    return nomination
+
+
+def certificate_or_404(cert_id: int) -> Certificate:
+    cert = db.session.get(Certificate, cert_id)
+    if cert is None:
+        raise NotFound(N_("This certificate does not exist."))
+    return cert
