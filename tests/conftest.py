@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 
 from contest import create_app
@@ -27,6 +28,11 @@ from contest.extensions import db
 from tests.factories import World, build_world, load_world
 
 PASSWORD = "Passw0rd!"
+
+# Property tests judge rules, not speed: no per-example deadline and no "too slow" health check, both of which
+# read the wall clock and fail on a busy machine. Tests that set their own settings inherit these.
+settings.register_profile("contest", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("contest")
 
 
 def pytest_addoption(parser):
