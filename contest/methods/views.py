@@ -12,7 +12,9 @@ import contest.methods.builtin  # noqa: F401  (registers the built-in methods be
 from contest.access import organiser_required, roles_required
 from contest.domain.errors import N_
 from contest.models import Role
+from contest.services import PermissionDenied
 from contest.services.contests import get_event, managed_event
+from contest.services.judging import assignment_of
 
 methods_bp = Blueprint("methods", __name__)
 
@@ -33,6 +35,8 @@ def setup(event_id: int):
 @roles_required(Role.JUDGE)
 def entry(event_id: int):
     event = get_event(current_user, event_id)
+    if assignment_of(current_user, event.id) is None:
+        raise PermissionDenied(N_("Only the event's judges enter its results."))
     method = event.method
     if method.entry_endpoint != "methods.entry":
         return redirect(url_for(method.entry_endpoint, event_id=event.id))

@@ -361,6 +361,17 @@ def update_event(actor: User, event_id: int, data: EventInput) -> Event:
     return event
 
 
+def set_method_options(actor: User, event_id: int, options: dict) -> Event:
+    """Store the decision method's own settings of an event (its set-up form, ``event.method.setup_page``),
+    while events may change (before the draw)."""
+    with transaction():
+        event = get_event(actor, event_id)
+        _editable_event_contest(actor, event.contest_id)
+        event.method_options = dict(options)
+        audit(actor, "event.method_options", "event", event.id, method=event.method.name, options=event.method_options)
+    return event
+
+
 def delete_event(actor: User, event_id: int) -> None:
     with transaction():
         event = get_event(actor, event_id)
