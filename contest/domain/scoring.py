@@ -238,8 +238,8 @@ class Rubric:
                 N_("Judgement criterion %(criterion)s must use the judgement rule."),
                 criterion=criterion.label,
             )
-        fixed = {t.aggregation for t in SCORING_TYPES.values() if t.aggregation is not None}
-        if kind.aggregation is None and name in fixed:
+        owned = {t.aggregation for t in SCORING_TYPES.values() if t.owns_aggregation and t is not kind}
+        if name in owned:
             raise DomainError(
                 N_("The judgement rule applies only to judgement criteria (%(criterion)s)."),
                 criterion=criterion.label,

@@ -65,12 +65,14 @@ def _text(value: Decimal) -> str:
 @dataclass(frozen=True, slots=True)
 class ScoringType:
     """One kind of mark. ``aggregation`` is the fixed aggregation rule of every criterion of this type, or
-    ``None`` when the criterion's (else its component's) rule applies. ``label`` is an English msgid."""
+    ``None`` when the criterion's (else its component's) rule applies; ``owns_aggregation``: no criterion of
+    another type may use that rule. ``label`` is an English msgid."""
 
     name: str
     label: str
     control: Control
     aggregation: str | None = None
+    owns_aggregation: bool = False  # the rule is this type's alone (``judgement``): no other criterion may use it
     options: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -106,5 +108,5 @@ MEASUREMENT = register(ScoringType(
 JUDGEMENT = register(ScoringType(
     "judgement", N_("Judgement (0–3 per judge)"),
     Control("choice", step=Decimal(1), maximum=Decimal(3), choices=tuple(Decimal(v) for v in range(4))),
-    aggregation="judgement",
+    aggregation="judgement", owns_aggregation=True,
 ))
