@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from contest.domain.ranking import RankingInput
 
@@ -64,7 +65,7 @@ class Method:
     entry_endpoint: str = "methods.entry"
     #: A judges' progress page of the method's own (``event_id``), or None.
     progress_endpoint: str | None = None
-    entry_label: Any = lazy_gettext("Enter results")
+    entry_label: Any = _l("Enter results")
     #: Shown on the event page instead of the rubric (``event``, ``method``, ``is_host`` in the context).
     summary_template: str = "methods/summary.html"
 
