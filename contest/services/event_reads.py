@@ -15,7 +15,6 @@ from contest.models import BracketPlan, Event, JudgeAssignment, Match, Score, Us
 from contest.services import NotFound, PermissionDenied, brackets, judging
 from contest.services.contests import can_manage
 
-
 Progress = methods.Progress  # how far entry has come; computed by the event's decision method
 
 
