@@ -15,6 +15,7 @@ from collections.abc import Callable
 from flask import Flask, Response, current_app, request
 
 from contest.api.errors import ERROR_CODES
+from contest.domain.scoring_types import SCORING_TYPES
 
 OPENAPI_VERSION = "3.1.0"
 SPEC_URI = "urn:contest:api:v1:openapi"
@@ -32,6 +33,8 @@ INT = {"type": "integer"}
 STR = {"type": "string"}
 BOOL = {"type": "boolean"}
 DATE = {"type": "string", "format": "date"}
+METHOD = {"type": "string", "description": "How the event is decided (its decision method's API name): ``marks`` (a rubric: "
+                                           "the score sheet), ``bracket`` (matches), or another registered method's name."}
 DECIMAL = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": "An exact decimal as a string, e.g. \"8.50\"."}
 
 
@@ -76,6 +79,7 @@ SCHEMAS: dict[str, dict] = {
     "Contest": {"allOf": [ref("ContestSummary"), obj({"description": nullable(STR), "events": {"type": "array", "items": obj({
         "id": INT, "name": STR, "kind": STR, "team_size": obj({"min": nullable(INT), "max": nullable(INT)}),
         "eligibility": {"type": "object"}, "bracket_format": nullable(STR),
+        "method": METHOD,
         "components": {"type": "array", "items": obj({
             "id": INT, "name": STR, "weight": {}, "aggregation": STR,
             "criteria": {"type": "array", "items": obj({"id": INT, "name": STR, "max_marks": DECIMAL, "kind": STR})},
@@ -84,7 +88,7 @@ SCHEMAS: dict[str, dict] = {
     "Links": {"type": "object", "additionalProperties": STR, "description": "Related API paths."},
     "MyEvent": obj({
         "id": INT, "name": STR, "contest": obj({"id": INT, "title": STR, "year": INT, "status": ref("ContestStatus")}),
-        "role": {"enum": ["judge", "chief"]}, "method": {"enum": ["marks", "bracket"]},
+        "role": {"enum": ["judge", "chief"]}, "method": METHOD,
         "status": {"enum": ["waiting", "open", "signed_off", "closed"],
                    "description": "waiting: scoring has not started; open: scores (or results) may be entered; "
                                   "signed_off: locked by the chief judge (who alone corrects); closed: scoring is over."},
@@ -98,8 +102,12 @@ SCHEMAS: dict[str, dict] = {
         "event": obj({"id": INT, "name": STR, "contest": STR, "status": ref("ContestStatus"), "signed_off": BOOL,
                       "chief": BOOL, "open": BOOL}),
         "criteria": {"type": "array", "items": obj({
-            "id": INT, "component": STR, "name": STR, "max": DECIMAL, "kind": {"enum": ["measurement", "judgement"]},
-            "range": obj({"min": DECIMAL, "max": DECIMAL, "step": DECIMAL})})},
+            "id": INT, "component": STR, "name": STR, "max": DECIMAL, "kind": {"enum": sorted(SCORING_TYPES)},
+            "range": obj({"min": DECIMAL, "max": DECIMAL, "step": DECIMAL})},
+            {"control": obj({"input": {"enum": ["decimal", "integer", "choice"]}, "min": DECIMAL, "max": DECIMAL, "step": DECIMAL,
+                             "choices": {"type": "array", "items": DECIMAL}},
+                            description="How the tablet takes the mark (from the criterion's scoring type): a number field, "
+                                        "or one button per value of ``choices``.")})},
         "entries": {"type": "array", "items": obj({"competitor_number": INT})},
         "scores": {"type": "array", "items": ref("ScoreValue")},
     }),
@@ -124,7 +132,7 @@ SCHEMAS: dict[str, dict] = {
     }),
     "Completeness": obj({
         "event": obj({"id": INT, "name": STR, "status": ref("ContestStatus"), "signed_off": BOOL}),
-        "method": {"enum": ["marks", "bracket"]}, "complete": BOOL, "progress": ref("Progress"),
+        "method": METHOD, "complete": BOOL, "progress": ref("Progress"),
         "missing": {"type": "array", "items": obj({"judge_id": INT, "competitor_number": INT, "criterion_id": INT}),
                     "description": "The missing marks the caller may see (a judge before sign-off: only his own)."},
         "judges": {"type": "array", "items": obj({"id": INT, "name": STR, "chief": BOOL, "missing": INT})},

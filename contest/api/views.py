@@ -156,7 +156,7 @@ def _contest_json(contest, events: bool = False) -> dict:
                 "team_size": {"min": e.team_min, "max": e.team_max},
                 "eligibility": {"min_age": e.min_age, "max_age": e.max_age, "min_skill_level": e.min_skill_level,
                                 "occupations": list(e.occupation_list)},
-                "bracket_format": e.bracket_format,
+                **e.method.api_event(e),
                 "components": [
                     {"id": c.id, "name": c.name, "weight": c.weight, "aggregation": c.aggregation.value,
                      "criteria": [{"id": k.id, "name": k.name, "max_marks": str(k.max_marks), "kind": k.kind.value} for k in c.criteria]}
@@ -269,13 +269,8 @@ def _scoring_status(contest, signed: bool) -> str:
 def _my_event_json(assignment, progress: event_reads.Progress, signed: bool) -> dict:
     event = assignment.event
     contest = event.contest
-    bracket = bool(event.bracket_format)
-    links = {"completeness": url_for("api.event_completeness", event_id=event.id)}
-    if bracket:
-        links["bracket"] = url_for("api.event_bracket", event_id=event.id)
-    else:
-        links["sheet"] = url_for("api.score_sheet", event_id=event.id)
-        links["submit"] = url_for("api.put_scores", event_id=event.id)
+    method = event.method
+    links = {"completeness": url_for("api.event_completeness", event_id=event.id), **method.api_links(event)}
     if assignment.is_chief or signed:
         links["scores"] = url_for("api.event_scores", event_id=event.id)
     if assignment.is_chief or contest.status in states.PUBLISHED:
@@ -283,7 +278,7 @@ def _my_event_json(assignment, progress: event_reads.Progress, signed: bool) -> 
     return {
         "id": event.id, "name": event.name,
         "contest": {"id": contest.id, "title": contest.title, "year": contest.year, "status": contest.status.value},
-        "role": "chief" if assignment.is_chief else "judge", "method": "bracket" if bracket else "marks",
+        "role": "chief" if assignment.is_chief else "judge", "method": method.api_name,
         "status": _scoring_status(contest, signed), "signed_off": signed, "progress": _progress_json(progress), "links": links,
     }
 
@@ -325,7 +320,7 @@ def event_completeness(event_id: int):
         return refusal(exc)
     return jsonify({
         "event": _event_head(found.event, found.signed_off),
-        "method": "bracket" if found.event.bracket_format else "marks",
+        "method": found.event.method.api_name,
         "complete": found.progress.complete, "progress": _progress_json(found.progress),
         "missing": [{"judge_id": j, "competitor_number": n, "criterion_id": c} for j, n, c in found.missing],
         "judges": [{"id": a.judge_id, "name": a.judge.name, "chief": a.is_chief, "missing": count} for a, count in found.by_judge],
@@ -346,13 +341,12 @@ LOCKED_SIGN_OFF = frozenset({"Scoring is not open for this event."})
 @token_required(Role.JUDGE)
 def sign_off(event_id: int):
     from contest.models import Event
-    from contest.services import brackets
 
     event = db.session.get(Event, event_id)
     if event is None:
         return api_error(404, "not_found", gettext("This event does not exist."))
     try:
-        record = (brackets.sign_off if event.bracket_format else judging.sign_off)(api_user(), event_id)
+        record = event.method.sign_off(api_user(), event_id)
     except AccessError as exc:
         return refusal(exc)
     except DomainError as exc:

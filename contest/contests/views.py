@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from contest import methods
 from contest.access import login_required, organiser_required
 from contest.clock import today
 from contest.contests.forms import ComponentForm, ContestForm, CopyForm, CriterionForm, EventForm
@@ -17,7 +18,6 @@ from contest.forms import ConfirmForm
 from contest.i18n import translate
 from contest.labels import (
     AGGREGATION_LABELS,
-    BRACKET_LABELS,
     CRITERION_KIND_LABELS,
     EVENT_KIND_LABELS,
     KIND_LABELS,
@@ -170,11 +170,11 @@ def _event_form(event=None) -> EventForm:
     form = EventForm(obj=event)
     form.kind.choices = [(k.value, str(label)) for k, label in EVENT_KIND_LABELS.items()]
     form.min_skill_level.choices = [("", _("Any"))] + [(s.value, str(SKILL_LABELS[s])) for s in SkillLevel if s != SkillLevel.NONE]
-    form.bracket_format.choices = [("", _("Marks (rubric)"))] + [(k, str(v)) for k, v in BRACKET_LABELS.items()]
+    form.bracket_format.choices = methods.choices()
     if event is not None and not form.is_submitted():
         form.kind.data = event.kind.value
         form.min_skill_level.data = event.min_skill_level or ""
-        form.bracket_format.data = event.bracket_format or ""
+        form.bracket_format.data = event.method.choice_of(event)
     return form
 
 

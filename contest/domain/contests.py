@@ -146,6 +146,7 @@ class EventSpec:
     min_age: int | None = None
     max_age: int | None = None
     bracket_format: str | None = None
+    rubric: bool = True  # decided by marks on its rubric (False: another decision method, e.g. a bracket)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def check_event(event: EventSpec) -> None:
 
     - team events: 2 ≤ min ≤ max ≤ 20; individual events: size exactly 1;
     - an age range, when given, satisfies 16 ≤ min ≤ max ≤ 70;
-    - a scored event (no bracket format) has components whose weights are positive integers summing to
+    - a scored event (decided by its rubric: no bracket format, ``rubric`` true) has components whose weights are positive integers summing to
       100, each with at least one criterion whose maximum is positive (a judgement criterion is marked 0–3
       by each judge and scaled to its maximum, see ``domain.scoring``).
     """
@@ -179,7 +180,7 @@ def check_event(event: EventSpec) -> None:
     for age in (event.min_age, event.max_age):
         if age is not None and not 16 <= age <= 70:
             raise DomainError(N_("Event %(event)s: ages must lie between 16 and 70."), event=event.name)
-    if event.bracket_format:
+    if event.bracket_format or not event.rubric:
         return
     check_rubric(event.name, event.components)
 

@@ -29,6 +29,7 @@ __all__ = [
     "TIE_BREAKERS",
     "Contender",
     "RankedEntry",
+    "RankingInput",
     "TieBreaker",
     "higher_component",
     "higher_criterion",
@@ -192,3 +193,15 @@ def rank_entries(
         RankedEntry(c.entry_id, rank, c.total, sizes[rank], why, c)
         for (_, c), rank, why in zip(keyed, ranks, decided, strict=True)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RankingInput:
+    """What a decision method hands to the results: its entries in rank order (``RankedEntry``, ranks by
+    :func:`rank_entries` or by the method's own rule, e.g. a bracket's placements), the total shown with each
+    entry in hundredths (``shown_x100``; ``None``: the ranked total itself), and whether the ranked totals
+    are marks (``marks``: an award scheme's minimum score applies only to marks, never to places or points)."""
+
+    ranked: tuple[RankedEntry, ...]
+    shown_x100: Mapping[Hashable, int] | None = None
+    marks: bool = True

@@ -60,6 +60,7 @@ from typing import Literal
 
 from contest.domain.errors import N_, DomainError
 from contest.domain.numbers import parse_plain_decimal
+from contest.domain.scoring_types import SCORING_TYPES
 
 __all__ = [
     "AGGREGATORS",
@@ -165,9 +166,11 @@ class Component:
 
 
 def effective_aggregation(criterion: Criterion, component: Component) -> str:
-    """The aggregator name used for ``criterion`` (see the module docstring for the rule)."""
-    if criterion.kind == "judgement":
-        return "judgement"
+    """The aggregator name used for ``criterion`` (see the module docstring for the rule): the fixed rule of
+    its scoring type (``domain.scoring_types``), else its own, else its component's."""
+    kind = SCORING_TYPES.get(criterion.kind)
+    if kind is not None and kind.aggregation is not None:
+        return kind.aggregation
     return criterion.aggregation or component.aggregation
 
 
@@ -224,17 +227,19 @@ class Rubric:
                 N_("Max marks of %(criterion)s must be a positive decimal with two places at most."),
                 criterion=criterion.label,
             )
-        if criterion.kind not in ("measurement", "judgement"):
+        kind = SCORING_TYPES.get(criterion.kind)
+        if kind is None:
             raise DomainError(N_("Unknown criterion kind %(kind)s."), kind=criterion.kind)
         name = effective_aggregation(criterion, component)
         if name not in AGGREGATORS or component.aggregation not in AGGREGATORS:
             raise DomainError(N_("Unknown aggregation rule %(rule)s."), rule=name)
-        if criterion.kind == "judgement" and criterion.aggregation not in (None, "judgement"):
+        if kind.aggregation is not None and criterion.aggregation not in (None, kind.aggregation):
             raise DomainError(
                 N_("Judgement criterion %(criterion)s must use the judgement rule."),
                 criterion=criterion.label,
             )
-        if criterion.kind == "measurement" and name == "judgement":
+        owned = {t.aggregation for t in SCORING_TYPES.values() if t.owns_aggregation and t is not kind}
+        if name in owned:
             raise DomainError(
                 N_("The judgement rule applies only to judgement criteria (%(criterion)s)."),
                 criterion=criterion.label,
@@ -289,7 +294,8 @@ def check_mark(value: Decimal | int | str, criterion: Criterion) -> Decimal:
     Rules: the value is an exact number (Decimal, int or a plain ASCII decimal string as defined by
     :func:`contest.domain.numbers.parse_plain_decimal`: no ``1_0``, ``1e1``, full-width or Arabic-Indic
     digits; floats are refused); 0 <= value <= ``criterion.max_marks``; at most two decimal places; for a judgement criterion the
-    value is an integer 0, 1, 2 or 3. Raises DomainError with a message naming the criterion.
+    value is an integer 0, 1, 2 or 3. (The range and the values offered are the criterion's scoring type's
+    control, ``domain.scoring_types``.) Raises DomainError with a message naming the criterion.
     """
     label = criterion.label
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
@@ -307,14 +313,15 @@ def check_mark(value: Decimal | int | str, criterion: Criterion) -> Decimal:
             criterion=label,
             value=str(value),
         )
-    if criterion.kind == "judgement":
-        if number != number.to_integral_value() or not 0 <= number <= JUDGEMENT_MAX:
+    control = SCORING_TYPES[criterion.kind].control
+    if control.choices:
+        if number not in control.choices:
             raise DomainError(
                 N_("The judgement mark for %(criterion)s must be 0, 1, 2 or 3; got %(value)s."),
                 criterion=label,
                 value=str(value),
             )
-    elif not 0 <= number <= criterion.max_marks:
+    elif not control.minimum <= number <= control.upper(criterion.max_marks):
         raise DomainError(
             N_("The mark for %(criterion)s must be between 0 and %(max)s; got %(value)s."),
             criterion=label,

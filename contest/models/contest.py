@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from contest import methods
 from contest.domain.contests import Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind, Trade
 from contest.extensions import db
 from contest.models.base import enum_column, utcnow
@@ -91,6 +92,10 @@ class Event(db.Model):
     tie_breakers: Mapped[list] = mapped_column(JSON, default=list)  # ordered specs for the ranking engine
     award_scheme: Mapped[dict] = mapped_column(JSON, default=dict)
     bracket_format: Mapped[str | None] = mapped_column(String(30))
+    # The decision method (``contest.methods``) by name, and its own settings; NULL: derived from the columns
+    # above (a bracket format means ``bracket``, else ``rubric``). Read it as ``event.method``.
+    method_name: Mapped[str | None] = mapped_column("method", String(30))
+    method_options: Mapped[dict | None] = mapped_column(JSON)
     # A preliminary event feeds a final: its top entries are promoted into ``final_event``.
     final_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -111,6 +116,11 @@ class Event(db.Model):
     @property
     def trade(self) -> Trade:
         return Trade(self.name, self.occupation_list, self.kind)
+
+    @property
+    def method(self) -> methods.Method:
+        """How this event is decided: its entry in the registry of decision methods."""
+        return methods.method_of(self)
 
     @property
     def total_weight(self) -> int:

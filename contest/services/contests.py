@@ -10,11 +10,10 @@ from decimal import Decimal
 from flask_babel import gettext
 from sqlalchemy import func, select
 
-from contest import policy
+from contest import methods, policy
 from contest.clock import today
 from contest.domain import awards, ranking
 from contest.domain import contests as states
-from contest.domain.brackets import BRACKETS
 from contest.domain.contests import (
     Aggregation,
     ComponentSpec,
@@ -162,7 +161,8 @@ def copy_contest(actor: User, contest_id: int, year: int, title: str | None = No
             copy = Event(name=event.name, kind=event.kind, team_min=event.team_min, team_max=event.team_max,
                          min_age=event.min_age, max_age=event.max_age, min_skill_level=event.min_skill_level,
                          occupations=event.occupations, capacity=event.capacity, tie_breakers=list(event.tie_breakers or []),
-                         award_scheme=dict(event.award_scheme or {}), bracket_format=event.bracket_format, position=event.position)
+                         award_scheme=dict(event.award_scheme or {}), bracket_format=event.bracket_format,
+                         method_name=event.method_name, method_options=event.method_options, position=event.position)
             for component in event.components:
                 c = Component(name=component.name, weight=component.weight, aggregation=component.aggregation, position=component.position)
                 c.criteria = [Criterion(name=k.name, max_x100=k.max_x100, kind=k.kind, position=k.position) for k in component.criteria]
@@ -197,7 +197,7 @@ def event_spec(event: Event) -> EventSpec:
         event.name, event.kind,
         tuple(ComponentSpec(c.name, c.weight, tuple(CriterionSpec(k.name, k.max_marks, k.kind) for k in c.criteria), c.aggregation)
               for c in event.components),
-        event.team_min, event.team_max, event.min_age, event.max_age, event.bracket_format,
+        event.team_min, event.team_max, event.min_age, event.max_age, rubric=event.method.uses_rubric,
     )
 
 
@@ -247,8 +247,9 @@ class EventInput:
     min_skill_level: str | None = None
     occupations: str = ""
     capacity: int | None = None
-    bracket_format: str | None = None
+    bracket_format: str | None = None  # the "decided by" choice (a method's, ``contest.methods.choices``)
     tie_breakers: list = field(default_factory=list)
+    method: str | None = None  # a decision method by name (default: the one offering ``bracket_format``)
 
 
 def _editable_event_contest(actor: User, contest_id: int) -> Contest:
@@ -271,19 +272,19 @@ def _apply_event(event: Event, data: EventInput) -> None:
         raise DomainError(N_("Choose a skill level from the list."))
     if data.capacity is not None and data.capacity < 1:
         raise DomainError(N_("The capacity must be at least 1, or empty for no limit."))
-    if data.bracket_format:
-        if data.bracket_format not in BRACKETS:
-            raise DomainError(N_("Unknown bracket format."))
+    method = methods.METHODS.get(data.method) if data.method else methods.method_for_choice(data.bracket_format)
+    if method is None:
+        raise DomainError(N_("Unknown decision method.") if data.method else N_("Unknown bracket format."))
     event.name, event.kind, event.team_min, event.team_max = name, kind, team_min, team_max
     event.min_age, event.max_age = data.min_age, data.max_age
     event.min_skill_level = data.min_skill_level or None
     event.occupations = (data.occupations or "").strip()
     event.capacity = data.capacity
-    event.bracket_format = data.bracket_format or None
+    method.apply_choice(event, data.bracket_format or "")
     event.tie_breakers = list(data.tie_breakers or [])
     spec = event_spec(event)
     # Check everything but the rubric here; the rubric is completed step by step and checked on opening.
-    check_event(EventSpec(spec.name, spec.kind, (), spec.team_min, spec.team_max, spec.min_age, spec.max_age, "single_elimination"))
+    check_event(EventSpec(spec.name, spec.kind, (), spec.team_min, spec.team_max, spec.min_age, spec.max_age, rubric=False))
 
 
 def create_event(actor: User, contest_id: int, data: EventInput) -> Event:
@@ -307,6 +308,17 @@ def update_event(actor: User, event_id: int, data: EventInput) -> Event:
             raise DomainError(N_("This contest already has an event named %(name)s."), name=data.name)
         _apply_event(event, data)
         audit(actor, "event.update", "event", event.id)
+    return event
+
+
+def set_method_options(actor: User, event_id: int, options: dict) -> Event:
+    """Store the decision method's own settings of an event (its set-up form, ``event.method.setup_page``),
+    while events may change (before the draw)."""
+    with transaction():
+        event = get_event(actor, event_id)
+        _editable_event_contest(actor, event.contest_id)
+        event.method_options = dict(options)
+        audit(actor, "event.method_options", "event", event.id, method=event.method.name, options=event.method_options)
     return event
 
 

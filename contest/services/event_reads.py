@@ -1,6 +1,6 @@
 """Reads for judges' clients (the JSON API): the events a user judges with progress, every judge's scores
 for those who may see them, and an event's completeness. Read-only; the rules come from
-``services.judging`` (who sees what, completeness) and ``services.brackets`` (matches)."""
+``services.judging`` (who sees what) and the event's decision method (progress, what is missing)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from contest import methods
 from contest.domain.errors import N_, DomainError
 from contest.extensions import db
 from contest.loaders import event_or_404
@@ -15,34 +16,11 @@ from contest.models import BracketPlan, Event, JudgeAssignment, Match, Score, Us
 from contest.policy import can_follow_scoring
 from contest.services import NotFound, PermissionDenied, brackets, judging
 
-
-@dataclass(frozen=True)
-class Progress:
-    """``expected`` marks (or matches) of the event, ``done`` of them, and ``mine_missing``: the caller's
-    own missing marks (None for a bracket event or a viewer who does not judge)."""
-
-    expected: int
-    done: int
-    mine_missing: int | None
-
-    @property
-    def complete(self) -> bool:
-        return self.expected > 0 and self.done >= self.expected
+Progress = methods.Progress  # how far entry has come; computed by the event's decision method
 
 
-def progress(event: Event, judge_id: int | None = None, report=None) -> Progress:
-    if event.bracket_format:
-        plan = brackets.plan_of(event.id)
-        if plan is None:
-            return Progress(0, 0, None)
-        rows = brackets.match_rows(plan)
-        resolution = brackets.bk.resolve(brackets.structure_of(plan), brackets.results_of(rows))
-        playable = [m for m in resolution.matches if m.state not in (brackets.bk.MatchState.VOID, brackets.bk.MatchState.BYE)]
-        finished = sum(1 for m in playable if m.state == brackets.bk.MatchState.FINISHED)
-        return Progress(len(playable), finished, None)
-    report = report or judging.completeness(event)
-    mine = sum(1 for m in report.missing if m.judge_id == judge_id) if judge_id is not None else None
-    return Progress(report.expected, report.expected - len(report.missing), mine)
+def progress(event: Event, judge_id: int | None = None) -> Progress:
+    return event.method.progress(event, judge_id)
 
 
 def my_events(user: User) -> list[tuple[JudgeAssignment, Progress, bool]]:
@@ -101,18 +79,8 @@ def event_completeness(user: User, event_id: int) -> Completeness:
         raise PermissionDenied(N_("Only the event's judges and the host's organisers follow its scoring."))
     signed = judging.sign_off_of(event.id) is not None
     judges = judging.assignments(event.id)
-    if event.bracket_format:
-        return Completeness(event, progress(event), signed, [], [(a, 0) for a in judges])
-    report = judging.completeness(event)
-    numbers = {e.nomination_id: e.number for e in judging.entries_of(event.id, with_paths=False)}
-    everyone = judging.can_see_all_scores(user, event)
-    missing = [(m.judge_id, numbers[m.entry_id], m.criterion_id) for m in report.missing
-               if (everyone or m.judge_id == user.id) and m.entry_id in numbers]
-    counts: dict[int, int] = {}
-    for m in report.missing:
-        counts[m.judge_id] = counts.get(m.judge_id, 0) + 1
-    return Completeness(event, progress(event, user.id if assignment else None, report), signed, missing,
-                        [(a, counts.get(a.judge_id, 0)) for a in judges])
+    found = event.method.missing(user, event, user.id if assignment else None)
+    return Completeness(event, found.progress, signed, found.items, [(a, found.by_judge.get(a.judge_id, 0)) for a in judges])
 
 
 def match_of(user: User, match_id: int) -> tuple[brackets.BracketView, brackets.MatchView, bool]:

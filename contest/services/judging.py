@@ -28,6 +28,7 @@ from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
 from contest.domain.judging import SCOPE_LEVELS, WriteRefused, check_write, in_conflict
 from contest.domain.nominations import NominationStatus
+from contest.domain.scoring_types import scoring_type
 from contest.extensions import db
 from contest.i18n import translate
 from contest.loaders import event_or_404, get_event, judged_event, managed_event
@@ -245,6 +246,12 @@ def value_text(x100: int) -> str:
     return f"{Decimal(x100) / 100:.2f}"
 
 
+def _control(criterion: Criterion) -> dict:
+    """The tablet control of a criterion, from its scoring type (``domain.scoring_types``), and its range."""
+    control = scoring_type(criterion.kind.value).control.as_json(criterion.max_marks)
+    return {"range": {k: control[k] for k in ("min", "max", "step")}, "control": control}
+
+
 def sheet(judge: User, event_id: int) -> dict:
     """What a judge's tablet needs: criteria, the entries he may score (numbers only), his own scores."""
     event, assignment = _judge_context(judge, event_id)
@@ -262,8 +269,7 @@ def sheet(judge: User, event_id: int) -> dict:
                   "open": event.contest.status in SCORING and signed is None},
         "criteria": [
             {"id": c.id, "component": c.component.name, "name": c.name, "max": value_text(c.max_x100), "kind": c.kind.value,
-             "range": {"min": "0", "max": "3" if c.kind.value == "judgement" else value_text(c.max_x100),
-                       "step": "1" if c.kind.value == "judgement" else "0.01"}}
+             **_control(c)}
             for c in _criteria(event.id)
         ],
         "entries": [{"competitor_number": e.number} for e in visible],

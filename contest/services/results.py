@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import joinedload
 
 from contest.clock import format_local, today
-from contest.domain import awards, ranking, scoring
+from contest.domain import awards
 from contest.domain import contests as states
 from contest.domain.contests import ContestStatus, same_trade
 from contest.domain.errors import N_, DomainError
@@ -48,9 +48,8 @@ from contest.models.org import unit_path_loader
 from contest.policy import can_see_results as can_see_results  # re-exported for the views and the API
 from contest.policy import shows_full_names
 from contest.services import NotFound, audit, notifications, transaction
-from contest.services.brackets import ranked_entries
 from contest.services.contests import award_scheme_of
-from contest.services.judging import rubric_of, sign_off_of, value_text
+from contest.services.judging import sign_off_of, value_text
 from contest.services.registration import entered_user_ids, lock_event, quota_facts
 
 logger = logging.getLogger(__name__)
@@ -93,23 +92,15 @@ def compute_results(actor: User, event_id: int) -> list[EventResult]:
 
 
 def _rank(event: Event) -> int:
-    """Scores → totals → ranks → awards → stored rows (in the current transaction); returns the number of entries.
+    """Ranking input → awards → stored rows (in the current transaction); returns the number of entries.
 
-    A head-to-head event is ranked by its bracket's final placements instead (shown with league points or
-    matches won); awards and titles then follow exactly as for a scored event."""
-    shown: dict[int, int] | None = None
-    if event.bracket_format:
-        ranked, shown = ranked_entries(event)
-    else:
-        totals = scoring.compute_grouped_results(rubric_of(event), _grouped_marks(event.id))
-        # In entry order, not in the order the database returned the marks (which changes as rows are updated):
-        # entries still tied keep their input order, so the ranking must not depend on the storage.
-        contenders = [
-            ranking.Contender(entry_id, r.total, r.component_totals, r.criterion_values) for entry_id, r in sorted(totals.items())
-        ]
-        ranked = ranking.rank_entries(contenders, ranking.tie_breakers_from_spec([tuple(t) for t in event.tie_breakers or []]))
+    The event's decision method supplies the entries in rank order (``event.method.ranking_input``: marks
+    ranked with the tie-breakers, or a bracket's final placements shown with league points or matches won);
+    awards and titles then follow the same way for every method."""
+    given = event.method.ranking_input(event)
+    ranked, shown = given.ranked, given.shown_x100
     scheme = award_scheme_of(event)
-    if event.bracket_format and scheme.min_score is not None:
+    if not given.marks and scheme.min_score is not None:
         scheme = dataclasses.replace(scheme, min_score=None)  # places, not marks: a minimum score has no meaning
     result = awards.assign_awards(ranked, scheme, _attributes(event) if scheme.titles else {})
     outcomes = result.by_entry()
@@ -134,7 +125,7 @@ def _rank(event: Event) -> int:
     return len(rows)
 
 
-def _grouped_marks(event_id: int) -> dict[int, dict[int, list[Decimal]]]:
+def grouped_marks(event_id: int) -> dict[int, dict[int, list[Decimal]]]:
     """Every score of the event as ``{entry: {criterion: [values]}}``: fetched with the driver's cursor in the
     session's transaction (no ORM or Row objects for 500,000 scores), one Decimal per distinct value."""
     connection = db.session.connection()

@@ -448,9 +448,24 @@
     refreshForm();
   }
 
+  // The control of a criterion comes from its scoring type (the sheet's ``control``; ``range`` for a sheet
+  // cached before it had one): "choice" is one button per value, "decimal"/"integer" a number field.
+  function controlOf(c) {
+    if (c.control) {
+      return c.control;
+    }
+    var judgement = c.kind === "judgement";
+    return { input: judgement ? "choice" : "decimal", min: c.range.min, max: c.range.max, step: c.range.step,
+      choices: judgement ? ["0", "1", "2", "3"] : [] };
+  }
+
+  function isChoice(c) {
+    return controlOf(c).input === "choice";
+  }
+
   function buildRow(number, c, readOnly) {
     var id = "c-" + c.id;
-    var judgement = c.kind === "judgement";
+    var judgement = isChoice(c);
     var row = { criterion: c };
     var maxText = judgement ? t("judgement_range") : t("max_marks", { max: c.range.max });
     var label = el("label", { className: "crit-label", "for": judgement ? null : id, id: id + "-label" }, [
@@ -461,14 +476,15 @@
     if (judgement) {
       row.buttons = [];
       control = el("div", { className: "judgement", role: "radiogroup", "aria-labelledby": id + "-label", "data-criterion": c.id });
-      ["0", "1", "2", "3"].forEach(function (v) {
+      controlOf(c).choices.forEach(function (v) {
         var b = el("button", { type: "button", className: "judgement-btn", role: "radio", "aria-checked": "false", "data-value": v,
           text: v, disabled: readOnly, onclick: function () { onValue(number, c.id, v); } });
         row.buttons.push(b);
         control.appendChild(b);
       });
     } else {
-      row.input = el("input", { id: id, className: "form-control mark-input", type: "text", inputmode: "decimal",
+      row.input = el("input", { id: id, className: "form-control mark-input", type: "text",
+        inputmode: controlOf(c).input === "integer" ? "numeric" : "decimal",
         autocomplete: "off", enterkeyhint: "next", "data-criterion": c.id, "aria-describedby": id + "-msg", readonly: readOnly,
         placeholder: "0 – " + c.range.max });
       row.input.value = currentValue(number, c.id);
@@ -515,7 +531,10 @@
     var ev = sheet.event;
     var result = { value: value, base: base, needsReason: false, message: "" };
     var x100 = hundredths(value);
-    var max = hundredths(c.range.max);
+    var control = controlOf(c);
+    var max = hundredths(control.max);
+    var step = hundredths(control.step) || 1;
+    var allowed = control.input === "choice" ? control.choices.map(hundredths) : null;
     if (value === "" || value == null) {
       result.state = base ? "invalid" : "empty";
       if (base) {
@@ -525,12 +544,12 @@
     }
     if (x100 === null) {
       result.state = "invalid";
-      result.message = c.kind === "judgement" ? t("judgement_range") : t("not_a_number");
+      result.message = allowed ? t("judgement_range") : t("not_a_number");
       return result;
     }
-    if (x100 > max || (c.kind === "judgement" && x100 % 100 !== 0)) {
+    if (x100 > max || x100 < hundredths(control.min) || x100 % step !== 0 || (allowed && allowed.indexOf(x100) < 0)) {
       result.state = "invalid";
-      result.message = c.kind === "judgement" ? t("judgement_range") : t("too_high", { max: c.range.max });
+      result.message = allowed ? t("judgement_range") : t("too_high", { max: control.max });
       return result;
     }
     if (base && hundredths(base.value) === x100) {

@@ -128,6 +128,8 @@ MATRIX = {
     "certificates.verify_form": ("GET", lambda w: "/verify/", PUBLIC),
     "certificates.verify": ("GET", lambda w: f"/verify/{w.c['certificate_code']}", PUBLIC),
     "api.certificate": ("GET", lambda w: f"/api/v1/certificates/{w.c['certificate_code']}", PUBLIC),
+    "methods.setup": ("GET", lambda w: f"/events/{w.c['event']}/method", HOST),
+    "methods.entry": ("GET", lambda w: f"/events/{w.c['event']}/entry", frozenset({"judge"})),
     "brackets.view": ("GET", lambda w: f"/brackets/events/{w.c['bracket_event']}", HOST | {"judge"}),
     "brackets.setup": ("GET", lambda w: f"/brackets/events/{w.c['bracket_event']}/setup", HOST),
     "brackets.discard": ("POST", lambda w: f"/brackets/events/{w.c['bracket_event']}/discard", HOST),

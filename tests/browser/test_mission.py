@@ -17,7 +17,6 @@ test-output/screenshots/.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import threading
 from dataclasses import dataclass, field
