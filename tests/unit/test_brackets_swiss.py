@@ -237,6 +237,7 @@ def test_swiss_properties(data, n, seed):
     results: dict[str, Result] = {}
     met: set[frozenset[int]] = set()
     had_bye: set[int] = set()
+    unavoidable_rounds = 0
     for rnd in range(1, rounds + 1):
         if rnd > 1:
             avoidable = not small or rematch_free_pairing_exists([e.id for e in entrants], met, had_bye)
@@ -248,11 +249,17 @@ def test_swiss_properties(data, n, seed):
         assert sorted(ids) == sorted(e.id for e in entrants)  # everyone exactly once per round
         byes = [m.home.entrant_id for m in specs if m.away.kind is SourceKind.BYE]
         assert len(byes) == n % 2
-        assert not set(byes) & had_bye
-        had_bye.update(byes)
         pairs = [frozenset((m.home.entrant_id, m.away.entrant_id)) for m in specs if m.away.kind is SourceKind.ENTRANT]
         if avoidable:
+            assert not set(byes) & had_bye
             assert not set(pairs) & met
+        else:
+            # No pairing avoids both a rematch and a second bye (a long event in a small field): the documented
+            # order puts "no rematch" first, so a second bye is given only to avoid a rematch.
+            unavoidable_rounds += 1
+            if set(byes) & had_bye:
+                assert not set(pairs) & met
+        had_bye.update(byes)
         met.update(pairs)
         for m in specs:
             if m.away.kind is SourceKind.ENTRANT:
@@ -262,7 +269,8 @@ def test_swiss_properties(data, n, seed):
     assert sorted(p.entrant_id for p in placed) == sorted(e.id for e in entrants)
     table = swiss_standings(s.entrants, games(s, results))
     assert sum(t.points for t in table) == rounds * (n // 2) + rounds * (n % 2)
-    assert Counter(t.byes for t in table)[2] == 0
+    if not unavoidable_rounds:
+        assert Counter(t.byes for t in table)[2] == 0
 
 
 def fide_reference(ids, played):
