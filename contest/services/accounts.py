@@ -84,7 +84,9 @@ def check_password_strength(password: str, username: str = "") -> None:
 class PasswordChangeRequired(DomainError):
     """The account still has the initial password the organiser saw; it must be changed on the website first."""
 
-    code = "password_change_required"
+
+class LoginRefused(DomainError):
+    """Wrong credentials (not saying which part was wrong), or a deactivated account."""
 
 
 # ---------------------------------------------------------------------------------------------- login
@@ -102,13 +104,13 @@ def authenticate(username: str, password: str, address: str) -> User:
         _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
         check_password_hash(_DUMMY_HASH, password or "")
         login_throttle.record_failure(username, address)
-        raise DomainError(N_("Wrong username or password."))
+        raise LoginRefused(N_("Wrong username or password."))
     if not check_password_hash(user.password_hash, password or ""):
         login_throttle.record_failure(username, address)
-        raise DomainError(N_("Wrong username or password."))
+        raise LoginRefused(N_("Wrong username or password."))
     login_throttle.record_success(username, address)
     if not user.active or not user.org.active:
-        raise DomainError(N_("This account is deactivated. Ask the organiser of your unit."))
+        raise LoginRefused(N_("This account is deactivated. Ask the organiser of your unit."))
     with transaction():
         user.last_login_at = utcnow()
     return user
