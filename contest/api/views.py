@@ -9,9 +9,8 @@ from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext
 
 from contest.access import public
-from contest.api import api_bp
+from contest.api import api_bp, parsers
 from contest.api.auth import api_user, bearer_token, rate_limit_key, token_required
-from contest.api import parsers
 from contest.api.errors import answer_response, api_error, refusal_response
 from contest.api.openapi import PAGE_PARAMS, operation, query_param, spec_for
 from contest.api.parsers import page_args

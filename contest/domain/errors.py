@@ -51,6 +51,14 @@ class InvalidRequest(Invalid):
     details = None
 
 
+class FieldError(Invalid):
+    """A refusal tied to one field of the form or command (``field`` is its name), shown beside it."""
+
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        super().__init__(message, **params)
+        self.field = field
+
+
 class Locked(DomainError):
     """The thing is closed to this change now (signed off, not open, final)."""
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest import policy
-from contest.domain.errors import N_, DomainError
+from contest.domain.errors import N_, DomainError, FieldError
 from contest.domain.identity import (
     InvalidResidentId,
     gender_code,
@@ -193,14 +193,6 @@ class _CleanAccount:
     gender: Gender | None
     occupation: str
     skill_level: SkillLevel
-
-
-class FieldError(DomainError):
-    """A refusal tied to one form field (``field`` is the form field name)."""
-
-    def __init__(self, field: str, message: str, **params: object) -> None:
-        super().__init__(message, **params)
-        self.field = field
 
 
 def _clean_account(actor: User, data: AccountInput, existing: User | None = None) -> _CleanAccount:

@@ -16,12 +16,20 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from contest import clock
+from contest.commands import BracketSetup, MatchResult, RecordMatch, Unreadable
 from contest.domain import brackets as bk
 from contest.domain.contests import ContestStatus
-from contest.commands import BracketSetup, MatchResult, RecordMatch, Unreadable
-from contest.domain.errors import N_, Conflict, DomainError, LockedEvent, LockedMatch, MatchNotReady, SignOffRefused, Stale
+from contest.domain.errors import (
+    N_,
+    Conflict,
+    DomainError,
+    LockedEvent,
+    LockedMatch,
+    MatchNotReady,
+    SignOffRefused,
+    Stale,
+)
 from contest.domain.nominations import NominationStatus
-from contest.domain.numbers import parse_plain_int
 from contest.domain.ranking import Contender, RankedEntry
 from contest.extensions import db
 from contest.i18n import translate

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Mapping
 import secrets
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -24,11 +24,20 @@ from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.sql.elements import BindParameter
 
 from contest import clock, policy
-from contest.domain import scoring
-from contest.domain.contests import ContestStatus
 from contest.commands import MAX_SCORE_ITEMS as MAX_ITEMS
 from contest.commands import CorrectScore, ScoreItem, SubmitScores
-from contest.domain.errors import N_, BadRequest, DomainError, InvalidItems, InvalidRequest, LockedEvent, SignOffRefused, StaleScore
+from contest.domain import scoring
+from contest.domain.contests import ContestStatus
+from contest.domain.errors import (
+    N_,
+    BadRequest,
+    DomainError,
+    InvalidItems,
+    InvalidRequest,
+    LockedEvent,
+    SignOffRefused,
+    StaleScore,
+)
 from contest.domain.judging import SCOPE_LEVELS, WriteRefused, check_write, in_conflict
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
