@@ -23,6 +23,7 @@ from contest.domain.errors import (
     N_,
     Conflict,
     DomainError,
+    FieldError,
     LockedEvent,
     LockedMatch,
     MatchNotReady,
@@ -336,21 +337,21 @@ def _seeded(event: Event, entries: list[Nomination], setup: Setup, actor: User) 
         numbers = {n.competitor_number for n in entries}
         missing = sorted(numbers - set(seeds))
         if missing:
-            raise DomainError(N_("Give a seed to every entry (missing: %(numbers)s)."), numbers=", ".join(map(str, missing)))
+            raise FieldError("seeding", N_("Give a seed to every entry (missing: %(numbers)s)."), numbers=", ".join(map(str, missing)))
         unknown = sorted(set(seeds) - numbers)
         if unknown:
-            raise DomainError(N_("No entry has the competitor number %(numbers)s."), numbers=", ".join(map(str, unknown)))
+            raise FieldError("seeding", N_("No entry has the competitor number %(numbers)s."), numbers=", ".join(map(str, unknown)))
         if sorted(seeds.values()) != list(range(1, len(entries) + 1)):
-            raise DomainError(N_("Seeds must be the numbers 1 to %(count)d, each used once."), count=len(entries))
+            raise FieldError("seeding", N_("Seeds must be the numbers 1 to %(count)d, each used once."), count=len(entries))
         return sorted(entries, key=lambda n: seeds[n.competitor_number]), {"seeds": {str(k): v for k, v in seeds.items()}}
     if setup.seeding == "ranking":
         from contest.services.results import can_see_results
 
         ranked = db.session.get(Event, setup.ranked_event_id) if setup.ranked_event_id else None
         if ranked is None or ranked.id == event.id:
-            raise DomainError(N_("Choose the event whose ranking gives the seeds."))
+            raise FieldError("ranked_event_id", N_("Choose the event whose ranking gives the seeds."))
         if not (can_see_results(actor, ranked) or can_manage(actor, ranked.contest)):
-            raise DomainError(N_("You cannot see the ranking of that event."))
+            raise FieldError("ranked_event_id", N_("You cannot see the ranking of that event."))
         rank_of_user: dict[int, int] = {}
         for rank, user_id in db.session.execute(
             select(EventResult.rank, NominationMember.user_id)
@@ -359,7 +360,7 @@ def _seeded(event: Event, entries: list[Nomination], setup: Setup, actor: User) 
         ):
             rank_of_user[user_id] = min(rank, rank_of_user.get(user_id, rank))
         if not rank_of_user:
-            raise DomainError(N_("That event has no computed ranking yet."))
+            raise FieldError("ranked_event_id", N_("That event has no computed ranking yet."))
         unranked = 10**9
 
         def key(n: Nomination) -> tuple[int, int]:
@@ -367,7 +368,7 @@ def _seeded(event: Event, entries: list[Nomination], setup: Setup, actor: User) 
             return best, n.competitor_number
 
         return sorted(entries, key=key), {"event_id": ranked.id, "event": f"{ranked.contest.title} · {ranked.name}"}
-    raise DomainError(N_("Choose how the seeds are set."))
+    raise FieldError("seeding", N_("Choose how the seeds are set."))
 
 
 def _build_options(fmt: str, setup: Setup, count: int) -> dict:
@@ -379,7 +380,7 @@ def _build_options(fmt: str, setup: Setup, count: int) -> dict:
     elif fmt == "swiss":
         rounds = setup.rounds or max(1, math.ceil(math.log2(count)))
         if not 1 <= rounds <= count - 1:
-            raise DomainError(N_("A Swiss event of %(count)d entries plays 1 to %(max)d rounds."), count=count, max=count - 1)
+            raise FieldError("rounds", N_("A Swiss event of %(count)d entries plays 1 to %(max)d rounds."), count=count, max=count - 1)
         options["rounds"] = rounds
         options["colours"] = setup.colours
         options["tie_breakers"] = list(setup.tie_breakers or bk.SWISS_TIE_BREAKERS)
@@ -397,7 +398,7 @@ def generate(actor: User, event_id: int, setup: Setup) -> BracketPlan:
         if event.contest.status not in GENERATING:
             raise DomainError(N_("A bracket is drawn up after registration closes and before scoring ends."))
         if setup.seeding not in SEEDINGS:
-            raise DomainError(N_("Choose how the seeds are set."))
+            raise FieldError("seeding", N_("Choose how the seeds are set."))
         entrants_now = entries(event.id)
         if any(n.competitor_number is None for n in entrants_now):
             raise DomainError(N_("Hold the draw of competitor numbers first."))
