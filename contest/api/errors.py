@@ -20,8 +20,10 @@ from contest.domain.errors import (
     BadRequest,
     Conflict,
     DomainError,
+    FieldError,
     Invalid,
     InvalidItems,
+    InvalidRequest,
     Locked,
     LockedEvent,
     LockedMatch,
@@ -85,6 +87,8 @@ REFUSALS: dict[type[Exception], tuple[int, str]] = {
     DomainError: (422, "invalid"),  # a rule refused the values sent
     Invalid: (422, "invalid"),
     InvalidItems: (422, "invalid"),
+    InvalidRequest: (422, "invalid"),
+    FieldError: (422, "invalid"),
     KeyReused: (422, "idempotency_key_reused"),
     LoginThrottled: (429, "rate_limited"),
 }
