@@ -88,7 +88,7 @@ def store(user_id: int, key: str, event_id: int, answer: Answer, request_fingerp
 def store_refusal(user_id: int, key: str, event_id: int, answer: Answer, request_fingerprint: str) -> Answer:
     """After the caller's transaction was rolled back (a lost race, a refusal raised mid-write): store the
     refusal in a transaction of its own, so a retry gets it word for word. If a concurrent request with the
-    same key stored its answer first, that answer is the one (replayed, or 422 for another request)."""
+    same key stored its answer first, that answer is the one (replayed, or ``KeyReused`` for another request)."""
     try:
         with transaction():
             store(user_id, key, event_id, answer, request_fingerprint)
