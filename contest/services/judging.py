@@ -2,7 +2,9 @@
 submission with versions, the append-only audit, completeness and the chief judge's sign-off.
 
 ``submit_scores`` is the one write path for scores, used by the JSON API (``PUT /api/v1/events/<id>/scores``)
-and therefore by the tablet page. Rules are in ``contest.domain.judging`` (conflicts, who may change what)
+and therefore by the tablet page; the scoring page's correction (``correct_score``) goes through the same
+checks and write for one item. Both take typed commands (``contest.commands``) and raise or answer typed
+refusals; the statuses are the API's (``contest.api.errors.REFUSALS``). Rules are in ``contest.domain.judging`` (conflicts, who may change what)
 and ``contest.domain.scoring`` (mark ranges, aggregation, completeness).
 """
 
