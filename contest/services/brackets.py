@@ -497,13 +497,15 @@ def record_result(actor: User, match_id: int, data: MatchResult | Mapping | None
         return _record(actor, match_id, data)
 
 
-def submit_result(actor: User, match_id: int, command: RecordMatch | Mapping) -> idempotency.Answer:
+def submit_result(actor: User, match_id: int, command: RecordMatch | Mapping | object) -> idempotency.Answer:
     """``PUT /api/v1/matches/<id>``: ``record_result`` answered in the API's words (``idempotency.answer``),
     with an optional ``idempotency_key``. ``command`` is the typed ``RecordMatch`` (``contest.api.parsers``), or a
     decoded JSON mapping typed here by ``RecordMatch.from_json``. With a key, the answer — a refusal too — is
     stored with the request's fingerprint in the same transaction (refusals in one of their own after the
     rollback); the key is looked up after the bracket lock, so a concurrent duplicate waits and then gets the
     first answer."""
+    if not isinstance(command, Mapping | RecordMatch):  # not an object: refused after the judge check, as before
+        command = RecordMatch(match_id, MatchResult.read(command))
     if not isinstance(command, RecordMatch):
         try:
             command = RecordMatch.from_json(match_id, command)
