@@ -9,7 +9,7 @@ from flask_babel import gettext
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from contest.api.errors import api_error
+from contest.api.errors import api_error, status_of
 from contest.boundary import InputRefused
 from contest.i18n import translate
 from contest.services import AccessError
@@ -53,7 +53,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(AccessError)
     def access_error(error: AccessError):
-        return _render(error.status, translate(error))
+        return _render(status_of(error)[0], translate(error))
 
     @app.errorhandler(OperationalError)
     def database_busy(error: OperationalError):

@@ -2,7 +2,9 @@
 
 from flask import Blueprint
 
+from contest.api.errors import answer
 from contest.extensions import csrf
+from contest.services.idempotency import ANSWERS
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)
@@ -15,6 +17,12 @@ def _validate_responses(state) -> None:
         from contest.api.openapi import check_response
 
         state.app.after_request(check_response)
+
+
+@api_bp.record_once
+def _register_answers(state) -> None:
+    """Services store idempotent answers in the API's words: the refusal table of ``contest.api.errors``."""
+    state.app.extensions[ANSWERS] = answer
 
 
 from contest.api import views  # noqa: E402,F401  (routes register on import)

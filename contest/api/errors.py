@@ -3,6 +3,10 @@
 ``details`` is always present: ``null``, a list of per-item problems, or an object (e.g. the current
 result of a match). The codes and their meanings are listed once, in ``ERROR_CODES``, which the OpenAPI
 description publishes; a test checks that every code the API answers with is listed there.
+
+``REFUSALS`` is the one table from a typed refusal (raised by a service, never carrying a status) to the
+status and code the API answers with; ``answer`` turns a result body or a refusal into an
+``idempotency.Answer`` (stored under idempotency keys), ``refusal_response`` into a response.
 """
 
 from __future__ import annotations
@@ -11,6 +15,29 @@ import json
 
 from flask import jsonify
 from flask.json.provider import DefaultJSONProvider
+
+from contest.domain.errors import (
+    BadRequest,
+    Conflict,
+    DomainError,
+    FieldError,
+    Invalid,
+    InvalidItems,
+    InvalidRequest,
+    Locked,
+    LockedEvent,
+    LockedMatch,
+    MatchNotReady,
+    SignOffRefused,
+    Stale,
+    StaleScore,
+)
+from contest.i18n import translate
+from contest.services import AccessError, NotFound, PermissionDenied
+from contest.services.accounts import LoginRefused, PasswordChangeRequired
+from contest.services.brackets import NeedsConfirmation, StaleMatch
+from contest.services.idempotency import Answer, KeyReused
+from contest.services.login_throttle import LoginThrottled
 
 ERROR_CODES: dict[str, tuple[int, str]] = {
     "bad_request": (400, "The body is not a JSON object, not standard JSON (NaN and Infinity are refused), or a "
@@ -36,6 +63,86 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "server_error": (500, "An unexpected error; it has been logged. Nothing was saved."),
     "busy": (503, "The database is busy with another change. Nothing was saved; send the same request again."),
 }
+
+
+# Refusal type → (status, code). Looked up along the refusal's class hierarchy, most specific first; a test
+# checks that every refusal type defined by the domain and the services is here or under a type that is.
+REFUSALS: dict[type[Exception], tuple[int, str]] = {
+    AccessError: (400, "bad_request"),
+    BadRequest: (400, "bad_request"),
+    LoginRefused: (401, "unauthorized"),
+    PermissionDenied: (403, "forbidden"),
+    PasswordChangeRequired: (403, "password_change_required"),
+    NotFound: (404, "not_found"),
+    Locked: (409, "locked"),
+    LockedEvent: (409, "locked"),
+    LockedMatch: (409, "locked"),
+    Stale: (409, "stale"),
+    StaleScore: (409, "stale"),
+    StaleMatch: (409, "stale"),
+    NeedsConfirmation: (409, "confirmation_required"),
+    Conflict: (409, "conflict"),
+    MatchNotReady: (409, "conflict"),
+    SignOffRefused: (409, "conflict"),
+    DomainError: (422, "invalid"),  # a rule refused the values sent
+    Invalid: (422, "invalid"),
+    InvalidItems: (422, "invalid"),
+    InvalidRequest: (422, "invalid"),
+    FieldError: (422, "invalid"),
+    KeyReused: (422, "idempotency_key_reused"),
+    LoginThrottled: (429, "rate_limited"),
+}
+
+
+def status_of(refusal: Exception) -> tuple[int, str]:
+    """The (status, code) of ``refusal`` by ``REFUSALS``: its own class's entry, else its nearest ancestor's."""
+    for cls in type(refusal).__mro__:
+        if cls in REFUSALS:
+            return REFUSALS[cls]
+    raise TypeError(f"{type(refusal).__name__} is not a refusal the API knows")  # a programming error: a 500
+
+
+def _translated(value):
+    """``details`` with every message (a ``DomainError``) translated."""
+    if isinstance(value, DomainError):
+        return translate(value)
+    if isinstance(value, list):
+        return [_translated(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _translated(v) for k, v in value.items()}
+    return value
+
+
+def details_of(refusal: Exception, status: int) -> list | dict | None:
+    """The refusal's own ``details``; a rule refusal of values sent (422) without any lists its message."""
+    if hasattr(refusal, "details"):
+        return _translated(refusal.details)
+    return [{"message": translate(refusal)}] if status == 422 and isinstance(refusal, DomainError) else None
+
+
+def answer(outcome: dict | Exception) -> Answer:
+    """The API's answer: 200 with a result body, or the error envelope of a refusal (see ``REFUSALS``)."""
+    if isinstance(outcome, dict):
+        return Answer(200, outcome)
+    status, code = status_of(outcome)
+    return Answer(status, {"error": {"code": code, "message": translate(outcome), "details": details_of(outcome, status)}})
+
+
+def refusal_response(refusal: Exception):
+    """The response for a refusal (with ``Retry-After`` for a throttled login)."""
+    found = answer(refusal)
+    response = api_error(found.status, found.body["error"]["code"], found.body["error"]["message"], found.body["error"]["details"])
+    if isinstance(refusal, LoginThrottled):
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def answer_response(found: Answer):
+    """An ``Answer`` (stored or new) as a response; an error envelope always has ``details``."""
+    body = found.body
+    if "error" in body:
+        body = {**body, "error": {"details": None, **body["error"]}}
+    return jsonify(body), found.status
 
 
 def api_error(status: int, code: str, message: str, details: list | dict | None = None):

@@ -1,6 +1,7 @@
 """API v1 routes. Thin: parse JSON, call a service, return JSON. Each route documents itself for the
-OpenAPI description (``@operation``, see ``contest.api.openapi``); refusals are mapped to the statuses and
-codes of ``contest.api.errors.ERROR_CODES`` here, not in the services."""
+OpenAPI description (``@operation``, see ``contest.api.openapi``). Requests are read by
+``contest.api.parsers`` into typed commands; services raise typed refusals, which become statuses and codes
+by the one table ``contest.api.errors.REFUSALS`` (``refusal_response``), never in the services."""
 
 from __future__ import annotations
 
@@ -8,50 +9,24 @@ from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext
 
 from contest.access import public
-from contest.api import api_bp
+from contest.api import api_bp, parsers
 from contest.api.auth import api_user, bearer_token, rate_limit_key, token_required
-from contest.api.errors import api_error
+from contest.api.errors import answer_response, api_error, refusal_response
 from contest.api.openapi import PAGE_PARAMS, operation, query_param, spec_for
+from contest.api.parsers import page_args
 from contest.certificates.views import verification_limit
 from contest.domain import contests as states
-from contest.domain.contests import ContestKind, ContestStatus
 from contest.domain.errors import DomainError
-from contest.domain.orgtree import OrgLevel
 from contest.extensions import db, limiter
-from contest.i18n import translate
-from contest.models import Role
-from contest.services import AccessError, event_reads, judging
+from contest.models import Event, Role
+from contest.services import AccessError, brackets, event_reads, judging, results
+from contest.services import certificates as certificate_service
 from contest.services import contests as contest_service
 from contest.services import orgs as org_service
-from contest.services.accounts import PasswordChangeRequired, issue_api_token, revoke_api_token
-from contest.services.login_throttle import LoginThrottled
+from contest.services.accounts import issue_api_token, revoke_api_token
 from contest.web import paginate_select
 
-
-def refusal(exc: AccessError):
-    return api_error(exc.status, exc.code, translate(exc))
-
-
-def unparsable_body():
-    """A 400 for a body that is not standard JSON (broken, or with NaN/Infinity), else None."""
-    if request.get_data() and request.get_json(silent=True) is None:
-        return api_error(400, "bad_request", gettext("The body is not standard JSON (NaN and Infinity are not allowed)."))
-    return None
-
-
-def json_body() -> dict | None:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else None
-
-
-def page_args() -> tuple[int, int]:
-    """``?page=&per_page=`` with sane bounds (per_page at most 200)."""
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-        per_page = min(200, max(1, int(request.args.get("per_page", 50))))
-    except ValueError:
-        page, per_page = 1, 50
-    return page, per_page
+refusal = refusal_response
 
 
 def iso(dt) -> str:
@@ -68,29 +43,11 @@ def iso(dt) -> str:
 @limiter.limit(lambda: current_app.config["API_TOKEN_RATE_LIMIT"], deduct_when=lambda response: response.status_code != 201)
 @public
 def create_token():
-    if (refused := unparsable_body()) is not None:
-        return refused
-    data = json_body()
-    if data is None:
-        return api_error(400, "bad_request", gettext("Send a JSON object."))
-    username, password = data.get("username"), data.get("password")
-    if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
-        return api_error(
-            422,
-            "invalid",
-            gettext("Username and password are required."),
-            [{"field": f, "message": gettext("Required.")} for f in ("username", "password") if not data.get(f)],
-        )
     try:
-        token, expires_at = issue_api_token(username, password, request.remote_addr or "")
-    except LoginThrottled as exc:
-        response = api_error(429, "rate_limited", translate(exc))
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
-    except PasswordChangeRequired as exc:
-        return api_error(403, exc.code, translate(exc))
+        command = parsers.token_request()
+        token, expires_at = issue_api_token(command.username, command.password, request.remote_addr or "")
     except DomainError as exc:
-        return api_error(401, "unauthorized", translate(exc))
+        return refusal(exc)
     return jsonify({"token": token, "expires_at": iso(expires_at)}), 201
 
 
@@ -178,17 +135,12 @@ def _contest_json(contest, events: bool = False) -> dict:
 @token_required()
 def contests():
     """Contests visible to the caller, newest first; filters ``year``, ``level``, ``kind``, ``status``."""
-    args = request.args
     try:
-        year = int(args["year"]) if args.get("year") else None
-        if year is not None and not 1900 <= year <= 9999:
-            raise ValueError(year)
-        kind = ContestKind(args["kind"]).value if args.get("kind") else None
-        status = ContestStatus(args["status"]).value if args.get("status") else None
-        level = OrgLevel(args["level"]).value if args.get("level") else None
-    except ValueError:
-        return api_error(400, "bad_request", gettext("Unknown filter value."))
-    query = contest_service.contests_query(api_user(), year=year, kind=kind, status=status, level=level)
+        filters = parsers.contest_filters()
+    except DomainError as exc:
+        return refusal(exc)
+    query = contest_service.contests_query(api_user(), year=filters.year, kind=filters.kind, status=filters.status,
+                                           level=filters.level)
     page, per_page = page_args()
     result = paginate_select(query, page, per_page)
     return jsonify({"items": [_contest_json(c) for c in result.items], "total": result.total, "page": page, "per_page": per_page})
@@ -233,14 +185,11 @@ sign-off the chief judge corrects any judge's score: ``judge_id``, ``version`` a
 @token_required(Role.JUDGE)
 def put_scores(event_id: int):
     """All-or-nothing, idempotent score submission (see ``contest.services.judging.submit_scores``)."""
-    if (refused := unparsable_body()) is not None:
-        return refused
-    payload = request.get_json(silent=True)
-    result = judging.submit_scores(api_user(), event_id, payload)
-    body = result.body
-    if "error" in body:
-        body = {**body, "error": {"details": None, **body["error"]}}
-    return jsonify(body), result.status
+    try:
+        command = parsers.score_submission(event_id)
+    except DomainError as exc:
+        return refusal(exc)
+    return answer_response(judging.submit_scores(api_user(), event_id, command))
 
 
 @api_bp.get("/me/events")
@@ -327,11 +276,6 @@ def event_completeness(event_id: int):
     })
 
 
-# Sign-off refusals that mean "scoring is not open": 409 ``locked``; the other refusals (already signed off,
-# marks or matches still missing) are 409 ``conflict``.
-LOCKED_SIGN_OFF = frozenset({"Scoring is not open for this event."})
-
-
 @api_bp.post("/events/<int:event_id>/sign-off")
 @operation("Sign the event off (chief judge)", tag="scores", responses={201: "SignedOff"}, errors=("locked", "conflict"),
            description="The chief judge locks a complete event (every expected mark entered; for a bracket, every match "
@@ -340,17 +284,13 @@ LOCKED_SIGN_OFF = frozenset({"Scoring is not open for this event."})
                        "when scoring is not open.")
 @token_required(Role.JUDGE)
 def sign_off(event_id: int):
-    from contest.models import Event
-
     event = db.session.get(Event, event_id)
     if event is None:
         return api_error(404, "not_found", gettext("This event does not exist."))
     try:
         record = event.method.sign_off(api_user(), event_id)
-    except AccessError as exc:
+    except (AccessError, DomainError) as exc:  # LockedEvent: 409 locked; SignOffRefused: 409 conflict
         return refusal(exc)
-    except DomainError as exc:
-        return api_error(409, "locked" if exc.message in LOCKED_SIGN_OFF else "conflict", translate(exc))
     return jsonify({"event": _event_head(event, True), "signed_off_at": iso(record.at)}), 201
 
 
@@ -363,9 +303,6 @@ def sign_off(event_id: int):
 def event_ranking(event_id: int):
     """Rank, competitor number, name (in full for the host's organisers, masked for others), totals per
     component, total, award, titles — once computed; public after publication."""
-    from contest.models import Event
-    from contest.services import results
-
     event = db.session.get(Event, event_id)
     if event is None:
         return api_error(404, "not_found", gettext("This event does not exist."))
@@ -392,9 +329,7 @@ def event_ranking(event_id: int):
 def certificate(code: str):
     """Public verification by code or printed serial: valid / revoked / unknown, the holder's name masked (one
     rate-limit budget with the verification pages)."""
-    from contest.services import certificates
-
-    result = certificates.look_up(code)
+    result = certificate_service.look_up(code)
     if result["status"] == "unknown":
         return api_error(404, "not_found", gettext("No certificate has this serial number or code. Check what you typed, or ask the issuing organisation."),
                          {"status": "unknown"})
@@ -422,8 +357,6 @@ def _side_json(side) -> dict | None:
 def event_bracket(event_id: int):
     """Rounds and matches (who plays, state, result, version), standings for round robin and Swiss, and the
     final placements once every match is played. Names are masked for users outside the event."""
-    from contest.services import brackets
-
     try:
         view = brackets.bracket_view(api_user(), event_id)
     except AccessError as exc:
@@ -482,15 +415,11 @@ def put_match(match_id: int):
     result when the version is old; 409 ``confirmation_required`` listing the later results a correction
     would clear; 422 when the result breaks a rule. Re-sending what is stored answers 200. With an
     ``idempotency_key`` the answer is stored and replayed like a score submission's."""
-    from contest.services import brackets
-
-    if (refused := unparsable_body()) is not None:
-        return refused
-    data = json_body()
-    if data is None:
-        return api_error(400, "bad_request", gettext("Send a JSON object."))
-    result = brackets.submit_result(api_user(), match_id, data)
-    return jsonify(result.body), result.status
+    try:
+        command = parsers.match_result(match_id)
+    except DomainError as exc:
+        return refusal(exc)
+    return answer_response(brackets.submit_result(api_user(), match_id, command))
 
 
 @api_bp.get("/openapi.json")

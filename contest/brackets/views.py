@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.access import organiser_required, public, roles_required
-from contest.domain.errors import N_, DomainError
-from contest.domain.numbers import parse_plain_int
+from contest.brackets.forms import BracketSetupForm
+from contest.domain.errors import DomainError, FieldError
 from contest.extensions import db, login_manager
 from contest.forms import ConfirmForm
 from contest.i18n import translate
@@ -49,51 +49,39 @@ def view(event_id: int):
 @brackets_bp.route("/brackets/events/<int:event_id>/setup", methods=["GET", "POST"])
 @organiser_required
 def setup(event_id: int):
+    """Form → ``BracketSetup`` → ``brackets.generate``; a refusal naming a field is shown beside it."""
     event = managed_event(current_user, event_id, service.MANAGE_BRACKET)
     entries = service.entries(event.id)
+    numbers = [n.competitor_number for n in entries]
     if request.method == "POST":
-        form = request.form
-        try:
-            setup = service.Setup(
-                seeding=form.get("seeding", "draw"),
-                ranked_event_id=form.get("ranked_event_id", type=int),
-                manual_seeds=_manual_seeds(form, entries) if form.get("seeding") == "manual" else None,
-                third_place=bool(form.get("third_place")),
-                grand_final_reset=bool(form.get("grand_final_reset")),
-                rounds=form.get("rounds", type=int),
-                avoid_same_unit=bool(form.get("avoid_same_unit")),
-                colours=bool(form.get("colours")),
-                tie_breakers=tuple(v for v in (form.get(f"tie_break{i}", "") for i in range(1, 5)) if v),
-            )
-            service.generate(current_user, event.id, setup)
-        except DomainError as exc:
-            flash(translate(exc), "danger")
-            return render_template("brackets/setup.html", event=event, contest=event.contest, entries=entries, form=form,
-                                   ranked_events=_ranked_events(event), plan=service.plan_of(event.id), confirm=ConfirmForm()), 422
-        flash(_("The bracket has been drawn up."), "success")
-        return redirect(url_for("brackets.view", event_id=event.id))
+        form = BracketSetupForm.for_entries(numbers)
+        if form.validate_on_submit():
+            try:
+                service.generate(current_user, event.id, form.command())
+            except DomainError as exc:
+                message = translate(exc)
+                field = form._fields.get(exc.field) if isinstance(exc, FieldError) else None
+                if field is not None:
+                    field.errors = [*field.errors, message]
+                flash(message, "danger")
+            else:
+                flash(_("The bracket has been drawn up."), "success")
+                return redirect(url_for("brackets.view", event_id=event.id))
+        return render_template("brackets/setup.html", event=event, contest=event.contest, entries=entries, form=form,
+                               ranked_events=_ranked_events(event), plan=service.plan_of(event.id), confirm=ConfirmForm()), 422
     plan = service.plan_of(event.id)
-    defaults = {"seeding": plan.seeding if plan else "draw", "avoid_same_unit": "1", "grand_final_reset": "1", "third_place": ""}
+    defaults = {"seeding": plan.seeding if plan else "draw", "avoid_same_unit": True, "grand_final_reset": True, "third_place": False}
     if plan:
-        defaults.update({k: "1" if v is True else ("" if v is False else v) for k, v in plan.options.items()})
+        defaults.update({k: v for k, v in plan.options.items() if k in ("third_place", "grand_final_reset", "avoid_same_unit", "colours")})
+        if plan.options.get("rounds"):
+            defaults["rounds"] = str(plan.options["rounds"])
         defaults.update({f"tie_break{i}": v for i, v in enumerate(plan.options.get("tie_breakers") or (), start=1)})
-        defaults.update({f"seed-{k}": v for k, v in (plan.seeding_detail.get("seeds") or {}).items()})
-        defaults["ranked_event_id"] = plan.seeding_detail.get("event_id")
-    return render_template("brackets/setup.html", event=event, contest=event.contest, entries=entries, form=defaults,
+        defaults.update({f"seed_{k}": str(v) for k, v in (plan.seeding_detail.get("seeds") or {}).items()})
+        if plan.seeding_detail.get("event_id"):
+            defaults["ranked_event_id"] = str(plan.seeding_detail["event_id"])
+    form = BracketSetupForm.for_entries(numbers, formdata=None, data=defaults)
+    return render_template("brackets/setup.html", event=event, contest=event.contest, entries=entries, form=form,
                            ranked_events=_ranked_events(event), plan=plan, confirm=ConfirmForm())
-
-
-def _manual_seeds(form, entries) -> dict[int, int]:
-    seeds = {}
-    for n in entries:
-        raw = (form.get(f"seed-{n.competitor_number}") or "").strip()
-        if not raw:
-            continue
-        seed = parse_plain_int(raw)
-        if seed is None:
-            raise DomainError(N_("Seeds must be whole numbers (competitor number %(number)s)."), number=n.competitor_number)
-        seeds[n.competitor_number] = seed
-    return seeds
 
 
 def _ranked_events(event):

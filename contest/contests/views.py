@@ -9,10 +9,10 @@ from flask_login import current_user
 from contest import methods
 from contest.access import login_required, organiser_required
 from contest.clock import today
-from contest.contests.forms import ComponentForm, ContestForm, CopyForm, CriterionForm, EventForm
+from contest.contests.forms import ComponentForm, ContestForm, CopyForm, CriterionForm, EventForm, RankingRulesForm
 from contest.domain import contests as states
 from contest.domain.contests import TRANSITIONS, Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
-from contest.domain.errors import DomainError
+from contest.domain.errors import DomainError, FieldError
 from contest.extensions import db
 from contest.forms import ConfirmForm
 from contest.i18n import translate
@@ -207,7 +207,21 @@ def create_event(contest_id: int):
 @contests_bp.get("/events/<int:event_id>")
 @login_required
 def event(event_id: int):
-    event = service.get_event(current_user, event_id)
+    return _event_page(service.get_event(current_user, event_id))
+
+
+def _chosen_ties(event) -> list[str]:
+    return [f"{'component' if t[0] == 'higher_component' else 'criterion' if t[0] == 'higher_criterion' else 'time'}"
+            + (f":{t[1]}" if t[1] is not None else "") for t in (event.tie_breakers or [])]
+
+
+def _rules_form(event, formdata=None) -> RankingRulesForm:
+    return RankingRulesForm.of(event, service.award_scheme_dict(event), _chosen_ties(event), service.tie_breaker_choices(event),
+                               formdata=formdata)
+
+
+def _event_page(event, rules_form: RankingRulesForm | None = None, status: int = 200):
+    """The event page; ``rules_form`` is a posted, refused ranking-rules form (shown open, errors beside fields)."""
     manage = service.can_manage(current_user, event.contest) and event.contest.status in service.RUBRIC_EDITABLE
     component_form = ComponentForm()
     component_form.aggregation.choices = [(a.value, str(label)) for a, label in AGGREGATION_LABELS.items()]
@@ -218,12 +232,11 @@ def event(event_id: int):
     return render_template("contests/event.html", event=event, contest=event.contest, manage=manage,
                            is_host=service.can_manage(current_user, event.contest),
                            is_judge=assignment_of(current_user, event.id) is not None, sign_off=sign_off_of(event.id),
-                           scheme=service.award_scheme_dict(event), tie_choices=service.tie_breaker_choices(event),
-                           chosen_ties=[f"{'component' if t[0] == 'higher_component' else 'criterion' if t[0] == 'higher_criterion' else 'time'}"
-                                        + (f":{t[1]}" if t[1] is not None else "") for t in (event.tie_breakers or [])],
+                           scheme=service.award_scheme_dict(event), rules_form=rules_form or _rules_form(event),
+                           rules_refused=rules_form is not None,
                            can_rules=service.can_manage(current_user, event.contest) and event.contest.status not in states.PUBLISHED,
                            component_form=component_form, criterion_form=criterion_form, confirm=ConfirmForm(),
-                           trim=service.trim_rule_of(event))
+                           trim=service.trim_rule_of(event)), status
 
 
 @contests_bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -321,19 +334,22 @@ def remove_criterion(criterion_id: int):
 @contests_bp.post("/events/<int:event_id>/ranking-rules")
 @organiser_required
 def ranking_rules(event_id: int):
-    _require_manage(service.get_event(current_user, event_id).contest)
-    form = request.form
-    scheme = {
-        "mode": form.get("mode"),
-        "tiers": [{"name": form.get(f"tier{i}_name", ""), "value": form.get(f"tier{i}_value", "")} for i in (1, 2, 3)],
-        "rounding": form.get("rounding"),
-        "boundary_policy": form.get("boundary_policy"),
-        "min_score": form.get("min_score"),
-        "top_title": {"name": form.get("top_title_name", ""), "ranks": form.get("top_title_ranks", "")},
-        "youth_title": {"name": form.get("youth_title_name", ""), "max_age": form.get("youth_title_max_age", "")},
-    }
-    return post_action(
-        lambda: service.set_ranking_rules(current_user, event_id, [form.get(f"tie{i}", "") for i in (1, 2, 3)], scheme),
-        _("The ranking and award rules have been saved."),
-        url_for("contests.event", event_id=event_id) + "#ranking-rules",
-    )
+    """Form → ``RankingRules`` → ``contests.save_ranking_rules``; a refusal is shown beside the field it names
+    (and, for the page's top, as a message)."""
+    event = service.get_event(current_user, event_id)
+    _require_manage(event.contest)
+    form = _rules_form(event, formdata=request.form)
+    if form.validate_on_submit():
+        try:
+            service.save_ranking_rules(current_user, form.command(event.id))
+        except DomainError as exc:
+            db.session.refresh(event)  # the page shows the rules as stored, the form what was sent
+            message = translate(exc)
+            field = form._fields.get(exc.field) if isinstance(exc, FieldError) else None
+            if field is not None:
+                field.errors = [*field.errors, message]
+            flash(message, "danger")
+        else:
+            flash(_("The ranking and award rules have been saved."), "success")
+            return redirect(url_for("contests.event", event_id=event_id) + "#ranking-rules")
+    return _event_page(event, form, 422)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.access import organiser_required, roles_required
+from contest.domain.errors import InvalidItems, LockedEvent, StaleScore
 from contest.forms import ConfirmForm
+from contest.i18n import translate
+from contest.judging.forms import CorrectionForm
 from contest.models import Role
 from contest.services import judging as service
 from contest.web import download_name, paginate, post_action, send_xlsx
@@ -72,8 +73,15 @@ def remove_judge(event_id: int, judge_id: int):
 @judging_bp.get("/events/<int:event_id>/scores")
 @roles_required(Role.JUDGE, Role.ORGANISER)
 def scores(event_id: int):
+    return _scores_page(event_id)
+
+
+def _scores_page(event_id: int, correction: CorrectionForm | None = None, status: int = 200):
+    """The scoring page; ``correction`` is a posted correction form that was refused, shown open in its cell
+    with the messages beside its fields."""
     view = service.score_overview(current_user, event_id)
-    return render_template("judging/scores.html", view=view, event=view.event, contest=view.event.contest, confirm=ConfirmForm())
+    return render_template("judging/scores.html", view=view, event=view.event, contest=view.event.contest, confirm=ConfirmForm(),
+                           correction=correction), status
 
 
 @judging_bp.post("/events/<int:event_id>/sign-off")
@@ -86,24 +94,23 @@ def sign_off(event_id: int):
 @judging_bp.post("/events/<int:event_id>/corrections")
 @roles_required(Role.JUDGE)
 def correct(event_id: int):
-    """The chief judge corrects one score after sign-off, with a reason (through the same write path)."""
-    form = request.form
-    item = {
-        "competitor_number": form.get("competitor_number", type=int),
-        "criterion_id": form.get("criterion_id", type=int),
-        "judge_id": form.get("judge_id", type=int),
-        "value": (form.get("value") or "").strip(),
-        "version": form.get("version", type=int),
-        "reason": (form.get("reason") or "").strip(),
-    }
-    result = service.submit_scores(current_user, event_id, {"idempotency_key": secrets.token_hex(16), "scores": [item]})
-    if result.status == 200:
-        flash(_("The score has been corrected; the correction is in the audit log."), "success")
-    else:
-        error = result.body["error"]
-        items = error["details"] if isinstance(error.get("details"), list) else []
-        details = "；".join(d["message"] for d in items if isinstance(d, dict) and d.get("message"))
-        flash(f"{error['message']} {details}".strip(), "danger")
+    """The chief judge corrects one score after sign-off, with a reason: form → ``CorrectScore`` →
+    ``judging.correct_score`` (the same checks and write as the API); a refusal is shown beside the field."""
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        if any(f.errors for f in (form.competitor_number, form.criterion_id, form.judge_id, form.version)):
+            flash(_("The correction form is incomplete; reload the page and try again."), "danger")
+            return redirect(url_for("judging.scores", event_id=event_id))
+        return _scores_page(event_id, form, 422)
+    try:
+        service.correct_score(current_user, form.command(event_id))
+    except InvalidItems as exc:  # the mark (range, decimals) or the score itself: beside the value
+        form.value.errors = [d["message"] for d in exc.details if isinstance(d.get("message"), str)] or [translate(exc)]
+        return _scores_page(event_id, form, 422)
+    except (StaleScore, LockedEvent) as exc:
+        form.refusal = translate(exc)
+        return _scores_page(event_id, form, 409)
+    flash(_("The score has been corrected; the correction is in the audit log."), "success")
     return redirect(url_for("judging.scores", event_id=event_id))
 
 

@@ -18,11 +18,8 @@ class AccessError(Exception):
     """Not a rule refusal but an access failure, answered with an error page (or JSON error), not a flash.
 
     Deliberately not a ``DomainError``: views that catch refusals to show them on the form must not
-    swallow these.
+    swallow these. Their statuses (403, 404) are chosen at the edge (``contest.api.errors.REFUSALS``).
     """
-
-    status = 400
-    code = "bad_request"
 
     def __init__(self, message: str, **params: object) -> None:
         super().__init__(message % params if params else message)
@@ -31,20 +28,14 @@ class AccessError(Exception):
 
 
 class PermissionDenied(AccessError):
-    """The actor may not do this (403)."""
-
-    status = 403
-    code = "forbidden"
+    """The actor may not do this."""
 
     def __init__(self, message: str = N_("You do not have permission to do this."), **params: object) -> None:
         super().__init__(message, **params)
 
 
 class NotFound(AccessError):
-    """The object does not exist (404)."""
-
-    status = 404
-    code = "not_found"
+    """The object does not exist."""
 
     def __init__(self, message: str = N_("Not found."), **params: object) -> None:
         super().__init__(message, **params)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest import policy
-from contest.domain.errors import N_, DomainError
+from contest.domain.errors import N_, DomainError, FieldError
 from contest.domain.identity import (
     InvalidResidentId,
     gender_code,
@@ -83,7 +83,9 @@ def check_password_strength(password: str, username: str = "") -> None:
 class PasswordChangeRequired(DomainError):
     """The account still has the initial password the organiser saw; it must be changed on the website first."""
 
-    code = "password_change_required"
+
+class LoginRefused(DomainError):
+    """Wrong credentials (not saying which part was wrong), or a deactivated account."""
 
 
 # ---------------------------------------------------------------------------------------------- login
@@ -101,13 +103,13 @@ def authenticate(username: str, password: str, address: str) -> User:
         _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
         check_password_hash(_DUMMY_HASH, password or "")
         login_throttle.record_failure(username, address)
-        raise DomainError(N_("Wrong username or password."))
+        raise LoginRefused(N_("Wrong username or password."))
     if not check_password_hash(user.password_hash, password or ""):
         login_throttle.record_failure(username, address)
-        raise DomainError(N_("Wrong username or password."))
+        raise LoginRefused(N_("Wrong username or password."))
     login_throttle.record_success(username, address)
     if not user.active or not user.org.active:
-        raise DomainError(N_("This account is deactivated. Ask the organiser of your unit."))
+        raise LoginRefused(N_("This account is deactivated. Ask the organiser of your unit."))
     with transaction():
         user.last_login_at = utcnow()
     return user
@@ -190,14 +192,6 @@ class _CleanAccount:
     gender: Gender | None
     occupation: str
     skill_level: SkillLevel
-
-
-class FieldError(DomainError):
-    """A refusal tied to one form field (``field`` is the form field name)."""
-
-    def __init__(self, field: str, message: str, **params: object) -> None:
-        super().__init__(message, **params)
-        self.field = field
 
 
 def _clean_account(actor: User, data: AccountInput, existing: User | None = None) -> _CleanAccount:

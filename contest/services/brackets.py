@@ -17,13 +17,23 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from contest import clock
+from contest.commands import BracketSetup, MatchResult, RecordMatch, Unreadable
 from contest.documents.xlsx import write_xlsx
 from contest.domain import brackets as bk
 from contest.domain import contests as states
 from contest.domain.contests import ContestStatus
-from contest.domain.errors import N_, DomainError
+from contest.domain.errors import (
+    N_,
+    Conflict,
+    DomainError,
+    FieldError,
+    LockedEvent,
+    LockedMatch,
+    MatchNotReady,
+    SignOffRefused,
+    Stale,
+)
 from contest.domain.nominations import NominationStatus
-from contest.domain.numbers import parse_plain_int
 from contest.domain.ranking import Contender, RankedEntry
 from contest.extensions import db
 from contest.i18n import translate
@@ -57,6 +67,8 @@ from contest.services.judging import (
     sign_off_of,
 )
 
+Setup = BracketSetup  # the command ``generate`` takes
+Entry = MatchResult  # the command ``record_result`` takes
 SEEDINGS = ("draw", "ranking", "manual")
 GENERATING = states.BRACKET_SETUP
 CORRECTING = states.CORRECTING
@@ -65,16 +77,19 @@ MAX_REASON = 500
 MANAGE_BRACKET = N_("Only organisers of %(host)s set up the bracket.")
 
 
-class StaleMatch(DomainError):
-    """The result was written meanwhile by someone else (HTTP 409 with the current result)."""
+class StaleMatch(Stale):
+    """The result was written meanwhile by someone else; ``current`` is the stored result (``details``:
+    ``{"current": …}``)."""
 
     def __init__(self, current: dict) -> None:
-        super().__init__(N_("This result was changed meanwhile by someone else; check the current result and try again."))
+        super().__init__(N_("This result was changed meanwhile by someone else; check the current result and try again."),
+                         {"current": current})
         self.current = current
 
 
-class NeedsConfirmation(DomainError):
-    """A correction would clear later results; the caller must confirm with the list of them."""
+class NeedsConfirmation(Conflict):
+    """A correction would clear later results; the caller must confirm with the list of them (``details``:
+    ``{"affected": […]}``)."""
 
     def __init__(self, affected: list[str], lifts_sign_off: bool = False) -> None:
         if lifts_sign_off:
@@ -85,6 +100,7 @@ class NeedsConfirmation(DomainError):
                              count=len(affected))
         self.affected = affected
         self.lifts_sign_off = lifts_sign_off
+        self.details = {"affected": affected}
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -294,21 +310,6 @@ def _standings(structure: bk.Structure, results: Mapping[str, bk.Result]) -> tup
 # ---------------------------------------------------------------------------------------------- generation
 
 
-@dataclass(frozen=True)
-class Setup:
-    """What an organiser chooses when drawing up a bracket."""
-
-    seeding: str = "draw"
-    ranked_event_id: int | None = None
-    manual_seeds: Mapping[int, int] | None = None  # competitor number → seed
-    third_place: bool = False
-    grand_final_reset: bool = True
-    rounds: int | None = None
-    avoid_same_unit: bool = True
-    colours: bool = False  # Swiss (chess): home is white and colours are allocated
-    tie_breakers: tuple[str, ...] = ()  # Swiss: FIDE tie-breaks in order (empty: the default order)
-
-
 def _seeded(event: Event, entries: list[Nomination], setup: Setup, actor: User) -> tuple[list[Nomination], dict]:
     """The entries in seed order, and what to record about how the order was chosen."""
     if setup.seeding == "draw":
@@ -318,19 +319,19 @@ def _seeded(event: Event, entries: list[Nomination], setup: Setup, actor: User) 
         numbers = {n.competitor_number for n in entries}
         missing = sorted(numbers - set(seeds))
         if missing:
-            raise DomainError(N_("Give a seed to every entry (missing: %(numbers)s)."), numbers=", ".join(map(str, missing)))
+            raise FieldError("seeding", N_("Give a seed to every entry (missing: %(numbers)s)."), numbers=", ".join(map(str, missing)))
         unknown = sorted(set(seeds) - numbers)
         if unknown:
-            raise DomainError(N_("No entry has the competitor number %(numbers)s."), numbers=", ".join(map(str, unknown)))
+            raise FieldError("seeding", N_("No entry has the competitor number %(numbers)s."), numbers=", ".join(map(str, unknown)))
         if sorted(seeds.values()) != list(range(1, len(entries) + 1)):
-            raise DomainError(N_("Seeds must be the numbers 1 to %(count)d, each used once."), count=len(entries))
+            raise FieldError("seeding", N_("Seeds must be the numbers 1 to %(count)d, each used once."), count=len(entries))
         return sorted(entries, key=lambda n: seeds[n.competitor_number]), {"seeds": {str(k): v for k, v in seeds.items()}}
     if setup.seeding == "ranking":
         ranked = db.session.get(Event, setup.ranked_event_id) if setup.ranked_event_id else None
         if ranked is None or ranked.id == event.id:
-            raise DomainError(N_("Choose the event whose ranking gives the seeds."))
+            raise FieldError("ranked_event_id", N_("Choose the event whose ranking gives the seeds."))
         if not (can_see_results(actor, ranked) or can_manage(actor, ranked.contest)):
-            raise DomainError(N_("You cannot see the ranking of that event."))
+            raise FieldError("ranked_event_id", N_("You cannot see the ranking of that event."))
         rank_of_user: dict[int, int] = {}
         for rank, user_id in db.session.execute(
             select(EventResult.rank, NominationMember.user_id)
@@ -339,7 +340,7 @@ def _seeded(event: Event, entries: list[Nomination], setup: Setup, actor: User) 
         ):
             rank_of_user[user_id] = min(rank, rank_of_user.get(user_id, rank))
         if not rank_of_user:
-            raise DomainError(N_("That event has no computed ranking yet."))
+            raise FieldError("ranked_event_id", N_("That event has no computed ranking yet."))
         unranked = 10**9
 
         def key(n: Nomination) -> tuple[int, int]:
@@ -347,7 +348,7 @@ def _seeded(event: Event, entries: list[Nomination], setup: Setup, actor: User) 
             return best, n.competitor_number
 
         return sorted(entries, key=key), {"event_id": ranked.id, "event": f"{ranked.contest.title} · {ranked.name}"}
-    raise DomainError(N_("Choose how the seeds are set."))
+    raise FieldError("seeding", N_("Choose how the seeds are set."))
 
 
 def _build_options(fmt: str, setup: Setup, count: int) -> dict:
@@ -359,7 +360,7 @@ def _build_options(fmt: str, setup: Setup, count: int) -> dict:
     elif fmt == "swiss":
         rounds = setup.rounds or max(1, math.ceil(math.log2(count)))
         if not 1 <= rounds <= count - 1:
-            raise DomainError(N_("A Swiss event of %(count)d entries plays 1 to %(max)d rounds."), count=count, max=count - 1)
+            raise FieldError("rounds", N_("A Swiss event of %(count)d entries plays 1 to %(max)d rounds."), count=count, max=count - 1)
         options["rounds"] = rounds
         options["colours"] = setup.colours
         options["tie_breakers"] = list(setup.tie_breakers or bk.SWISS_TIE_BREAKERS)
@@ -377,7 +378,7 @@ def generate(actor: User, event_id: int, setup: Setup) -> BracketPlan:
         if event.contest.status not in GENERATING:
             raise DomainError(N_("A bracket is drawn up after registration closes and before scoring ends."))
         if setup.seeding not in SEEDINGS:
-            raise DomainError(N_("Choose how the seeds are set."))
+            raise FieldError("seeding", N_("Choose how the seeds are set."))
         entrants_now = entries(event.id)
         if any(n.competitor_number is None for n in entrants_now):
             raise DomainError(N_("Hold the draw of competitor numbers first."))
@@ -410,19 +411,6 @@ def _add_rows(plan: BracketPlan, specs) -> None:
 # ---------------------------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A result as a judge enters it: ``winner`` is "home", "away" or "draw"."""
-
-    winner: str
-    home_score: int = 0
-    away_score: int = 0
-    kind: str = "normal"
-    version: int | None = None
-    reason: str = ""
-    confirm: bool = False
-
-
 RESULT_FIELDS = ("winner_id", "home_score", "away_score", "kind", "home_id", "away_id")
 
 
@@ -438,35 +426,8 @@ def match_json(row: Match) -> dict:
 
 
 def parse_entry(data: object) -> Entry:
-    """An Entry from form or JSON data, with a clear error for each bad field."""
-    if not isinstance(data, Mapping):
-        raise DomainError(N_("Send the result as a JSON object."))
-    winner = str(data.get("winner") or "").strip()
-    if winner not in ("home", "away", "draw"):
-        raise DomainError(N_("Choose the winner."))
-    kind = str(data.get("kind") or "normal")
-    if kind not in ("normal", "walkover", "retired"):
-        raise DomainError(N_("Unknown kind of result."))
-    scores = []
-    for name in ("home_score", "away_score"):
-        raw = data.get(name)
-        if raw in (None, ""):
-            scores.append(0)
-            continue
-        value = parse_plain_int(raw)
-        if value is None or value > MAX_SCORE:
-            raise DomainError(N_("Scores are whole numbers from 0 to %(max)d."), max=MAX_SCORE)
-        scores.append(value)
-    version = data.get("version")
-    if version in (None, ""):
-        version = None
-    else:
-        try:
-            version = int(version)
-        except (TypeError, ValueError):
-            raise DomainError(N_("The version must be a whole number.")) from None
-    confirm = data.get("confirm") in (True, "1", "true", "yes", "on")
-    return Entry(winner, scores[0], scores[1], kind, version, str(data.get("reason") or "").strip(), confirm)
+    """An Entry from form or JSON data, with a clear ``Invalid`` for each bad field (``MatchResult.from_data``)."""
+    return MatchResult.from_data(data)
 
 
 def _check_entry(entry: Entry, m: bk.ResolvedMatch) -> None:
@@ -490,11 +451,11 @@ def _check_judge(actor: User, event: Event, m: bk.ResolvedMatch, signed_off: boo
         raise PermissionDenied(N_("You are not a judge of this event."))
     if signed_off:
         if not assignment.is_chief:
-            raise DomainError(N_("The event has been signed off; only the chief judge can correct a result."))
+            raise LockedMatch(N_("The event has been signed off; only the chief judge can correct a result."))
         if event.contest.status not in CORRECTING:
-            raise DomainError(N_("The results are final."))
+            raise LockedMatch(N_("The results are final."))
     elif event.contest.status not in states.SCORING:
-        raise DomainError(N_("Scoring is not open for this event."))
+        raise LockedMatch(N_("Scoring is not open for this event."))
     players = [i for i in (m.home_id, m.away_id) if i is not None]
     paths = member_paths(players)
     if conflicts_for(actor, event.contest, [JudgedEntry(i, 0, paths.get(i, ())) for i in players]):
@@ -502,7 +463,7 @@ def _check_judge(actor: User, event: Event, m: bk.ResolvedMatch, signed_off: boo
     return assignment
 
 
-def record_result(actor: User, match_id: int, data: Entry | Mapping | None) -> Match:
+def record_result(actor: User, match_id: int, data: MatchResult | Mapping | None) -> Match:
     """Record or correct a match result; winners advance by resolution, Swiss rounds are paired as each
     round finishes. A correction that changes who played later clears those results — only once the caller
     has confirmed the list (NeedsConfirmation otherwise). Every write is audited.
@@ -516,60 +477,50 @@ def record_result(actor: User, match_id: int, data: Entry | Mapping | None) -> M
         return _record(actor, match_id, data)
 
 
-def submit_result(actor: User, match_id: int, payload: object) -> idempotency.Answer:
-    """``PUT /api/v1/matches/<id>``: ``record_result`` answered as (status, JSON), with an optional
-    ``idempotency_key``. With a key, the answer — a refusal too — is stored with the request's fingerprint
-    in the same transaction (refusals in one of their own after the rollback); the key is looked up after
-    the bracket lock, so a concurrent duplicate waits and then gets the first answer."""
-    key = payload.get("idempotency_key") if isinstance(payload, Mapping) else None
-    if key is not None and not idempotency.valid_key(key):
-        return idempotency.error(422, "invalid", gettext("An idempotency_key of 8 to 100 characters is required."))
-    request = idempotency.fingerprint("match", match_id, dict(payload)) if key is not None else ""
+def submit_result(actor: User, match_id: int, command: RecordMatch | Mapping | object) -> idempotency.Answer:
+    """``PUT /api/v1/matches/<id>``: ``record_result`` answered in the API's words (``idempotency.answer``),
+    with an optional ``idempotency_key``. ``command`` is the typed ``RecordMatch`` (``contest.api.parsers``), or a
+    decoded JSON mapping typed here by ``RecordMatch.from_json``. With a key, the answer — a refusal too — is
+    stored with the request's fingerprint in the same transaction (refusals in one of their own after the
+    rollback); the key is looked up after the bracket lock, so a concurrent duplicate waits and then gets the
+    first answer."""
+    if not isinstance(command, Mapping | RecordMatch):  # not an object: refused after the judge check, as before
+        command = RecordMatch(match_id, MatchResult.read(command))
+    if not isinstance(command, RecordMatch):
+        try:
+            command = RecordMatch.from_json(match_id, command)
+        except DomainError as exc:
+            return idempotency.answer(exc)
+    key, request = command.idempotency_key, command.fingerprint
     try:
         with transaction():
             _lock_bracket_of(match_id)
             first = idempotency.stored(actor.id, key) if key is not None else None
             if first is not None:
                 return idempotency.replay(first[0], first[1], request)
-            row = _record(actor, match_id, payload)
+            row = _record(actor, match_id, command.result)
             body = match_json(row)
             if row.sign_off_lifted:
                 body["sign_off_lifted"] = True
                 body["notice"] = translate(SIGN_OFF_LIFTED)
-            answer = idempotency.Answer(200, body)
+            answer = idempotency.answer(body)
             if key is not None:
                 idempotency.store(actor.id, key, row.event_id, answer, request)
             return answer
     except AccessError as exc:
-        return idempotency.error(exc.status, exc.code, translate(exc))
-    except StaleMatch as exc:
-        refusal = idempotency.error(409, "stale", translate(exc), {"current": exc.current})
-    except NeedsConfirmation as exc:
-        refusal = idempotency.error(409, "confirmation_required", translate(exc), {"affected": exc.affected})
+        return idempotency.answer(exc)
     except DomainError as exc:
-        if exc.message in LOCKED_MATCH:  # the event takes no results now: the same 409 ``locked`` as for scores
-            refusal = idempotency.error(409, "locked", translate(exc))
-        elif exc.message == NOT_READY_MATCH:
-            refusal = idempotency.error(409, "conflict", translate(exc))
-        else:
-            refusal = idempotency.error(422, "invalid", translate(exc), [{"message": translate(exc)}])
+        refusal = idempotency.answer(exc)
     if key is None:
         return refusal
     event_id = db.session.scalar(select(Match.event_id).where(Match.id == match_id))
     return idempotency.store_refusal(actor.id, key, event_id, refusal, request)
 
 
-# Refusals of ``record_result`` that mean "this event does not take results now", and "not yet".
-LOCKED_MATCH = frozenset({
-    "The event has been signed off; only the chief judge can correct a result.",
-    "The results are final.",
-    "Scoring is not open for this event.",
-})
-NOT_READY_MATCH = "Match %(key)s is not ready to be played."
 SIGN_OFF_LIFTED = DomainError(N_("The sign-off of this event has been lifted: enter the results of the cleared matches, then sign the bracket off again."))
 
 
-def _record(actor: User, match_id: int, data: Entry | Mapping | None) -> Match:
+def _record(actor: User, match_id: int, data: MatchResult | Unreadable | Mapping | None) -> Match:
     row = db.session.get(Match, match_id)
     if row is None:
         raise NotFound(N_("This match does not exist."))
@@ -582,9 +533,11 @@ def _record(actor: User, match_id: int, data: Entry | Mapping | None) -> Match:
     m = bk.resolve(structure, others).match(row.key)
     signed_off = is_signed_off(event.id)
     _check_judge(actor, event, m, signed_off)
-    entry = data if isinstance(data, Entry) else parse_entry(data)  # who may, before what is sent
+    if isinstance(data, Unreadable):  # who may, before what is sent
+        raise data.refusal
+    entry = data if isinstance(data, MatchResult) else MatchResult.from_data(data)
     if m.state not in (bk.MatchState.READY, bk.MatchState.FINISHED):
-        raise DomainError(N_("Match %(key)s is not ready to be played."), key=row.key)
+        raise MatchNotReady(N_("Match %(key)s is not ready to be played."), key=row.key)
     _check_entry(entry, m)
     winner_id = {"home": m.home_id, "away": m.away_id, "draw": None}[entry.winner]
     new = {"winner_id": winner_id, "home_score": entry.home_score if entry.kind != "walkover" else 0,
@@ -676,16 +629,19 @@ def sign_off(chief: User, event_id: int) -> SignOff:
             raise PermissionDenied(N_("Only the chief judge signs the event off."))
         _lock_bracket(select(BracketPlan.id).where(BracketPlan.event_id == event.id).scalar_subquery())
         if event.contest.status not in states.SCORING:
-            raise DomainError(N_("Scoring is not open for this event."))
+            raise LockedEvent(N_("Scoring is not open for this event."))
         if is_signed_off(event.id):
-            raise DomainError(N_("The event has already been signed off."))
+            raise SignOffRefused(N_("The event has already been signed off."))
         plan = plan_of(event.id)
         if plan is None:
-            raise DomainError(N_("The bracket of this event has not been drawn up yet."))
+            raise SignOffRefused(N_("The bracket of this event has not been drawn up yet."))
         structure = structure_of(plan)
         if not _fully_paired(structure):
-            raise DomainError(N_("The bracket is not finished yet."))
-        bk.placements(structure, results_of(match_rows(plan)))  # DomainError while matches are left
+            raise SignOffRefused(N_("The bracket is not finished yet."))
+        try:
+            bk.placements(structure, results_of(match_rows(plan)))  # DomainError while matches are left
+        except DomainError as exc:
+            raise SignOffRefused(exc.message, **exc.params) from exc
         record = SignOff(event_id=event.id, chief_id=chief.id)
         db.session.add(record)
         db.session.flush()

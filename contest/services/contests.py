@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from contest import methods, policy
 from contest.clock import today
+from contest.commands import RankingRules
 from contest.domain import awards, ranking
 from contest.domain import contests as states
 from contest.domain.contests import (
@@ -28,7 +29,7 @@ from contest.domain.contests import (
     check_transition,
     check_window,
 )
-from contest.domain.errors import N_, DomainError
+from contest.domain.errors import N_, DomainError, FieldError
 from contest.domain.nominations import SKILL_RANK, NominationStatus
 from contest.domain.numbers import parse_plain_decimal
 from contest.domain.scoring import ScoringConfig
@@ -468,8 +469,16 @@ def tie_breaker_choices(event: Event) -> list[tuple[str, str]]:
     return choices
 
 
+def save_ranking_rules(actor: User, command: RankingRules) -> Event:
+    """``set_ranking_rules`` for the typed command of the event page's form."""
+    return set_ranking_rules(actor, command.event_id, list(command.tie_breakers), command.scheme())
+
+
 def set_ranking_rules(actor: User, event_id: int, tie_breakers: list[str], scheme: dict) -> Event:
-    """Store the ordered tie-breakers and the award scheme after checking them with the domain rules."""
+    """Store the ordered tie-breakers and the award scheme after checking them with the domain rules.
+
+    Refusals of one value are ``FieldError`` naming it as the form does (``tie2``, ``tier1_value``,
+    ``min_score``, ``top_title_name`` …)."""
     with transaction():
         event = get_event(actor, event_id)
         contest = _managed(actor, event.contest_id)
@@ -477,8 +486,10 @@ def set_ranking_rules(actor: User, event_id: int, tie_breakers: list[str], schem
             raise DomainError(N_("The results are published; the ranking rules can no longer change."))
         components = {f"component:{c.id}": (c.id, c.name) for c in event.components}
         criteria = {f"criterion:{k.id}": (k.id, k.name) for c in event.components for k in c.criteria}
-        spec = []
-        for value in [v for v in tie_breakers if v]:
+        spec, positions = [], []
+        for position, value in enumerate(tie_breakers, start=1):
+            if not value:
+                continue
             if value in components:
                 spec.append(["higher_component", components[value][0], components[value][1]])
             elif value in criteria:
@@ -486,9 +497,13 @@ def set_ranking_rules(actor: User, event_id: int, tie_breakers: list[str], schem
             elif value == "time":
                 spec.append(["shorter_completion_time", None, "用时"])
             else:
-                raise DomainError(N_("Choose the tie-breakers from the list."))
-        if len({tuple(s[:2]) for s in spec}) != len(spec):
-            raise DomainError(N_("Each tie-breaker may be chosen once."))
+                raise FieldError(f"tie{position}", N_("Choose the tie-breakers from the list."))
+            positions.append(position)
+        seen: set[tuple] = set()
+        for position, item in zip(positions, spec, strict=True):
+            if tuple(item[:2]) in seen:
+                raise FieldError(f"tie{position}", N_("Each tie-breaker may be chosen once."))
+            seen.add(tuple(item[:2]))
         ranking.tie_breakers_from_spec([tuple(s) for s in spec])
         event.tie_breakers = spec
         event.award_scheme = _clean_scheme(scheme)
@@ -500,24 +515,25 @@ def set_ranking_rules(actor: User, event_id: int, tie_breakers: list[str], schem
 def _clean_scheme(scheme: dict) -> dict:
     mode = scheme.get("mode")
     if mode not in ("percent", "count"):
-        raise DomainError(N_("Choose awards by proportion or by number of places."))
+        raise FieldError("mode", N_("Choose awards by proportion or by number of places."))
     tiers = []
-    for tier in scheme.get("tiers", []):
+    for position, tier in enumerate(scheme.get("tiers", []), start=1):
         name, value = (tier.get("name") or "").strip(), str(tier.get("value") or "").strip()
         if not name and not value:
             continue
         number = parse_plain_decimal(value)
         if number is None:
-            raise DomainError(N_("Give each award tier a number."))
+            raise FieldError(f"tier{position}_value", N_("Give each award tier a number."))
         if not name or number < 0 or (mode == "count" and number != number.to_integral_value()) or (mode == "percent" and number > 100):
-            raise DomainError(N_("Give each award tier a name and a number (a percentage up to 100, or a whole number of places)."))
-        tiers.append({"name": _short_name(name), "value": str(number)})
+            raise FieldError(f"tier{position}_name" if not name else f"tier{position}_value",
+                             N_("Give each award tier a name and a number (a percentage up to 100, or a whole number of places)."))
+        tiers.append({"name": _short_name(name, f"tier{position}_name"), "value": str(number)})
     if not tiers:
-        raise DomainError(N_("Give at least one award tier."))
+        raise FieldError("tier1_name", N_("Give at least one award tier."))
     min_score = (str(scheme.get("min_score") or "")).strip() or None
     if min_score is not None:
         if parse_plain_decimal(min_score) is None:
-            raise DomainError(N_("The minimum score must be a number."))
+            raise FieldError("min_score", N_("The minimum score must be a number."))
     cleaned = {"mode": mode, "tiers": tiers, "rounding": scheme.get("rounding") or "cumulative",
                "boundary_policy": scheme.get("boundary_policy") or "tied_take_higher", "min_score": min_score,
                "top_title": None, "youth_title": None}
@@ -526,26 +542,26 @@ def _clean_scheme(scheme: dict) -> dict:
     top_name, top_ranks = (top.get("name") or "").strip(), str(top.get("ranks") or "").strip()
     if top_name or top_ranks:
         if not top_name:
-            raise DomainError(N_("Name the title for the top %(ranks)s ranks, or clear the number of ranks."), ranks=top_ranks)
+            raise FieldError("top_title_name", N_("Name the title for the top %(ranks)s ranks, or clear the number of ranks."), ranks=top_ranks)
         if not top_ranks.isdigit() or int(top_ranks) < 1:
-            raise DomainError(N_("Give the number of top ranks for the title."))
-        cleaned["top_title"] = {"name": _short_name(top_name), "ranks": int(top_ranks)}
+            raise FieldError("top_title_ranks", N_("Give the number of top ranks for the title."))
+        cleaned["top_title"] = {"name": _short_name(top_name, "top_title_name"), "ranks": int(top_ranks)}
     youth = scheme.get("youth_title") or {}
     youth_name, youth_age = (youth.get("name") or "").strip(), str(youth.get("max_age") or "").strip()
     if youth_name or youth_age:
         if not youth_name:
-            raise DomainError(N_("Name the youth title for winners aged %(age)s or under, or clear the age."), age=youth_age)
+            raise FieldError("youth_title_name", N_("Name the youth title for winners aged %(age)s or under, or clear the age."), age=youth_age)
         if not youth_age.isdigit() or not 16 <= int(youth_age) <= 70:
-            raise DomainError(N_("Give the maximum age (16–70) for the youth title."))
-        cleaned["youth_title"] = {"name": _short_name(youth_name), "max_age": int(youth_age)}
+            raise FieldError("youth_title_max_age", N_("Give the maximum age (16–70) for the youth title."))
+        cleaned["youth_title"] = {"name": _short_name(youth_name, "youth_title_name"), "max_age": int(youth_age)}
     return cleaned
 
 
 AWARD_NAME_MAX = 20
 
 
-def _short_name(name: str) -> str:
+def _short_name(name: str, field: str) -> str:
     """An award or title name as stored; a longer one is refused rather than cut."""
     if len(name) > AWARD_NAME_MAX:
-        raise DomainError(N_("%(name)s is longer than %(limit)d characters."), name=name, limit=AWARD_NAME_MAX)
+        raise FieldError(field, N_("%(name)s is longer than %(limit)d characters."), name=name, limit=AWARD_NAME_MAX)
     return name

@@ -3,27 +3,35 @@
 A client sends a key of its own with a write (score submissions, match results). The first answer is stored
 under (user, key) in the same transaction as the write, together with a fingerprint of the request: what it
 writes to and its canonical JSON body. A retry with the same key and the same request gets the stored answer
-word for word (also a refusal, and also the 409 of a request that lost a race); the same key with another
-request is refused with 422 ``idempotency_key_reused`` and changes nothing.
+word for word (also a refusal, and also the refusal of a request that lost a race); the same key with another
+request is refused (``KeyReused``) and changes nothing.
+
+An answer is what the edge says (status and JSON body), and only the edge picks statuses: the API registers
+its encoder on the application (``ANSWERS``; ``contest.api`` does it with ``contest.api.errors.answer``), and
+services turn a result body or a typed refusal into the stored answer through ``answer``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from flask_babel import gettext
+from flask import current_app
 from sqlalchemy import Insert, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from contest.commands import MAX_KEY, MIN_KEY, fingerprint, valid_key
+from contest.domain.errors import N_, InvalidRequest
 from contest.extensions import db
 from contest.models import IdempotencyRecord, utcnow
 from contest.services import transaction
 
-MIN_KEY, MAX_KEY = 8, 100
+__all__ = ["ANSWERS", "MAX_KEY", "MIN_KEY", "Answer", "KeyReused", "answer", "fingerprint", "replay", "store", "store_refusal",
+           "stored", "valid_key"]
+
+ANSWERS = "contest.answers"  # app.extensions key of the edge's encoder: result body or refusal → Answer
 
 
 @dataclass(frozen=True)
@@ -34,29 +42,24 @@ class Answer:
     body: dict
 
 
-def error(status: int, code: str, message: str, details: list | dict | None = None) -> Answer:
-    """The API error envelope ``{"error": {"code", "message", "details"}}`` (``details`` always present)."""
-    return Answer(status, {"error": {"code": code, "message": message, "details": details}})
+class KeyReused(InvalidRequest):
+    """The idempotency key was already used for another request."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("This idempotency key was already used for another request; nothing was saved. Send this request with a new key."))
 
 
-def valid_key(key: object) -> bool:
-    return isinstance(key, str) and MIN_KEY <= len(key) <= MAX_KEY
-
-
-def fingerprint(endpoint: str, target_id: int, body: dict) -> str:
-    """SHA-256 of what the request writes to and its body without the key, as canonical JSON (sorted keys,
-    no spaces), so the same request always has the same fingerprint whatever the order of its fields."""
-    request = {k: v for k, v in body.items() if k != "idempotency_key"}
-    canonical = json.dumps([endpoint, target_id, request], sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def answer(outcome: dict | Exception) -> Answer:
+    """The edge's answer for a result body (``dict``) or a refusal, by the encoder it registered (``ANSWERS``)."""
+    encoder: Callable[[dict | Exception], Answer] = current_app.extensions[ANSWERS]
+    return encoder(outcome)
 
 
 def replay(stored: Answer, stored_fingerprint: str | None, request_fingerprint: str) -> Answer:
-    """The stored answer for the same request; 422 ``idempotency_key_reused`` for another one. Records
+    """The stored answer for the same request; the answer for ``KeyReused`` for another one. Records
     written before fingerprints were kept (None) are replayed as before."""
     if stored_fingerprint is not None and stored_fingerprint != request_fingerprint:
-        return error(422, "idempotency_key_reused",
-                     gettext("This idempotency key was already used for another request; nothing was saved. Send this request with a new key."))
+        return answer(KeyReused())
     return stored
 
 
@@ -85,7 +88,7 @@ def store(user_id: int, key: str, event_id: int, answer: Answer, request_fingerp
 def store_refusal(user_id: int, key: str, event_id: int, answer: Answer, request_fingerprint: str) -> Answer:
     """After the caller's transaction was rolled back (a lost race, a refusal raised mid-write): store the
     refusal in a transaction of its own, so a retry gets it word for word. If a concurrent request with the
-    same key stored its answer first, that answer is the one (replayed, or 422 for another request)."""
+    same key stored its answer first, that answer is the one (replayed, or ``KeyReused`` for another request)."""
     try:
         with transaction():
             store(user_id, key, event_id, answer, request_fingerprint)

@@ -2,7 +2,9 @@
 submission with versions, the append-only audit, completeness and the chief judge's sign-off.
 
 ``submit_scores`` is the one write path for scores, used by the JSON API (``PUT /api/v1/events/<id>/scores``)
-and therefore by the tablet page. Rules are in ``contest.domain.judging`` (conflicts, who may change what)
+and therefore by the tablet page; the scoring page's correction (``correct_score``) goes through the same
+checks and write for one item. Both take typed commands (``contest.commands``) and raise or answer typed
+refusals; the statuses are the API's (``contest.api.errors.REFUSALS``). Rules are in ``contest.domain.judging`` (conflicts, who may change what)
 and ``contest.domain.scoring`` (mark ranges, aggregation, completeness).
 """
 
@@ -10,7 +12,9 @@ from __future__ import annotations
 
 import itertools
 import logging
-from dataclasses import dataclass
+import secrets
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -21,11 +25,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import BindParameter
 
 from contest import clock
+from contest.commands import MAX_SCORE_ITEMS as MAX_ITEMS
+from contest.commands import CorrectScore, ScoreItem, SubmitScores
 from contest.documents.xlsx import write_xlsx
 from contest.domain import contests as states
 from contest.domain import scoring
 from contest.domain.contests import ContestStatus
-from contest.domain.errors import N_, DomainError
+from contest.domain.errors import (
+    N_,
+    BadRequest,
+    DomainError,
+    InvalidItems,
+    InvalidRequest,
+    LockedEvent,
+    SignOffRefused,
+    StaleScore,
+)
 from contest.domain.judging import SCOPE_LEVELS, WriteRefused, check_write, in_conflict
 from contest.domain.nominations import NominationStatus
 from contest.domain.scoring_types import scoring_type
@@ -58,7 +73,6 @@ from contest.services.registration import lock_event
 
 logger = logging.getLogger(__name__)
 
-MAX_ITEMS = 500
 MAX_KEY = 100
 SCORING = states.SCORING
 CORRECTING = states.CORRECTING  # corrections answer objections during the notice
@@ -284,63 +298,91 @@ def sheet(judge: User, event_id: int) -> dict:
 
 
 SubmitResult = idempotency.Answer
-_error = idempotency.error
 
 
-def _refusal(exc: NotFound | PermissionDenied) -> SubmitResult:
-    return _error(exc.status, exc.code, translate(exc))
-
-
-def submit_scores(judge: User, event_id: int, payload: object) -> SubmitResult:
+def submit_scores(judge: User, event_id: int, command: SubmitScores | Mapping) -> SubmitResult:
     """All-or-nothing, idempotent submission of score items (see DESIGN.md, JSON API v1).
 
-    Checked in this order: the event exists (404) and the caller is one of its judges (403); the key and
-    the item list are well-formed (422); a replayed idempotency key returns the first answer. Then items
-    are checked (422 with per-item details: unknown entry or criterion, conflict of interest — checked at
-    every submission —, value out of the rubric's range, missing reason); then versions and locks (409
-    with the current value); then everything is written with an audit row per creation or change, in one
-    transaction with the idempotency record.
+    ``command`` is the typed ``SubmitScores`` (``contest.api.parsers`` builds it from the request); a decoded
+    JSON mapping is typed here with the same ``SubmitScores.from_json`` (seeders, tests, benchmarks). The
+    answer is the API's (``idempotency.answer``): the result body or a typed refusal, never a status chosen here.
+
+    Refused in this order: the event exists (``NotFound``) and the caller is one of its judges
+    (``PermissionDenied``); the key and the item list are well-formed (``InvalidRequest``); a replayed
+    idempotency key returns the first answer. Then items are checked (``InvalidItems`` with per-item details:
+    unknown entry or criterion, conflict of interest — checked at every submission —, value out of the
+    rubric's range, missing reason); then locks (``LockedEvent``) and versions (``StaleScore`` with the current
+    values); then everything is written with an audit row per creation or change, in one transaction with the
+    idempotency record. Refusals from the items on are stored under the key too.
 
     Statements for a sheet of a judge who cannot conflict: one query of facts (``_facts``), one of the
     entries and their current scores (``_entries``), then one INSERT of the new scores and/or one UPDATE of
     the changed ones, one INSERT of the audit rows and one of the idempotency record. A judge who can
     conflict adds two (members' units and their levels).
     """
-    if not isinstance(payload, dict):
-        return _error(400, "bad_request", gettext("Send a JSON object."))
-    key, items = payload.get("idempotency_key"), payload.get("scores")
-    request = idempotency.fingerprint("scores", event_id, payload)
+    if not isinstance(command, SubmitScores):
+        if not isinstance(command, Mapping):
+            return idempotency.answer(BadRequest(N_("Send a JSON object.")))
+        command = SubmitScores.from_json(event_id, command)
+    key = command.idempotency_key
     try:
         with transaction():
             # Held until the commit: a sign-off (``lock_event``) waits for this submission to finish, or this
             # submission waits for the sign-off and then reads it (every read below comes after the lock).
             share_event_lock(event_id)
-            return _submit(judge, event_id, key, items, request)
+            return _submit(judge, event_id, command)
+    except (NotFound, PermissionDenied, InvalidRequest) as exc:
+        return idempotency.answer(exc)  # before the key is looked at: nothing to store
     except (IntegrityError, _LostRace):
         # The same key submitted twice at once (the other request stored its answer), or a score created
         # or changed meanwhile by another tablet: answer with what is now true, never with a double write.
-        # The 409 is stored under the key, so a retry of this request gets it again word for word.
-        lost = _error(409, "stale", gettext("These scores were changed elsewhere meanwhile; reload the sheet."))
-        return idempotency.store_refusal(judge.id, key, event_id, lost, request)
+        # The refusal is stored under the key, so a retry of this request gets it again word for word.
+        lost = idempotency.answer(StaleScore(N_("These scores were changed elsewhere meanwhile; reload the sheet.")))
+        return idempotency.store_refusal(judge.id, key, event_id, lost, command.fingerprint)
 
 
-def _submit(judge: User, event_id: int, key: object, items: object, request: str) -> SubmitResult:
-    facts = _facts(judge, event_id, key if isinstance(key, str) else "")
+def _submit(judge: User, event_id: int, command: SubmitScores) -> SubmitResult:
+    key = command.idempotency_key
+    facts = _facts(judge, event_id, key or "")
     if facts is None:
-        return _refusal(NotFound(N_("This event does not exist.")))
+        raise NotFound(N_("This event does not exist."))
     if not facts.assigned:
-        return _refusal(PermissionDenied(N_("You are not a judge of this event.")))
+        raise PermissionDenied(N_("You are not a judge of this event."))
     if not idempotency.valid_key(key):
-        return _error(422, "invalid", gettext("An idempotency_key of 8 to 100 characters is required."))
+        raise InvalidRequest(N_("An idempotency_key of 8 to 100 characters is required."))
     if facts.replay is not None:
-        return idempotency.replay(facts.replay, facts.fingerprint, request)
-    if not isinstance(items, list) or not items or len(items) > MAX_ITEMS:
-        return _error(422, "invalid", gettext("Send between 1 and %(limit)d score items.", limit=MAX_ITEMS))
-    checked = _process(judge, event_id, facts, items)
-    if isinstance(checked, SubmitResult):
-        idempotency.store(judge.id, key, event_id, checked, request)
-        return checked
-    return _write(judge.id, event_id, key, checked, request)
+        return idempotency.replay(facts.replay, facts.fingerprint, command.fingerprint)
+    if command.items is None:
+        raise InvalidRequest(N_("Send between 1 and %(limit)d score items."), limit=MAX_ITEMS)
+    try:
+        checked = _process(judge, event_id, facts, command.items)
+    except (LockedEvent, InvalidItems, StaleScore) as exc:
+        refused = idempotency.answer(exc)
+        idempotency.store(judge.id, key, event_id, refused, command.fingerprint)
+        return refused
+    return _write(judge.id, event_id, key, checked, command.fingerprint)
+
+
+def correct_score(judge: User, command: CorrectScore) -> None:
+    """One score changed from the scoring page (the chief judge's correction after sign-off): the same
+    checks, write and audit as ``submit_scores`` for one item, under a fresh key (kept in the audit row).
+    Raises the typed refusals (``NotFound``, ``PermissionDenied``, ``LockedEvent``, ``InvalidItems``,
+    ``StaleScore``) for the page to show beside its fields."""
+    item = ScoreItem(0, command.competitor_number, command.criterion_id, command.value, command.version, command.reason,
+                     command.judge_id, sent_number=command.competitor_number, sent_criterion=command.criterion_id)
+    key = secrets.token_hex(16)
+    try:
+        with transaction():
+            share_event_lock(command.event_id)
+            facts = _facts(judge, command.event_id, key)
+            if facts is None:
+                raise NotFound(N_("This event does not exist."))
+            if not facts.assigned:
+                raise PermissionDenied(N_("You are not a judge of this event."))
+            checked = _process(judge, command.event_id, facts, (item,))
+            _write(judge.id, command.event_id, key, checked, idempotency.fingerprint("correction", command.event_id, asdict(command)))
+    except (IntegrityError, _LostRace):
+        raise StaleScore(N_("These scores were changed elsewhere meanwhile; reload the sheet.")) from None
 
 
 @cache
@@ -492,19 +534,13 @@ class _Checked:
     current: dict[tuple[int, int, int], _Current]
 
 
-def _whole(value: object) -> bool:
-    """A JSON whole number (``true`` is not one)."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _process(judge: User, event_id: int, facts: _Facts, items: list) -> SubmitResult | _Checked:
-    """Validate every item: a refusal (409/422) as a ``SubmitResult``, else the parsed items."""
+def _process(judge: User, event_id: int, facts: _Facts, items: tuple[ScoreItem, ...]) -> _Checked:
+    """Validate every item: raises ``LockedEvent``, ``InvalidItems`` or ``StaleScore``, else the checked items."""
     allowed = CORRECTING if facts.signed else SCORING
     if facts.status not in allowed:
-        return _error(409, "locked", gettext("Scoring is not open for this event."))
-    objects = [i for i in items if isinstance(i, dict)]
-    numbers = sorted({i.get("competitor_number") for i in objects if _whole(i.get("competitor_number"))})
-    judge_ids = {judge.id} | {i["judge_id"] for i in objects if _whole(i.get("judge_id"))}
+        raise LockedEvent(N_("Scoring is not open for this event."))
+    numbers = sorted({i.competitor_number for i in items if i.competitor_number is not None})
+    judge_ids = {judge.id} | {i.judge_id for i in items if i.judge_id is not None}
     entries, current = _entries(event_id, numbers, judge_ids)
     conflicted = _conflicted(judge, facts.conflict_scope, _with_paths(entries)) if facts.may_conflict and entries else set()
     details, parsed = _parse(judge, facts, items, entries, conflicted)
@@ -517,7 +553,7 @@ def _process(judge: User, event_id: int, facts: _Facts, items: list) -> SubmitRe
                         given_version=item.version, reason=item.reason)
         except WriteRefused as exc:
             if exc.code == "locked":
-                return _error(409, "locked", translate(exc))
+                raise LockedEvent(exc.message, **exc.params) from None
             if exc.code == "stale":
                 stale.append({"index": item.index, "competitor_number": item.number, "criterion_id": item.criterion.id,
                               "current": {"value": value_text(score.value_x100), "version": score.version} if score else None})
@@ -525,9 +561,9 @@ def _process(judge: User, event_id: int, facts: _Facts, items: list) -> SubmitRe
                 details.append({"index": item.index, "competitor_number": item.number, "criterion_id": item.criterion.id,
                                 "message": translate(exc)})
     if details:
-        return _error(422, "invalid", gettext("Some scores are not valid; nothing was saved."), sorted(details, key=lambda d: d["index"]))
+        raise InvalidItems(N_("Some scores are not valid; nothing was saved."), sorted(details, key=lambda d: d["index"]))
     if stale:
-        return _error(409, "stale", gettext("Some scores were changed elsewhere; nothing was saved. Check the current values."), stale)
+        raise StaleScore(N_("Some scores were changed elsewhere; nothing was saved. Check the current values."), stale)
     return _Checked(parsed, facts.signed, current)
 
 
@@ -536,47 +572,45 @@ def _with_paths(entries: dict[int, int]) -> list[Entry]:
     return [Entry(nomination_id, number, paths.get(nomination_id, ())) for number, nomination_id in entries.items()]
 
 
-def _parse(judge: User, facts: _Facts, items: list, entries: dict[int, int], conflicted: set[int]) -> tuple[list[dict], list[_Item]]:
-    """Per item: a known entry and criterion of the event, no conflict of interest for the judge's own
-    scores, a positive whole version if any, a reason of at most 500 characters, the judge's own score
-    (another judge's only for the chief judge after sign-off), no duplicate, a mark within the rubric.
-    Returns the problems (index, number, criterion, message) and the parsed items."""
+def _parse(judge: User, facts: _Facts, items: tuple[ScoreItem, ...], entries: dict[int, int],
+           conflicted: set[int]) -> tuple[list[dict], list[_Item]]:
+    """Per item: an object, a known entry and criterion of the event, no conflict of interest for the judge's
+    own scores, then the item's shape defect if any (a positive whole version, a reason of at most 500
+    characters, a whole judge_id: see ``ScoreItem``), the judge's own score (another judge's only for the chief
+    judge after sign-off), no duplicate, a mark within the rubric. Returns the problems (index, number,
+    criterion, message) and the checked items."""
     details, parsed, seen = [], [], set()
-    for index, item in enumerate(items):
+    for item in items:
         problem = None
-        if not isinstance(item, dict):
-            problem = gettext("Each score item must be an object.")
+        judge_id = judge.id if item.judge_id is None else item.judge_id
+        nomination_id = entries.get(item.competitor_number) if item.competitor_number is not None else None
+        criterion = facts.criteria.get(item.criterion_id) if item.criterion_id is not None else None
+        if not item.is_object:
+            problem = gettext(item.defect)
+        elif nomination_id is None:
+            problem = gettext("There is no entry with this competitor number in the event.")
+        elif criterion is None:
+            problem = gettext("The criterion does not belong to this event.")
+        elif nomination_id in conflicted and judge_id == judge.id:
+            problem = gettext("Conflict of interest: you may not score this entry.")
+        elif item.defect is not None:
+            problem = gettext(item.defect)
+        elif judge_id != judge.id and not (facts.signed and facts.is_chief):
+            problem = gettext("Judges enter only their own scores.")
+        elif (item.competitor_number, item.criterion_id, judge_id) in seen:
+            problem = gettext("The same score appears twice in this submission.")
         else:
-            number, criterion_id, value = item.get("competitor_number"), item.get("criterion_id"), item.get("value")
-            version, reason = item.get("version"), item.get("reason") or ""
-            judge_id = item.get("judge_id", judge.id)
-            nomination_id = entries.get(number) if _whole(number) else None
-            criterion = facts.criteria.get(criterion_id) if _whole(criterion_id) else None
-            if nomination_id is None:
-                problem = gettext("There is no entry with this competitor number in the event.")
-            elif criterion is None:
-                problem = gettext("The criterion does not belong to this event.")
-            elif nomination_id in conflicted and judge_id == judge.id:
-                problem = gettext("Conflict of interest: you may not score this entry.")
-            elif version is not None and (not _whole(version) or version < 1):
-                problem = gettext("The version must be a positive whole number.")
-            elif not isinstance(reason, str) or len(reason) > 500:
-                problem = gettext("The reason must be text of at most 500 characters.")
-            elif not _whole(judge_id) or (judge_id != judge.id and not (facts.signed and facts.is_chief)):
-                problem = gettext("Judges enter only their own scores.")
-            elif (number, criterion_id, judge_id) in seen:
-                problem = gettext("The same score appears twice in this submission.")
+            try:
+                mark = scoring.check_mark(item.value, criterion)
+            except DomainError as exc:
+                problem = translate(exc)
             else:
-                try:
-                    mark = scoring.check_mark(value if not isinstance(value, float) else str(value), criterion)
-                except DomainError as exc:
-                    problem = translate(exc)
-                else:
-                    seen.add((number, criterion_id, judge_id))
-                    parsed.append(_Item(index, number, nomination_id, criterion, scoring.to_hundredths(mark), version, reason, judge_id))
+                seen.add((item.competitor_number, item.criterion_id, judge_id))
+                parsed.append(_Item(item.index, item.competitor_number, nomination_id, criterion, scoring.to_hundredths(mark),
+                                    item.version, item.reason, judge_id))
         if problem:
-            details.append({"index": index, "competitor_number": item.get("competitor_number") if isinstance(item, dict) else None,
-                            "criterion_id": item.get("criterion_id") if isinstance(item, dict) else None, "message": problem})
+            details.append({"index": item.index, "competitor_number": item.sent_number, "criterion_id": item.sent_criterion,
+                            "message": problem})
     return details, parsed
 
 
@@ -618,7 +652,7 @@ def _write(judge_id: int, event_id: int, key: str, checked: _Checked, request: s
     if changes:
         _change_scores(changes, judge_id, now)
     connection.execute(_insert(ScoreAudit), audits)
-    result = SubmitResult(200, {"idempotency_key": key, "saved": saved})
+    result = idempotency.answer({"idempotency_key": key, "saved": saved})
     # The key is stored with the answer in the same transaction. A concurrent duplicate of this request
     # blocks on the score rows written above (unique index or row lock) until this commits, then fails
     # and replays this answer (see ``submit_scores``).
@@ -669,15 +703,18 @@ def sign_off(chief: User, event_id: int) -> SignOff:
         if not assignment.is_chief:
             raise PermissionDenied(N_("Only the chief judge signs the event off."))
         if event.contest.status not in SCORING:
-            raise DomainError(N_("Scoring is not open for this event."))
+            raise LockedEvent(N_("Scoring is not open for this event."))
         # Submissions hold a shared lock on the event until they commit (``share_event_lock``): this waits
         # for those in flight, and the completeness read below sees their scores; later ones see the sign-off.
         lock_event(event)
         if sign_off_of(event.id):
-            raise DomainError(N_("The event has already been signed off."))
-        report = completeness(event)
+            raise SignOffRefused(N_("The event has already been signed off."))
+        try:
+            report = completeness(event)
+        except DomainError as exc:  # an incomplete rubric: nothing can be complete
+            raise SignOffRefused(exc.message, **exc.params) from exc
         if not report.complete:
-            raise DomainError(N_("%(count)d scores are still missing; the event cannot be signed off yet."), count=len(report.missing))
+            raise SignOffRefused(N_("%(count)d scores are still missing; the event cannot be signed off yet."), count=len(report.missing))
         record = SignOff(event_id=event.id, chief_id=chief.id)
         db.session.add(record)
         db.session.flush()
