@@ -28,6 +28,7 @@ from contest.domain.contests import (
 from contest.domain.errors import N_, DomainError
 from contest.domain.nominations import SKILL_RANK, NominationStatus
 from contest.domain.numbers import parse_plain_decimal
+from contest.domain.orgtree import path_ids
 from contest.extensions import db
 from contest.models import Component, Contest, Criterion, Draw, Event, Nomination, Organisation, Role, User
 from contest.services import NotFound, PermissionDenied, audit, transaction
@@ -47,7 +48,7 @@ def visible_clause(user: User):
     or a unit above it once no longer a draft (those are the contests the user can enter or approve for)."""
     if policy.is_admin(user):
         return True
-    above = [int(p) for p in user.org.path.strip("/").split("/")]
+    above = path_ids(user.org.path)
     own_subtree = Organisation.path.startswith(user.org.path)
     if not user.has_role(Role.ORGANISER):
         own_subtree = and_(own_subtree, Contest.status != ContestStatus.DRAFT)

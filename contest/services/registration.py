@@ -33,6 +33,7 @@ from contest.domain.nominations import (
     first_waiting,
     may_act,
 )
+from contest.domain.orgtree import make_path, path_ids
 from contest.domain.quotas import (
     QuotaView,
     check_allocation,
@@ -78,10 +79,6 @@ class QuotaFacts:
         return QuotaView(org.id, self.limit(org), self.used[org.id], self.handed_down(org))
 
 
-def _chain(nomination_chain: str) -> list[int]:
-    return [int(p) for p in nomination_chain.strip("/").split("/")]
-
-
 def quota_facts(event: Event) -> QuotaFacts:
     rows = db.session.execute(select(Quota.org_id, Quota.places).where(Quota.event_id == event.id)).all()
     allocations = dict(rows)
@@ -92,7 +89,7 @@ def quota_facts(event: Event) -> QuotaFacts:
         select(Nomination.chain, Nomination.level, Nomination.status).where(Nomination.event_id == event.id, Nomination.status.in_(LIVE))
     )
     for chain, level, status in live:
-        ids = _chain(chain)
+        ids = path_ids(chain)
         used.update(ids if status == NominationStatus.CONFIRMED else ids[:level])
     return QuotaFacts(event, allocations, allocating_parents, used, orgs)
 
@@ -259,7 +256,7 @@ def plan_nomination(
 
 
 def _orgs_for(paths: Iterable[str]) -> dict[int, Organisation]:
-    ids = {int(p) for path in paths for p in path.strip("/").split("/")}
+    ids = {i for path in paths for i in path_ids(path)}
     return {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
 
 
