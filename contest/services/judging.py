@@ -16,7 +16,22 @@ from decimal import Decimal
 from functools import cache
 
 from flask_babel import gettext
-from sqlalchemy import Exists, Insert, Integer, Select, and_, bindparam, case, func, insert, or_, select, tuple_, union_all, update
+from sqlalchemy import (
+    Exists,
+    Insert,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.sql.elements import BindParameter
