@@ -93,7 +93,7 @@ class Nomination(db.Model):
     event: Mapped[Event] = relationship()
     org: Mapped[Organisation] = relationship(foreign_keys=[org_id])
     waiting_org: Mapped[Organisation | None] = relationship(foreign_keys=[waiting_org_id])
-    unit: Mapped[Organisation | None] = relationship(foreign_keys=[unit_id])
+    unit: Mapped[Organisation | None] = relationship(foreign_keys=[unit_id], lazy="selectin")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     members: Mapped[list[NominationMember]] = relationship(
         back_populates="nomination", cascade="all, delete-orphan", order_by="NominationMember.position", lazy="selectin"
