@@ -16,7 +16,7 @@ from contest.domain.entrants import EntrantKind
 from contest.domain.errors import DomainError
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
-from contest.models import Certificate, Nomination, NominationMember, Role
+from contest.models import Certificate, Nomination, Role
 from contest.services import PermissionDenied, contests, draws, judging, registration, results
 from contest.services import certificates as certificate_service
 from contest.services.contests import EventInput
@@ -172,3 +172,49 @@ def test_every_nomination_has_the_kind_of_its_event(world):
     team_entry = db.session.scalar(select(Nomination).where(Nomination.event_id == team.id))
     assert team_entry.entrant.with_members() == "电力一队（张小三、李四）"
     assert db.session.scalar(select(Certificate.id).limit(1)) is None
+
+
+@pytest.mark.db
+def test_migration_0012_gives_existing_entries_their_kind(app_factory):
+    """Existing entries become teams when they have a team name and workers otherwise; on SQLite the table
+    rebuilds keep every row that refers to a nomination (foreign keys are off while migrating)."""
+    import datetime
+
+    from flask_migrate import upgrade
+    from sqlalchemy import inspect, text
+
+    app = app_factory()
+    with app.app_context():
+        upgrade(revision="0011")
+
+        def insert(table, **values):
+            """A row with ``values`` and a plain value in every other NOT NULL column without a default."""
+            for column in inspect(db.engine).get_columns(table):
+                if column["nullable"] or column["name"] in values or column.get("autoincrement") is True or column["name"] == "id":
+                    continue
+                kind = str(column["type"]).upper()
+                values[column["name"]] = (
+                    datetime.datetime(2026, 1, 1) if "TIME" in kind else datetime.date(2026, 1, 1) if "DATE" in kind
+                    else 0 if "INT" in kind or "BOOL" in kind or "NUMERIC" in kind else "[]" if "JSON" in kind else ""
+                )
+            names = ", ".join(values)
+            db.session.execute(text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + k for k in values)})"), values)
+
+        insert("organisations", id=1, name="市", level="city", path="/1/", active=True)
+        insert("users", id=1, username="w1", name="甲", org_id=1, active=True)
+        insert("users", id=2, username="w2", name="乙", org_id=1, active=True)
+        insert("contests", id=1, title="c", year=2026, kind="skills", host_id=1, status="open")
+        insert("events", id=1, contest_id=1, name="电工", kind="individual", team_min=1, team_max=1)
+        insert("events", id=2, contest_id=1, name="双人", kind="team", team_min=2, team_max=2)
+        insert("nominations", id=1, event_id=1, org_id=1, chain="/1/", level=1, status="confirmed")
+        insert("nominations", id=2, event_id=2, org_id=1, chain="/1/", level=1, status="confirmed", team_name="一队")
+        for i, (nomination, user) in enumerate([(1, 1), (2, 1), (2, 2)], start=1):
+            insert("nomination_members", id=i, nomination_id=nomination, event_id=nomination, user_id=user, live=True, position=i)
+        db.session.commit()
+
+        upgrade()
+        kinds = dict(db.session.execute(text("SELECT id, entrant_kind FROM nominations ORDER BY id")).all())
+        assert kinds == {1: "worker", 2: "team"}
+        assert db.session.scalar(text("SELECT COUNT(*) FROM nomination_members")) == 3
+        db.session.remove()
+        db.engine.dispose()
