@@ -195,7 +195,7 @@ def test_migration_0012_gives_existing_entries_their_kind(app_factory):
                 kind = str(column["type"]).upper()
                 values[column["name"]] = (
                     datetime.datetime(2026, 1, 1) if "TIME" in kind else datetime.date(2026, 1, 1) if "DATE" in kind
-                    else 0 if "INT" in kind or "BOOL" in kind or "NUMERIC" in kind else "[]" if "JSON" in kind else ""
+                    else False if "BOOL" in kind else 0 if "INT" in kind or "NUMERIC" in kind else "[]" if "JSON" in kind else ""
                 )
             names = ", ".join(values)
             db.session.execute(text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + k for k in values)})"), values)
