@@ -231,7 +231,17 @@ def plan_nomination(
     else:
         team_name = None
 
-    bottom_path = common_unit_path([m.org.path for m in members])
+    chain, level = _climb(actor, contest, common_unit_path([m.org.path for m in members]), is_self, facts, orgs_by_id)
+    entered.update(c.user_id for c in candidates)
+    kind = EntrantKind.TEAM if event.is_team else EntrantKind.WORKER
+    return PlannedNomination(event.id, contest.host_id, kind, tuple(m.id for m in members), team_name, None, chain[0], tuple(chain), level)
+
+
+def _climb(actor: User, contest: Contest, bottom_path: str, is_self: bool, facts: QuotaFacts,
+           orgs_by_id: dict[int, Organisation]) -> tuple[list[int], int | None]:
+    """The approval chain from the unit at ``bottom_path`` up to the host, and the index of the unit now waiting
+    (None: confirmed). A nominating organiser's own unit and those below count as approved (an administrator
+    nominates as the host), each within its quota; the approvals are recorded in ``facts.used``."""
     chain = approval_chain(bottom_path, contest.host.path)
     nominator = actor.org_id if actor.has_role(Role.ORGANISER) and not is_self else None
     if policy.is_admin(actor) and not is_self:
@@ -244,9 +254,7 @@ def plan_nomination(
         org = orgs_by_id[org_id]
         check_approval(unit_name=org.name, limit=facts.limit(org), used=facts.used[org_id])
     facts.used.update(approved)
-    entered.update(c.user_id for c in candidates)
-    kind = EntrantKind.TEAM if event.is_team else EntrantKind.WORKER
-    return PlannedNomination(event.id, contest.host_id, kind, tuple(m.id for m in members), team_name, None, chain[0], tuple(chain), level)
+    return chain, level
 
 
 UNIT_LEVELS = (OrgLevel.ENTERPRISE, OrgLevel.TEAM)
@@ -268,16 +276,7 @@ def plan_unit_nomination(actor: User, event: Event, unit: Organisation, facts: Q
         raise PermissionDenied(N_("%(name)s is not in your units."), name=unit.name)
     if unit.id in entered_units:
         raise DomainError(N_("%(name)s is already entered in this event."), name=unit.name)
-    chain = approval_chain(unit.path, contest.host.path)
-    nominator = contest.host_id if policy.is_admin(actor) else actor.org_id
-    if nominator not in chain:
-        raise PermissionDenied(N_("Only organisers of the units between the entrants and the host nominate for this contest."))
-    level = first_waiting(chain, nominator)
-    approved = chain if level is None else chain[:level]
-    for org_id in approved:
-        org = orgs_by_id[org_id]
-        check_approval(unit_name=org.name, limit=facts.limit(org), used=facts.used[org_id])
-    facts.used.update(approved)
+    chain, level = _climb(actor, contest, unit.path, False, facts, orgs_by_id)
     entered_units.add(unit.id)
     return PlannedNomination(event.id, contest.host_id, EntrantKind.UNIT, (), None, unit.id, unit.id, tuple(chain), level)
 
