@@ -16,7 +16,7 @@ from contest.domain.entrants import EntrantKind
 from contest.domain.errors import DomainError
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
-from contest.models import Certificate, Nomination, Role
+from contest.models import Certificate, Nomination, NominationMember, Role
 from contest.services import PermissionDenied, contests, draws, judging, registration, results
 from contest.services import certificates as certificate_service
 from contest.services.contests import EventInput
@@ -172,6 +172,19 @@ def test_every_nomination_has_the_kind_of_its_event(world):
     team_entry = db.session.scalar(select(Nomination).where(Nomination.event_id == team.id))
     assert team_entry.entrant.with_members() == "电力一队（张小三、李四）"
     assert db.session.scalar(select(Certificate.id).limit(1)) is None
+
+
+@pytest.mark.db
+def test_check_db_finds_entries_whose_members_do_not_fit_their_kind(world):
+    from contest.services.integrity import check_database
+
+    event = unit_event(world)
+    nomination = registration.nominate_unit(world.users["city"], event.id, world.orgs["ent_b"].id)
+    assert not any(c.problems for c in check_database())
+    db.session.add(NominationMember(nomination_id=nomination.id, event_id=event.id, user_id=world.users["worker_b"].id, live=True))
+    db.session.commit()
+    found = {c.name: c.problems for c in check_database()}
+    assert found["constraints"] == ["nominations: 1 entries whose members do not fit their kind of entrant"]
 
 
 @pytest.mark.db
