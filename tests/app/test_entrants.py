@@ -24,12 +24,12 @@ from tests.contest_factories import add_simple_rubric, make_contest
 from tests.factories import make_user
 
 
-def unit_event(world):
-    city = world.users["city"]
-    contest = make_contest(city, title="2026年衢州市安康杯竞赛", open_=False, events=())
-    event = contests.create_event(city, contest.id, EventInput("优胜企业", kind="unit"))
-    add_simple_rubric(city, event.id)
-    contests.change_status(city, contest.id, ContestStatus.OPEN)
+def unit_event(world, host="city", title="2026年衢州市安康杯竞赛"):
+    organiser = world.users[host]
+    contest = make_contest(organiser, title=title, open_=False, events=())
+    event = contests.create_event(organiser, contest.id, EventInput("优胜企业", kind="unit"))
+    add_simple_rubric(organiser, event.id)
+    contests.change_status(organiser, contest.id, ContestStatus.OPEN)
     return event
 
 
@@ -86,35 +86,61 @@ def _final_unit_event(world):
     event = unit_event(world)
     entered = [registration.nominate_unit(city, event.id, world.orgs[key].id) for key in ("ent_a", "ent_b", "team_b")]
     assert all(n.status == NominationStatus.CONFIRMED for n in entered)
-    contest_id = event.contest_id
-    contests.change_status(city, contest_id, ContestStatus.CLOSED)
+    contests.change_status(city, event.contest_id, ContestStatus.CLOSED)
     draws.hold_draw(city, event.id)
-    contests.change_status(city, contest_id, ContestStatus.RUNNING)
-    pw = world.users["worker"].password_hash
-    chief = make_user("chief", world.orgs["city"], {Role.JUDGE}, pw, name="裁判长")
-    second = make_user("judge_c", world.orgs["city"], {Role.JUDGE}, pw, name="裁判丙")
-    db.session.commit()
-    judging.assign_judge(city, event.id, chief.id, chief=True)
-    judging.assign_judge(city, event.id, second.id)
+    contests.change_status(city, event.contest_id, ContestStatus.RUNNING)
     judging.assign_judge(city, event.id, world.users["judge"].id)
     # The world's judge works at 柯城电力: he never sees that unit's entry.
     own = {e["competitor_number"] for e in judging.sheet(world.users["judge"], event.id)["entries"]}
     assert entered[0].competitor_number not in own and entered[1].competitor_number in own
     judging.remove_judge(city, event.id, world.users["judge"].id)
+    _score_rank_and_finalise(world, city, event, entered)
+    return event, entered
+
+
+def _score_rank_and_finalise(world, organiser, event, entered):
+    """Two judges of the host mark the entries best first; the chief signs off; ranked, published, final."""
+    if event.contest.status == ContestStatus.OPEN:
+        contests.change_status(organiser, event.contest_id, ContestStatus.CLOSED)
+        draws.hold_draw(organiser, event.id)
+        contests.change_status(organiser, event.contest_id, ContestStatus.RUNNING)
+    pw = world.users["worker"].password_hash
+    host = event.contest.host
+    chief = make_user(f"chief{event.id}", host, {Role.JUDGE}, pw, name="裁判长")
+    second = make_user(f"judge{event.id}", host, {Role.JUDGE}, pw, name="裁判丙")
+    db.session.commit()
+    judging.assign_judge(organiser, event.id, chief.id, chief=True)
+    judging.assign_judge(organiser, event.id, second.id)
     criteria = [c["id"] for c in judging.sheet(chief, event.id)["criteria"]]
-    marks = {entered[0].competitor_number: ("90", "50", "3"), entered[1].competitor_number: ("80", "40", "2"),
-             entered[2].competitor_number: ("70", "30", "1")}
+    values = [("90", "50", "3"), ("80", "40", "2"), ("70", "30", "1")]
+    marks = {n.competitor_number: values[i] for i, n in enumerate(entered)}
     for judge in (chief, second):
-        items = [{"competitor_number": number, "criterion_id": c, "value": values[i]}
-                 for number, values in marks.items() for i, c in enumerate(criteria)]
+        items = [{"competitor_number": number, "criterion_id": c, "value": v[i]}
+                 for number, v in marks.items() for i, c in enumerate(criteria)]
         assert judging.submit_scores(judge, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items}).status == 200
     judging.sign_off(chief, event.id)
-    rows = results.compute_results(city, event.id)
+    rows = results.compute_results(organiser, event.id)
     assert [r.nomination_id for r in rows] == [n.id for n in entered]
-    results.publish(city, contest_id)
+    results.publish(organiser, event.contest_id)
     event.contest.status = ContestStatus.FINAL
     db.session.commit()
-    return event, entered
+
+
+@pytest.mark.db
+def test_a_unit_is_promoted_from_its_preliminary_into_the_final(world):
+    final = unit_event(world)
+    county = world.users["county_a"]
+    prelim = unit_event(world, host="county_a", title="2026年柯城区安康杯竞赛")
+    entered = [registration.nominate_unit(county, prelim.id, world.orgs[key].id) for key in ("ent_a", "team_a")]
+    _score_rank_and_finalise(world, county, prelim, entered)
+    results.link_final(county, prelim.id, final.id)
+    created = results.promote(county, prelim.id, count=1)
+    assert len(created) == 1
+    promoted = created[0]
+    assert promoted.entrant_kind == EntrantKind.UNIT and promoted.unit_id == world.orgs["ent_a"].id and promoted.members == []
+    assert promoted.display_name == "柯城电力" and promoted.source.startswith("2026年柯城区安康杯竞赛 · 优胜企业 #1")
+    assert promoted.waiting_org_id == world.orgs["city"].id and [s.action for s in promoted.steps] == ["promote"]
+    assert results.promote(county, prelim.id, count=1) == []  # promoting twice adds nobody
 
 
 @pytest.mark.db
