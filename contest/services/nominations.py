@@ -55,8 +55,10 @@ class PlannedNomination:
         return self.level is None or self.level >= len(self.chain)
 
 
-def write_nominations(actor: User, plans: Sequence[PlannedNomination], action: str) -> list[int]:
-    """Insert the nominations of ``plans`` with their members and first steps; returns their ids in order."""
+def write_nominations(actor: User, plans: Sequence[PlannedNomination], action: str, confirm_step: bool = True) -> list[int]:
+    """Insert the nominations of ``plans`` with their members and first steps; returns their ids in order.
+    ``confirm_step``: whether an entry this act confirms also gets the host's ``confirm`` step (a promotion's
+    timeline records only where the entry came from)."""
     if not plans:
         return []
     now = utcnow()
@@ -78,7 +80,7 @@ def write_nominations(actor: User, plans: Sequence[PlannedNomination], action: s
         org_id = plan.step_org_id if plan.step_org_id is not None else actor.org_id
         steps.append({"nomination_id": nomination_id, "at": now, "actor_id": actor.id, "org_id": org_id, "action": action,
                       "reason": plan.step_reason})
-        if plan.confirmed and action != "promote":
+        if plan.confirmed and confirm_step:
             steps.append({"nomination_id": nomination_id, "at": now, "actor_id": actor.id, "org_id": plan.host_id,
                           "action": "confirm", "reason": ""})
     if members:

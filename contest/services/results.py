@@ -505,7 +505,7 @@ def promote(actor: User, event_id: int, count: int | None = None) -> list[Nomina
                 entrant.unit.org_id if entrant.unit else None, host.id, final_chain, final_chain.index(host.id) + 1,
                 source=tag, step_org_id=host.id, step_reason=f"{source} 第{result.rank}名",
             ))
-        created = nominations.load(nominations.write_nominations(actor, plans, "promote"))
+        created = nominations.load(nominations.write_nominations(actor, plans, "promote", confirm_step=False))
         audit(actor, "results.promote", "event", event.id, final=final.id, count=len(created))
     return created
 
