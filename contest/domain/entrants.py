@@ -130,7 +130,7 @@ class Entrant:
     @property
     def certificate_team(self) -> str:
         """The team named on a team member's certificate (作为<team>成员); empty for other entrants."""
-        return self.team_name or "" if self.kind == EntrantKind.TEAM else ""
+        return (self.team_name or "") if self.kind == EntrantKind.TEAM else ""
 
 
 def check_shape(kind: EntrantKind, members: int, team_name: str | None, has_unit: bool) -> None:

@@ -186,7 +186,7 @@ def data_of(cert: Certificate) -> CertificateData:
     contest = cert.event.contest
     team = ""
     if cert.event.is_team:  # the identity map serves the other members' certificates of the same entry
-        team = (db.session.get(Nomination, cert.nomination_id).team_name or "") if cert.nomination_id else ""
+        team = db.session.get(Nomination, cert.nomination_id).entrant.certificate_team if cert.nomination_id else ""
     return CertificateData(
         serial=cert.serial, holder_name=cert.holder_name, contest_title=cert.contest_title, event_name=cert.event_name,
         award=cert.label if cert.kind == "award" else "", titles=(cert.label,) if cert.kind == "title" else (),
