@@ -57,7 +57,7 @@ TRANSITION_LABELS = {
     "reopen": _l("Reopen registration"),
     "start": _l("Start the contest"),
 }
-EVENT_KIND_LABELS = {EventKind.INDIVIDUAL: _l("Individual event"), EventKind.TEAM: _l("Team event")}
+EVENT_KIND_LABELS = {EventKind.INDIVIDUAL: _l("Individual event"), EventKind.TEAM: _l("Team event"), EventKind.UNIT: _l("Unit event")}
 AGGREGATION_LABELS = {
     Aggregation.MEAN: _l("Mean"),
     Aggregation.TRIMMED_MEAN: _l("Mean without the highest and lowest mark"),

@@ -24,7 +24,7 @@ from sqlalchemy.orm import lazyload
 from contest.domain import contests as states
 from contest.domain.contests import ContestStatus
 from contest.domain.nominations import NominationStatus, may_act
-from contest.domain.orgtree import child_levels
+from contest.domain.orgtree import child_levels, path_ids
 from contest.extensions import db
 from contest.models import (
     Certificate,
@@ -144,7 +144,7 @@ def visible_clause(user: User):
     or a unit above it once no longer a draft (those are the contests the user can enter or approve for)."""
     if is_admin(user):
         return True
-    above = [int(p) for p in user.org.path.strip("/").split("/")]
+    above = path_ids(user.org.path)
     own_subtree = Organisation.path.startswith(user.org.path)
     if not user.has_role(Role.ORGANISER):
         own_subtree = and_(own_subtree, Contest.status != ContestStatus.DRAFT)
@@ -265,8 +265,11 @@ def sees_every_nomination(actor: User, contest: Contest) -> bool:
 
 
 def can_download_certificate(user: User, cert: Certificate) -> bool:
-    """Holders download their own certificates; the host's organisers every certificate of the contest."""
-    return cert.user_id == user.id or can_manage(user, cert.event.contest)
+    """Holders download their own certificates (a unit's, the unit's own organisers); the host's organisers
+    every certificate of the contest."""
+    if cert.org_id is not None and user.org_id == cert.org_id and user.has_role(Role.ORGANISER):
+        return True
+    return (cert.user_id is not None and cert.user_id == user.id) or can_manage(user, cert.event.contest)
 
 
 # ---------------------------------------------------------------------------------------------- abilities

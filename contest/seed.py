@@ -22,6 +22,7 @@ from contest.clock import today
 from contest.domain import passwords
 from contest.domain.errors import N_
 from contest.domain.identity import generate_resident_id
+from contest.domain.orgtree import child_path
 from contest.extensions import db
 from contest.models import Organisation, OrgLevel, Role, SkillLevel, User, UserRole, WorkerProfile
 from contest.models.user import Gender
@@ -89,7 +90,7 @@ def _org(name: str, level: OrgLevel, parent: Organisation | None, position: int)
     org = Organisation(name=name, level=level, parent=parent, path="/0/", active=True, position=position)
     db.session.add(org)
     db.session.flush()
-    org.path = f"{parent.path if parent else '/'}{org.id}/"
+    org.path = child_path(parent.path if parent else None, org.id)
     return org
 
 

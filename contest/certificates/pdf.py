@@ -153,13 +153,16 @@ class CertificateData:
     body_template: str | None = None
     seal_png: bytes | None = None
     team: str = ""  # the team's name on a team entry's member certificates
+    unit: bool = False  # the holder is a unit (an enterprise or a team organisation), not a person
 
 
-def standard_body_template(has_award: bool, has_title: bool, team: bool = False) -> str:
+def standard_body_template(has_award: bool, has_title: bool, team: bool = False, unit: bool = False) -> str:
     """The standard text for a certificate carrying an award, a title or both (a certificate carries at least
-    one); a team member's says "作为<team>成员" before the honour. Every combination reads as one sentence."""
+    one); a team member's says "作为<team>成员" before the honour; a unit is addressed by its name alone (no
+    "同志"). Every combination reads as one sentence."""
     clause = _HONOUR_CLAUSES.get((has_award, has_title), _HONOUR_CLAUSES[(True, False)])
-    return "{name} 同志：\n在{contest}{event}项目中" + (_TEAM_PREFIX if team else "") + clause + "。\n特发此证，以资鼓励。"
+    salutation = "{name}：" if unit else "{name} 同志："
+    return salutation + "\n在{contest}{event}项目中" + (_TEAM_PREFIX if team else "") + clause + "。\n特发此证，以资鼓励。"
 
 
 def body_template_of(data: CertificateData) -> str:
@@ -171,7 +174,7 @@ def body_template_of(data: CertificateData) -> str:
         used = {field for _l, field, _s, _c in string.Formatter().parse(data.body_template) if field is not None}
         if all(values[field].strip() for field in used):
             return data.body_template
-    return standard_body_template(bool(data.award.strip()), bool(data.titles), bool(data.team.strip()))
+    return standard_body_template(bool(data.award.strip()), bool(data.titles), bool(data.team.strip()), data.unit)
 
 
 def _values(data: CertificateData) -> dict[str, str]:

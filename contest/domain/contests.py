@@ -45,8 +45,11 @@ class ContestStatus(str, enum.Enum):
 
 
 class EventKind(str, enum.Enum):
+    """Which kind of entrant an event takes (``domain.entrants.entrant_kind_of``): workers, teams, or units."""
+
     INDIVIDUAL = "individual"
     TEAM = "team"
+    UNIT = "unit"
 
 
 class CriterionKind(str, enum.Enum):

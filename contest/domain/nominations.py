@@ -21,6 +21,7 @@ from datetime import date
 
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import age_on
+from contest.domain.orgtree import make_path, path_ids
 
 
 class NominationStatus(str, enum.Enum):
@@ -94,10 +95,6 @@ def check_no_duplicates(candidates: Sequence[Candidate], already_entered: set[in
             raise DomainError(N_("%(name)s is already entered in this event."), name=candidate.name)
 
 
-def path_ids(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/")]
-
-
 def approval_chain(entrant_org_path: str, host_path: str) -> list[int]:
     """Unit ids that approve, bottom first: from the entrant's unit up to and including the host."""
     if not entrant_org_path.startswith(host_path):
@@ -115,7 +112,7 @@ def common_unit_path(paths: Sequence[str]) -> str:
         if len(set(level)) != 1:
             break
         common.append(level[0])
-    return "/" + "".join(f"{i}/" for i in common)
+    return make_path(common)
 
 
 def first_waiting(chain: Sequence[int], nominator_org_id: int | None) -> int | None:

@@ -44,3 +44,25 @@ def may_hold(parent: OrgLevel, child: OrgLevel) -> bool:
 def child_levels(parent: OrgLevel) -> list[OrgLevel]:
     """The levels a unit of level ``parent`` may hold, top first."""
     return [level for level in OrgLevel if may_hold(parent, level)]
+
+
+# --- the materialised path codec ----------------------------------------------------------------------------
+# A unit's ``path`` lists the ids from the root down to the unit itself, each followed by a slash: "/1/7/42/".
+# A nomination's approval ``chain`` is written the same way (bottom first). These two functions are the only
+# place that reads or writes that shape.
+
+
+def path_ids(path: str) -> list[int]:
+    """The ids of a materialised path, in the order written: ``"/1/7/42/"`` → ``[1, 7, 42]``; ``"/"`` → ``[]``."""
+    inner = path.strip("/")
+    return [int(part) for part in inner.split("/")] if inner else []
+
+
+def make_path(ids) -> str:
+    """The materialised path of ``ids`` in the order given: ``[1, 7, 42]`` → ``"/1/7/42/"``; ``[]`` → ``"/"``."""
+    return "/" + "".join(f"{int(i)}/" for i in ids)
+
+
+def child_path(parent_path: str | None, child_id: int) -> str:
+    """The path of unit ``child_id`` under the unit at ``parent_path`` (``None``: the root)."""
+    return make_path([*path_ids(parent_path or "/"), child_id])

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest import methods
 from contest.domain.contests import Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind, Trade
+from contest.domain.entrants import EntrantKind, entrant_kind_of
 from contest.extensions import db
 from contest.models.base import enum_column, utcnow
 from contest.models.org import Organisation
@@ -108,6 +109,11 @@ class Event(db.Model):
     @property
     def is_team(self) -> bool:
         return self.kind == EventKind.TEAM
+
+    @property
+    def entrant_kind(self) -> EntrantKind:
+        """The kind of entrant the event takes (``domain.entrants``)."""
+        return entrant_kind_of(self.kind)
 
     @property
     def occupation_list(self) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from contest.domain.orgtree import OrgLevel
+from contest.domain.orgtree import OrgLevel, path_ids
 from contest.extensions import db
 from contest.models.base import enum_column
 
@@ -44,7 +44,7 @@ class Organisation(db.Model):
     @property
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to the parent."""
-        return [int(part) for part in self.path.strip("/").split("/")][:-1]
+        return path_ids(self.path)[:-1]
 
     @property
     def unit_parts(self) -> list[str]:

@@ -19,8 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from contest.domain.identity import mask_name
+from contest.domain.entrants import Entrant, EntrantKind, Member, Unit
 from contest.domain.nominations import NominationStatus
+from contest.domain.orgtree import path_ids
 from contest.extensions import db
 from contest.models.base import enum_column, utcnow
 from contest.models.contest import Event
@@ -47,6 +48,9 @@ class Quota(db.Model):
     org: Mapped[Organisation] = relationship()
 
 
+LIVE_UNIT = "unit_id IS NOT NULL AND status IN ('pending', 'confirmed')"
+
+
 class Nomination(db.Model):
     """An entry on its way up the hierarchy; confirmed entries compete (and get a number in the draw)."""
 
@@ -54,6 +58,16 @@ class Nomination(db.Model):
     __table_args__ = (
         UniqueConstraint("event_id", "competitor_number", name="uq_nominations_event_number"),
         Index("ix_nominations_waiting", "waiting_org_id", "status"),
+        # The shape of each kind of entrant (``domain.entrants.check_shape``; the member counts are the writer's).
+        CheckConstraint(
+            "(entrant_kind = 'worker' AND team_name IS NULL AND unit_id IS NULL)"
+            " OR (entrant_kind = 'team' AND team_name IS NOT NULL AND unit_id IS NULL)"
+            " OR (entrant_kind = 'unit' AND team_name IS NULL AND unit_id IS NOT NULL)",
+            name="entrant_shape",
+        ),
+        # One live entry per unit and event (workers: ``uq_nomination_members_live_entry``).
+        Index("uq_nominations_live_unit", "event_id", "unit_id", unique=True,
+              sqlite_where=text(LIVE_UNIT), postgresql_where=text(LIVE_UNIT)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,7 +79,11 @@ class Nomination(db.Model):
     level: Mapped[int] = mapped_column(Integer, default=0)
     waiting_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     status: Mapped[NominationStatus] = mapped_column(enum_column(NominationStatus, "nomination_status"), default=NominationStatus.PENDING, index=True)
+    # Who competes (``domain.entrants``): a worker or a team (its members are the nomination_members rows,
+    # a team also has its name), or a unit (an enterprise or a team organisation: ``unit_id``, no members).
+    entrant_kind: Mapped[EntrantKind] = mapped_column(enum_column(EntrantKind, "entrant_kind"), default=EntrantKind.WORKER)
     team_name: Mapped[str | None] = mapped_column(String(100))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     competitor_number: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -75,6 +93,7 @@ class Nomination(db.Model):
     event: Mapped[Event] = relationship()
     org: Mapped[Organisation] = relationship(foreign_keys=[org_id])
     waiting_org: Mapped[Organisation | None] = relationship(foreign_keys=[waiting_org_id])
+    unit: Mapped[Organisation | None] = relationship(foreign_keys=[unit_id], lazy="selectin")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     members: Mapped[list[NominationMember]] = relationship(
         back_populates="nomination", cascade="all, delete-orphan", order_by="NominationMember.position", lazy="selectin"
@@ -85,15 +104,23 @@ class Nomination(db.Model):
 
     @property
     def chain_ids(self) -> list[int]:
-        return [int(p) for p in self.chain.strip("/").split("/")]
+        return path_ids(self.chain)
+
+    @property
+    def entrant(self) -> Entrant:
+        """Who competes, as the domain's value (what results, awards and certificates read)."""
+        return Entrant(
+            EntrantKind(self.entrant_kind), tuple(Member(m.user_id, m.user.name) for m in self.members), self.team_name,
+            Unit(self.unit.id, self.unit.name) if self.unit_id is not None else None,
+        )
 
     @property
     def display_name(self) -> str:
         return self.shown_name()
 
     def shown_name(self, masked: bool = False) -> str:
-        """The team's name, or the members' names (partly masked, 张*三, for public pages)."""
-        return self.team_name or "、".join(mask_name(m.user.name) if masked else m.user.name for m in self.members)
+        """The team's or unit's name, or the worker's name (partly masked, 张*三, for public pages)."""
+        return self.entrant.name(masked)
 
 
 class NominationMember(db.Model):

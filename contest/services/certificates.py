@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from contest import clock, randomness
 from contest.certificates.pdf import (
@@ -27,11 +28,12 @@ from contest.certificates.pdf import (
 )
 from contest.clock import today
 from contest.domain import contests as states
+from contest.domain.entrants import Holder
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_name
 from contest.extensions import db
 from contest.loaders import certificate_or_404, get_contest, managed_event, require_host
-from contest.models import Certificate, Contest, Event, EventResult, Nomination, NominationMember, User, utcnow
+from contest.models import Certificate, Contest, Event, EventResult, Nomination, Organisation, User, utcnow
 from contest.models.org import unit_path_loader
 from contest.policy import can_download_certificate as can_download
 from contest.services import PermissionDenied, audit, notifications, transaction
@@ -59,47 +61,46 @@ def _next_seq(host_id: int, year: int) -> int:
     return (db.session.scalar(select(func.max(Certificate.seq)).where(Certificate.host_id == host_id, Certificate.year == year)) or 0) + 1
 
 
-def _new(event: Event, nomination_id: int, user: User, kind: str, label: str, actor: User, seq: int, replaces: int | None = None) -> Certificate:
+def _new(event: Event, nomination_id: int, holder: Holder, kind: str, label: str, actor: User, seq: int, replaces: int | None = None) -> Certificate:
     contest = event.contest
     return Certificate(
         host_id=contest.host_id, year=contest.year, seq=seq, serial=f"{serial_prefix(contest)}-{contest.year}-{seq:06d}",
-        code=randomness.token_urlsafe(16), event_id=event.id, nomination_id=nomination_id, user_id=user.id, kind=kind,
-        label=label, holder_name=user.name, contest_title=contest.title, event_name=event.name,
+        code=randomness.token_urlsafe(16), event_id=event.id, nomination_id=nomination_id, user_id=holder.user_id,
+        org_id=holder.org_id, kind=kind, label=label, holder_name=holder.name, contest_title=contest.title, event_name=event.name,
         issuer=contest.issuer, issued_on=today(), issued_by_id=actor.id, replaces_id=replaces,
     )
 
 
 def issue_for_event(actor: User, event_id: int) -> list[Certificate]:
-    """One certificate per member of every entry for its award and for each of its titles (skipping those
-    already issued); the results must be final."""
+    """One certificate per holder of every entry (each member of a worker or team entrant, or the unit of a unit
+    entrant: ``Entrant.holders``) for its award and for each of its titles (skipping those already issued); the
+    results must be final."""
     with transaction():
         event = _managed(actor, event_id)
         if event.contest.status not in states.FINAL:
             raise DomainError(N_("Certificates are issued once the results are final."))
         lock_event(event)
         existing = set(db.session.execute(
-            select(Certificate.user_id, Certificate.kind, Certificate.label).where(Certificate.event_id == event.id, Certificate.revoked_at.is_(None))
+            select(Certificate.user_id, Certificate.org_id, Certificate.kind, Certificate.label)
+            .where(Certificate.event_id == event.id, Certificate.revoked_at.is_(None))
         ).all())
-        members: dict[int, list[User]] = {}
-        for nomination_id, user in db.session.execute(
-            select(NominationMember.nomination_id, User).join(User, User.id == NominationMember.user_id)
-            .join(EventResult, EventResult.nomination_id == NominationMember.nomination_id)
-            .where(EventResult.event_id == event.id).order_by(NominationMember.position)
-        ):
-            members.setdefault(nomination_id, []).append(user)
+        entrants = {n.id: n.entrant for n in db.session.scalars(
+            select(Nomination).join(EventResult, EventResult.nomination_id == Nomination.id).where(EventResult.event_id == event.id)
+            .options(joinedload(Nomination.unit))
+        )}
         seq = _next_seq(event.contest.host_id, event.contest.year)
         created = []
         for result in db.session.scalars(select(EventResult).where(EventResult.event_id == event.id).order_by(EventResult.rank, EventResult.id)):
             honours = ([("award", result.award)] if result.award else []) + [("title", t) for t in result.titles or []]
-            for user in members.get(result.nomination_id, []):
+            for holder in entrants[result.nomination_id].holders:
                 for kind, label in honours:
-                    if (user.id, kind, label) in existing:
+                    if (holder.user_id, holder.org_id, kind, label) in existing:
                         continue
-                    created.append(_new(event, result.nomination_id, user, kind, label, actor, seq))
+                    created.append(_new(event, result.nomination_id, holder, kind, label, actor, seq))
                     seq += 1
         db.session.add_all(created)
         db.session.flush()
-        notifications.notify_many((c.user_id for c in created), "certificates_issued", event=event.name, contest=event.contest.title)
+        notifications.notify_many((c.user_id for c in created if c.user_id is not None), "certificates_issued", event=event.name, contest=event.contest.title)
         audit(actor, "certificate.issue", "event", event.id, count=len(created))
     return created
 
@@ -135,12 +136,19 @@ def reissue(actor: User, cert_id: int, reason: str) -> Certificate:
         lock_event(event)
         cert.revoked_at, cert.revoked_by_id, cert.revoke_reason = utcnow(), actor.id, reason[:MAX_REASON]
         db.session.flush()
-        new = _new(event, cert.nomination_id, db.session.get(User, cert.user_id), cert.kind, cert.label, actor,
+        new = _new(event, cert.nomination_id, _current_holder(cert), cert.kind, cert.label, actor,
                    _next_seq(cert.host_id, cert.year), replaces=cert.id)
         db.session.add(new)
         db.session.flush()
         audit(actor, "certificate.reissue", "certificate", new.id, replaces=cert.serial, reason=reason)
     return new
+
+
+def _current_holder(cert: Certificate) -> Holder:
+    """The certificate's holder under its current name (a worker's after a name correction, or a unit's)."""
+    if cert.org_id is not None:
+        return Holder(db.session.get(Organisation, cert.org_id).name, org_id=cert.org_id)
+    return Holder(db.session.get(User, cert.user_id).name, user_id=cert.user_id)
 
 
 def set_certificate_settings(actor: User, contest_id: int, issuer: str, template: str, seal: bytes | None, remove_seal: bool = False) -> Contest:
@@ -174,12 +182,13 @@ def data_of(cert: Certificate) -> CertificateData:
     contest = cert.event.contest
     team = ""
     if cert.event.is_team:  # the identity map serves the other members' certificates of the same entry
-        team = (db.session.get(Nomination, cert.nomination_id).team_name or "") if cert.nomination_id else ""
+        team = db.session.get(Nomination, cert.nomination_id).entrant.certificate_team if cert.nomination_id else ""
     return CertificateData(
         serial=cert.serial, holder_name=cert.holder_name, contest_title=cert.contest_title, event_name=cert.event_name,
         award=cert.label if cert.kind == "award" else "", titles=(cert.label,) if cert.kind == "title" else (),
         issuer=cert.issuer, issued_on=cert.issued_on, verify_url=verify_url(cert),
         body_template=contest.certificate_template or None, seal_png=contest.certificate_seal, team=team,
+        unit=cert.names_unit,
     )
 
 
@@ -279,7 +288,7 @@ def _public(cert: Certificate | None) -> dict:
         return {"status": "unknown"}
     body = {
         "status": "revoked" if cert.revoked else "valid",
-        "serial": cert.serial, "holder": mask_name(cert.holder_name), "contest": cert.contest_title, "event": cert.event_name,
+        "serial": cert.serial, "holder": cert.holder_name if cert.names_unit else mask_name(cert.holder_name), "contest": cert.contest_title, "event": cert.event_name,
         "award": cert.label if cert.kind == "award" else None, "title": cert.label if cert.kind == "title" else None,
         "issuer": cert.issuer, "issued_on": cert.issued_on.isoformat(),
     }

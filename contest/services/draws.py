@@ -21,6 +21,7 @@ from contest.documents.sign_in import render_sign_in_sheet
 from contest.documents.xlsx import write_xlsx
 from contest.domain.contests import DRAW_HELD
 from contest.domain.draw import ALGORITHM, SEED_BITS, draw_numbers
+from contest.domain.entrants import EntrantKind
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_resident_id
 from contest.domain.nominations import NominationStatus
@@ -117,10 +118,10 @@ class SignInRow:
 def _row(nomination: Nomination) -> SignInRow:
     users = [m.user for m in nomination.members]
     unit = tuple(nomination.org.unit_parts)
-    if nomination.team_name:
-        names = f"{nomination.team_name}（{'、'.join(u.name for u in users)}）"
+    entrant = nomination.entrant
+    if entrant.kind != EntrantKind.WORKER:  # a team (its name and members) or a unit (its name)
         occupations = list(dict.fromkeys(u.profile.occupation for u in users if u.profile and u.profile.occupation))
-        return SignInRow(nomination.competitor_number, names, nomination.org.label, "、".join(occupations), "", unit)
+        return SignInRow(nomination.competitor_number, entrant.with_members(), nomination.org.label, "、".join(occupations), "", unit)
     user = users[0]
     profile = user.profile
     return SignInRow(

@@ -3,7 +3,8 @@
 Four checks, each reporting how much it looked at and every problem found:
 
 - **constraints**: every foreign key has its parent row, every unique constraint and unique index (partial
-  ones with their condition) holds, every CHECK constraint holds — read from the models' metadata, so a
+  ones with their condition) holds, every CHECK constraint holds, every entry has the members its kind of
+  entrant takes (one worker, a team of at least one, a unit none) — read from the models' metadata, so a
   restore that skipped or deferred constraints is caught, on SQLite and PostgreSQL alike (SQLite also runs
   ``PRAGMA integrity_check``);
 - **audit**: every score has its audit trail — as many audit rows as its version, the last one's new value
@@ -30,13 +31,24 @@ from sqlalchemy import (
     exists,
     func,
     not_,
+    or_,
     select,
     text,
 )
 from sqlalchemy.sql.elements import TextClause
 
+from contest.domain.entrants import EntrantKind
 from contest.extensions import db
-from contest.models import Certificate, Event, EventResult, EventResultNote, Score, ScoreAudit
+from contest.models import (
+    Certificate,
+    Event,
+    EventResult,
+    EventResultNote,
+    Nomination,
+    NominationMember,
+    Score,
+    ScoreAudit,
+)
 from contest.services.results import _rank
 
 
@@ -97,7 +109,25 @@ def _constraints() -> Check:
             if column.unique:
                 check.checked += 1
                 _unique(check, connection, table, [column], f"{table.name}.{column.name}", None)
+    _entrant_members(check, connection)
     return check
+
+
+def _entrant_members(check: Check, connection) -> None:
+    """What the entrant CHECK cannot see (``domain.entrants``): a worker entry has one member, a team at least
+    one, a unit none."""
+    check.checked += 1
+    counts = select(NominationMember.nomination_id, func.count().label("n")).group_by(NominationMember.nomination_id).subquery()
+    members = func.coalesce(counts.c.n, 0)
+    broken = connection.execute(
+        select(func.count()).select_from(Nomination).outerjoin(counts, counts.c.nomination_id == Nomination.id).where(or_(
+            and_(Nomination.entrant_kind == EntrantKind.WORKER, members != 1),
+            and_(Nomination.entrant_kind == EntrantKind.TEAM, members < 1),
+            and_(Nomination.entrant_kind == EntrantKind.UNIT, members != 0),
+        ))
+    ).scalar()
+    if broken:
+        check.problems.append(f"nominations: {broken} entries whose members do not fit their kind of entrant")
 
 
 def _unique(check: Check, connection, table, columns, name, where) -> None:

@@ -20,7 +20,22 @@ from decimal import Decimal
 from functools import cache
 
 from flask_babel import gettext
-from sqlalchemy import Exists, Insert, Integer, Select, and_, bindparam, case, func, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    Exists,
+    Insert,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import BindParameter
 
@@ -43,6 +58,7 @@ from contest.domain.errors import (
 )
 from contest.domain.judging import SCOPE_LEVELS, WriteRefused, check_write, in_conflict
 from contest.domain.nominations import NominationStatus
+from contest.domain.orgtree import path_ids
 from contest.domain.scoring_types import scoring_type
 from contest.extensions import db
 from contest.i18n import translate
@@ -76,10 +92,6 @@ logger = logging.getLogger(__name__)
 MAX_KEY = 100
 SCORING = states.SCORING
 CORRECTING = states.CORRECTING  # corrections answer objections during the notice
-
-
-def _path_ids(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/")]
 
 
 # ---------------------------------------------------------------------------------------------- assignments
@@ -188,14 +200,19 @@ def entries_of(event_id: int, numbers: list[int] | None = None, with_paths: bool
 
 
 def member_paths(nomination_ids: list[int]) -> dict[int, tuple[tuple[int, ...], ...]]:
-    """Nomination id → the unit paths (ids, root first) of its members."""
+    """Nomination id → the unit paths (ids, root first) of its members, or of the unit itself (unit entrants)."""
     paths: dict[int, list[tuple[int, ...]]] = {}
-    for nomination_id, path in db.session.execute(
+    members = (
         select(NominationMember.nomination_id, Organisation.path)
         .join(User, User.id == NominationMember.user_id).join(Organisation, Organisation.id == User.org_id)
         .where(NominationMember.nomination_id.in_(nomination_ids))
-    ):
-        paths.setdefault(nomination_id, []).append(tuple(_path_ids(path)))
+    )
+    units = (
+        select(Nomination.id, Organisation.path).join(Organisation, Organisation.id == Nomination.unit_id)
+        .where(Nomination.id.in_(nomination_ids))
+    )
+    for nomination_id, path in db.session.execute(union_all(members, units)):
+        paths.setdefault(nomination_id, []).append(tuple(path_ids(path)))
     return {i: tuple(p) for i, p in paths.items()}
 
 
@@ -211,7 +228,7 @@ def conflicts_for(judge: User, contest: Contest, entries: list[Entry]) -> set[in
 
 def _conflicted(judge: User, scope: str, entries: list[Entry]) -> set[int]:
     """Nomination ids among ``entries`` in conflict with the judge under ``scope`` (see ``in_conflict``)."""
-    judge_path = _path_ids(judge.org.path)
+    judge_path = path_ids(judge.org.path)
     levels = _levels([judge_path, *[p for e in entries for p in e.member_paths]])
     return {e.nomination_id for e in entries if in_conflict(judge_path, e.member_paths, levels, scope)}
 
@@ -458,7 +475,7 @@ def _facts(judge: User, event_id: int, key: str) -> _Facts | None:
     held, but status, assignment and sign-off are not.
     """
     rows = db.session.connection().execute(
-        _facts_query(), {"event_id": event_id, "judge_id": judge.id, "key": key, "judge_path": _path_ids(judge.org.path)}
+        _facts_query(), {"event_id": event_id, "judge_id": judge.id, "key": key, "judge_path": path_ids(judge.org.path)}
     ).all()
     if not rows:
         return None

@@ -13,17 +13,17 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest import policy
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import LOST_DIGITS, InvalidResidentId, normalise_resident_id, probably_lost_digits
-from contest.domain.nominations import NominationStatus
 from contest.extensions import db
 from contest.loaders import get_contest
-from contest.models import Nomination, NominationMember, NominationStep, Organisation, Role, User, WorkerProfile, utcnow
+from contest.models import Organisation, Role, User, WorkerProfile
 from contest.services import PermissionDenied, audit, transaction
+from contest.services.nominations import write_nominations
 from contest.services.registration import (
     _check_open,
     _orgs_for,
@@ -124,7 +124,7 @@ def import_nominations(actor: User, contest_id: int, data: bytes, filename: str,
         plans = _plan(actor, contest, groups, by_event, header, errors)
         if errors:
             raise TableError(sorted(errors, key=lambda e: (e.row or 0)))
-        ids = _write_all(actor, contest, plans)
+        ids = write_nominations(actor, [plan for _event, plan in plans], "import")
         audit(actor, "nomination.import", "contest", contest.id, filename=filename, count=len(ids))
     logger.info("Imported %d nominations into contest %s", len(ids), contest.id)
     return ids
@@ -148,29 +148,3 @@ def _plan(actor, contest, groups, by_event, header, errors) -> list:
             continue
         plans.append((event, plan))
     return plans
-
-
-def _write_all(actor, contest, plans) -> list[int]:
-    """Multi-row INSERTs for the nominations, their members and their first timeline steps."""
-    now = utcnow()
-    nomination_rows = []
-    for event, plan in plans:
-        confirmed = plan.level is None
-        nomination_rows.append({
-            "event_id": event.id, "org_id": plan.org.id, "chain": "/" + "".join(f"{i}/" for i in plan.chain),
-            "level": len(plan.chain) if confirmed else plan.level,
-            "waiting_org_id": None if confirmed else plan.chain[plan.level],
-            "status": NominationStatus.CONFIRMED if confirmed else NominationStatus.PENDING,
-            "team_name": plan.team_name, "created_by_id": actor.id, "created_at": now,
-        })
-    ids = list(db.session.scalars(insert(Nomination).returning(Nomination.id, sort_by_parameter_order=True), nomination_rows))
-    members, steps = [], []
-    for nomination_id, (event, plan) in zip(ids, plans, strict=True):
-        members += [{"nomination_id": nomination_id, "event_id": event.id, "user_id": m.id, "live": True, "position": i}
-                    for i, m in enumerate(plan.members)]
-        steps.append({"nomination_id": nomination_id, "at": now, "actor_id": actor.id, "org_id": actor.org_id, "action": "import", "reason": ""})
-        if plan.level is None:
-            steps.append({"nomination_id": nomination_id, "at": now, "actor_id": actor.id, "org_id": contest.host_id, "action": "confirm", "reason": ""})
-    db.session.execute(insert(NominationMember), members)
-    db.session.execute(insert(NominationStep), steps)
-    return ids

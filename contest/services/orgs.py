@@ -8,7 +8,7 @@ from sqlalchemy import func, literal, select, update
 
 from contest import policy
 from contest.domain.errors import N_, DomainError
-from contest.domain.orgtree import may_hold
+from contest.domain.orgtree import child_path, may_hold, path_ids
 from contest.extensions import db
 from contest.models import Organisation, OrgLevel, User
 from contest.services import NotFound, PermissionDenied, audit, transaction
@@ -54,7 +54,7 @@ def subtree(actor: User, root: Organisation | None = None, include_inactive: boo
     by_id = {o.id: o for o in orgs}
 
     def sort_key(org: Organisation) -> tuple:
-        ids = [int(p) for p in org.path.strip("/").split("/")]
+        ids = path_ids(org.path)
         return tuple((by_id[i].position, by_id[i].name, i) if i in by_id else (0, "", i) for i in ids)
 
     return sorted(orgs, key=sort_key)
@@ -101,7 +101,7 @@ def _insert(parent: Organisation | None, name: str, level: OrgLevel) -> Organisa
     )
     db.session.add(org)
     db.session.flush()
-    org.path = f"{parent.path if parent else '/'}{org.id}/"
+    org.path = child_path(parent.path if parent else None, org.id)
     db.session.flush()
     return org
 
@@ -163,7 +163,7 @@ def move_org(actor: User, org_id: int, new_parent_id: int) -> Organisation:
         _check_level(new_parent, org.level)
         _check_sibling_name(new_parent.id, org.name, exclude_id=org.id)
 
-        old_path, new_path = org.path, f"{new_parent.path}{org.id}/"
+        old_path, new_path = org.path, child_path(new_parent.path, org.id)
         old_parent_id = org.parent_id
         db.session.execute(
             update(Organisation)

@@ -20,6 +20,7 @@ from contest import policy
 from contest.clock import today
 from contest.domain import contests as states
 from contest.domain.contests import registration_is_open
+from contest.domain.entrants import EntrantKind
 from contest.domain.errors import N_, DomainError
 from contest.domain.nominations import (
     LIVE,
@@ -33,6 +34,7 @@ from contest.domain.nominations import (
     common_unit_path,
     first_waiting,
 )
+from contest.domain.orgtree import OrgLevel, path_ids
 from contest.domain.quotas import (
     QuotaView,
     check_allocation,
@@ -57,8 +59,9 @@ from contest.models import (
 )
 from contest.models.org import unit_path_loader
 from contest.policy import can_review_nomination as can_review
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services import NotFound, PermissionDenied, audit, nominations, transaction
 from contest.services.contests import draws_held
+from contest.services.nominations import PlannedNomination
 
 logger = logging.getLogger(__name__)
 
@@ -91,10 +94,6 @@ class QuotaFacts:
         return QuotaView(org.id, self.limit(org), self.used[org.id], self.handed_down(org))
 
 
-def _chain(nomination_chain: str) -> list[int]:
-    return [int(p) for p in nomination_chain.strip("/").split("/")]
-
-
 def quota_facts(event: Event) -> QuotaFacts:
     rows = db.session.execute(select(Quota.org_id, Quota.places).where(Quota.event_id == event.id)).all()
     allocations = dict(rows)
@@ -105,7 +104,7 @@ def quota_facts(event: Event) -> QuotaFacts:
         select(Nomination.chain, Nomination.level, Nomination.status).where(Nomination.event_id == event.id, Nomination.status.in_(LIVE))
     )
     for chain, level, status in live:
-        ids = _chain(chain)
+        ids = path_ids(chain)
         used.update(ids if status == NominationStatus.CONFIRMED else ids[:level])
     return QuotaFacts(event, allocations, allocating_parents, used, orgs)
 
@@ -210,23 +209,14 @@ def entered_user_ids(event_id: int, user_ids: Iterable[int] | None = None) -> se
     return set(db.session.scalars(query))
 
 
-@dataclass(frozen=True)
-class PlannedNomination:
-    """A nomination checked against every rule, ready to be written."""
-
-    members: tuple[User, ...]
-    org: Organisation
-    chain: tuple[int, ...]
-    level: int | None  # index of the unit now waiting; None: confirmed
-    team_name: str | None
-
-
 def plan_nomination(
     actor: User, event: Event, members: Sequence[User], team_name: str | None, facts: QuotaFacts,
     orgs_by_id: dict[int, Organisation], entered: set[int],
 ) -> PlannedNomination:
     """Apply every nomination rule; on success record the approvals in ``facts.used`` (for multi-row imports)."""
     contest = event.contest
+    if event.entrant_kind == EntrantKind.UNIT:
+        raise DomainError(N_("%(event)s is an event for units, not for workers."), event=event.name)
     if not members:
         raise DomainError(N_("Choose who enters."))
     is_self = len(members) == 1 and members[0].id == actor.id
@@ -254,7 +244,17 @@ def plan_nomination(
     else:
         team_name = None
 
-    bottom_path = common_unit_path([m.org.path for m in members])
+    chain, level = _climb(actor, contest, common_unit_path([m.org.path for m in members]), is_self, facts, orgs_by_id)
+    entered.update(c.user_id for c in candidates)
+    kind = EntrantKind.TEAM if event.is_team else EntrantKind.WORKER
+    return PlannedNomination(event.id, contest.host_id, kind, tuple(m.id for m in members), team_name, None, chain[0], tuple(chain), level)
+
+
+def _climb(actor: User, contest: Contest, bottom_path: str, is_self: bool, facts: QuotaFacts,
+           orgs_by_id: dict[int, Organisation]) -> tuple[list[int], int | None]:
+    """The approval chain from the unit at ``bottom_path`` up to the host, and the index of the unit now waiting
+    (None: confirmed). A nominating organiser's own unit and those below count as approved (an administrator
+    nominates as the host), each within its quota; the approvals are recorded in ``facts.used``."""
     chain = approval_chain(bottom_path, contest.host.path)
     nominator = actor.org_id if actor.has_role(Role.ORGANISER) and not is_self else None
     if policy.is_admin(actor) and not is_self:
@@ -267,30 +267,59 @@ def plan_nomination(
         org = orgs_by_id[org_id]
         check_approval(unit_name=org.name, limit=facts.limit(org), used=facts.used[org_id])
     facts.used.update(approved)
-    entered.update(c.user_id for c in candidates)
-    return PlannedNomination(tuple(members), orgs_by_id[chain[0]], tuple(chain), level, team_name)
+    return chain, level
+
+
+UNIT_LEVELS = (OrgLevel.ENTERPRISE, OrgLevel.TEAM)
+
+
+def plan_unit_nomination(actor: User, event: Event, unit: Organisation, facts: QuotaFacts, orgs_by_id: dict[int, Organisation],
+                         entered_units: set[int]) -> PlannedNomination:
+    """The rules for a unit entrant (an enterprise or a team organisation) of a unit event: an organiser of the
+    unit or of a unit above it (within the contest's host) nominates it, once per event; the chain starts at the
+    unit itself and the nominating organiser's own unit and those below count as approved, as for workers."""
+    contest = event.contest
+    if event.entrant_kind != EntrantKind.UNIT:
+        raise DomainError(N_("%(event)s is not an event for units."), event=event.name)
+    if not actor.has_role(Role.ORGANISER, Role.ADMIN):
+        raise PermissionDenied(N_("Units are nominated by their organisers."))
+    if unit.level not in UNIT_LEVELS or not unit.active:
+        raise DomainError(N_("Only active enterprises and teams enter as units."))
+    if not policy.in_scope(actor, unit):
+        raise PermissionDenied(N_("%(name)s is not in your units."), name=unit.name)
+    if unit.id in entered_units:
+        raise DomainError(N_("%(name)s is already entered in this event."), name=unit.name)
+    chain, level = _climb(actor, contest, unit.path, False, facts, orgs_by_id)
+    entered_units.add(unit.id)
+    return PlannedNomination(event.id, contest.host_id, EntrantKind.UNIT, (), None, unit.id, unit.id, tuple(chain), level)
+
+
+def entered_unit_ids(event_id: int) -> set[int]:
+    return set(db.session.scalars(
+        select(Nomination.unit_id).where(Nomination.event_id == event_id, Nomination.unit_id.is_not(None), Nomination.status.in_(LIVE))
+    ))
+
+
+def nominate_unit(actor: User, event_id: int, unit_id: int) -> Nomination:
+    """An organiser enters a unit (an enterprise or a team organisation) in a unit event (安康杯)."""
+    with transaction():
+        event = get_event(actor, event_id)
+        _check_open(event.contest)
+        lock_event(event)
+        unit = db.session.get(Organisation, unit_id)
+        if unit is None:
+            raise NotFound(N_("This unit does not exist."))
+        facts = quota_facts(event)
+        orgs = _orgs_for([unit.path, event.contest.host.path])
+        plan = plan_unit_nomination(actor, event, unit, facts, orgs, entered_unit_ids(event.id))
+        nomination = nominations.load(nominations.write_nominations(actor, [plan], "submit"))[0]
+        audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, unit=unit.id)
+    return nomination
 
 
 def _orgs_for(paths: Iterable[str]) -> dict[int, Organisation]:
-    ids = {int(p) for path in paths for p in path.strip("/").split("/")}
+    ids = {i for path in paths for i in path_ids(path)}
     return {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
-
-
-def _write(actor: User, event: Event, plan: PlannedNomination, action: str = "submit") -> Nomination:
-    chain_text = "/" + "".join(f"{i}/" for i in plan.chain)
-    confirmed = plan.level is None
-    nomination = Nomination(
-        event_id=event.id, org_id=plan.org.id, chain=chain_text, level=len(plan.chain) if confirmed else plan.level,
-        waiting_org_id=None if confirmed else plan.chain[plan.level],
-        status=NominationStatus.CONFIRMED if confirmed else NominationStatus.PENDING,
-        team_name=plan.team_name, created_by_id=actor.id,
-    )
-    nomination.members = [NominationMember(event_id=event.id, user_id=m.id, live=True, position=i) for i, m in enumerate(plan.members)]
-    nomination.steps = [NominationStep(actor_id=actor.id, org_id=actor.org_id, action=action)]
-    if confirmed:
-        nomination.steps.append(NominationStep(actor_id=actor.id, org_id=event.contest.host_id, action="confirm"))
-    db.session.add(nomination)
-    return nomination
 
 
 def nominate(actor: User, event_id: int, member_ids: Sequence[int], team_name: str | None = None) -> Nomination:
@@ -306,8 +335,7 @@ def nominate(actor: User, event_id: int, member_ids: Sequence[int], team_name: s
         facts = quota_facts(event)
         orgs = _orgs_for([m.org.path for m in members] + [event.contest.host.path])
         plan = plan_nomination(actor, event, members, team_name, facts, orgs, entered_user_ids(event.id, member_ids))
-        nomination = _write(actor, event, plan)
-        db.session.flush()
+        nomination = nominations.load(nominations.write_nominations(actor, [plan], "submit"))[0]
         audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, members=[m.id for m in members])
     return nomination
 
@@ -354,11 +382,10 @@ def nominate_each(actor: User, event_id: int, member_ids: Sequence[int]) -> list
             raise refusals[0][1]  # one worker: his reason alone
         if refusals:
             raise NominationsRefused(refusals)
-        nominations = [_write(actor, event, plan) for plan in plans]
-        db.session.flush()
-        for nomination in nominations:
+        written = nominations.load(nominations.write_nominations(actor, plans, "submit"))
+        for nomination in written:
             audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, members=[m.user_id for m in nomination.members])
-    return nominations
+    return written
 
 
 # ---------------------------------------------------------------------------------------------- reviewing

@@ -27,6 +27,7 @@ from contest.domain.contests import ContestStatus, same_trade
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import age_on
 from contest.domain.nominations import NominationStatus
+from contest.domain.orgtree import path_ids
 from contest.domain.quotas import check_approval
 from contest.extensions import db
 from contest.loaders import event_or_404, get_contest, get_event, require_host
@@ -37,7 +38,6 @@ from contest.models import (
     EventResultNote,
     Nomination,
     NominationMember,
-    NominationStep,
     Objection,
     Publication,
     User,
@@ -47,10 +47,11 @@ from contest.models import (
 from contest.models.org import unit_path_loader
 from contest.policy import can_see_results as can_see_results  # re-exported for the views and the API
 from contest.policy import shows_full_names
-from contest.services import NotFound, audit, notifications, transaction
+from contest.services import NotFound, audit, nominations, notifications, transaction
 from contest.services.contests import award_scheme_of
 from contest.services.judging import sign_off_of, value_text
-from contest.services.registration import entered_user_ids, lock_event, quota_facts
+from contest.services.nominations import PlannedNomination
+from contest.services.registration import entered_unit_ids, entered_user_ids, lock_event, quota_facts
 
 logger = logging.getLogger(__name__)
 
@@ -460,30 +461,24 @@ def promote(actor: User, event_id: int, count: int | None = None) -> list[Nomina
         ))
         source = f"{event.contest.title} · {event.name}"
         already = set(db.session.scalars(select(Nomination.source).where(Nomination.event_id == final.id, Nomination.source.is_not(None))))
-        created = []
-        chain = [int(p) for p in host.path.strip("/").split("/")][::-1]
-        final_chain = chain[: chain.index(final.contest.host_id) + 1]
+        plans = []
+        chain = path_ids(host.path)[::-1]
+        final_chain = tuple(chain[: chain.index(final.contest.host_id) + 1])
         entered = entered_user_ids(final.id)
+        entered_units = entered_unit_ids(final.id)
         for result in results:
             tag = f"{source} #{result.rank} ({result.nomination_id})"
-            prelim = result.nomination
-            if tag in already or any(m.user_id in entered for m in prelim.members):
+            entrant = result.nomination.entrant
+            if tag in already or any(i in entered for i in entrant.member_ids) or (entrant.unit and entrant.unit.org_id in entered_units):
                 continue
-            level = final_chain.index(host.id) + 1
             check_approval(unit_name=host.name, limit=facts.limit(host), used=facts.used[host.id])
             facts.used.update([host.id])
-            nomination = Nomination(
-                event_id=final.id, org_id=host.id, chain="/" + "".join(f"{i}/" for i in final_chain), level=level,
-                waiting_org_id=final_chain[level] if level < len(final_chain) else None,
-                status=NominationStatus.PENDING if level < len(final_chain) else NominationStatus.CONFIRMED,
-                team_name=prelim.team_name, created_by_id=actor.id, source=tag,
-            )
-            nomination.members = [NominationMember(event_id=final.id, user_id=m.user_id, live=True, position=m.position) for m in prelim.members]
-            nomination.steps = [NominationStep(actor_id=actor.id, org_id=host.id, action="promote",
-                                               reason=f"{source} 第{result.rank}名")]
-            db.session.add(nomination)
-            created.append(nomination)
-        db.session.flush()
+            plans.append(PlannedNomination(
+                final.id, final.contest.host_id, entrant.kind, entrant.member_ids, entrant.team_name,
+                entrant.unit.org_id if entrant.unit else None, host.id, final_chain, final_chain.index(host.id) + 1,
+                source=tag, step_org_id=host.id, step_reason=f"{source} 第{result.rank}名",
+            ))
+        created = nominations.load(nominations.write_nominations(actor, plans, "promote", confirm_step=False))
         audit(actor, "results.promote", "event", event.id, final=final.id, count=len(created))
     return created
 

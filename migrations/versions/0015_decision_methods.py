@@ -1,7 +1,7 @@
 """decision methods: an event names its method and keeps the method's own settings
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-29 23:40:00
 
 Both columns are NULL for every existing event: the method is then derived from the older columns
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
