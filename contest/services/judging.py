@@ -16,9 +16,10 @@ from decimal import Decimal
 from functools import cache
 
 from flask_babel import gettext
-from sqlalchemy import Exists, Insert, Integer, Select, and_, bindparam, case, func, insert, or_, select, text, tuple_, update
+from sqlalchemy import Exists, Insert, Integer, Select, and_, bindparam, case, func, insert, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.sql import text
 from sqlalchemy.sql.elements import BindParameter
 
 from contest import clock, policy

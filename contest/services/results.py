@@ -137,31 +137,28 @@ def _rank(event: Event) -> int:
     return len(rows)
 
 
-#: PostgreSQL: an event's result rows as arrays in one statement (``unnest``), instead of 10,000 rows of nine
-#: parameters each dumped and sent one by one; the JSON columns go as the text SQLAlchemy's JSON type would send.
-_RESULTS_FROM_ARRAYS = text(
+#: PostgreSQL: an event's result rows in one statement, sent as one JSON document (``json_to_recordset``) instead of
+#: 10,000 rows of nine parameters each dumped and sent one by one; the JSON columns keep the text ``json.dumps``
+#: gives them, as SQLAlchemy's JSON type would send it.
+_RESULTS_FROM_JSON = text(
     "INSERT INTO event_results (event_id, nomination_id, rank, total_x100, components, award, titles, decided_by, computed_at) "
-    "SELECT :event_id, t.nomination_id, t.rank, t.total_x100, CAST(t.components AS json), t.award, CAST(t.titles AS json), "
-    "t.decided_by, :computed_at "
-    "FROM unnest(CAST(:nomination_ids AS integer[]), CAST(:ranks AS integer[]), CAST(:totals AS integer[]), "
-    "CAST(:components AS text[]), CAST(:awards AS text[]), CAST(:titles AS text[]), CAST(:decided_by AS text[])) "
-    "AS t(nomination_id, rank, total_x100, components, award, titles, decided_by)"
+    "SELECT :event_id, t.nomination_id, t.rank, t.total_x100, t.components, t.award, t.titles, t.decided_by, :computed_at "
+    "FROM json_to_recordset(CAST(:rows AS json)) "
+    "AS t(nomination_id integer, rank integer, total_x100 integer, components json, award text, titles json, decided_by text)"
 )
 
 
 def _store_results(rows: list[dict]) -> None:
     """Insert the rows ``_rank`` computed (one event, one time) in the current transaction: Core, no ORM
-    bookkeeping; on PostgreSQL as arrays in one statement."""
+    bookkeeping; on PostgreSQL in one statement."""
     if db.session.get_bind().dialect.name != "postgresql":
         db.session.execute(insert(EventResult.__table__), rows)
         return
     first = rows[0]
-    db.session.execute(_RESULTS_FROM_ARRAYS, {
+    fields = ("nomination_id", "rank", "total_x100", "components", "award", "titles", "decided_by")
+    db.session.execute(_RESULTS_FROM_JSON, {
         "event_id": first["event_id"], "computed_at": first["computed_at"],
-        "nomination_ids": [r["nomination_id"] for r in rows], "ranks": [r["rank"] for r in rows],
-        "totals": [r["total_x100"] for r in rows], "components": [json.dumps(r["components"]) for r in rows],
-        "awards": [r["award"] for r in rows], "titles": [json.dumps(r["titles"]) for r in rows],
-        "decided_by": [r["decided_by"] for r in rows]})
+        "rows": json.dumps([{name: row[name] for name in fields} for row in rows])})
 
 
 class _Hundredths(dict):

@@ -1,5 +1,7 @@
-"""The marks' loader of the ranking (``results._grouped_marks``): the database groups the marks per entry and
-criterion (PostgreSQL ``string_agg``, SQLite ``group_concat``); the result is exactly the scores table, grouped."""
+"""The ranking's SQL helpers on either backend (database-marked, so CI runs them on PostgreSQL too): the marks'
+loader (``results._grouped_marks``: the database groups the marks per entry and criterion, PostgreSQL
+``string_agg``, SQLite ``group_concat``) gives exactly the scores table, grouped; the stored results
+(``results._store_results``: one JSON document on PostgreSQL) read back as the ORM wrote them before."""
 
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ from sqlalchemy import select
 from contest.extensions import db
 from contest.models import Score
 from contest.services import judging, results
-from tests.app.test_results import EXPECTED_TOTALS, scored  # noqa: F401  (the fixture)
+from tests.app import test_results
 from tests.judging_factories import running_event
 
 pytestmark = pytest.mark.db
+
+scored = test_results.scored  # the fixture: three judges' scores of tests/app/test_results.py, signed off
 
 
 def test_grouped_marks_are_the_scores_table_grouped(world):
@@ -45,10 +49,10 @@ def test_grouped_marks_are_the_scores_table_grouped(world):
 
 
 def test_stored_results_read_back_the_same_on_either_backend(world, scored):
-    """``_store_results`` (arrays on PostgreSQL): the ranking of tests/app/test_results.py, read back through the ORM."""
+    """``_store_results`` (one JSON document on PostgreSQL): the ranking of tests/app/test_results.py, read back through the ORM."""
     run, _plan = scored
     rows = results.compute_results(world.users["city"], run.event.id)
-    assert [f"{r.total_x100 / 100:.2f}" for r in rows] == EXPECTED_TOTALS
+    assert [f"{r.total_x100 / 100:.2f}" for r in rows] == test_results.EXPECTED_TOTALS
     assert [r.rank for r in rows] == [1, 2, 3, 3, 5, 6, 7, 8, 9, 10]
     assert rows[2].decided_by == "实操" and rows[0].decided_by is None
     assert [r.award for r in rows] == ["一等奖", "二等奖", "二等奖", "二等奖", "三等奖", "三等奖", None, None, None, None]
