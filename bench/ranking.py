@@ -132,6 +132,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="also print where one _rank spends its time (cProfile)")
     args = parser.parse_args()
     with throwaway_app(args.database_url):
         t0 = time.perf_counter()
@@ -157,6 +158,32 @@ def main() -> None:
         print("ratio per round: " + ", ".join(f"{r:.2f}×" for r in ratios) + f" (median {sorted(ratios)[len(ratios) // 2]:.2f}×)")
         print("target: < 1 s —", "met" if min(timings) < 1 else "NOT met",
               "; ratio ≤ 3× —", "met" if sorted(ratios)[len(ratios) // 2] <= 3 else "NOT met")
+        if args.profile:
+            where_the_time_goes(event.id)
+
+
+def where_the_time_goes(event_id: int) -> None:
+    """The marks' loading (``grouped_marks``) timed alone, then one ``_rank`` under cProfile."""
+    import cProfile
+    import io
+    import pstats
+
+    from contest.services import results
+
+    db.session.expire_all()
+    t1 = time.perf_counter()
+    grouped = results.grouped_marks(event_id)
+    db.session.commit()
+    print(f"\ngrouped_marks alone: {time.perf_counter() - t1:.2f} s ({len(grouped)} entries)")
+    db.session.expire_all()
+    profile = cProfile.Profile()
+    profile.enable()
+    results._rank(db.session.get(Event, event_id))
+    db.session.commit()
+    profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+    print("\n".join(line for line in out.getvalue().splitlines()[4:] if line.strip()))
 
 
 if __name__ == "__main__":

@@ -124,6 +124,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a gunicorn master and its workers (Linux ``/proc``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 class Server:
     def __init__(self, name: str, spec: str, env: dict, workers: int, threads: int, log_dir: str):
         self.name, self.port = name, free_port()
@@ -264,6 +278,7 @@ class Ledger:
 class Target:
     def __init__(self, name: str, port: int, path: str, world: World, seed: int):
         self.name, self.port, self.path, self.world = name, port, path, world
+        self.pid = 0  # the gunicorn master's, for the CPU accounting
         rng = random.Random(seed)
         self.judges = [Judge(i, t, rng.sample(world.numbers, len(world.numbers))) for i, t in world.judges]
         self.ledger = Ledger()
@@ -449,10 +464,10 @@ def profile(app, world: World, count: int) -> None:
         engine = db.engine
     for j in target.judges[:20]:  # warm up
         one(j)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.thread_time()
     for i in range(count):
         one(target.judges[(20 + i) % len(target.judges)])
-    plain = (time.perf_counter() - t0) / count
+    plain, plain_cpu = (time.perf_counter() - t0) / count, (time.thread_time() - cpu0) / count
     t0 = time.perf_counter()
     for i in range(count):
         judge = target.judges[i % len(target.judges)]
@@ -460,7 +475,7 @@ def profile(app, world: World, count: int) -> None:
     auth_only = (time.perf_counter() - t0) / count
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
-    prof = cProfile.Profile()
+    prof = cProfile.Profile(time.thread_time)  # CPU time: the waits for the database count for nothing
     prof.enable()
     for i in range(count):
         one(target.judges[(20 + count + i) % len(target.judges)])
@@ -468,12 +483,14 @@ def profile(app, world: World, count: int) -> None:
     event.remove(engine, "before_cursor_execute", before)
     event.remove(engine, "after_cursor_execute", after)
     print(f"\nprofile: GET /api/v1/me (Flask + bearer token only) {auth_only * 1000:.2f} ms; "
-          f"one submission in-process (test client, one thread, production config): {plain * 1000:.2f} ms; "
+          f"one submission in-process (test client, one thread, production config): {plain * 1000:.2f} ms, "
+          f"of which {plain_cpu * 1000:.2f} ms CPU in this process; "
           f"{sum(statements.values()) / count:.1f} SQL statements, {sum(timings.values()) / count * 1000:.2f} ms in SQL (under cProfile)")
     print("SQL per submission (count × ms):")
     for stmt, n in sorted(statements.items(), key=lambda kv: -timings[kv[0]]):
         print(f"  {n / count:5.2f} × {timings[stmt] / count * 1000:6.3f} ms  {stmt}")
-    for order, lines in (("cumulative", 45), ("tottime", 25)):
+    print("CPU of this process (cProfile with thread_time):")
+    for order, lines in (("cumulative", 45), ("tottime", 30)):
         out = io.StringIO()
         pstats.Stats(prof, stream=out).sort_stats(order).print_stats(lines)
         print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
@@ -572,6 +589,7 @@ def main() -> None:
                 else:
                     server.wait_ready("/", "x")
                 targets.append(Target(name, server.port, path, w, seed=5))
+                targets[-1].pid = server.proc.pid
             run_alternating(targets, args, results)
             for server in servers:
                 server.stop()
@@ -617,11 +635,17 @@ def run_alternating(targets: list[Target], args, results: dict) -> None:
     per_round = args.saturation_seconds / args.rounds
     totals = {t.name: Stats() for t in targets}
     ratios = []
+    cpu_per_sheet: dict[str, list[float]] = {}
     for r in range(args.rounds):
         sheets = {}
         for target in targets:
+            cpu0, wall0 = server_cpu(target.pid), time.perf_counter()
             sat, secs = asyncio.run(closed_loop(target, args.concurrency, args.warmup if r == 0 else 1, per_round, seed=1 + r))
             sheets[target.name] = sat.sheets / secs
+            # The server's CPU per sheet: its processes' CPU per second of the round (warm-up included, at the
+            # same throughput) over the sheets per second in the window.
+            cpu_rate = (server_cpu(target.pid) - cpu0) / (time.perf_counter() - wall0)
+            cpu_per_sheet.setdefault(target.name, []).append(1000 * cpu_rate / max(1e-9, sheets[target.name]))
             total = totals[target.name]
             for attr in ("sheets", "requests", "replays", "replays_different", "drops", "resends", "connects"):
                 setattr(total, attr, getattr(total, attr) + getattr(sat, attr))
@@ -631,10 +655,12 @@ def run_alternating(targets: list[Target], args, results: dict) -> None:
         if len(sheets) == 2:
             ratios.append(sheets["app"] / max(1e-9, sheets["baseline"]))
             line += f" → {ratios[-1]:.0%}"
+        line += "; server CPU ms/sheet " + ", ".join(f"{n} {v[-1]:.1f}" for n, v in cpu_per_sheet.items())
         print(f"round {r + 1}: saturation sheets/s {line}", flush=True)
     for target in targets:
         results[(target.name, "sat")] = (totals[target.name], args.saturation_seconds)
     results["ratios"] = ratios
+    results["cpu"] = cpu_per_sheet
     for target in targets:
         time.sleep(1)
         opn, secs = asyncio.run(open_loop(target, args.interval, args.open_seconds, seed=2))
@@ -685,6 +711,9 @@ def report(args, results: dict, checks: dict, names: list[str]) -> None:
         rounds = ", ".join(f"{r:.0%}" for r in results.get("ratios", []))
         print(f"\n(a) app / {args.baseline} baseline throughput: {ratio:.0%} (per round: {rounds})  "
               f"(target ≥ 50 % of the fair baseline: {'met' if ratio >= 0.5 else 'NOT met'})")
+    if results.get("cpu"):
+        print("server CPU per sheet at saturation (gunicorn master + workers, median of the rounds): " + ", ".join(
+            f"{n} {sorted(v)[len(v) // 2]:.1f} ms" for n, v in results["cpu"].items()))
     if "app" in names:
         p99 = pct(results[("app", "open")][0].latencies, 99)
         print(f"(b) app p99 at ~{results[('app', 'open')][0].sheets / args.open_seconds:.0f} sheets/s: "

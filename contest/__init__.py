@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from contest.config import CONFIGS, INSTANCE_PATH, PROJECT_ROOT, ProductionConfig
+from contest.config import CONFIGS, INSTANCE_PATH, ProductionConfig, resource_dir
 
 
 def create_app(config: str | type | None = None, overrides: dict | None = None) -> Flask:
@@ -20,8 +20,8 @@ def create_app(config: str | type | None = None, overrides: dict | None = None) 
     app = Flask(
         __name__,
         instance_path=str(INSTANCE_PATH),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
     )
     load_config(app, config, overrides or {})
     trust_proxies(app)
@@ -83,7 +83,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     configure_sqlite(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(

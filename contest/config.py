@@ -8,6 +8,7 @@ cookies Secure.
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,7 +17,32 @@ from contest import clock
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_PATH = PROJECT_ROOT / "instance"
+# A wheel carries templates/, static/ and migrations/ here (copied in at build time by setup.py's build hook);
+# a checkout (and an editable install) has them beside contest/ instead.
+BUNDLE_DIR = Path(__file__).resolve().parent / "_bundle"
+INSTALLED = BUNDLE_DIR.is_dir()
+
+
+def resource_dir(name: str) -> Path:
+    """The folder ``name`` ("templates", "static", "migrations"): the copy inside the installed package when there
+    is one, else the checkout's top-level folder. The packaged copy wins, so an unrelated ``migrations`` folder
+    that some other distribution put in site-packages is never picked up."""
+    bundled = BUNDLE_DIR / name
+    return bundled if bundled.is_dir() else PROJECT_ROOT / name
+
+
+def _instance_path() -> Path:
+    """``CONTEST_INSTANCE_PATH`` when set; else ``instance/`` in the checkout; for an installed package,
+    Flask's convention for installed apps, ``<prefix>/var/contest-instance`` (never inside site-packages)."""
+    configured = os.environ.get("CONTEST_INSTANCE_PATH")
+    if configured:
+        return Path(configured).resolve()
+    if INSTALLED:
+        return Path(sys.prefix) / "var" / "contest-instance"
+    return PROJECT_ROOT / "instance"
+
+
+INSTANCE_PATH = _instance_path()
 
 
 def _database_url() -> str:

@@ -1,4 +1,9 @@
-"""JSON API v1 for tablets, integrations and black-box tests (bearer tokens, CSRF-exempt)."""
+"""JSON API v1 for tablets, integrations and black-box tests (bearer tokens, CSRF-exempt).
+
+Imports: services (every read and write goes through them), domain (types, errors), access. Statuses and the JSON
+envelope are chosen here. Imported by: the app factory; ``api.errors`` also by the web error handlers. Rules
+enforced by tests/unit/test_import_rules.py.
+"""
 
 from flask import Blueprint
 

@@ -1,0 +1,4 @@
+"""Contests and their events: the organiser's pages (set-up, lifecycle, award scheme). Imports: domain, models,
+services, access/policy, forms, web helpers, documents (bytes to send). Imported by: the app factory only
+(``register_blueprints``); another blueprint never imports its views.
+"""

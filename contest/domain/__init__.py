@@ -1,1 +1,5 @@
-"""Pure domain rules: no Flask, no SQLAlchemy. Plain functions and frozen dataclasses."""
+"""Pure domain rules: no Flask, no SQLAlchemy. Plain functions and frozen dataclasses.
+
+Imports: nothing from ``contest`` but ``contest.domain`` itself (and the standard library). Imported by: every other
+layer.
+"""

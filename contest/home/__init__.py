@@ -1,0 +1,4 @@
+"""The start page and each role's to-do list. Imports: domain, models, services, access/policy, forms, web helpers,
+documents (bytes to send). Imported by: the app factory only (``register_blueprints``); another blueprint never
+imports its views.
+"""

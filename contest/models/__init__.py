@@ -1,4 +1,8 @@
-"""SQLAlchemy models, one module per aggregate. Models never commit: services own transactions."""
+"""SQLAlchemy models, one module per aggregate. Models never commit: services own transactions.
+
+Imports: domain (enums, value types), other models, ``contest.extensions`` (``db``). Imported by: services,
+policy/loaders, the CLI and seed; views read them but never write.
+"""
 
 from contest.models.audit import AuditLog
 from contest.models.base import utcnow

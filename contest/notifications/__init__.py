@@ -1,1 +1,5 @@
-"""The notification inbox and the unread badge in the navigation bar."""
+"""The notification inbox and the unread badge in the navigation bar.
+
+Imports: domain, models, services, access/policy, forms, web helpers, documents (bytes to send). Imported by: the
+app factory only (``register_blueprints``); another blueprint never imports its views.
+"""

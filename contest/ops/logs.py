@@ -16,6 +16,7 @@ import time
 import uuid
 
 from flask import Flask, g, has_request_context, request
+from sqlalchemy import inspect as sa_inspect
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # A resident ID (17 digits + check digit or X), a mobile number (1[3-9] + 9 digits), or a longer digit run
@@ -74,9 +75,19 @@ def _finish(response):
     if "request_id" not in g:
         return response
     response.headers["X-Request-ID"] = g.request_id
-    user = g.get("api_user") or g.get("_login_user")  # only if already loaded: logging never loads a user
-    user_id = getattr(user, "id", None) if user is not None and getattr(user, "is_authenticated", True) else None
+    user_id = _loaded_user_id(g.get("api_user") or g.get("_login_user"))
     logger.info("%s %s %s", request.method, request.path, response.status_code, extra={"fields": {
         "method": request.method, "path": request.path, "endpoint": request.endpoint, "status": response.status_code,
         "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1), "user_id": user_id}})
     return response
+
+
+def _loaded_user_id(user) -> int | None:
+    """The id of the user this request already loaded, read from the session's identity map: logging never
+    loads a user, and never reloads one either (after the service's commit every attribute is expired, and
+    reading ``user.id`` or ``is_authenticated`` would cost a pool checkout and a SELECT per request). None for
+    no user or Flask-Login's anonymous one."""
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    identity = state.identity if state is not None else None
+    return identity[0] if identity else None
+

@@ -1,0 +1,4 @@
+"""The organisation tree: browse, create, move, import. Imports: domain, models, services, access/policy, forms, web
+helpers, documents (bytes to send). Imported by: the app factory only (``register_blueprints``); another blueprint
+never imports its views.
+"""

@@ -1,5 +1,9 @@
 """Use cases. Each public function checks permission and state, writes in one transaction, logs, and
-raises a ``DomainError`` with a user-facing message when it refuses."""
+raises a ``DomainError`` with a user-facing message when it refuses.
+
+Imports: domain, models, extensions, documents, policy; ``flask.current_app`` and ``url_for`` at most, never
+``request``/``session``, a blueprint, its views or the api. Imported by: views, api, the CLI and seed.
+"""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import joinedload
 
 from contest.clock import format_local, today
@@ -117,7 +118,7 @@ def _rank(event: Event) -> int:
         for r in ranked
     ]
     if rows:
-        db.session.execute(insert(EventResult.__table__), rows)  # Core: no ORM bookkeeping for 10,000 rows
+        _store_results(rows)
     notes = [{"event_id": event.id, "code": n.code, "message": n.message,
               "params": {k: v if isinstance(v, int | str) else str(v) for k, v in n.params.items()}}
              for n in result.notes]
@@ -126,29 +127,69 @@ def _rank(event: Event) -> int:
     return len(rows)
 
 
+#: PostgreSQL: an event's result rows in one statement, sent as one JSON document (``json_to_recordset``) instead of
+#: 10,000 rows of nine parameters each dumped and sent one by one; the JSON columns keep the text ``json.dumps``
+#: gives them, as SQLAlchemy's JSON type would send it.
+_RESULTS_FROM_JSON = text(
+    "INSERT INTO event_results (event_id, nomination_id, rank, total_x100, components, award, titles, decided_by, computed_at) "
+    "SELECT :event_id, t.nomination_id, t.rank, t.total_x100, t.components, t.award, t.titles, t.decided_by, :computed_at "
+    "FROM json_to_recordset(CAST(:rows AS json)) "
+    "AS t(nomination_id integer, rank integer, total_x100 integer, components json, award text, titles json, decided_by text)"
+)
+
+
+def _store_results(rows: list[dict]) -> None:
+    """Insert the rows ``_rank`` computed (one event, one time) in the current transaction: Core, no ORM
+    bookkeeping; on PostgreSQL in one statement."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        db.session.execute(insert(EventResult.__table__), rows)
+        return
+    first = rows[0]
+    fields = ("nomination_id", "rank", "total_x100", "components", "award", "titles", "decided_by")
+    db.session.execute(_RESULTS_FROM_JSON, {
+        "event_id": first["event_id"], "computed_at": first["computed_at"],
+        "rows": json.dumps([{name: row[name] for name in fields} for row in rows])})
+
+
+class _Hundredths(dict):
+    """The text of a whole number of hundredths → its Decimal, made once per distinct value."""
+
+    def __missing__(self, text: str) -> Decimal:
+        value = self[text] = Decimal(text) / 100
+        return value
+
+
+#: One row per entry and criterion, its marks in one comma-separated text (the order of the marks within a group
+#: is the database's; every aggregation rule in domain.scoring is independent of it).
+_GROUPED_MARKS = {
+    "postgresql": "SELECT nomination_id, criterion_id, string_agg(value_x100::text, ',') FROM scores "
+                  "WHERE event_id = %s GROUP BY nomination_id, criterion_id",
+    "sqlite": "SELECT nomination_id, criterion_id, group_concat(value_x100, ',') FROM scores "
+              "WHERE event_id = ? GROUP BY nomination_id, criterion_id",
+}
+
+
 def grouped_marks(event_id: int) -> dict[int, dict[int, list[Decimal]]]:
-    """Every score of the event as ``{entry: {criterion: [values]}}``: fetched with the driver's cursor in the
-    session's transaction (no ORM or Row objects for 500,000 scores), one Decimal per distinct value."""
+    """Every score of the event as ``{entry: {criterion: [values]}}``. The database groups them (one row per entry
+    and criterion, a fifth of the rows of a five-judge event, and no per-mark tuple), fetched with the driver's
+    cursor in the session's transaction (no ORM or Row objects), one Decimal per distinct value. Only the grouping
+    is in SQL: every rule (aggregation, totals, ties) stays in ``domain.scoring``."""
     connection = db.session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     cursor = connection.connection.cursor()  # the driver's cursor: plain tuples, no Row objects
-    decimals: dict[int, Decimal] = {}
+    hundredths = _Hundredths()
+    decimal_of = hundredths.__getitem__
     grouped: dict[int, dict[int, list[Decimal]]] = {}
     with paused_gc():
-        cursor.execute(f"SELECT nomination_id, criterion_id, value_x100 FROM scores WHERE event_id = {marker}", (event_id,))
+        cursor.execute(_GROUPED_MARKS["sqlite" if connection.dialect.name == "sqlite" else "postgresql"], (event_id,))
         rows = cursor.fetchall()
         cursor.close()
-        for entry_id, criterion_id, x100 in rows:
-            value = decimals.get(x100)
-            if value is None:
-                value = decimals[x100] = Decimal(x100) / 100
+        for entry_id, criterion_id, marks in rows:
+            values = list(map(decimal_of, marks.split(",")))
             per_criterion = grouped.get(entry_id)
             if per_criterion is None:
-                grouped[entry_id] = {criterion_id: [value]}
-            elif criterion_id in per_criterion:
-                per_criterion[criterion_id].append(value)
+                grouped[entry_id] = {criterion_id: values}
             else:
-                per_criterion[criterion_id] = [value]
+                per_criterion[criterion_id] = values
     return grouped
 
 

@@ -1,0 +1,230 @@
+"""The import rules between the layers (issue 13, part 7), read from the source with ``ast`` — every import,
+including those inside functions (a function-level import is still a dependency, and can hide a cycle).
+
+Layers: ``contest.domain`` (pure rules), ``contest.models``, ``contest.services``, ``contest.documents``,
+``contest.methods`` (decision methods, once it exists), ``contest.api`` and the blueprint packages (every
+``contest.<name>`` package with a ``views.py``). The rules:
+
+1. domain imports nothing from ``contest`` but ``contest.domain``;
+2. models import only domain, models and ``contest.extensions``;
+3. services never import a blueprint package, any ``views`` module, the api, or the HTTP request objects of Flask
+   (``request``, ``session``, ``abort``, ``redirect``, ``jsonify``, ``make_response``);
+4. documents never import services, the api or a blueprint package (views included);
+5. a blueprint (or the api) never imports another blueprint's views;
+6. the api reaches the data only through services: no ``contest.models``, no ``db``, no SQLAlchemy;
+7. decision methods never import the api or a blueprint's views (the pages call the methods, not the reverse).
+
+And no function-level import hides a cycle: a module imports another inside a function only if that module does not
+import it back, directly or through others (``if TYPE_CHECKING:`` imports excepted: they never run).
+
+Where today's code breaks a rule, the import is listed in ``ALLOWED`` (``HIDDEN_CYCLES`` for cycles) with the reason and the lane that removes it.
+An entry that no longer matches anything fails the test too, so the list only shrinks.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import contest
+
+ROOT = Path(contest.__file__).resolve().parent
+
+HTTP_OBJECTS = {"request", "session", "abort", "redirect", "jsonify", "make_response"}
+
+# (importing module, imported name) -> why it is tolerated for now. The lead shrinks this after merging the lanes.
+ALLOWED: dict[tuple[str, str], str] = {
+    # Rule 1: the domain reads today's date from the one clock; pass `today` in (or move the clock into the domain).
+    ("contest.domain.identity", "contest.clock.today"): "domain reads the clock (rule 1)",
+    # Rule 3: the certificate renderer lives in the certificates blueprint package; the docs-kit lane moves it
+    # into contest.documents, and these go.
+    ("contest.services.certificates", "contest.certificates.pdf.CertificateData"): "docs-kit lane",
+    ("contest.services.certificates", "contest.certificates.pdf.render_certificate"): "docs-kit lane",
+    ("contest.services.certificates", "contest.certificates.pdf.render_many"): "docs-kit lane",
+    ("contest.services.certificates", "contest.certificates.pdf.validate_body_template"): "docs-kit lane",
+    ("contest.services.certificates", "contest.certificates.pdf.validate_seal_png"): "docs-kit lane",
+    # Rule 4: the font is registered by the certificate renderer; the docs-kit lane owns fonts in contest.documents.
+    ("contest.documents.results_sheet", "contest.certificates.pdf.FONT_NAME"): "docs-kit lane",
+    ("contest.documents.sign_in", "contest.certificates.pdf.FONT_NAME"): "docs-kit lane",
+    # Rule 5: the safe "next" URL check is a web helper that sits in auth's views; it belongs in contest.web.
+    ("contest.home.views", "contest.auth.views.safe_next"): "move safe_next to contest.web",
+    ("contest.registration.views", "contest.auth.views.safe_next"): "move safe_next to contest.web",
+    # Rule 5: the API's certificate check shares the verification rate limit defined in the certificates views.
+    ("contest.api.views", "contest.certificates.views.verification_limit"): "move the limit to contest.security",
+    # Rule 6: the API authenticates and reads roles and events through the models; the input/access lanes give
+    # it loaders and services for these.
+    ("contest.api.auth", "contest.models.Role"): "access lane (roles via policy)",
+    ("contest.api.auth", "contest.models.User"): "access lane (token user via a loader)",
+    ("contest.api.views", "contest.extensions.db"): "input/access lanes (reads via services/loaders)",
+    ("contest.api.views", "contest.models.Role"): "access lane (roles via policy)",
+    ("contest.api.views", "contest.models.Event"): "methods/access lanes (event loader)",
+}
+
+
+# (importing module, imported module) of a function-level import that would be a cycle at the top of the file.
+HIDDEN_CYCLES: dict[tuple[str, str], str] = {
+    # The brackets <-> results cycle (issue 13.4): the access lane removes it (the methods lane moves the bracket
+    # ranking input out of results).
+    ("contest.services.brackets", "contest.services.results"): "access/methods lanes",
+    ("contest.services.results", "contest.services.brackets"): "access/methods lanes",
+    # The published demo password lives with the demo data; it belongs in a module both can import (e.g. config).
+    ("contest.services.accounts", "contest.seed"): "move DEMO_PASSWORD below both",
+}
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_names(path: Path, module: str | None = None) -> Iterator[str]:
+    """Every name an import statement in ``path`` brings in, anywhere in the file: ``import a.b`` gives ``a.b``,
+    ``from a import b`` gives ``a.b`` (a module or an attribute alike), relative imports resolved."""
+    module = module or module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    yield from _names_in(ast.parse(path.read_text(encoding="utf-8")), package)
+
+def under(name: str, *prefixes: str) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
+
+
+def blueprint_packages() -> set[str]:
+    return {f"contest.{path.parent.name}" for path in ROOT.glob("*/views.py")} - {"contest.api"}
+
+
+def package_of(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def violations() -> Iterator[tuple[str, str, str]]:
+    blueprints = blueprint_packages()
+    web = blueprints | {"contest.api"}
+    for path in sorted(ROOT.rglob("*.py")):
+        module = module_name(path)
+        package = package_of(module)
+        for name in imported_names(path):
+            if not under(name, "contest", "flask", "sqlalchemy", "flask_sqlalchemy"):
+                continue
+            is_views = name.split(".")[2:3] == ["views"] and under(name, *web)
+            rule = None
+            if package == "contest.domain" and under(name, "contest") and not under(name, "contest.domain"):
+                rule = "1 domain imports only domain"
+            elif package == "contest.models" and under(name, "contest") and not under(
+                name, "contest.domain", "contest.models", "contest.extensions"
+            ):
+                rule = "2 models import only domain, models, extensions"
+            elif package == "contest.services" and (
+                under(name, *web) or is_views or (under(name, "flask") and name.rpartition(".")[2] in HTTP_OBJECTS)
+            ):
+                rule = "3 services never import blueprints, views, the api or Flask's request objects"
+            elif package == "contest.documents" and under(name, "contest.services", *web):
+                rule = "4 documents never import services, the api or blueprints"
+            elif package in web and is_views and package_of(name) != package:
+                rule = "5 a blueprint never imports another blueprint's views"
+            elif package == "contest.api" and (
+                under(name, "contest.models", "contest.extensions.db", "sqlalchemy", "flask_sqlalchemy")
+            ):
+                rule = "6 the api reaches data only through services"
+            elif package == "contest.methods" and (under(name, "contest.api") or is_views):
+                rule = "7 decision methods never import the api or views"
+            if rule:
+                yield module, name, rule
+
+
+def test_layers_import_only_what_their_rules_allow():
+    found = list(violations())
+    new = [f"{module} imports {name} (rule {rule})" for module, name, rule in found if (module, name) not in ALLOWED]
+    assert new == [], "\n".join(new)
+
+
+def test_allow_list_only_shrinks():
+    """An allowed exception that no longer occurs is removed from ``ALLOWED``, so it cannot come back unnoticed."""
+    found = {(module, name) for module, name, _rule in violations()}
+    stale = sorted(set(ALLOWED) - found)
+    assert stale == [], f"no longer needed, remove from ALLOWED: {stale}"
+
+
+def test_every_package_says_what_lives_there_and_what_may_import_it():
+    packages = sorted(path.parent for path in ROOT.glob("*/__init__.py"))
+    assert packages
+    missing = []
+    for package in packages:
+        docstring = ast.get_docstring(ast.parse((package / "__init__.py").read_text(encoding="utf-8"))) or ""
+        if "import" not in docstring.lower():
+            missing.append(package.name)
+    assert missing == [], f"packages without a docstring naming their import rules: {missing}"
+
+
+def test_the_rules_see_function_level_and_relative_imports(tmp_path):
+    """The parser itself: an import inside a function and a relative import are both found."""
+    probe = tmp_path / "probe.py"
+    probe.write_text("def f():\n    from contest.results import views\n    from ..auth.views import safe_next\n")
+    names = list(imported_names(probe, module="contest.services.probe"))
+    assert names == ["contest.results.views", "contest.auth.views.safe_next"]
+
+
+def module_edges() -> dict[str, dict[str, bool]]:
+    """Module → imported module → whether every import of it is inside a function. ``from a import b`` counts as an
+    import of the module ``a.b`` when there is one, else of ``a``; imports under ``if TYPE_CHECKING:`` are left out."""
+    modules = {module_name(path): path for path in ROOT.rglob("*.py")}
+
+    def resolve(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    edges: dict[str, dict[str, bool]] = {}
+    for module, path in modules.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+
+        def visit(node: ast.AST, in_function: bool, module=module, package=package) -> None:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                    continue
+                inside = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+                if isinstance(child, ast.Import | ast.ImportFrom):
+                    holder = ast.Module(body=[child], type_ignores=[])
+                    for name in _names_in(holder, package):
+                        target = resolve(name)
+                        if target and target != module:
+                            targets = edges.setdefault(module, {})
+                            targets[target] = targets.get(target, True) and inside
+                visit(child, inside)
+
+        visit(ast.parse(path.read_text(encoding="utf-8")), False)
+    return edges
+
+
+def _names_in(tree: ast.AST, package: str) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - (node.level - 1)] if node.level else []
+            source = ".".join(base + ([node.module] if node.module else [])) if node.level else node.module or ""
+            yield from (f"{source}.{alias.name}" for alias in node.names)
+
+
+def hidden_cycles() -> set[tuple[str, str]]:
+    edges = module_edges()
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, stack = set(), [start]
+        while stack:
+            here = stack.pop()
+            if here == goal:
+                return True
+            if here not in seen:
+                seen.add(here)
+                stack.extend(edges.get(here, ()))
+        return False
+
+    return {(a, b) for a, targets in edges.items() for b, in_function in targets.items() if in_function and reaches(b, a)}
+
+
+def test_no_function_level_import_hides_a_cycle():
+    found = hidden_cycles()
+    assert sorted(found - set(HIDDEN_CYCLES)) == [], "a function-level import hides a cycle"
+    assert sorted(set(HIDDEN_CYCLES) - found) == [], "no longer a cycle, remove from HIDDEN_CYCLES"
