@@ -12,7 +12,12 @@ Layers: ``contest.domain`` (pure rules), ``contest.models``, ``contest.services`
 4. documents never import services, the api or a blueprint package (views included);
 5. a blueprint (or the api) never imports another blueprint's views;
 6. the api reaches the data only through services: no ``contest.models``, no ``db``, no SQLAlchemy;
-7. decision methods never import the api or a blueprint's views (the pages call the methods, not the reverse).
+7. decision methods never import the api or a blueprint's views (the pages call the methods, not the reverse);
+8. the method registry (``contest.methods`` itself and ``contest.methods.base``) sits below the models: models and
+   services may import it (``event.method``), and it imports only the domain (the models only for type hints,
+   under ``TYPE_CHECKING``: a real import would be a cycle, which the cycle test below would catch);
+   the method modules (``rubric``, ``bracket``, ``builtin``, ``views``) sit above the services and are imported
+   by no model or service.
 
 And no function-level import hides a cycle: a module imports another inside a function only if that module does not
 import it back, directly or through others (``if TYPE_CHECKING:`` imports excepted: they never run).
@@ -63,14 +68,7 @@ ALLOWED: dict[tuple[str, str], str] = {
 
 
 # (importing module, imported module) of a function-level import that would be a cycle at the top of the file.
-HIDDEN_CYCLES: dict[tuple[str, str], str] = {
-    # The brackets <-> results cycle (issue 13.4): the access lane removes it (the methods lane moves the bracket
-    # ranking input out of results).
-    ("contest.services.brackets", "contest.services.results"): "access/methods lanes",
-    ("contest.services.results", "contest.services.brackets"): "access/methods lanes",
-    # The published demo password lives with the demo data; it belongs in a module both can import (e.g. config).
-    ("contest.services.accounts", "contest.seed"): "move DEMO_PASSWORD below both",
-}
+HIDDEN_CYCLES: dict[tuple[str, str], str] = {}
 
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
@@ -98,6 +96,19 @@ def package_of(module: str) -> str:
     return ".".join(module.split(".")[:2])
 
 
+REGISTRY = ("contest.methods", "contest.methods.base")
+METHOD_MODULES = {path.stem for path in (ROOT / "methods").glob("*.py")} - {"__init__", "base"}
+
+
+def is_registry(name: str) -> bool:
+    """``name`` is the method registry or something defined in it (``contest.methods.METHODS``), not a method
+    module (``contest.methods.rubric``)."""
+    if name in REGISTRY or under(name, "contest.methods.base"):
+        return True
+    parent, _, leaf = name.rpartition(".")
+    return parent == "contest.methods" and leaf not in METHOD_MODULES
+
+
 def violations() -> Iterator[tuple[str, str, str]]:
     blueprints = blueprint_packages()
     web = blueprints | {"contest.api"}
@@ -113,10 +124,11 @@ def violations() -> Iterator[tuple[str, str, str]]:
                 rule = "1 domain imports only domain"
             elif package == "contest.models" and under(name, "contest") and not under(
                 name, "contest.domain", "contest.models", "contest.extensions"
-            ):
-                rule = "2 models import only domain, models, extensions"
+            ) and not is_registry(name):
+                rule = "2 models import only domain, models, extensions (and the method registry)"
             elif package == "contest.services" and (
-                under(name, *web) or is_views or (under(name, "flask") and name.rpartition(".")[2] in HTTP_OBJECTS)
+                (under(name, *web) and not is_registry(name)) or is_views
+                or (under(name, "flask") and name.rpartition(".")[2] in HTTP_OBJECTS)
             ):
                 rule = "3 services never import blueprints, views, the api or Flask's request objects"
             elif package == "contest.documents" and under(name, "contest.services", *web):
@@ -129,6 +141,12 @@ def violations() -> Iterator[tuple[str, str, str]]:
                 rule = "6 the api reaches data only through services"
             elif package == "contest.methods" and (under(name, "contest.api") or is_views):
                 rule = "7 decision methods never import the api or views"
+            elif module in REGISTRY and under(name, "contest") and not (
+                under(name, "contest.domain", "contest.models") or is_registry(name)
+            ):
+                rule = "8 the method registry imports only the domain (and the models for type hints)"
+            elif package in ("contest.models", "contest.services") and under(name, "contest.methods") and not is_registry(name):
+                rule = "8 models and services import only the method registry, never a method module"
             if rule:
                 yield module, name, rule
 
