@@ -1,1 +1,5 @@
-"""Certificates (证书): PDF rendering lives in :mod:`contest.certificates.pdf` (plain data in, bytes out)."""
+"""Certificates (证书): the blueprint only — pages for holders, organisers and public verification.
+
+The PDF is drawn by :mod:`contest.documents.certificate`; issuing, storing, verifying and serving the bytes is
+:mod:`contest.services.certificates`.
+"""

@@ -1,5 +1,5 @@
 """Certificates: issue one per holder and award or title once results are final; reissue (e.g. after a
-name correction) and revoke with a reason; verify by code; render with ``contest.certificates.pdf``.
+name correction) and revoke with a reason; verify by code; render with ``contest.documents.certificate``.
 
 Serial numbers are unique per host and year (``QZ-2026-000123``: a prefix, the year, a sequence taken under
 the event lock); the verification code is 128 random bits, so codes cannot be guessed or enumerated.
@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from contest import clock, randomness
-from contest.certificates.pdf import (
+from contest.documents.certificate import (
     CertificateData,
     render_certificate,
     render_many,
