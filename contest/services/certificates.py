@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from contest import clock, randomness
+from contest.clock import today
 from contest.documents.certificate import (
     CertificateData,
     render_certificate,
@@ -25,7 +26,6 @@ from contest.documents.certificate import (
     validate_body_template,
     validate_seal_png,
 )
-from contest.clock import today
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_name

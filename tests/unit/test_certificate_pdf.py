@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
