@@ -28,11 +28,14 @@ Rules:
 
 from __future__ import annotations
 
+import calendar
 import functools
+import hashlib
 import io
 import itertools
 import string
 import struct
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -60,6 +63,8 @@ __all__ = [
     "standard_body_template",
     "PLACEHOLDERS",
     "SEAL_MAX_BYTES",
+    "RENDERER_VERSION",
+    "fingerprint",
     "format_chinese_date",
     "render_certificate",
     "render_many",
@@ -618,14 +623,41 @@ def _draw_certificate(c: Canvas, data: CertificateData) -> None:
     )
 
 
-def _new_canvas(out: BinaryIO | io.BytesIO, title: str, author: str) -> Canvas:
-    return new_canvas(out, (PAGE_WIDTH, PAGE_HEIGHT), title, author, font_size=12)
+def _new_canvas(out: BinaryIO | io.BytesIO, title: str, author: str, invariant: bool = False) -> Canvas:
+    return new_canvas(out, (PAGE_WIDTH, PAGE_HEIGHT), title, author, font_size=12, invariant=invariant)
+
+
+def _pin_timestamp(c: Canvas, on: date) -> None:
+    """The document's creation date is ``on`` (midnight UTC), not the moment of rendering."""
+    stamp = c._doc._timeStamp
+    stamp.t = calendar.timegm(on.timetuple())
+    stamp.lt = time.gmtime(stamp.t)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+
+
+#: Bump whenever the drawing changes: stored certificate PDFs (``contest.services.certificates``) carry the
+#: fingerprint of their inputs, this version included, and are drawn again when it no longer matches.
+RENDERER_VERSION = "2026.11.1"
+
+
+def fingerprint(data: CertificateData) -> str:
+    """SHA-256 (hex) of everything :func:`render_certificate` draws from, and of the renderer's version: equal
+    fingerprints mean byte-identical PDFs, so it serves as a strong ETag."""
+    h = hashlib.sha256(RENDERER_VERSION.encode())
+    for value in (data.serial, data.holder_name, data.contest_title, data.event_name, data.award, "\x1e".join(data.titles),
+                  data.issuer, data.issued_on.isoformat(), data.verify_url, data.body_template or "", data.team,
+                  DATE_NUMERALS):
+        h.update(b"\x1f" + value.encode())
+    h.update(b"\x1f" + (hashlib.sha256(bytes(data.seal_png)).digest() if data.seal_png else b""))
+    return h.hexdigest()
 
 
 def render_certificate(data: CertificateData) -> bytes:
-    """One certificate as a one-page PDF."""
+    """One certificate as a one-page PDF. The same data always gives the same bytes: the document's creation
+    date is the issue date (midnight UTC) and its file identifier a digest of the content."""
     buf = io.BytesIO()
-    c = _new_canvas(buf, f"荣誉证书 {data.serial}", data.issuer)
+    c = _new_canvas(buf, f"荣誉证书 {data.serial}", data.issuer, invariant=True)
+    _pin_timestamp(c, data.issued_on)
     _draw_certificate(c, data)
     c.showPage()
     c.save()

@@ -49,9 +49,12 @@ LEADING = 1.2
 MAX_LINES = 5
 
 
-def new_canvas(out: BinaryIO, pagesize: tuple[float, float], title: str, author: str = "", font_size: float = 10) -> Canvas:
-    """A compressed canvas in the CJK font; ``author`` is the issuing organisation (document metadata)."""
-    c = Canvas(out, pagesize=pagesize, pageCompression=1, initialFontName=FONT_NAME, initialFontSize=font_size)
+def new_canvas(out: BinaryIO, pagesize: tuple[float, float], title: str, author: str = "", font_size: float = 10,
+               invariant: bool = False) -> Canvas:
+    """A compressed canvas in the CJK font; ``author`` is the issuing organisation (document metadata).
+    ``invariant``: the file identifier is a digest of the content, not of the moment (reproducible bytes)."""
+    c = Canvas(out, pagesize=pagesize, pageCompression=1, initialFontName=FONT_NAME, initialFontSize=font_size,
+               invariant=1 if invariant else None)
     c.setTitle(title)
     c.setAuthor(author)
     c.setCreator("Contest")
