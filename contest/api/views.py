@@ -16,7 +16,7 @@ from contest.certificates.views import verification_limit
 from contest.domain.contests import ContestKind, ContestStatus
 from contest.domain.errors import DomainError
 from contest.domain.orgtree import OrgLevel
-from contest.extensions import db, limiter
+from contest.extensions import limiter
 from contest.i18n import translate
 from contest.models import Role
 from contest.services import AccessError, event_reads, judging
@@ -344,10 +344,9 @@ LOCKED_SIGN_OFF = frozenset({"Scoring is not open for this event."})
                        "when scoring is not open.")
 @token_required(Role.JUDGE)
 def sign_off(event_id: int):
-    from contest.models import Event
     from contest.services import brackets
 
-    event = db.session.get(Event, event_id)
+    event = contest_service.find_event(event_id)
     if event is None:
         return api_error(404, "not_found", gettext("This event does not exist."))
     try:
@@ -368,10 +367,9 @@ def sign_off(event_id: int):
 def event_ranking(event_id: int):
     """Rank, competitor number, name (in full for the host's organisers, masked for others), totals per
     component, total, award, titles — once computed; public after publication."""
-    from contest.models import Event
     from contest.services import results
 
-    event = db.session.get(Event, event_id)
+    event = contest_service.find_event(event_id)
     if event is None:
         return api_error(404, "not_found", gettext("This event does not exist."))
     user = api_user()

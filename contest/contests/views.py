@@ -11,7 +11,6 @@ from contest.clock import today
 from contest.contests.forms import ComponentForm, ContestForm, CopyForm, CriterionForm, EventForm
 from contest.domain.contests import TRANSITIONS, Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
 from contest.domain.errors import DomainError
-from contest.extensions import db
 from contest.forms import ConfirmForm
 from contest.i18n import translate
 from contest.labels import (
@@ -23,7 +22,7 @@ from contest.labels import (
     SKILL_LABELS,
     STATUS_LABELS,
 )
-from contest.models import Component, Criterion, SkillLevel
+from contest.models import SkillLevel
 from contest.services import contests as service
 from contest.services import registration as reg
 from contest.web import paginate, post_action
@@ -277,7 +276,7 @@ def add_component(event_id: int):
 @contests_bp.post("/components/<int:component_id>/delete")
 @organiser_required
 def remove_component(component_id: int):
-    component = db.get_or_404(Component, component_id)
+    component = service.get_component(component_id)
     event_id = component.event_id
     try:
         service.remove_component(current_user, component_id)
@@ -289,7 +288,7 @@ def remove_component(component_id: int):
 @contests_bp.post("/components/<int:component_id>/criteria")
 @organiser_required
 def add_criterion(component_id: int):
-    component = db.get_or_404(Component, component_id)
+    component = service.get_component(component_id)
     _require_manage(service.get_event(current_user, component.event_id).contest)
     form = CriterionForm()
     form.kind.choices = [(k.value, k.value) for k in CriterionKind]
@@ -308,7 +307,7 @@ def add_criterion(component_id: int):
 @contests_bp.post("/criteria/<int:criterion_id>/delete")
 @organiser_required
 def remove_criterion(criterion_id: int):
-    criterion = db.get_or_404(Criterion, criterion_id)
+    criterion = service.get_criterion(criterion_id)
     event_id = criterion.component.event_id
     try:
         service.remove_criterion(current_user, criterion_id)

@@ -6,19 +6,17 @@ from __future__ import annotations
 from decimal import Decimal
 from io import BytesIO
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from contest import clock
 from contest.access import login_required, organiser_required, public
 from contest.clock import format_local
 from contest.documents.xlsx import write_xlsx
 from contest.domain.contests import ContestStatus
-from contest.extensions import db
 from contest.forms import ConfirmForm
 from contest.i18n import translate
-from contest.models import Event, Objection
+from contest.models import Event
 from contest.services import contests as contest_service
 from contest.services import results as service
 from contest.web import download_name, paginate, post_action, send_xlsx
@@ -27,10 +25,7 @@ results_bp = Blueprint("results", __name__)
 
 
 def _visible_event(event_id: int) -> Event:
-    event = db.get_or_404(Event, event_id)
-    if not service.can_see_results(current_user, event):
-        abort(403)
-    return event
+    return service.visible_event(current_user, event_id)
 
 
 @results_bp.get("/events/<int:event_id>/results")
@@ -39,7 +34,7 @@ def ranking(event_id: int):
     event = _visible_event(event_id)
     contest = event.contest
     manage = contest_service.can_manage(current_user, contest)
-    objections = list(db.session.scalars(db.select(Objection).where(Objection.event_id == event.id).order_by(Objection.filed_at)))
+    objections = service.objections_of(event)
     finals = service.final_candidates(event) if manage else []
     return render_template(
         "results/ranking.html", event=event, contest=contest, lines=service.result_lines(event, current_user), notes=service.notes_of(event),
@@ -72,7 +67,7 @@ def finalise(contest_id: int):
 @results_bp.post("/objections/<int:objection_id>/resolve")
 @organiser_required
 def resolve(objection_id: int):
-    objection = db.get_or_404(Objection, objection_id)
+    objection = service.get_objection(objection_id)
     return post_action(
         lambda: service.resolve_objection(current_user, objection_id, request.form.get("decision") == "upheld", request.form.get("resolution", "")),
         _("The objection has been answered."), url_for("results.ranking", event_id=objection.event_id),
@@ -110,13 +105,8 @@ def export_xlsx(event_id: int):
 @results_bp.get("/events/<int:event_id>/results.pdf")
 @login_required
 def export_pdf(event_id: int):
-    from contest.documents.results_sheet import ResultRow, render_results_sheet
     event = _visible_event(event_id)
-    rows = [ResultRow(line.rank, line.number, line.name, line.unit, line.components, line.total, line.award, "、".join(line.titles))
-            for line in service.result_lines(event, current_user)]
-    notes = [translate(n) for n in service.notes_of(event)]
-    data = render_results_sheet(f"{event.contest.title} · {event.name}", event.contest.host.name,
-                                [c.name for c in event.components], rows, notes, clock.now(), author=event.contest.issuer)
+    data = service.results_sheet_pdf(event, current_user, translate)
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
                      download_name=download_name("成绩", event.contest.title, event.name, ext="pdf"))
 
@@ -134,12 +124,10 @@ def public_index():
 @results_bp.get("/public/results/<int:event_id>")
 @public
 def public_ranking(event_id: int):
-    event = db.get_or_404(Event, event_id)
-    if event.contest.status not in (ContestStatus.PUBLISHED, ContestStatus.FINAL):
-        abort(404)
-    publication = service.publication_of(event.contest)
-    return render_template("results/public_ranking.html", event=event, contest=event.contest, publication=publication,
-                           lines=service.result_lines(event, None), notes=service.notes_of(event), confirm=ConfirmForm(),
+    event = service.public_event(event_id)
+    shown = service.public_results(event)
+    return render_template("results/public_ranking.html", event=event, contest=event.contest, publication=shown.publication,
+                           lines=shown.lines, notes=shown.notes, confirm=ConfirmForm(),
                            in_notice=event.contest.status == ContestStatus.PUBLISHED, objections=service.objection_summary(event.id))
 
 

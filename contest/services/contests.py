@@ -84,6 +84,25 @@ def get_event(user: User, event_id: int) -> Event:
     return event
 
 
+def find_event(event_id: int) -> Event | None:
+    """The event, or None (the API answers its own 404)."""
+    return db.session.get(Event, event_id)
+
+
+def get_component(component_id: int) -> Component:
+    component = db.session.get(Component, component_id)
+    if component is None:
+        raise NotFound(N_("Not found."))
+    return component
+
+
+def get_criterion(criterion_id: int) -> Criterion:
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None:
+        raise NotFound(N_("Not found."))
+    return criterion
+
+
 def can_manage(user: User, contest: Contest) -> bool:
     """Organisers manage the contests hosted by their own unit (administrators: all)."""
     return policy.is_admin(user) or (user.has_role(Role.ORGANISER) and contest.host_id == user.org_id)
