@@ -16,7 +16,9 @@ Then, for ``--seconds``, together:
 
 - every judge sends one sheet every 5 s (``score_load.open_loop``, as in the score benchmark);
 - ``--workers`` simulated workers (``--holders`` accounts, several browsers each) take turns on
-  ``--connections`` keep-alive connections: each opens the public results page of the final event, then its
+  ``--connections`` keep-alive connections: each opens the public results page of the final event (as an
+  anonymous visitor, the way the link published on the federation's site opens; ``--logged-in-results``
+  sends the session cookie, and a logged-in page is never cached), then its
   certificate page ("我的证书"), then downloads its certificate PDF, sending the ETag of its earlier copy
   (``If-None-Match``) when it has one, so it gets 304 while its copy is current;
 - every 10th turn is a public verification (``/verify/<code>``) from the same address, under its limit
@@ -167,7 +169,7 @@ class Worker:
 
 
 async def browse(port: int, final: Final, cookies: dict[str, str], n_workers: int, connections: int, seconds: float,
-                 seed: int) -> Browsing:
+                 seed: int, logged_in_results: bool = False) -> Browsing:
     out = Browsing()
     rng = random.Random(seed)
     # each worker starts at a step of its own, so that the three pages are asked for from the start
@@ -191,8 +193,8 @@ async def browse(port: int, final: Final, cookies: dict[str, str], n_workers: in
                     worker.step += 1
                     cookie = cookies[worker.account]
                     cert_id = None
-                    if action == 0:
-                        kind, raw = "results", page(f"/public/results/{final.event_id}", cookie)
+                    if action == 0:  # the public page, as the link shared on the federation's site opens it
+                        kind, raw = "results", page(f"/public/results/{final.event_id}", cookie if logged_in_results else None)
                     elif action == 1:
                         kind, raw = "certificates", page("/my/certificates", cookie)
                     else:
@@ -222,7 +224,8 @@ async def browse(port: int, final: Final, cookies: dict[str, str], n_workers: in
 async def results_day(target: Target, port: int, final: Final, cookies: dict[str, str], args) -> tuple[Stats, Browsing]:
     (scores, _secs), browsing = await asyncio.gather(
         open_loop(target, args.interval, args.seconds, seed=3),
-        browse(port, final, cookies, args.workers, args.connections, args.seconds, seed=4),
+        browse(port, final, cookies, args.workers, args.connections, args.seconds, seed=4,
+               logged_in_results=args.logged_in_results),
     )
     return scores, browsing
 
@@ -266,6 +269,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2000, help="simulated workers (browsers) over the holder accounts")
     parser.add_argument("--connections", type=int, default=32, help="keep-alive connections the workers take turns on")
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--logged-in-results", action="store_true",
+                        help="open the public results page with the session cookie (never cached) instead of anonymously")
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()

@@ -6,7 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from io import BytesIO
 
-from flask import Blueprint, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, render_template, request, send_file, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,9 +20,14 @@ from contest.i18n import translate
 from contest.models import Event
 from contest.services import contests as contest_service
 from contest.services import results as service
-from contest.web import download_name, paginate, post_action, send_xlsx
+from contest.web import PageCache, download_name, paginate, post_action, send_xlsx
 
 results_bp = Blueprint("results", __name__)
+
+
+def public_pages() -> PageCache:
+    """The anonymous public results pages of this app (per app: a test run makes many over repeating ids)."""
+    return current_app.extensions.setdefault("contest.public_pages", PageCache(service.PUBLIC_CACHE_SECONDS))
 
 
 def _visible_event(event_id: int) -> Event:
@@ -125,10 +131,18 @@ def public_index():
 @public
 def public_ranking(event_id: int):
     event = service.public_event(event_id)
+    # the page of an anonymous visitor is the same for all of them: cached for a few seconds, keyed by what it shows
+    anonymous = not current_user.is_authenticated and not session.get("_flashes")
+    key = (*service.public_state(event), str(get_locale()), request.full_path) if anonymous else None
+    if key is not None and (cached := public_pages().get(key)) is not None:
+        return cached
     shown = service.public_results(event)
-    return render_template("results/public_ranking.html", event=event, contest=event.contest, publication=shown.publication,
+    page = render_template("results/public_ranking.html", event=event, contest=event.contest, publication=shown.publication,
                            lines=shown.lines, notes=shown.notes, confirm=ConfirmForm(),
                            in_notice=event.contest.status == ContestStatus.PUBLISHED, objections=service.objection_summary(event.id))
+    if key is not None:
+        public_pages().put(key, page)
+    return page
 
 
 @results_bp.post("/public/results/<int:event_id>/objections")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -302,8 +303,12 @@ class PublicResults:
 
 
 PUBLIC_CACHE_SECONDS = 5.0
-_public_cache: dict[tuple, tuple[float, PublicResults]] = {}
 _PUBLIC_CACHE_MAX = 512
+
+
+def _public_cache() -> dict[tuple, tuple[float, PublicResults]]:
+    """Per application (a test run makes many apps over databases whose ids repeat)."""
+    return current_app.extensions.setdefault("contest.public_results", {})
 
 
 def _results_marker(event_id: int) -> tuple:
@@ -312,6 +317,13 @@ def _results_marker(event_id: int) -> tuple:
         select(func.count(EventResult.id), func.max(EventResult.id), func.max(EventResult.computed_at))
         .where(EventResult.event_id == event_id)
     ).one())
+
+
+def public_state(event: Event) -> tuple:
+    """What the public page of an event depends on, as a cache key: the event, its contest's state and the
+    marker of the stored ranking (one small query). Objections filed or answered are part of the key too."""
+    summary = dataclasses.astuple(objection_summary(event.id))
+    return (event.id, str(event.contest.status), _results_marker(event.id), summary)
 
 
 def public_results(event: Event) -> PublicResults:
@@ -324,7 +336,8 @@ def public_results(event: Event) -> PublicResults:
     """
     key = (event.id, str(event.contest.status), _results_marker(event.id))
     now = time.monotonic()
-    hit = _public_cache.get(key)
+    cache = _public_cache()
+    hit = cache.get(key)
     if hit is not None and now - hit[0] < PUBLIC_CACHE_SECONDS:
         return hit[1]
     value = PublicResults(tuple(result_lines(event, None)), tuple(notes_of(event)), publication_of(event.contest))
@@ -332,9 +345,9 @@ def public_results(event: Event) -> PublicResults:
         db.session.expunge(note)
     if value.publication is not None:
         db.session.expunge(value.publication)
-    if len(_public_cache) >= _PUBLIC_CACHE_MAX:
-        _public_cache.clear()
-    _public_cache[key] = (now, value)
+    if len(cache) >= _PUBLIC_CACHE_MAX:
+        cache.clear()
+    cache[key] = (now, value)
     return value
 
 
