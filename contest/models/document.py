@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from contest.extensions import db
 from contest.models.base import utcnow
@@ -27,5 +27,5 @@ class CertificateDocument(db.Model):
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 hex of the inputs: the strong ETag
     size: Mapped[int] = mapped_column(Integer)
-    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))  # loaded only when the bytes are sent
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)  # loaded only when sent
     rendered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
