@@ -76,3 +76,15 @@ def test_a_changed_seal_or_text_draws_the_document_again(world, final):  # noqa:
     assert after.etag != before.etag and after.pdf == render_certificate(service.data_of(cert))
     assert db.session.get(CertificateDocument, cert.id).fingerprint == after.etag
     assert render_certificate(replace(service.data_of(cert))) == after.pdf
+
+
+def test_the_event_zip_carries_the_stored_documents(world, final):  # noqa: F811
+    import io
+    import zipfile
+
+    cert = mine(world, final)
+    stored = service.stored_pdf(cert).pdf
+    archive = zipfile.ZipFile(io.BytesIO(service.zip_of(world.users["city"], final.event.id)))
+    assert archive.read(service.file_name(cert)) == stored
+    live = len(archive.namelist())
+    assert documents() == live  # every certificate in the archive was drawn once and kept
