@@ -189,6 +189,7 @@ class Http:
         self.port, self.stats = port, stats
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.headers: dict[str, str] = {}
 
     async def _ensure(self) -> None:
         if self.writer is None or self.reader.at_eof():
@@ -220,6 +221,7 @@ class Http:
                 continue
             if headers.get("connection", "").lower() == "close":
                 self.close()
+            self.headers = headers  # of the last answer (bench/results_day.py reads ETags)
             return status, body
         raise AssertionError("unreachable")
 

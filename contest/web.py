@@ -1,8 +1,10 @@
-"""Small helpers for views: file downloads with RFC 6266 (UTF-8) file names, pagination."""
+"""Small helpers for views: file downloads with RFC 6266 (UTF-8) file names, pagination, a page cache."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -75,3 +77,30 @@ def post_action(action: Callable[[], object], success: str | Callable[[object], 
     else:
         flash(success(result) if callable(success) else success, "success")
     return redirect(target)
+
+
+class PageCache:
+    """Rendered pages, per process, for at most ``seconds``: for pages that are the same for every anonymous
+    visitor (the public results page). The key must hold everything the page depends on (data state, locale,
+    path); a page for a logged-in user, or one carrying flashed messages, is never cached (see the caller)."""
+
+    def __init__(self, seconds: float, max_entries: int = 256) -> None:
+        self.seconds, self.max_entries = seconds, max_entries
+        self._pages: dict[Hashable, tuple[float, str]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> str | None:
+        hit = self._pages.get(key)
+        if hit is None or time.monotonic() - hit[0] >= self.seconds:
+            return None
+        return hit[1]
+
+    def put(self, key: Hashable, page: str) -> None:
+        with self._lock:
+            if len(self._pages) >= self.max_entries:
+                self._pages.clear()
+            self._pages[key] = (time.monotonic(), page)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()

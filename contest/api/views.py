@@ -17,8 +17,8 @@ from contest.api.parsers import page_args
 from contest.certificates.views import verification_limit
 from contest.domain import contests as states
 from contest.domain.errors import DomainError
-from contest.extensions import db, limiter
-from contest.models import Event, Role
+from contest.extensions import limiter
+from contest.models import Role
 from contest.services import AccessError, brackets, event_reads, judging, results
 from contest.services import certificates as certificate_service
 from contest.services import contests as contest_service
@@ -284,7 +284,7 @@ def event_completeness(event_id: int):
                        "when scoring is not open.")
 @token_required(Role.JUDGE)
 def sign_off(event_id: int):
-    event = db.session.get(Event, event_id)
+    event = contest_service.find_event(event_id)
     if event is None:
         return api_error(404, "not_found", gettext("This event does not exist."))
     try:
@@ -303,7 +303,7 @@ def sign_off(event_id: int):
 def event_ranking(event_id: int):
     """Rank, competitor number, name (in full for the host's organisers, masked for others), totals per
     component, total, award, titles — once computed; public after publication."""
-    event = db.session.get(Event, event_id)
+    event = contest_service.find_event(event_id)
     if event is None:
         return api_error(404, "not_found", gettext("This event does not exist."))
     user = api_user()

@@ -10,14 +10,15 @@ from flask_login import current_user
 from contest.access import organiser_required, public, roles_required
 from contest.brackets.forms import BracketSetupForm
 from contest.domain.errors import DomainError, FieldError
-from contest.extensions import db, login_manager
+from contest.extensions import login_manager
 from contest.forms import ConfirmForm
 from contest.i18n import translate
-from contest.models import Match, Role
+from contest.models import Role
 from contest.services import PermissionDenied
 from contest.services import brackets as service
 from contest.services.contests import can_manage, managed_event
-from contest.services.results import can_see_results
+from contest.services.event_reads import get_match
+from contest.services.results import seeding_sources
 from contest.web import download_name, post_action, send_xlsx
 
 brackets_bp = Blueprint("brackets", __name__)
@@ -85,21 +86,7 @@ def setup(event_id: int):
 
 
 def _ranked_events(event):
-    """Events whose ranking can seed this bracket, newest first: ranked events of the organiser's own
-    contests and of published or final contests (public rankings), other than this one; two queries."""
-    from sqlalchemy import or_, select
-    from sqlalchemy.orm import joinedload
-
-    from contest.domain.contests import PUBLISHED
-    from contest.models import Contest, Event, EventResult
-
-    visible = or_(Contest.status.in_(PUBLISHED), Contest.host_id == current_user.org_id)
-    ranked = select(EventResult.event_id).where(EventResult.event_id != event.id).distinct()
-    events = db.session.scalars(
-        select(Event).join(Contest, Contest.id == Event.contest_id).options(joinedload(Event.contest))
-        .where(Event.id.in_(ranked), visible).order_by(Contest.year.desc(), Contest.id.desc(), Event.position)
-    )
-    return [e for e in events if can_manage(current_user, e.contest) or can_see_results(current_user, e)]
+    return seeding_sources(current_user, event)
 
 
 @brackets_bp.post("/brackets/events/<int:event_id>/discard")
@@ -113,7 +100,7 @@ def discard(event_id: int):
 @roles_required(Role.JUDGE)
 def match(match_id: int):
     """Record or correct one match result (tablet-sized). A correction that clears later results asks first."""
-    row = db.get_or_404(Match, match_id)
+    row = get_match(match_id)
     bracket = service.bracket_view(current_user, row.event_id)
     current = next(m for m in bracket.matches if m.id == row.id)
     affected: list[str] = []

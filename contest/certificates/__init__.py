@@ -1,5 +1,8 @@
-"""Certificates (证书): PDF rendering lives in :mod:`contest.certificates.pdf` (plain data in, bytes out).
+"""Certificates (证书): the blueprint only — pages for holders, organisers and public verification.
 
-Imports: domain, models, services, access/policy, forms, web helpers, documents (bytes to send). Imported by: the
-app factory only (``register_blueprints``); another blueprint never imports its views.
+The PDF is drawn by :mod:`contest.documents.certificate`; issuing, storing, verifying and serving the bytes is
+:mod:`contest.services.certificates`.
+
+Imports: domain, services, access/policy, forms, web helpers. Imported by: the app factory only
+(``register_blueprints``); another blueprint never imports its views.
 """

@@ -32,8 +32,17 @@ def mine():
 @certificates_bp.get("/certificates/<int:cert_id>.pdf")
 @login_required
 def download(cert_id: int):
+    """The stored PDF with a strong ETag; a browser revalidates every time (``no-cache``) and gets 304 while
+    its copy is current. ``private``: no shared cache keeps a holder's certificate."""
     cert = service.get_for_download(current_user, cert_id)
-    return _pdf(service.pdf_of(cert), service.file_name(cert))
+    stored = service.stored_pdf(cert, request.headers.get("If-None-Match"))
+    if stored.pdf is None:
+        response = current_app.response_class(status=304)
+    else:
+        response = _pdf(stored.pdf, service.file_name(cert))
+    response.set_etag(stored.etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @certificates_bp.get("/events/<int:event_id>/certificates")

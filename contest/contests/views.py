@@ -13,7 +13,6 @@ from contest.contests.forms import ComponentForm, ContestForm, CopyForm, Criteri
 from contest.domain import contests as states
 from contest.domain.contests import TRANSITIONS, Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
 from contest.domain.errors import DomainError, FieldError
-from contest.extensions import db
 from contest.forms import ConfirmForm
 from contest.i18n import translate
 from contest.labels import (
@@ -24,7 +23,7 @@ from contest.labels import (
     SKILL_LABELS,
     STATUS_LABELS,
 )
-from contest.models import Component, Criterion, SkillLevel
+from contest.models import SkillLevel
 from contest.services import contests as service
 from contest.services import registration as reg
 from contest.web import paginate, post_action
@@ -293,7 +292,7 @@ def add_component(event_id: int):
 @contests_bp.post("/components/<int:component_id>/delete")
 @organiser_required
 def remove_component(component_id: int):
-    component = db.get_or_404(Component, component_id)
+    component = service.get_component(component_id)
     event_id = component.event_id
     try:
         service.remove_component(current_user, component_id)
@@ -305,7 +304,7 @@ def remove_component(component_id: int):
 @contests_bp.post("/components/<int:component_id>/criteria")
 @organiser_required
 def add_criterion(component_id: int):
-    component = db.get_or_404(Component, component_id)
+    component = service.get_component(component_id)
     _require_manage(service.get_event(current_user, component.event_id).contest)
     form = CriterionForm()
     form.kind.choices = [(k.value, k.value) for k in CriterionKind]
@@ -324,7 +323,7 @@ def add_criterion(component_id: int):
 @contests_bp.post("/criteria/<int:criterion_id>/delete")
 @organiser_required
 def remove_criterion(criterion_id: int):
-    criterion = db.get_or_404(Criterion, criterion_id)
+    criterion = service.get_criterion(criterion_id)
     event_id = criterion.component.event_id
     try:
         service.remove_criterion(current_user, criterion_id)
@@ -345,7 +344,8 @@ def ranking_rules(event_id: int):
         try:
             service.save_ranking_rules(current_user, form.command(event.id))
         except DomainError as exc:
-            db.session.refresh(event)  # the page shows the rules as stored, the form what was sent
+            # the refused transaction was rolled back, which expired ``event``: the page shows the rules as
+            # stored, the form what was sent
             message = translate(exc)
             field = form._fields.get(exc.field) if isinstance(exc, FieldError) else None
             if field is not None:

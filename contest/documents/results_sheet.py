@@ -9,7 +9,7 @@ the signature lines "裁判长（签字）：______ 日期：______".
 
 Rules:
 
-* Cell text (header included) follows ``contest.documents.sign_in.fit_cell``: shrink down to the floor size,
+* Cell text (header included) follows ``contest.documents.page.fit_cell``: shrink down to the floor size,
   then wrap, then cut with "…"; nothing is drawn outside its cell. A row is ``ROW_HEIGHT`` high or taller
   when a wrapped cell needs it; the header is as tall as its tallest (wrapped) column title.
 * Rows and note paragraphs are never split across pages; pages are filled greedily. The signature block is
@@ -17,7 +17,9 @@ Rules:
   so the signatures always sit under part of the results they certify. The column header is drawn only on
   pages that carry rows.
 
-The text is set in the CJK font registered by ``contest.certificates.pdf`` and embedded as a subset.
+The text is set in the CJK font of ``contest.documents.fonts``; notes break lines with the rules of
+``contest.documents.linebreak``; the title block, the footer and the metadata are the page furniture of
+``contest.documents.page``.
 """
 
 from __future__ import annotations
@@ -31,20 +33,22 @@ from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
-from contest.certificates.pdf import FONT_NAME
-from contest.documents.sign_in import (
+from contest.documents.fonts import FONT_NAME
+from contest.documents.page import (
+    ELLIPSIS,
     LEADING,
     PAD_X,
     PAD_Y,
-    ROW_HEIGHT,
-    SIZE_MIN,
-    SIZE_STEP,
     FittedCell,
     draw_cell,
+    draw_footer,
+    draw_title_block,
     fit_cell,
+    new_canvas,
     text_width,
     wrap_text,
 )
+from contest.documents.sign_in import ROW_HEIGHT
 
 __all__ = ["LABELS", "PORTRAIT_MAX_COMPONENTS", "ResultRow", "SheetLayout", "render_results_sheet", "sheet_layout"]
 
@@ -62,8 +66,6 @@ LABELS = {
     "note_item": "{index}. {text}",
     "signature": "{label}（签字）：",
     "date": "日期：",
-    "page": "第 {page} 页 共 {pages} 页",
-    "generated": "生成时间：{time}",
 }
 
 PORTRAIT_MAX_COMPONENTS = 3
@@ -79,8 +81,6 @@ HEADER_DROP = 88.0  # top of the table header
 HEADER_MIN_HEIGHT = 24.0
 HEADER_SIZE = 10.5
 TABLE_BOTTOM = 56.0
-FOOTER_BASELINE = 32.0
-FOOTER_SIZE = 9.0
 
 # fixed column widths; 姓名 / 单位 / 称号 share what is left in these proportions
 NARROW_WIDTHS = {"rank": 32.0, "number": 40.0, "total": 44.0, "award": 46.0}
@@ -227,9 +227,9 @@ def _note_blocks(layout: SheetLayout, notes: Sequence[str]) -> list[_Block]:
         lines = wrap_text(text, layout.table_width - 2 * PAD_X, NOTE_SIZE)
         if len(lines) > max_lines:  # a paragraph longer than a page: cut, never spilled
             last = lines[max_lines - 1]
-            while last and text_width(last + "…", NOTE_SIZE) > layout.table_width - 2 * PAD_X:
+            while last and text_width(last + ELLIPSIS, NOTE_SIZE) > layout.table_width - 2 * PAD_X:
                 last = last[:-1]
-            lines = lines[: max_lines - 1] + [last + "…"]
+            lines = lines[: max_lines - 1] + [last + ELLIPSIS]
         height = len(lines) * leading
         if index == 1:
             height += NOTE_GAP + leading  # the heading 说明：
@@ -255,21 +255,9 @@ def _paginate(blocks: Sequence[_Block], room: float) -> list[list[int]]:
 # --- drawing -----------------------------------------------------------------------------------------------
 
 
-def _centred(c: Canvas, layout: SheetLayout, text: str, size: float, baseline: float) -> None:
-    max_width = layout.table_width
-    while size > SIZE_MIN and text_width(text, size) > max_width:
-        size -= SIZE_STEP
-    if text_width(text, size) > max_width:
-        text = fit_cell(text, max_width, max_lines=1).lines[0]
-    c.setFont(FONT_NAME, size)
-    c.drawCentredString(layout.page_width / 2, baseline, text)
-
-
 def _draw_titles(c: Canvas, layout: SheetLayout, title: str, subtitle: str) -> None:
-    c.setFillColor(INK)
-    _centred(c, layout, title, TITLE_SIZE, layout.page_height - TITLE_DROP)
-    if subtitle:
-        _centred(c, layout, subtitle, SUBTITLE_SIZE, layout.page_height - SUBTITLE_DROP)
+    draw_title_block(c, layout.page_width, layout.table_width, title, TITLE_SIZE, layout.page_height - TITLE_DROP,
+                     subtitle, SUBTITLE_SIZE, layout.page_height - SUBTITLE_DROP)
 
 
 def _draw_header(c: Canvas, layout: SheetLayout) -> None:
@@ -347,12 +335,8 @@ def render_results_sheet(
     pages = _paginate(blocks, layout.room)
 
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=(layout.page_width, layout.page_height), pageCompression=1,
-               initialFontName=FONT_NAME, initialFontSize=10)
-    c.setTitle(" ".join(part for part in (title, subtitle, LABELS["sheet"]) if part))
-    c.setAuthor(author)
-    c.setCreator("Contest")
-    generated = LABELS["generated"].format(time=generated_at.strftime("%Y-%m-%d %H:%M"))
+    c = new_canvas(buf, (layout.page_width, layout.page_height),
+                   " ".join(part for part in (title, subtitle, LABELS["sheet"]) if part), author)
     for page_number, indexes in enumerate(pages, start=1):
         _draw_titles(c, layout, title, subtitle)
         # the column header on every page with rows, and on the only page of a sheet without any
@@ -381,11 +365,7 @@ def render_results_sheet(
                 top -= block.height
         if table_bottom is not None:
             _draw_grid(c, layout, table_bottom)
-        c.setFillColor(INK)
-        c.setFont(FONT_NAME, FOOTER_SIZE)
-        c.drawCentredString(layout.page_width / 2, FOOTER_BASELINE,
-                            LABELS["page"].format(page=page_number, pages=len(pages)))
-        c.drawString(MARGIN_X, FOOTER_BASELINE, generated)
+        draw_footer(c, layout.page_width, MARGIN_X, page_number, len(pages), generated_at)
         c.showPage()
     c.save()
     return buf.getvalue()

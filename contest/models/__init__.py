@@ -9,6 +9,7 @@ from contest.models.base import utcnow
 from contest.models.bracket import BracketPlan, Match, MatchAudit
 from contest.models.certificate import Certificate
 from contest.models.contest import Component, Contest, Criterion, Event
+from contest.models.document import CertificateDocument
 from contest.models.judging import IdempotencyRecord, JudgeAssignment, Score, ScoreAudit, SignOff
 from contest.models.notification import Notification
 from contest.models.org import Organisation, OrgLevel
@@ -21,6 +22,7 @@ __all__ = [
     "Match",
     "MatchAudit",
     "Certificate",
+    "CertificateDocument",
     "EventResult",
     "EventResultNote",
     "Notification",

@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, current_app, jsonify
-from sqlalchemy import text
 
 from contest.access import public
-from contest.extensions import db, limiter
+from contest.extensions import limiter
 from contest.ops import metrics
+from contest.services import health
 
 ops_bp = Blueprint("ops", __name__)
 logger = logging.getLogger(__name__)
@@ -36,14 +36,7 @@ def readyz():
 
 
 def _database() -> str:
-    try:
-        db.session.execute(text("SELECT 1"))
-        db.session.rollback()
-    except Exception:  # noqa: BLE001 - any failure means not ready
-        logger.exception("readiness: the database does not answer")
-        db.session.rollback()
-        return "unavailable"
-    return "ok"
+    return "ok" if health.database_answers() else "unavailable"
 
 
 def _redis() -> str:

@@ -5,18 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from contest import policy
 from contest.access import organiser_required
 from contest.documents.xlsx import write_xlsx
 from contest.domain.errors import DomainError
 from contest.domain.orgtree import child_levels, may_hold
-from contest.extensions import db
 from contest.forms import ConfirmForm, ImportForm
 from contest.i18n import translate
 from contest.labels import LEVEL_LABELS
-from contest.models import Organisation, OrgLevel, Role, User, UserRole
+from contest.models import Organisation, OrgLevel
 from contest.orgs.forms import MoveForm, OrgForm, RenameForm
 from contest.services import orgs as service
 from contest.spreadsheets import TableError, build_template
@@ -25,26 +23,12 @@ from contest.web import download_name, post_action, send_xlsx
 orgs_bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
 
-def _member_counts(org_ids: list[int]) -> dict[int, int]:
-    rows = db.session.execute(select(User.org_id, func.count(User.id)).where(User.org_id.in_(org_ids)).group_by(User.org_id))
-    return dict(rows.all())
-
-
-def _organiser_units(org_ids: list[int]) -> set[int]:
-    rows = db.session.scalars(
-        select(User.org_id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.ORGANISER, User.active.is_(True), User.org_id.in_(org_ids))
-    )
-    return set(rows)
-
-
 @orgs_bp.get("/")
 @organiser_required
 def index():
     orgs = service.subtree(current_user)
     ids = [o.id for o in orgs]
-    with_organiser = _organiser_units(ids)
+    with_organiser = service.organiser_units(ids)
     missing = request.args.get("missing") == "organiser"
     if missing:
         orgs = [
@@ -57,7 +41,7 @@ def index():
         "orgs/index.html",
         orgs=orgs,
         base_depth=base_depth,
-        counts=_member_counts(ids),
+        counts=service.member_counts(ids),
         with_organiser=with_organiser,
         missing=missing,
     )
@@ -67,9 +51,9 @@ def index():
 @organiser_required
 def detail(org_id: int):
     org = service.get_org(current_user, org_id)
-    ancestors = [a for a in db.session.scalars(select(Organisation).where(Organisation.id.in_(org.ancestor_ids)).order_by(Organisation.path)) if policy.in_scope(current_user, a)]
+    ancestors = service.visible_ancestors(current_user, org)
     children = org.children
-    counts = _member_counts([org.id, *[c.id for c in children]])
+    counts = service.member_counts([org.id, *[c.id for c in children]])
     form = OrgForm()
     form.level.choices = _child_levels(org)
     return render_template(

@@ -32,9 +32,8 @@ def _filters():
     form.org.choices = [("", _("All units"))] + [(str(o.id), "　" * (o.depth - orgs[0].depth) + o.name) for o in orgs]
     role = Role(form.role.data) if form.role.data in {r.value for r in Role} else None
     org = next((o for o in orgs if str(o.id) == form.org.data), None)
-    query = service.people_query(current_user, role=role, org=org, search=(form.q.data or "").strip())
-    if request.args.get("pending"):
-        query = query.where(User.must_change_password.is_(True), User.active.is_(True))
+    query = service.people_query(current_user, role=role, org=org, search=(form.q.data or "").strip(),
+                                 pending=bool(request.args.get("pending")))
     return form, query
 
 
@@ -50,9 +49,7 @@ def index():
 @organiser_required
 def export():
     _form, query = _filters()
-    from contest.extensions import db
-
-    users = db.session.scalars(query).unique()
+    users = service.people_of(query)
     rows = (
         (
             u.username, u.name, " / ".join(str(ROLE_LABELS[r]) for r in sorted(u.roles)), u.org.name, u.phone or "",

@@ -144,8 +144,9 @@ def get_user(actor: User, user_id: int) -> User:
     return user
 
 
-def people_query(actor: User, role: Role | None = None, org: Organisation | None = None, search: str = ""):
-    """A select of the users the actor may see, in tree order of their units, filtered."""
+def people_query(actor: User, role: Role | None = None, org: Organisation | None = None, search: str = "", pending: bool = False):
+    """A select of the users the actor may see, in tree order of their units, filtered; ``pending``: only active
+    accounts that still have their initial password."""
     query = (
         select(User)
         .join(User.org)
@@ -160,7 +161,14 @@ def people_query(actor: User, role: Role | None = None, org: Organisation | None
     if search:
         like = f"%{search.strip()}%"
         query = query.where(or_(User.name.ilike(like), User.username.ilike(like), User.phone.ilike(like)))
+    if pending:
+        query = query.where(User.must_change_password.is_(True), User.active.is_(True))
     return query
+
+
+def people_of(query: Select) -> list[User]:
+    """Every user a :func:`people_query` selects (for an export)."""
+    return list(db.session.scalars(query).unique())
 
 
 # ---------------------------------------------------------------------------------------------- create / edit

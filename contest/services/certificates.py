@@ -1,5 +1,5 @@
 """Certificates: issue one per holder and award or title once results are final; reissue (e.g. after a
-name correction) and revoke with a reason; verify by code; render with ``contest.certificates.pdf``.
+name correction) and revoke with a reason; verify by code; render with ``contest.documents.certificate``.
 
 Serial numbers are unique per host and year (``QZ-2026-000123``: a prefix, the year, a sequence taken under
 the event lock); the verification code is 128 random bits, so codes cannot be guessed or enumerated.
@@ -13,27 +13,40 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from contest import clock, randomness
-from contest.certificates.pdf import (
+from contest.clock import today
+from contest.documents.certificate import (
     CertificateData,
+    fingerprint,
     render_certificate,
     render_many,
     validate_body_template,
     validate_seal_png,
 )
-from contest.clock import today
 from contest.domain import contests as states
 from contest.domain.entrants import Holder
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_name
 from contest.extensions import db
 from contest.loaders import certificate_or_404, get_contest, managed_event, require_host
-from contest.models import Certificate, Contest, Event, EventResult, Nomination, Organisation, User, utcnow
+from contest.models import (
+    Certificate,
+    CertificateDocument,
+    Contest,
+    Event,
+    EventResult,
+    Nomination,
+    Organisation,
+    User,
+    utcnow,
+)
 from contest.models.org import unit_path_loader
 from contest.policy import can_download_certificate as can_download
 from contest.services import PermissionDenied, audit, notifications, transaction
@@ -119,6 +132,7 @@ def revoke(actor: User, cert_id: int, reason: str) -> Certificate:
         if not reason:
             raise DomainError(N_("Give the reason for revoking the certificate."))
         cert.revoked_at, cert.revoked_by_id, cert.revoke_reason = utcnow(), actor.id, reason[:MAX_REASON]
+        _forget_document(cert.id)
         audit(actor, "certificate.revoke", "certificate", cert.id, serial=cert.serial, reason=reason)
     return cert
 
@@ -135,6 +149,7 @@ def reissue(actor: User, cert_id: int, reason: str) -> Certificate:
             raise DomainError(N_("Give the reason for reissuing the certificate."))
         lock_event(event)
         cert.revoked_at, cert.revoked_by_id, cert.revoke_reason = utcnow(), actor.id, reason[:MAX_REASON]
+        _forget_document(cert.id)
         db.session.flush()
         new = _new(event, cert.nomination_id, _current_holder(cert), cert.kind, cert.label, actor,
                    _next_seq(cert.host_id, cert.year), replaces=cert.id)
@@ -208,7 +223,60 @@ def get_for_download(user: User, cert_id: int) -> Certificate:
 
 
 def pdf_of(cert: Certificate) -> bytes:
-    return render_certificate(data_of(cert))
+    """The certificate's PDF: the stored document when it is current, else drawn now (and stored)."""
+    return stored_pdf(cert).pdf or b""
+
+
+# ---------------------------------------------------------------------------------------------- stored documents
+
+
+@dataclass(frozen=True)
+class StoredPdf:
+    etag: str  # the fingerprint of the document's inputs (a strong ETag: equal tags, equal bytes)
+    pdf: bytes | None  # None when the caller's copy is current (``if_none_match``)
+
+
+def _forget_document(cert_id: int) -> None:
+    """Inside the caller's transaction: a revoked certificate keeps no document."""
+    db.session.execute(delete(CertificateDocument).where(CertificateDocument.certificate_id == cert_id))
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    tags = {t.strip().removeprefix("W/").strip('"') for t in if_none_match.split(",")}
+    return etag in tags or "*" in tags
+
+
+def stored_pdf(cert: Certificate, if_none_match: str | None = None) -> StoredPdf:
+    """The certificate's PDF, rendered once and then read from ``certificate_documents``.
+
+    The stored row is current while its fingerprint equals that of the certificate's inputs now (a changed
+    seal or body text, or a new renderer version, draws it again). With ``if_none_match`` naming the current
+    fingerprint, no bytes are read at all. Two first downloads at once both draw it; one row is kept.
+    """
+    data = data_of(cert)
+    etag = fingerprint(data)
+    current = db.session.scalar(
+        select(CertificateDocument.fingerprint).where(CertificateDocument.certificate_id == cert.id)
+    )
+    if current == etag:
+        if _matches(if_none_match, etag):
+            return StoredPdf(etag, None)
+        pdf = db.session.scalar(select(CertificateDocument.pdf).where(CertificateDocument.certificate_id == cert.id))
+        if pdf is not None:
+            return StoredPdf(etag, bytes(pdf))
+    pdf = render_certificate(data)
+    try:
+        with transaction():
+            row = db.session.get(CertificateDocument, cert.id)
+            if row is None:
+                db.session.add(CertificateDocument(certificate_id=cert.id, fingerprint=etag, size=len(pdf), pdf=pdf))
+            else:
+                row.fingerprint, row.size, row.pdf, row.rendered_at = etag, len(pdf), pdf, utcnow()
+    except IntegrityError:
+        logger.info("certificate %s: stored concurrently by another request", cert.id)
+    return StoredPdf(etag, None if _matches(if_none_match, etag) else pdf)
 
 
 def my_certificates(user: User) -> list[Certificate]:
@@ -245,8 +313,9 @@ def zip_of(actor: User, event_id: int) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         count = 0
-        for cert in _live(event.id):
-            archive.writestr(file_name(cert), render_certificate(data_of(cert)))
+        # the stored documents, drawn once (a list: storing one commits, which would end a streaming cursor)
+        for cert in list(_live(event.id)):
+            archive.writestr(file_name(cert), pdf_of(cert))
             count += 1
     if not count:
         raise DomainError(N_("No certificates have been issued for this event yet."))

@@ -75,6 +75,25 @@ def contests_query(user: User, year: int | None = None, kind: str | None = None,
     return query
 
 
+def find_event(event_id: int) -> Event | None:
+    """The event, or None (the API answers its own 404)."""
+    return db.session.get(Event, event_id)
+
+
+def get_component(component_id: int) -> Component:
+    component = db.session.get(Component, component_id)
+    if component is None:
+        raise NotFound(N_("Not found."))
+    return component
+
+
+def get_criterion(criterion_id: int) -> Criterion:
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None:
+        raise NotFound(N_("Not found."))
+    return criterion
+
+
 def _managed(user: User, contest_id: int) -> Contest:
     return managed_contest(user, contest_id)
 

@@ -103,3 +103,11 @@ def match_of(user: User, match_id: int) -> tuple[brackets.BracketView, brackets.
         else:
             may_record = True
     return view, found, may_record
+
+
+def get_match(match_id: int) -> Match:
+    """A bracket match by id (404 when there is none); who may record it is ``brackets.record_result``'s call."""
+    match = db.session.get(Match, match_id)
+    if match is None:
+        raise NotFound(N_("Not found."))
+    return match

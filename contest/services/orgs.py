@@ -10,7 +10,7 @@ from contest import policy
 from contest.domain.errors import N_, DomainError
 from contest.domain.orgtree import child_path, may_hold, path_ids
 from contest.extensions import db
-from contest.models import Organisation, OrgLevel, User
+from contest.models import Organisation, OrgLevel, Role, User, UserRole
 from contest.services import NotFound, PermissionDenied, audit, transaction
 from contest.spreadsheets import Column, RowError, TableError, read_table
 
@@ -41,6 +41,27 @@ def get_org(actor: User, org_id: int) -> Organisation:
     if not policy.can_view_org(actor, org):
         raise PermissionDenied()
     return org
+
+
+def member_counts(org_ids: list[int]) -> dict[int, int]:
+    """Accounts per unit (units without any are left out)."""
+    rows = db.session.execute(select(User.org_id, func.count(User.id)).where(User.org_id.in_(org_ids)).group_by(User.org_id))
+    return dict(rows.all())
+
+
+def organiser_units(org_ids: list[int]) -> set[int]:
+    """Those of the units that have an active organiser account."""
+    return set(db.session.scalars(
+        select(User.org_id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ORGANISER, User.active.is_(True), User.org_id.in_(org_ids))
+    ))
+
+
+def visible_ancestors(actor: User, org: Organisation) -> list[Organisation]:
+    """The unit's ancestors, root first, that the actor may see."""
+    rows = db.session.scalars(select(Organisation).where(Organisation.id.in_(org.ancestor_ids)).order_by(Organisation.path))
+    return [a for a in rows if policy.in_scope(actor, a)]
 
 
 def subtree(actor: User, root: Organisation | None = None, include_inactive: bool = True) -> list[Organisation]:

@@ -12,16 +12,20 @@ import dataclasses
 import gc
 import json
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select, text
+from flask import current_app
+from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.orm import joinedload
 
+from contest import clock, policy
 from contest.clock import format_local, today
+from contest.documents.results_sheet import ResultRow, render_results_sheet
 from contest.domain import awards
 from contest.domain import contests as states
 from contest.domain.contests import ContestStatus, same_trade
@@ -48,7 +52,7 @@ from contest.models import (
 from contest.models.org import unit_path_loader
 from contest.policy import can_see_results as can_see_results  # re-exported for the views and the API
 from contest.policy import shows_full_names
-from contest.services import NotFound, audit, nominations, notifications, transaction
+from contest.services import NotFound, PermissionDenied, audit, nominations, notifications, transaction
 from contest.services.contests import award_scheme_of
 from contest.services.judging import sign_off_of, value_text
 from contest.services.nominations import PlannedNomination
@@ -253,6 +257,117 @@ def notes_of(event: Event) -> list[EventResultNote]:
 
 def publication_of(contest: Contest) -> Publication | None:
     return db.session.scalar(select(Publication).where(Publication.contest_id == contest.id))
+
+
+def visible_event(user: User | None, event_id: int) -> Event:
+    """The event whose results ``user`` may see (404 / 403 otherwise)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound(N_("This event does not exist."))
+    if not can_see_results(user, event):
+        raise PermissionDenied()
+    return event
+
+
+def public_event(event_id: int) -> Event:
+    """An event of a contest in public notice or final (404 otherwise: nothing to show yet)."""
+    event = db.session.get(Event, event_id)
+    if event is None or event.contest.status not in states.PUBLISHED:
+        raise NotFound(N_("This event does not exist."))
+    return event
+
+
+def objections_of(event: Event) -> list[Objection]:
+    return list(db.session.scalars(select(Objection).where(Objection.event_id == event.id).order_by(Objection.filed_at)))
+
+
+def get_objection(objection_id: int) -> Objection:
+    objection = db.session.get(Objection, objection_id)
+    if objection is None:
+        raise NotFound(N_("Not found."))
+    return objection
+
+
+def results_sheet_pdf(event: Event, viewer: User | None, translate: Callable[[EventResultNote], str]) -> bytes:
+    """The printed results sheet (成绩表) of the event as ``viewer`` may see it; ``translate`` renders a note."""
+    rows = [ResultRow(line.rank, line.number, line.name, line.unit, line.components, line.total, line.award, "、".join(line.titles))
+            for line in result_lines(event, viewer)]
+    return render_results_sheet(f"{event.contest.title} · {event.name}", event.contest.host.name,
+                                [c.name for c in event.components], rows, [translate(n) for n in notes_of(event)], clock.now(),
+                                author=event.contest.issuer)
+
+
+def seeding_sources(user: User, event: Event) -> list[Event]:
+    """Events whose ranking can seed this event's bracket, newest first: ranked events of the user's own contests
+    and of published or final contests (public rankings), other than this one; two queries."""
+    visible = or_(Contest.status.in_(states.PUBLISHED), Contest.host_id == user.org_id)
+    ranked = select(EventResult.event_id).where(EventResult.event_id != event.id).distinct()
+    events = db.session.scalars(
+        select(Event).join(Contest, Contest.id == Event.contest_id).options(joinedload(Event.contest))
+        .where(Event.id.in_(ranked), visible).order_by(Contest.year.desc(), Contest.id.desc(), Event.position)
+    )
+    return [e for e in events if policy.can_manage(user, e.contest) or can_see_results(user, e)]
+
+
+# ---------------------------------------------------------------------------------------------- the public page
+
+
+@dataclass(frozen=True)
+class PublicResults:
+    """What the public results page shows of an event's stored ranking (the same for every visitor)."""
+
+    lines: tuple[ResultLine, ...]
+    notes: tuple[EventResultNote, ...]
+    publication: Publication | None
+
+
+PUBLIC_CACHE_SECONDS = 5.0
+_PUBLIC_CACHE_MAX = 512
+
+
+def _public_cache() -> dict[tuple, tuple[float, PublicResults]]:
+    """Per application (a test run makes many apps over databases whose ids repeat)."""
+    return current_app.extensions.setdefault("contest.public_results", {})
+
+
+def _results_marker(event_id: int) -> tuple:
+    """Changes whenever the stored ranking is computed again (rows are replaced, with new ids and times)."""
+    return tuple(db.session.execute(
+        select(func.count(EventResult.id), func.max(EventResult.id), func.max(EventResult.computed_at))
+        .where(EventResult.event_id == event_id)
+    ).one())
+
+
+def public_state(event: Event) -> tuple:
+    """What the public page of an event depends on, as a cache key: the event, its contest's state and the
+    marker of the stored ranking (one small query). Objections filed or answered are part of the key too."""
+    summary = dataclasses.astuple(objection_summary(event.id))
+    return (event.id, str(event.contest.status), _results_marker(event.id), summary)
+
+
+def public_results(event: Event) -> PublicResults:
+    """The public ranking, notes and publication of an event, cached per process for a few seconds.
+
+    The key holds the event, the contest's state and the marker of the stored ranking (one small query), so a
+    publication, a finalisation or a new computation (an upheld objection) shows at once, in every process;
+    what the key cannot see (a holder's name corrected without a new computation) shows within
+    ``PUBLIC_CACHE_SECONDS``. Rows are detached plain values: nothing lazy is loaded from a cached entry.
+    """
+    key = (event.id, str(event.contest.status), _results_marker(event.id))
+    now = time.monotonic()
+    cache = _public_cache()
+    hit = cache.get(key)
+    if hit is not None and now - hit[0] < PUBLIC_CACHE_SECONDS:
+        return hit[1]
+    value = PublicResults(tuple(result_lines(event, None)), tuple(notes_of(event)), publication_of(event.contest))
+    for note in value.notes:
+        db.session.expunge(note)
+    if value.publication is not None:
+        db.session.expunge(value.publication)
+    if len(cache) >= _PUBLIC_CACHE_MAX:
+        cache.clear()
+    cache[key] = (now, value)
+    return value
 
 
 # ---------------------------------------------------------------------------------------------- publication

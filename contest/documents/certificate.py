@@ -5,8 +5,10 @@ per-contest template; the issuing organisation and the date bottom right with th
 them; the serial number and a QR code linking to the public verification URL bottom left, with the line
 "扫码验证证书真伪".
 
-Text is set in WenQuanYi Micro Hei (``contest/fonts/wqy-microhei.ttc``, Apache-2.0), registered once when this
-module is imported and embedded as a TrueType subset, so every PDF carries only the glyphs it uses.
+Text is set in WenQuanYi Micro Hei (``contest.documents.fonts``), embedded as a TrueType subset, so every PDF
+carries only the glyphs it uses. Lines break with the CJK rules of ``contest.documents.linebreak``; the
+canvas and its metadata come from ``contest.documents.page``. Stored certificate PDFs are kept by
+``contest.services.certificates`` (rendered once, then served from storage).
 
 Rules:
 
@@ -26,26 +28,31 @@ Rules:
 
 from __future__ import annotations
 
+import calendar
 import functools
+import hashlib
 import io
 import itertools
 import string
 import struct
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import BinaryIO
 
-from reportlab import rl_config
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
+from contest.documents.fonts import FONT as _FONT
+from contest.documents.fonts import FONT_NAME, FONT_PATH  # noqa: F401  (FONT_PATH: named by tests and the bench)
+from contest.documents.fonts import char_width as _char_width
+from contest.documents.linebreak import wrap as _break_lines
+from contest.documents.page import new_canvas
 from contest.domain.errors import N_, DomainError
 
 __all__ = [
@@ -56,24 +63,14 @@ __all__ = [
     "standard_body_template",
     "PLACEHOLDERS",
     "SEAL_MAX_BYTES",
+    "RENDERER_VERSION",
+    "fingerprint",
     "format_chinese_date",
     "render_certificate",
     "render_many",
     "validate_body_template",
     "validate_seal_png",
 ]
-
-# --- font: registered once, at import ------------------------------------------------------------------
-
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
-FONT_PATH = FONT_DIR / "wqy-microhei.ttc"
-FONT_NAME = "WenQuanYiMicroHei"
-pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0))
-_FONT = pdfmetrics.getFont(FONT_NAME)
-
-# Binary (Flate only) streams: ReportLab's default ASCII85 layer makes every stream 25 % bigger and slower to
-# write, for the sake of 7-bit mail transports. This is a process-wide ReportLab setting.
-rl_config.useA85 = 0
 
 # --- page geometry and colours (points; origin bottom left) ----------------------------------------------
 
@@ -281,33 +278,7 @@ def validate_body_template(template: str) -> None:
 _Char = tuple[str, bool, int]
 KEEP_TOGETHER_MAX = 8  # placeholder values up to this many characters are never broken across lines
 
-# Line-breaking rules (禁则): these never start a line / never end a line.
-_NO_LINE_START = set("，。、；：？！）】》」』”’…—·%,.;:?!)]}>")
-_NO_LINE_END = set("（【《「『“‘([{<")
 _ELLIPSIS = "…"
-
-
-@functools.lru_cache(maxsize=4096)
-def _char_width(ch: str) -> float:
-    """Advance width of ``ch`` at 1 pt."""
-    return _FONT.stringWidth(ch, 1.0)
-
-
-def _is_latin(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch in "-_./@:#&+'")
-
-
-def _tokens(chars: list[_Char]) -> list[list[_Char]]:
-    """Break units: one CJK character or space each; a run of Latin letters/digits, or a short placeholder
-    value (a keep-together group), stays together."""
-    out: list[list[_Char]] = []
-    for item in chars:
-        prev = out[-1][-1] if out else None
-        if prev is not None and ((_is_latin(item[0]) and _is_latin(prev[0])) or (item[2] and item[2] == prev[2])):
-            out[-1].append(item)
-        else:
-            out.append([item])
-    return out
 
 
 def _width(chars: Iterable[_Char]) -> float:
@@ -315,43 +286,11 @@ def _width(chars: Iterable[_Char]) -> float:
 
 
 def _wrap(chars: list[_Char], max_width: float, first_indent: float) -> list[list[_Char]]:
-    """Greedy line breaking of one paragraph at 1 pt (widths scale with the size), with the 禁则 rules."""
-    lines: list[list[list[_Char]]] = [[]]
-    used = first_indent
-    for token in _tokens(chars):
-        w = _width(token)
-        line = lines[-1]
-        if used + w <= max_width + 1e-9 or not line:
-            if not line and token[0][0] == " " and len(lines) > 1:
-                continue  # no space at the start of a continued line
-            if w > max_width - used and len(token) > 1:
-                # a Latin run longer than the whole line: split it by characters
-                for item in token:
-                    cw = _char_width(item[0])
-                    if used + cw > max_width and lines[-1]:
-                        lines.append([])
-                        used = 0.0
-                    lines[-1].append([item])
-                    used += cw
-                continue
-            line.append(token)
-            used += w
-            continue
-        carried: list[list[_Char]] = []
-        if token[0][0] in _NO_LINE_START and len(line) > 1:
-            carried.append(line.pop())  # take the previous character along
-        while len(line) > 1 and line[-1][-1][0] in _NO_LINE_END:
-            carried.insert(0, line.pop())
-        if token[0][0] == " ":
-            lines.append(carried)
-        else:
-            lines.append(carried + [token])
-        used = sum(_width(t) for t in lines[-1])
-        if used > max_width and len(lines[-1]) > 1:  # carried + token may not fit after all: split again
-            last = lines[-1].pop()
-            lines.append([last])
-            used = _width(last)
-    return [[item for token in line for item in token] for line in lines if line]
+    """Line breaking of one paragraph at 1 pt (widths scale with the size), with the 禁则 rules of
+    ``contest.documents.linebreak``; keep-together groups stay on one line when they fit."""
+    text = "".join(item[0] for item in chars)
+    spans = _break_lines(text, max_width, _char_width, groups=[item[2] for item in chars], first_indent=first_indent)
+    return [chars[a:b] for a, b in spans]
 
 
 @dataclass(frozen=True)
@@ -687,20 +626,41 @@ def _draw_certificate(c: Canvas, data: CertificateData) -> None:
     )
 
 
-def _new_canvas(out: BinaryIO | io.BytesIO, title: str, author: str) -> Canvas:
-    c = Canvas(
-        out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), pageCompression=1, initialFontName=FONT_NAME, initialFontSize=12
-    )
-    c.setTitle(title)
-    c.setAuthor(author)
-    c.setCreator("Contest")
-    return c
+def _new_canvas(out: BinaryIO | io.BytesIO, title: str, author: str, invariant: bool = False) -> Canvas:
+    return new_canvas(out, (PAGE_WIDTH, PAGE_HEIGHT), title, author, font_size=12, invariant=invariant)
+
+
+def _pin_timestamp(c: Canvas, on: date) -> None:
+    """The document's creation date is ``on`` (midnight UTC), not the moment of rendering."""
+    stamp = c._doc._timeStamp
+    stamp.t = calendar.timegm(on.timetuple())
+    stamp.lt = time.gmtime(stamp.t)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+
+
+#: Bump whenever the drawing changes: stored certificate PDFs (``contest.services.certificates``) carry the
+#: fingerprint of their inputs, this version included, and are drawn again when it no longer matches.
+RENDERER_VERSION = "2026.11.1"
+
+
+def fingerprint(data: CertificateData) -> str:
+    """SHA-256 (hex) of everything :func:`render_certificate` draws from, and of the renderer's version: equal
+    fingerprints mean byte-identical PDFs, so it serves as a strong ETag."""
+    h = hashlib.sha256(RENDERER_VERSION.encode())
+    for value in (data.serial, data.holder_name, data.contest_title, data.event_name, data.award, "\x1e".join(data.titles),
+                  data.issuer, data.issued_on.isoformat(), data.verify_url, data.body_template or "", data.team,
+                  DATE_NUMERALS):
+        h.update(b"\x1f" + value.encode())
+    h.update(b"\x1f" + (hashlib.sha256(bytes(data.seal_png)).digest() if data.seal_png else b""))
+    return h.hexdigest()
 
 
 def render_certificate(data: CertificateData) -> bytes:
-    """One certificate as a one-page PDF."""
+    """One certificate as a one-page PDF. The same data always gives the same bytes: the document's creation
+    date is the issue date (midnight UTC) and its file identifier a digest of the content."""
     buf = io.BytesIO()
-    c = _new_canvas(buf, f"荣誉证书 {data.serial}", data.issuer)
+    c = _new_canvas(buf, f"荣誉证书 {data.serial}", data.issuer, invariant=True)
+    _pin_timestamp(c, data.issued_on)
     _draw_certificate(c, data)
     c.showPage()
     c.save()

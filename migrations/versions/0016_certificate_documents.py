@@ -1,0 +1,33 @@
+"""certificate documents: each certificate's PDF, rendered once and stored with its fingerprint (ETag)
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-11-29 23:50:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0016'
+down_revision = '0015'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'certificate_documents',
+        sa.Column('certificate_id', sa.Integer(), nullable=False),
+        sa.Column('fingerprint', sa.String(length=64), nullable=False),
+        sa.Column('size', sa.Integer(), nullable=False),
+        sa.Column('pdf', sa.LargeBinary(), nullable=False),
+        sa.Column('rendered_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['certificate_id'], ['certificates.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('certificate_id'),
+    )
+
+
+def downgrade():
+    op.drop_table('certificate_documents')
