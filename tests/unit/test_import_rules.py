@@ -42,16 +42,6 @@ HTTP_OBJECTS = {"request", "session", "abort", "redirect", "jsonify", "make_resp
 ALLOWED: dict[tuple[str, str], str] = {
     # Rule 1: the domain reads today's date from the one clock; pass `today` in (or move the clock into the domain).
     ("contest.domain.identity", "contest.clock.today"): "domain reads the clock (rule 1)",
-    # Rule 3: the certificate renderer lives in the certificates blueprint package; the docs-kit lane moves it
-    # into contest.documents, and these go.
-    ("contest.services.certificates", "contest.certificates.pdf.CertificateData"): "docs-kit lane",
-    ("contest.services.certificates", "contest.certificates.pdf.render_certificate"): "docs-kit lane",
-    ("contest.services.certificates", "contest.certificates.pdf.render_many"): "docs-kit lane",
-    ("contest.services.certificates", "contest.certificates.pdf.validate_body_template"): "docs-kit lane",
-    ("contest.services.certificates", "contest.certificates.pdf.validate_seal_png"): "docs-kit lane",
-    # Rule 4: the font is registered by the certificate renderer; the docs-kit lane owns fonts in contest.documents.
-    ("contest.documents.results_sheet", "contest.certificates.pdf.FONT_NAME"): "docs-kit lane",
-    ("contest.documents.sign_in", "contest.certificates.pdf.FONT_NAME"): "docs-kit lane",
     # Rule 5: the safe "next" URL check is a web helper that sits in auth's views; it belongs in contest.web.
     ("contest.home.views", "contest.auth.views.safe_next"): "move safe_next to contest.web",
     ("contest.registration.views", "contest.auth.views.safe_next"): "move safe_next to contest.web",
@@ -61,9 +51,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     # it loaders and services for these.
     ("contest.api.auth", "contest.models.Role"): "access lane (roles via policy)",
     ("contest.api.auth", "contest.models.User"): "access lane (token user via a loader)",
-    ("contest.api.views", "contest.extensions.db"): "input/access lanes (reads via services/loaders)",
     ("contest.api.views", "contest.models.Role"): "access lane (roles via policy)",
-    ("contest.api.views", "contest.models.Event"): "methods/access lanes (event loader)",
 }
 
 
