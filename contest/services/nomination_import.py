@@ -22,7 +22,7 @@ from contest.domain.identity import LOST_DIGITS, InvalidResidentId, normalise_re
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
 from contest.models import Nomination, NominationMember, NominationStep, Organisation, Role, User, WorkerProfile, utcnow
-from contest.services import PermissionDenied, audit, transaction
+from contest.services import PermissionDenied, audit, notifications, transaction
 from contest.services.contests import get_contest
 from contest.services.registration import (
     _check_open,
@@ -126,6 +126,7 @@ def import_nominations(actor: User, contest_id: int, data: bytes, filename: str,
             raise TableError(sorted(errors, key=lambda e: (e.row or 0)))
         ids = _write_all(actor, contest, plans)
         audit(actor, "nomination.import", "contest", contest.id, filename=filename, count=len(ids))
+        notifications.notify_progress_of(ids)
     logger.info("Imported %d nominations into contest %s", len(ids), contest.id)
     return ids
 

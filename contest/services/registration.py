@@ -44,7 +44,7 @@ from contest.domain.quotas import (
 from contest.extensions import db
 from contest.models import Contest, Event, Nomination, NominationMember, NominationStep, Organisation, Quota, Role, User
 from contest.models.org import unit_path_loader
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services import NotFound, PermissionDenied, audit, notifications, transaction
 from contest.services.contests import draws_held, get_event
 
 logger = logging.getLogger(__name__)
@@ -152,6 +152,7 @@ def set_quota(actor: User, event_id: int, org_id: int, places: int) -> Quota:
         else:
             quota.places, quota.allocated_by_id = int(places), actor.id
         audit(actor, "quota.set", "event", event.id, org=org.id, places=int(places))
+        notifications.notify_quota(event, org, int(places))
     return quota
 
 
@@ -296,6 +297,7 @@ def nominate(actor: User, event_id: int, member_ids: Sequence[int], team_name: s
         nomination = _write(actor, event, plan)
         db.session.flush()
         audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, members=[m.id for m in members])
+        notifications.notify_progress([nomination])
     return nomination
 
 
@@ -345,6 +347,7 @@ def nominate_each(actor: User, event_id: int, member_ids: Sequence[int]) -> list
         db.session.flush()
         for nomination in nominations:
             audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, members=[m.user_id for m in nomination.members])
+        notifications.notify_progress(nominations)
     return nominations
 
 
@@ -401,6 +404,7 @@ def approve(actor: User, nomination_id: int) -> Nomination:
         nomination.waiting_org_id = None if confirmed else chain[nomination.level]
         nomination.steps.append(NominationStep(actor_id=actor.id, org_id=unit.id, action="confirm" if confirmed else "approve"))
         audit(actor, "nomination.approve", "nomination", nomination.id, unit=unit.id, confirmed=confirmed)
+        notifications.notify_progress([nomination])
     return nomination
 
 
@@ -420,6 +424,7 @@ def reject(actor: User, nomination_id: int, reason: str) -> Nomination:
         _end(nomination, NominationStatus.REJECTED)
         nomination.steps.append(NominationStep(actor_id=actor.id, org_id=unit.id, action="reject", reason=reason))
         audit(actor, "nomination.reject", "nomination", nomination.id, unit=unit.id)
+        notifications.notify_nomination(nomination, "nomination_rejected", unit=unit.name, reason=reason)
     return nomination
 
 

@@ -513,6 +513,7 @@ def promote(actor: User, event_id: int, count: int | None = None) -> list[Nomina
             created.append(nomination)
         db.session.flush()
         audit(actor, "results.promote", "event", event.id, final=final.id, count=len(created))
+        notifications.notify_progress(created)
     return created
 
 
