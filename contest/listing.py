@@ -1,0 +1,22 @@
+"""The search bar of long lists: ``search_args()`` reads ``?q=&org=`` into a form, the search text and the chosen
+unit (one of the viewer's units, below ``root`` when given); ``contest.services.search`` turns them into SQL."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.forms import ListSearchForm
+from contest.models import Organisation
+from contest.services import orgs as org_service
+from contest.services.search import clean
+
+
+def search_args(root: Organisation | None = None) -> tuple[ListSearchForm, str, Organisation | None]:
+    form = ListSearchForm(request.args)
+    orgs = org_service.subtree(current_user, root)
+    base = orgs[0].depth if orgs else 0
+    form.org.choices = [("", _("All units"))] + [(str(o.id), "　" * (o.depth - base) + o.name) for o in orgs]
+    unit = next((o for o in orgs if str(o.id) == form.org.data), None)
+    return form, clean(form.q.data), unit

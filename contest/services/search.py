@@ -1,0 +1,60 @@
+"""Search conditions shared by the long lists (people, nominations, entries): by name, by pinyin initials, by unit.
+
+``person_clause("zjh")`` finds 周建华 through ``users.name_initials`` (written with the name, see
+``contest.domain.contact.name_initials``) with a prefix ``LIKE 'zjh%'`` — an index range scan on PostgreSQL
+(``varchar_pattern_ops``), never a Python scan. Text that could not be initials (Chinese, digits, one letter)
+is only matched as a part of the name or username. ``%``, ``_`` and ``\\`` in the text match themselves.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from contest.domain.contact import looks_like_initials
+from contest.models import NominationMember, Organisation, User
+
+MAX_SEARCH = 50
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def clean(text: str | None) -> str:
+    return (text or "").strip()[:MAX_SEARCH]
+
+
+def person_clause(text: str, *extra_columns):
+    """Users whose name or username (or any of ``extra_columns``) contains ``text``, or whose pinyin initials
+    start with it."""
+    text = clean(text)
+    like = f"%{_escape(text)}%"
+    clauses = [column.ilike(like, escape="\\") for column in (User.name, User.username, *extra_columns)]
+    if looks_like_initials(text):
+        clauses.append(User.name_initials.like(_escape(text.lower()) + "%", escape="\\"))
+    return or_(*clauses)
+
+
+def unit_clause(column, unit: Organisation):
+    """``column`` (an organisation id) names ``unit`` or a unit below it."""
+    return column.in_(select(Organisation.id).where(Organisation.path.startswith(unit.path)))
+
+
+def nomination_clause(text: str):
+    """Nominations with a member found by ``person_clause``, or whose team name contains the text."""
+    from contest.models import Nomination
+
+    text = clean(text)
+    members = select(NominationMember.nomination_id).join(User, User.id == NominationMember.user_id).where(person_clause(text))
+    return or_(Nomination.id.in_(members), Nomination.team_name.ilike(f"%{_escape(text)}%", escape="\\"))
+
+
+def filter_nominations(query, text: str = "", unit: Organisation | None = None):
+    """``query`` (a select of nominations) narrowed to the search text and the unit's subtree."""
+    from contest.models import Nomination
+
+    if clean(text):
+        query = query.where(nomination_clause(text))
+    if unit is not None:
+        query = query.where(unit_clause(Nomination.org_id, unit))
+    return query
