@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterator
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from contest import clock, randomness
 from contest.certificates.pdf import (
@@ -30,7 +30,7 @@ from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_name
 from contest.extensions import db
-from contest.models import Certificate, Contest, Event, EventResult, Nomination, NominationMember, User, utcnow
+from contest.models import Certificate, Contest, Event, EventResult, Nomination, NominationMember, Organisation, User, utcnow
 from contest.models.org import unit_path_loader
 from contest.services import NotFound, PermissionDenied, audit, notifications, transaction
 from contest.services.contests import can_manage, managed_event, require_host
@@ -222,6 +222,26 @@ def event_certificates(actor: User, event_id: int) -> tuple[Event, list[Certific
         select(Certificate).options(unit_path_loader(Certificate.nomination, Nomination.org))
         .where(Certificate.event_id == event.id).order_by(Certificate.seq)
     ))
+
+
+def event_certificates_query(actor: User, event_id: int):
+    """``event_certificates`` as a select, for a paginated page (narrow it with ``narrow_certificates``)."""
+    event = _managed(actor, event_id)
+    return event, (select(Certificate).options(unit_path_loader(Certificate.nomination, Nomination.org))
+                   .where(Certificate.event_id == event.id).order_by(Certificate.seq))
+
+
+def narrow_certificates(query, text: str = "", unit: Organisation | None = None):
+    """Certificates whose holder matches ``text`` (name, pinyin initials, username; ``contest.services.search``)
+    and whose entry comes from ``unit`` or below."""
+    from contest.services import search
+
+    if search.clean(text):
+        holders = select(User.id).where(search.person_clause(text))
+        query = query.where(or_(Certificate.user_id.in_(holders), Certificate.holder_name.contains(search.clean(text), autoescape=True)))
+    if unit is not None:
+        query = query.where(Certificate.nomination_id.in_(select(Nomination.id).where(search.unit_clause(Nomination.org_id, unit))))
+    return query
 
 
 def _live(event_id: int) -> Iterator[Certificate]:

@@ -96,3 +96,26 @@ def test_waiting_list_by_name(world, zhou, client, login_as):
     page = client.get("/nominations/waiting?q=周").get_data(as_text=True)
     assert "周建华" in page and "张小三" not in page
     assert "张小三" in client.get("/nominations/waiting?q=zxs").get_data(as_text=True)
+
+
+def test_an_events_certificates_by_holder_and_unit(world, client, login_as):
+    from contest.clock import today
+    from contest.models import Certificate
+
+    contest = make_contest(world.users["city"])
+    event = contest.events[0]
+    for seq, key in enumerate(("worker", "worker_b"), start=1):
+        nomination = registration.nominate(world.users["city"], event.id, [world.users[key].id])
+        user = world.users[key]
+        db.session.add(Certificate(host_id=contest.host_id, year=contest.year, seq=seq, serial=f"QZ-2026-{seq:06d}", code=f"search-{seq}",
+                                   event_id=event.id, nomination_id=nomination.id, user_id=user.id, kind="award", label="一等奖",
+                                   holder_name=user.name, contest_title=contest.title, event_name=event.name, issuer="衢州市总工会",
+                                   issued_on=today()))
+    db.session.commit()
+    login_as("city")
+    url = f"/events/{event.id}/certificates"
+    assert all(n in client.get(url).get_data(as_text=True) for n in ("张小三", "李四"))
+    found = client.get(f"{url}?q=zxs").get_data(as_text=True)
+    assert "张小三" in found and "李四" not in found
+    by_unit = client.get(f"{url}?org={world.orgs['county_b'].id}").get_data(as_text=True)
+    assert "李四" in by_unit and "张小三" not in by_unit
