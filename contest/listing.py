@@ -20,3 +20,17 @@ def search_args(root: Organisation | None = None) -> tuple[ListSearchForm, str, 
     form.org.choices = [("", _("All units"))] + [(str(o.id), "　" * (o.depth - base) + o.name) for o in orgs]
     unit = next((o for o in orgs if str(o.id) == form.org.data), None)
     return form, clean(form.q.data), unit
+
+
+def paginate_list(items: list, per_page: int | None = None):
+    """The ``?page=`` of a list already in memory (the unit tree, which is ordered in Python)."""
+    from flask import current_app
+
+    from contest.web import Page
+
+    try:
+        number = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        number = 1
+    size = per_page or current_app.config["PER_PAGE"]
+    return Page(items[(number - 1) * size:number * size], len(items), number, size)

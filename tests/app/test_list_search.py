@@ -119,3 +119,14 @@ def test_an_events_certificates_by_holder_and_unit(world, client, login_as):
     assert "张小三" in found and "李四" not in found
     by_unit = client.get(f"{url}?org={world.orgs['county_b'].id}").get_data(as_text=True)
     assert "李四" in by_unit and "张小三" not in by_unit
+
+
+def test_units_by_name_and_under_a_unit(world, client, login_as):
+    login_as("city")
+    def rows(url: str) -> str:
+        return client.get(url).get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
+
+    page = rows("/orgs/?q=班")
+    assert "运维一班" in page and "焊接班" in page and "柯城电力" not in page
+    under = rows(f"/orgs/?org={world.orgs['county_b'].id}")
+    assert "衢江机械" in under and "柯城电力" not in under
