@@ -126,26 +126,32 @@ def organiser_ids(org_ids: Iterable[int]) -> list[int]:
 
 def notify_progress(nominations: Iterable) -> int:
     """After nominations were written or approved: the organisers of each unit they now wait at hear that
-    nominations wait for them (one notification per unit and event, with the count); the members of those
-    that are confirmed hear so. One query for the organisers and one multi-row INSERT."""
+    nominations wait for them (one notification per unit and event, with the count) — or, for a unit without
+    an active organiser (which never blocks: the units above act for it), the organisers of the nearest unit
+    above it, up to the host, that has one; the members of confirmed nominations hear so. Two queries (units,
+    organisers) and one multi-row INSERT."""
     items = list(nominations)
     waiting: dict[tuple[int, int], list] = defaultdict(list)
     for nomination in items:
         if nomination.waiting_org_id is not None:
             waiting[(nomination.waiting_org_id, nomination.event_id)].append(nomination)
-    organisers: dict[int, list[int]] = defaultdict(list)
+    rows: list[dict] = []
     if waiting:
+        units = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_({k[0] for k in waiting})))}
+        above = {int(i) for unit in units.values() for i in unit.path.strip("/").split("/")}
+        organisers: dict[int, list[int]] = defaultdict(list)
         for user_id, org_id in db.session.execute(
             select(User.id, User.org_id).join(UserRole, UserRole.user_id == User.id)
-            .where(User.org_id.in_({k[0] for k in waiting}), User.active.is_(True), UserRole.role == Role.ORGANISER)
+            .where(User.org_id.in_(above), User.active.is_(True), UserRole.role == Role.ORGANISER).order_by(User.id)
         ):
             organisers[org_id].append(user_id)
-    units = {o.id: o.name for o in db.session.scalars(select(Organisation).where(Organisation.id.in_({k[0] for k in waiting})))} if waiting else {}
-    rows: list[dict] = []
-    for (org_id, _event_id), group in waiting.items():
-        event = group[0].event
-        rows += _rows(organisers[org_id], "nominations_waiting", {"count": len(group), "event_id": event.id, "event": event.name,
-                                                                  "contest": event.contest.title, "unit": units[org_id]})
+        for (org_id, _event_id), group in waiting.items():
+            event, unit = group[0].event, units[org_id]
+            chain = [int(i) for i in unit.path.strip("/").split("/")][::-1]  # the unit, then up to the root
+            chain = chain[:chain.index(event.contest.host_id) + 1] if event.contest.host_id in chain else chain[:1]
+            recipients = next((organisers[i] for i in chain if organisers.get(i)), [])
+            rows += _rows(recipients, "nominations_waiting", {"count": len(group), "event_id": event.id, "event": event.name,
+                                                              "contest": event.contest.title, "unit": unit.name})
     for nomination in items:
         if nomination.waiting_org_id is None and nomination.status == NominationStatus.CONFIRMED:
             rows += _rows((m.user_id for m in nomination.members), "nomination_confirmed", _about(nomination))

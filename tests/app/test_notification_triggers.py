@@ -122,3 +122,16 @@ def test_the_once_key_is_backed_by_a_unique_constraint(world, event):
                                   contest_id=event.contest_id, contest="c", closes="2026-01-01")
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_unit_without_an_organiser_is_spoken_for_by_the_nearest_unit_above(world, event):
+    from contest.models import OrgLevel, Role
+    from tests.factories import make_org, make_user
+
+    team = make_org("无人班", OrgLevel.TEAM, world.orgs["ent_a"])
+    lone = make_user("lone", team, {Role.WORKER}, world.users["worker"].password_hash, "赵六")
+    db.session.commit()
+    service.nominate(lone, event.id, [lone.id])
+    [note] = notes(world.users["ent_a"], "nominations_waiting")
+    assert note.params["unit"] == "无人班"  # waits at the team; its enterprise hears of it
+    assert notes(world.users["county_a"], "nominations_waiting") == []
