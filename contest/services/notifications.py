@@ -159,19 +159,34 @@ def notify_progress(nominations: Iterable) -> int:
 
 
 def notify_progress_of(nomination_ids: Iterable[int]) -> int:
-    """``notify_progress`` for nominations written with Core INSERTs (bulk import)."""
-    from sqlalchemy.orm import selectinload
+    """``notify_progress`` for nominations written with Core INSERTs (bulk import of up to 20,000 rows): three
+    plain SELECTs instead of loading every nomination as an object."""
+    from types import SimpleNamespace
 
-    from contest.models import Event, Nomination
+    from contest.models import Contest, Event, Nomination, NominationMember
 
     ids = list(nomination_ids)
     if not ids:
         return 0
-    nominations = db.session.scalars(
-        select(Nomination).where(Nomination.id.in_(ids))
-        .options(selectinload(Nomination.members), selectinload(Nomination.event).joinedload(Event.contest))
+    rows = db.session.execute(select(Nomination.id, Nomination.event_id, Nomination.waiting_org_id, Nomination.status)
+                              .where(Nomination.id.in_(ids))).all()
+    members: dict[int, list] = defaultdict(list)
+    for nomination_id, user_id in db.session.execute(
+        select(NominationMember.nomination_id, NominationMember.user_id).where(NominationMember.nomination_id.in_(ids))
+    ):
+        members[nomination_id].append(SimpleNamespace(user_id=user_id))
+    events = {
+        event_id: SimpleNamespace(id=event_id, name=name, contest=SimpleNamespace(title=title, host_id=host_id))
+        for event_id, name, title, host_id in db.session.execute(
+            select(Event.id, Event.name, Contest.title, Contest.host_id).join(Contest, Contest.id == Event.contest_id)
+            .where(Event.id.in_({r.event_id for r in rows}))
+        )
+    }
+    return notify_progress(
+        SimpleNamespace(id=r.id, event_id=r.event_id, waiting_org_id=r.waiting_org_id, status=r.status,
+                        event=events[r.event_id], members=members[r.id])
+        for r in rows
     )
-    return notify_progress(nominations)
 
 
 def _about(nomination) -> dict:

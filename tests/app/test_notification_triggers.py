@@ -10,7 +10,7 @@ from sqlalchemy import select
 from contest.clock import today
 from contest.domain.errors import DomainError
 from contest.extensions import db
-from contest.models import Contest, Notification
+from contest.models import Contest, Notification, Role
 from contest.services import notifications
 from contest.services import registration as service
 from tests.contest_factories import make_contest
@@ -125,7 +125,7 @@ def test_the_once_key_is_backed_by_a_unique_constraint(world, event):
 
 
 def test_a_unit_without_an_organiser_is_spoken_for_by_the_nearest_unit_above(world, event):
-    from contest.models import OrgLevel, Role
+    from contest.models import OrgLevel
     from tests.factories import make_org, make_user
 
     team = make_org("无人班", OrgLevel.TEAM, world.orgs["ent_a"])
@@ -135,3 +135,20 @@ def test_a_unit_without_an_organiser_is_spoken_for_by_the_nearest_unit_above(wor
     [note] = notes(world.users["ent_a"], "nominations_waiting")
     assert note.params["unit"] == "无人班"  # waits at the team; its enterprise hears of it
     assert notes(world.users["county_a"], "nominations_waiting") == []
+
+
+def test_a_bulk_import_tells_the_waiting_unit_once_per_event_and_the_confirmed_members(world):
+    from contest.services.nomination_import import import_nominations
+    from tests.app.test_nomination_import import HEADER, xlsx
+    from tests.factories import make_user
+
+    contest = make_contest(world.users["city"], events=("电工", "焊工"))
+    made = [make_user(f"bulk{i}", world.orgs["team_a"], {Role.WORKER}, world.users["worker"].password_hash, f"职工{i}") for i in range(3)]
+    db.session.commit()
+    rows = [HEADER, *(["电工", w.profile.resident_id, w.name, ""] for w in made), ["焊工", made[0].profile.resident_id, made[0].name, ""]]
+    import_nominations(world.users["county_a"], contest.id, xlsx(rows), "报名.xlsx")
+    waiting = sorted((n.params["event"], n.params["count"]) for n in notes(world.users["city"], "nominations_waiting"))
+    assert waiting == [("焊工", 1), ("电工", 3)]
+    import_nominations(world.users["city"], make_contest(world.users["city"], title="市直接报名").id,
+                       xlsx([HEADER, ["电工", made[1].profile.resident_id, made[1].name, ""]]), "报名.xlsx")
+    assert len(notes(made[1], "nomination_confirmed")) == 1
