@@ -175,24 +175,32 @@ def _claim(now: datetime, batch: int) -> tuple[list[tuple[int, str, str]], int]:
     return claimed, skipped
 
 
+@contextmanager
+def rendering() -> Iterator[None]:
+    """The context ``render`` needs: a request on ``PUBLIC_BASE_URL`` (for ``url_for``) in the mail locale."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    with current_app.test_request_context("/", base_url=base), force_locale(current_app.config.get("MAIL_LOCALE", "zh_CN")):
+        yield
+
+
 def render(note: Notification, name: str) -> tuple[str, str]:
-    """Subject and body of the e-mail for one notification, in Chinese, with the absolute link of its page."""
+    """Subject and body of the e-mail for one notification, in Chinese, with the absolute link of its page
+    (call inside ``rendering()``)."""
     from contest.notifications.views import link_of, message_of
 
     base = (current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
-    with current_app.test_request_context("/", base_url=base), force_locale(current_app.config.get("MAIL_LOCALE", "zh_CN")):
-        message = message_of(note)
-        link = base + link_of(note)
-        site = gettext("Workers' Skills Contests")
-        subject = f"[{site}] {message}"
-        if len(subject) > 120:
-            subject = subject[:119] + "…"
-        body = "\n\n".join([
-            gettext("Dear %(name)s,", name=name),
-            message,
-            gettext("Open it here: %(link)s", link=link),
-            gettext("This message was sent by %(site)s; you can change your e-mail address on your account page.", site=site),
-        ]) + "\n"
+    message = message_of(note)
+    link = base + link_of(note)
+    site = gettext("Workers' Skills Contests")
+    subject = f"[{site}] {message}"
+    if len(subject) > 120:
+        subject = subject[:119] + "…"
+    body = "\n\n".join([
+        gettext("Dear %(name)s,", name=name),
+        message,
+        gettext("Open it here: %(link)s", link=link),
+        gettext("This message was sent by %(site)s; you can change your e-mail address on your account page.", site=site),
+    ]) + "\n"
     return subject, body
 
 
@@ -206,10 +214,11 @@ def deliver_due(batch: int = 100, now: datetime | None = None, mailer=None) -> R
     if not claimed:
         return report
     mails = []
-    for note_id, address, name in claimed:
-        note = db.session.get(Notification, note_id)
-        subject, body = render(note, name)
-        mails.append(Mail(note_id, address, subject, body))
+    notes = {n.id: n for n in db.session.scalars(select(Notification).where(Notification.id.in_([c[0] for c in claimed])))}
+    with rendering():
+        for note_id, address, name in claimed:
+            subject, body = render(notes[note_id], name)
+            mails.append(Mail(note_id, address, subject, body))
     db.session.rollback()  # end the read transaction before talking to the mail server
     outcomes: dict[int, str | None] = {}
     try:
