@@ -41,8 +41,9 @@ class Gender(str, enum.Enum):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    # Search by pinyin initials is a prefix LIKE ("zjh%"): indexed (varchar_pattern_ops on PostgreSQL).
-    __table_args__ = (Index("ix_users_name_initials", "name_initials", postgresql_ops={"name_initials": "varchar_pattern_ops"}),)
+    # Search by pinyin initials is a prefix range (>= 'zjh' AND < 'zji', contest.services.search.initials_clause)
+    # on this plain B-tree index, in both databases.
+    __table_args__ = (Index("ix_users_name_initials", "name_initials"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)

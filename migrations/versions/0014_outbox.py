@@ -31,8 +31,7 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email', sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column('name_initials', sa.String(length=50), server_default='', nullable=False))
-        batch_op.create_index('ix_users_name_initials', ['name_initials'], unique=False,
-                              postgresql_ops={'name_initials': 'varchar_pattern_ops'})
+        batch_op.create_index('ix_users_name_initials', ['name_initials'], unique=False)
     from contest.domain.contact import name_initials
 
     bind = op.get_bind()
@@ -44,7 +43,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_index('ix_users_name_initials', postgresql_ops={'name_initials': 'varchar_pattern_ops'})
+        batch_op.drop_index('ix_users_name_initials')
         batch_op.drop_column('name_initials')
         batch_op.drop_column('email')
     with op.batch_alter_table('notifications', schema=None) as batch_op:
