@@ -10,7 +10,6 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from contest.domain.contact import name_initials
-
 from contest.extensions import db
 from contest.models.base import enum_column, utcnow
 from contest.models.org import Organisation

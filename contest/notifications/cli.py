@@ -30,9 +30,10 @@ def notify_due_command(on) -> None:
 @click.option("--batch", default=100, show_default=True, help="Notifications claimed at a time.")
 def deliver_command(loop: bool, interval: float, batch: int) -> None:
     """Send the e-mail of pending notifications (SMTP when MAIL_SERVER is set, else the log), with retries."""
+    from flask import current_app
+
     from contest.extensions import db
     from contest.notifications.delivery import deliver_due, mailer_for
-    from flask import current_app
 
     mailer = mailer_for(current_app.config)
     stopping = []

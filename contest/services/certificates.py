@@ -30,7 +30,17 @@ from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import mask_name
 from contest.extensions import db
-from contest.models import Certificate, Contest, Event, EventResult, Nomination, NominationMember, Organisation, User, utcnow
+from contest.models import (
+    Certificate,
+    Contest,
+    Event,
+    EventResult,
+    Nomination,
+    NominationMember,
+    Organisation,
+    User,
+    utcnow,
+)
 from contest.models.org import unit_path_loader
 from contest.services import NotFound, PermissionDenied, audit, notifications, transaction
 from contest.services.contests import can_manage, managed_event, require_host
