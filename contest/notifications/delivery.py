@@ -213,14 +213,19 @@ def deliver_due(batch: int = 100, now: datetime | None = None, mailer=None) -> R
     claimed, report.skipped = _claim(now, batch)
     if not claimed:
         return report
-    mails = []
+    mails: list[Mail] = []
+    outcomes: dict[int, str | None] = {}
     notes = {n.id: n for n in db.session.scalars(select(Notification).where(Notification.id.in_([c[0] for c in claimed])))}
     with rendering():
         for note_id, address, name in claimed:
-            subject, body = render(notes[note_id], name)
-            mails.append(Mail(note_id, address, subject, body))
+            try:
+                subject, body = render(notes[note_id], name)
+            except Exception as exc:  # noqa: BLE001 - a message that cannot be rendered fails alone, and is given up in time
+                logger.exception("notification %s cannot be rendered", note_id)
+                outcomes[note_id] = _describe(exc)
+            else:
+                mails.append(Mail(note_id, address, subject, body))
     db.session.rollback()  # end the read transaction before talking to the mail server
-    outcomes: dict[int, str | None] = {}
     try:
         with mailer.connect() as send:
             for mail in mails:

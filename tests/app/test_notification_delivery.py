@@ -175,3 +175,14 @@ def test_a_user_sets_the_address_on_the_account_page(world, client, login_as):
     client.post("/account", data={"email": ""})
     db.session.expire_all()
     assert db.session.get(User, world.users["worker"].id).email is None
+
+
+def test_a_message_that_cannot_be_rendered_fails_alone(world, smtp):
+    _set_email(world.users["worker"], "w@example.com")
+    good = _notify(world.users["worker"])
+    with transaction():
+        notifications.notify(world.users["worker"].id, "results_published", event="电工", contest="c")  # no event_id: no link
+    bad = _note(good + 1)
+    report = deliver_due()
+    assert report.sent == 1 and report.retried == 1 and len(smtp.messages) == 1
+    assert _note(good).email_status == "sent" and _note(bad.id).attempts == 1 and "event_id" in _note(bad.id).last_error
