@@ -34,6 +34,7 @@ def _names(actor, text: str) -> list[str]:
     return [u.name for u in db.session.scalars(people_query(actor, search=text)).unique()]
 
 
+@pytest.mark.db
 def test_people_by_initials_name_and_scope(world, zhou):
     city = world.users["city"]
     assert zhou.name_initials == "zjh"
@@ -51,6 +52,7 @@ def test_initials_follow_a_renamed_user(world, zhou):
     assert _names(world.users["city"], "ljg") == ["李建国"] and _names(world.users["city"], "zjh") == []
 
 
+@pytest.mark.db
 def test_the_search_is_a_prefix_range_on_the_stored_initials(world, zhou):
     statements = []
 

@@ -19,6 +19,9 @@ from contest.notifications.delivery import deliver_due, retry_delay
 from contest.services import notifications, transaction
 from tests.smtp_stub import SmtpStub
 
+# Claiming (FOR UPDATE SKIP LOCKED), the once-only constraint and the JSON params also run on PostgreSQL in CI.
+pytestmark = pytest.mark.db
+
 
 def _notify(user, **params) -> int:
     with transaction():

@@ -15,6 +15,9 @@ from contest.services import notifications
 from contest.services import registration as service
 from tests.contest_factories import make_contest
 
+# Claiming (FOR UPDATE SKIP LOCKED), the once-only constraint and the JSON params also run on PostgreSQL in CI.
+pytestmark = pytest.mark.db
+
 
 @pytest.fixture
 def event(world):
