@@ -241,7 +241,7 @@ def notify_due(on: date) -> int:
             )
             written += notify_once(users, "registration_closing", f"closing:{contest.id}", contest_id=contest.id,
                                    contest=contest.title, closes=contest.registration_closes.isoformat())
-    logger.info("registration closing: %d notification(s)", written)
+    logger.debug("registration closing: %d notification(s)", written)
     return written
 
 
