@@ -189,3 +189,16 @@ def test_a_message_that_cannot_be_rendered_fails_alone(world, smtp):
     report = deliver_due()
     assert report.sent == 1 and report.retried == 1 and len(smtp.messages) == 1
     assert _note(good).email_status == "sent" and _note(bad.id).attempts == 1 and "event_id" in _note(bad.id).last_error
+
+
+def test_a_claimed_batch_is_leased_and_comes_back_if_its_worker_dies(world, smtp):
+    from contest.notifications.delivery import LEASE, _claim
+
+    _set_email(world.users["worker"], "w@example.com")
+    note_id = _notify(world.users["worker"])
+    start = utcnow()
+    claimed, skipped = _claim(start, 100)  # a worker claims, then dies before sending
+    assert [c[0] for c in claimed] == [note_id] and skipped == 0
+    assert deliver_due(now=start + timedelta(minutes=1)).handled == 0  # another worker leaves it alone
+    report = deliver_due(now=start + LEASE)
+    assert report.sent == 1 and len(smtp.messages) == 1 and _note(note_id).attempts == 1
