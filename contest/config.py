@@ -122,6 +122,19 @@ class Config:
     # Absolute base URL for links that leave the app (certificate QR codes).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # E-mail of notifications (contest.notifications.delivery, sent by `flask --app contest deliver-notifications`):
+    # SMTP when MAIL_SERVER is set, else the "console" backend (the log). MAIL_BACKEND forces one.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or None
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 0) or None  # 25, or 465 with MAIL_USE_SSL
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") in ("1", "true", "yes")  # STARTTLS
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "") in ("1", "true", "yes")  # implicit TLS
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER") or None
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT") or 30)
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS") or 8)
+
 
 class TestConfig(Config):
     TESTING = True
@@ -135,6 +148,8 @@ class TestConfig(Config):
     SQLITE_SYNCHRONOUS = "OFF"  # throw-away test databases need no fsync
     METRICS_ENABLED = True  # for the test client's 127.0.0.1
     API_VALIDATE_RESPONSES = True  # every API answer is checked against the OpenAPI description
+    MAIL_BACKEND = "console"  # never a real mail server from the environment
+    MAIL_SERVER = None
 
 
 class ProductionConfig(Config):

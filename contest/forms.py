@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import SelectField, StringField
 
 
 class ConfirmForm(FlaskForm):
@@ -17,3 +18,13 @@ class ImportForm(FlaskForm):
             FileAllowed(["xlsx", "csv"], message=_l("Upload an .xlsx or .csv file.")),
         ],
     )
+
+
+class ListSearchForm(FlaskForm):
+    """The search bar of a long list (GET, no CSRF): text (name, pinyin initials, username) and a unit."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"))
+    org = SelectField(_l("Unit"), validate_choice=False)

@@ -177,6 +177,7 @@ def _seed_demo(rng: random.Random) -> list[DemoLogin]:
     db.session.commit()
     seed_contests()
     logins.extend(seed_answered_objection())
+    seed_notifications()
     logger.info("Seeded the demo data: %d workers", worker_no)
     return logins
 
@@ -193,6 +194,33 @@ def seed_answered_objection() -> list[DemoLogin]:
     results.resolve_objection(_by_username("qujiang"), objection.id, False,
                               "经裁判长调阅评分记录和现场视频复核，实操分数录入无误，维持原成绩。")
     return [DemoLogin(objector.username, "worker", f"{objector.org.name} (异议已答复)")]
+
+
+def seed_notifications() -> None:
+    """E-mail addresses for the organisers and the first team's workers (``<username>@demo.quzhou.example``;
+    ``.example`` never reaches a real mailbox), and the "registration closing" notice of this year's city
+    contest as the daily job would send it three days before its deadline. Every other kind (waiting, rejected,
+    confirmed, quota, results published, objection answered, certificates) was written by its cause above. The
+    outbox is left as a worker would leave it: mailed to those with an address (``sent``), ``skipped`` for the
+    rest, so the queue starts empty."""
+    from datetime import timedelta
+
+    from sqlalchemy import or_, update
+
+    from contest.models import Contest, Notification
+    from contest.services import notifications
+
+    organisers = select(UserRole.user_id).where(UserRole.role == Role.ORGANISER)
+    for user in db.session.scalars(select(User).where(or_(User.id.in_(organisers), User.username.like("w000%"))).order_by(User.id)):
+        user.email = f"{user.username}@demo.quzhou.example"
+    db.session.commit()
+    contest = db.session.scalar(select(Contest).where(Contest.title == f"{today().year}年衢州市职工职业技能大赛"))
+    notifications.notify_due(contest.registration_closes - timedelta(days=notifications.CLOSING_NOTICE_DAYS))
+    with_email = select(User.id).where(User.email.is_not(None))
+    db.session.execute(update(Notification).where(Notification.user_id.in_(with_email))
+                       .values(email_status="sent", sent_at=Notification.created_at, attempts=1))
+    db.session.execute(update(Notification).where(Notification.email_status == "pending").values(email_status="skipped"))
+    db.session.commit()
 
 
 def _profile(user: User, rng: random.Random, region: str, occupation: str, used: set[str]) -> None:

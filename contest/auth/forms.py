@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class LoginForm(FlaskForm):
@@ -18,3 +18,9 @@ class PasswordForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Logout is a POST with a CSRF token, so no other site can log a user out."""
+
+
+class EmailForm(FlaskForm):
+    """One's own e-mail address (optional): notifications are also mailed to it."""
+
+    email = StringField(_l("E-mail address"), validators=[Optional(), Length(max=254, message=_l("At most %(max)d characters."))])

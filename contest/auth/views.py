@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from contest.access import login_required, public
-from contest.auth.forms import LoginForm, PasswordForm
+from contest.auth.forms import EmailForm, LoginForm, PasswordForm
 from contest.domain.errors import DomainError
 from contest.extensions import limiter
 from contest.i18n import translate
@@ -82,7 +82,19 @@ def password():
     return render_template("auth/password.html", form=form), status
 
 
-@auth_bp.get("/account")
+@auth_bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    return render_template("auth/account.html", user=current_user)
+    from contest.services.notifications import set_email
+
+    form = EmailForm(data={"email": current_user.email or ""} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            set_email(current_user, form.email.data)
+        except DomainError as exc:
+            form.email.errors.append(translate(exc))
+        else:
+            flash(_("Your e-mail address has been saved."), "success")
+            return redirect(url_for("auth.account"))
+    status = 422 if form.errors else 200
+    return render_template("auth/account.html", user=current_user, form=form), status

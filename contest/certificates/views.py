@@ -13,8 +13,9 @@ from contest.domain.errors import DomainError
 from contest.extensions import limiter
 from contest.forms import ConfirmForm
 from contest.i18n import translate
+from contest.listing import search_args
 from contest.services import certificates as service
-from contest.web import download_name, post_action
+from contest.web import download_name, paginate, post_action
 
 certificates_bp = Blueprint("certificates", __name__)
 
@@ -48,8 +49,11 @@ def download(cert_id: int):
 @certificates_bp.get("/events/<int:event_id>/certificates")
 @organiser_required
 def event_certificates(event_id: int):
-    event, certs = service.event_certificates(current_user, event_id)
-    return render_template("certificates/event.html", event=event, contest=event.contest, certificates=certs, confirm=ConfirmForm())
+    event, query = service.event_certificates_query(current_user, event_id)
+    search, text, unit = search_args(event.contest.host)
+    page = paginate(service.narrow_certificates(query, text, unit))
+    return render_template("certificates/event.html", event=event, contest=event.contest, page=page, certificates=page.items,
+                           search=search, confirm=ConfirmForm())
 
 
 @certificates_bp.post("/events/<int:event_id>/certificates/issue")

@@ -6,9 +6,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from contest.domain.contact import name_initials
 from contest.extensions import db
 from contest.models.base import enum_column, utcnow
 from contest.models.org import Organisation
@@ -39,12 +40,18 @@ class Gender(str, enum.Enum):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # Search by pinyin initials is a prefix range (>= 'zjh' AND < 'zji', contest.services.search.initials_clause)
+    # on this plain B-tree index, in both databases.
+    __table_args__ = (Index("ix_users_name_initials", "name_initials"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))  # optional; notifications are mailed to it
+    # Pinyin initials of ``name`` ("zjh" for 周建华), kept by ``_set_initials`` whenever the name is written.
+    name_initials: Mapped[str] = mapped_column(String(50), default="", server_default="")
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -58,6 +65,11 @@ class User(UserMixin, db.Model):
     profile: Mapped[WorkerProfile | None] = relationship(
         back_populates="user", cascade="all, delete-orphan", uselist=False
     )
+
+    @validates("name")
+    def _set_initials(self, _key: str, value: str) -> str:
+        self.name_initials = name_initials(value or "")
+        return value
 
     @property
     def roles(self) -> frozenset[Role]:

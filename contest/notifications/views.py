@@ -10,10 +10,14 @@ from contest.access import login_required
 from contest.forms import ConfirmForm
 from contest.labels import OBJECTION_STATUS_LABELS
 from contest.models import Notification
+from contest.notifications.cli import COMMANDS
 from contest.services import notifications as service
 from contest.web import paginate, post_action
 
-notifications_bp = Blueprint("notifications", __name__)
+# cli_group=None: the commands are top-level (``flask --app contest deliver-notifications``).
+notifications_bp = Blueprint("notifications", __name__, cli_group=None)
+for _command in COMMANDS:
+    notifications_bp.cli.add_command(_command)
 
 
 def message_of(note: Notification) -> str:

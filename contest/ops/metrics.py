@@ -16,6 +16,7 @@ import time
 
 from flask import Flask, Response, abort, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter("contest_http_requests", "HTTP requests answered, by endpoint, method and status.",
@@ -24,6 +25,32 @@ LATENCY = Histogram("contest_http_request_duration_seconds", "Time to answer a r
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10), registry=REGISTRY)
 SCORE_SUBMISSIONS = Counter("contest_score_submissions", "Score submissions (PUT /api/v1/events/<id>/scores), by status.",
                             ["status"], registry=REGISTRY)
+
+
+class OutboxCollector:
+    """The e-mail outbox read from the database when ``/metrics`` is scraped (so every worker process and the
+    delivery worker agree): ``contest_notifications_undelivered`` (pending, the queue depth) and
+    ``contest_notifications_failed`` (given up). One GROUP BY query; a database error leaves them out."""
+
+    def describe(self):
+        yield GaugeMetricFamily("contest_notifications_undelivered", "Notifications whose e-mail is still to be sent.")
+        yield GaugeMetricFamily("contest_notifications_failed", "Notifications whose e-mail failed after every retry.")
+
+    def collect(self):
+        from contest.services.notifications import outbox_counts
+
+        try:
+            counts = outbox_counts()
+        except Exception:  # noqa: BLE001 - a scrape must answer even when the database does not
+            return
+        yield GaugeMetricFamily("contest_notifications_undelivered", "Notifications whose e-mail is still to be sent.",
+                                value=counts.get("pending", 0))
+        yield GaugeMetricFamily("contest_notifications_failed", "Notifications whose e-mail failed after every retry.",
+                                value=counts.get("failed", 0))
+
+
+OUTBOX = OutboxCollector()
+REGISTRY.register(OUTBOX)
 
 
 def configure(app: Flask) -> None:
@@ -64,6 +91,7 @@ def exposition() -> Response:
 
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
+        registry.register(OUTBOX)
     else:
         registry = REGISTRY
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

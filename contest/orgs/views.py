@@ -14,6 +14,7 @@ from contest.domain.orgtree import child_levels, may_hold
 from contest.forms import ConfirmForm, ImportForm
 from contest.i18n import translate
 from contest.labels import LEVEL_LABELS
+from contest.listing import paginate_list, search_args
 from contest.models import Organisation, OrgLevel
 from contest.orgs.forms import MoveForm, OrgForm, RenameForm
 from contest.services import orgs as service
@@ -36,12 +37,20 @@ def index():
             if o.active and o.id not in with_organiser and o.path != current_user.org.path
             and o.level in (OrgLevel.COUNTY, OrgLevel.ENTERPRISE)
         ]
+    search, text, unit = search_args()
+    if unit is not None:
+        orgs = [o for o in orgs if o.path.startswith(unit.path)]
+    if text:
+        orgs = [o for o in orgs if text.lower() in o.name.lower()]
     base_depth = min((o.depth for o in orgs), default=0)
+    page = paginate_list(orgs, per_page=200)
     return render_template(
         "orgs/index.html",
-        orgs=orgs,
+        orgs=page.items,
+        page=page,
+        search=search,
         base_depth=base_depth,
-        counts=service.member_counts(ids),
+        counts=service.member_counts([o.id for o in page.items]),
         with_organiser=with_organiser,
         missing=missing,
     )

@@ -17,12 +17,14 @@ from contest.domain.errors import DomainError
 from contest.domain.nominations import NominationStatus
 from contest.forms import ConfirmForm, ImportForm
 from contest.i18n import translate
+from contest.listing import search_args
 from contest.models import Role
 from contest.registration.forms import NominateForm, QuotaForm, RejectForm, WithdrawForm
 from contest.services import contests as contest_service
 from contest.services import draws as draw_service
 from contest.services import nomination_import
 from contest.services import registration as service
+from contest.services.search import filter_nominations
 from contest.spreadsheets import TableError, build_template
 from contest.web import download_name, paginate, post_action, send_xlsx
 
@@ -66,9 +68,10 @@ def event_nominations(event_id: int):
     if not current_user.has_role(Role.ORGANISER, Role.ADMIN):
         return render_template("errors/403.html"), 403
     status = request.args.get("status") if request.args.get("status") in {s.value for s in NominationStatus} else None
-    page = paginate(service.event_nominations_query(current_user, event, status))
+    search, text, unit = search_args(event.contest.host)
+    page = paginate(filter_nominations(service.event_nominations_query(current_user, event, status), text, unit))
     return render_template("registration/event_nominations.html", event=event, contest=event.contest, page=page, status=status,
-                           can_nominate=_registration_open(event))
+                           can_nominate=_registration_open(event), search=search)
 
 
 def _registration_open(event) -> bool:
@@ -183,8 +186,9 @@ def withdraw(nomination_id: int):
 @organiser_required
 def waiting():
     own = request.args.get("scope") != "below"
-    page = paginate(service.waiting_query(current_user, only_own_unit=own))
-    return render_template("registration/waiting.html", page=page, own=own, confirm=ConfirmForm())
+    search, text, unit = search_args()
+    page = paginate(filter_nominations(service.waiting_query(current_user, only_own_unit=own), text, unit))
+    return render_template("registration/waiting.html", page=page, own=own, confirm=ConfirmForm(), search=search)
 
 
 @registration_bp.get("/my/entries")

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,6 +31,7 @@ from contest.models import ApiToken, Organisation, Role, SkillLevel, User, UserR
 from contest.models.user import Gender
 from contest.services import NotFound, PermissionDenied, audit, login_throttle, transaction
 from contest.services.orgs import subtree
+from contest.services.search import person_clause
 from contest.services.sessions import end_other_sessions
 from contest.spreadsheets import Column, RowError, TableError, read_table
 
@@ -159,8 +160,7 @@ def people_query(actor: User, role: Role | None = None, org: Organisation | None
     if org is not None:
         query = query.where(Organisation.path.startswith(org.path))
     if search:
-        like = f"%{search.strip()}%"
-        query = query.where(or_(User.name.ilike(like), User.username.ilike(like), User.phone.ilike(like)))
+        query = query.where(person_clause(search, User.phone))  # name, username, phone, pinyin initials
     if pending:
         query = query.where(User.must_change_password.is_(True), User.active.is_(True))
     return query

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -49,7 +49,7 @@ from contest.models import (
 )
 from contest.models.org import unit_path_loader
 from contest.policy import can_download_certificate as can_download
-from contest.services import PermissionDenied, audit, notifications, transaction
+from contest.services import PermissionDenied, audit, notifications, search, transaction
 from contest.services.registration import lock_event
 
 logger = logging.getLogger(__name__)
@@ -291,6 +291,24 @@ def event_certificates(actor: User, event_id: int) -> tuple[Event, list[Certific
         select(Certificate).options(unit_path_loader(Certificate.nomination, Nomination.org))
         .where(Certificate.event_id == event.id).order_by(Certificate.seq)
     ))
+
+
+def event_certificates_query(actor: User, event_id: int):
+    """``event_certificates`` as a select, for a paginated page (narrow it with ``narrow_certificates``)."""
+    event = _managed(actor, event_id)
+    return event, (select(Certificate).options(unit_path_loader(Certificate.nomination, Nomination.org))
+                   .where(Certificate.event_id == event.id).order_by(Certificate.seq))
+
+
+def narrow_certificates(query, text: str = "", unit: Organisation | None = None):
+    """Certificates whose holder matches ``text`` (name, pinyin initials, username; ``contest.services.search``)
+    and whose entry comes from ``unit`` or below."""
+    if search.clean(text):
+        holders = select(User.id).where(search.person_clause(text))
+        query = query.where(or_(Certificate.user_id.in_(holders), Certificate.holder_name.contains(search.clean(text), autoescape=True)))
+    if unit is not None:
+        query = query.where(Certificate.nomination_id.in_(select(Nomination.id).where(search.unit_clause(Nomination.org_id, unit))))
+    return query
 
 
 def _live(event_id: int) -> Iterator[Certificate]:

@@ -22,7 +22,7 @@ from contest.domain.identity import LOST_DIGITS, InvalidResidentId, normalise_re
 from contest.extensions import db
 from contest.loaders import get_contest
 from contest.models import Organisation, Role, User, WorkerProfile
-from contest.services import PermissionDenied, audit, transaction
+from contest.services import PermissionDenied, audit, notifications, transaction
 from contest.services.nominations import write_nominations
 from contest.services.registration import (
     _check_open,
@@ -126,6 +126,7 @@ def import_nominations(actor: User, contest_id: int, data: bytes, filename: str,
             raise TableError(sorted(errors, key=lambda e: (e.row or 0)))
         ids = write_nominations(actor, [plan for _event, plan in plans], "import")
         audit(actor, "nomination.import", "contest", contest.id, filename=filename, count=len(ids))
+        notifications.notify_progress_of(ids)
     logger.info("Imported %d nominations into contest %s", len(ids), contest.id)
     return ids
 

@@ -59,7 +59,7 @@ from contest.models import (
 )
 from contest.models.org import unit_path_loader
 from contest.policy import can_review_nomination as can_review
-from contest.services import NotFound, PermissionDenied, audit, nominations, transaction
+from contest.services import NotFound, PermissionDenied, audit, nominations, notifications, transaction
 from contest.services.contests import draws_held
 from contest.services.nominations import PlannedNomination
 
@@ -164,6 +164,7 @@ def set_quota(actor: User, event_id: int, org_id: int, places: int) -> Quota:
         else:
             quota.places, quota.allocated_by_id = int(places), actor.id
         audit(actor, "quota.set", "event", event.id, org=org.id, places=int(places))
+        notifications.notify_quota(event, org, int(places))
     return quota
 
 
@@ -314,6 +315,7 @@ def nominate_unit(actor: User, event_id: int, unit_id: int) -> Nomination:
         plan = plan_unit_nomination(actor, event, unit, facts, orgs, entered_unit_ids(event.id))
         nomination = nominations.load(nominations.write_nominations(actor, [plan], "submit"))[0]
         audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, unit=unit.id)
+        notifications.notify_progress([nomination])
     return nomination
 
 
@@ -337,6 +339,7 @@ def nominate(actor: User, event_id: int, member_ids: Sequence[int], team_name: s
         plan = plan_nomination(actor, event, members, team_name, facts, orgs, entered_user_ids(event.id, member_ids))
         nomination = nominations.load(nominations.write_nominations(actor, [plan], "submit"))[0]
         audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, members=[m.id for m in members])
+        notifications.notify_progress([nomination])
     return nomination
 
 
@@ -385,6 +388,7 @@ def nominate_each(actor: User, event_id: int, member_ids: Sequence[int]) -> list
         written = nominations.load(nominations.write_nominations(actor, plans, "submit"))
         for nomination in written:
             audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, members=[m.user_id for m in nomination.members])
+        notifications.notify_progress(written)
     return written
 
 
@@ -418,6 +422,7 @@ def approve(actor: User, nomination_id: int) -> Nomination:
         nomination.waiting_org_id = None if confirmed else chain[nomination.level]
         nomination.steps.append(NominationStep(actor_id=actor.id, org_id=unit.id, action="confirm" if confirmed else "approve"))
         audit(actor, "nomination.approve", "nomination", nomination.id, unit=unit.id, confirmed=confirmed)
+        notifications.notify_progress([nomination])
     return nomination
 
 
@@ -437,6 +442,7 @@ def reject(actor: User, nomination_id: int, reason: str) -> Nomination:
         _end(nomination, NominationStatus.REJECTED)
         nomination.steps.append(NominationStep(actor_id=actor.id, org_id=unit.id, action="reject", reason=reason))
         audit(actor, "nomination.reject", "nomination", nomination.id, unit=unit.id)
+        notifications.notify_nomination(nomination, "nomination_rejected", unit=unit.name, reason=reason)
     return nomination
 
 

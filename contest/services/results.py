@@ -636,6 +636,7 @@ def promote(actor: User, event_id: int, count: int | None = None) -> list[Nomina
             ))
         created = nominations.load(nominations.write_nominations(actor, plans, "promote", confirm_step=False))
         audit(actor, "results.promote", "event", event.id, final=final.id, count=len(created))
+        notifications.notify_progress(created)
     return created
 
 

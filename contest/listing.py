@@ -1,0 +1,36 @@
+"""The search bar of long lists: ``search_args()`` reads ``?q=&org=`` into a form, the search text and the chosen
+unit (one of the viewer's units, below ``root`` when given); ``contest.services.search`` turns them into SQL."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.forms import ListSearchForm
+from contest.models import Organisation
+from contest.services import orgs as org_service
+from contest.services.search import clean
+
+
+def search_args(root: Organisation | None = None) -> tuple[ListSearchForm, str, Organisation | None]:
+    form = ListSearchForm(request.args)
+    orgs = org_service.subtree(current_user, root)
+    base = orgs[0].depth if orgs else 0
+    form.org.choices = [("", _("All units"))] + [(str(o.id), "　" * (o.depth - base) + o.name) for o in orgs]
+    unit = next((o for o in orgs if str(o.id) == form.org.data), None)
+    return form, clean(form.q.data), unit
+
+
+def paginate_list(items: list, per_page: int | None = None):
+    """The ``?page=`` of a list already in memory (the unit tree, which is ordered in Python)."""
+    from flask import current_app
+
+    from contest.web import Page
+
+    try:
+        number = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        number = 1
+    size = per_page or current_app.config["PER_PAGE"]
+    return Page(items[(number - 1) * size:number * size], len(items), number, size)
