@@ -3,6 +3,8 @@ rules-document pages."""
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -59,9 +61,9 @@ def announcement(announcement_id: int):
 @public
 def attachment(attachment_id: int):
     item, path = service.public_attachment(attachment_id)
-    response = send_file(path, mimetype=item.content_type, as_attachment=item.content_type not in INLINE, download_name=item.filename,
-                         max_age=3600)
-    return response
+    # Read whole (at most 10 MB): no file handle outlives the request.
+    return send_file(BytesIO(path.read_bytes()), mimetype=item.content_type, as_attachment=item.content_type not in INLINE,
+                     download_name=item.filename, etag=item.sha256, max_age=3600)
 
 
 # ---------------------------------------------------------------------------------------------- organisers

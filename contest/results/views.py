@@ -19,6 +19,7 @@ from contest.extensions import db
 from contest.forms import ConfirmForm
 from contest.i18n import translate
 from contest.models import Event, Objection
+from contest.portal.cache import cached_page
 from contest.services import contests as contest_service
 from contest.services import results as service
 from contest.web import download_name, paginate, post_action, send_xlsx
@@ -133,6 +134,7 @@ def public_index():
 
 @results_bp.get("/public/results/<int:event_id>")
 @public
+@cached_page  # anonymous visitors: whole page, contest.portal.cache
 def public_ranking(event_id: int):
     event = db.get_or_404(Event, event_id)
     if event.contest.status not in (ContestStatus.PUBLISHED, ContestStatus.FINAL):

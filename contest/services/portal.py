@@ -124,7 +124,15 @@ def public_attachment(attachment_id: int) -> tuple[Attachment, Path]:
 
 
 def _directory() -> Path:
-    return Path(current_app.config.get("ATTACHMENTS_DIR") or os.path.join(current_app.instance_path, "attachments"))
+    """``ATTACHMENTS_DIR``, else ``instance/attachments`` (under testing: a folder in the system's temporary
+    directory, so test runs leave nothing in the checkout)."""
+    if current_app.config.get("ATTACHMENTS_DIR"):
+        return Path(current_app.config["ATTACHMENTS_DIR"])
+    if current_app.testing:
+        import tempfile
+
+        return Path(tempfile.gettempdir()) / "contest-test-attachments"
+    return Path(current_app.instance_path) / "attachments"
 
 
 def _path(digest: str) -> Path:
