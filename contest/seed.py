@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from contest import randomness
 from contest.clock import today
+from contest.dashboard.demo import seed_dashboard_demo
 from contest.domain.errors import N_
 from contest.domain.identity import generate_resident_id
 from contest.extensions import db
@@ -175,6 +176,7 @@ def _seed_demo(rng: random.Random) -> list[DemoLogin]:
     db.session.commit()
     seed_contests()
     logins.extend(seed_answered_objection())
+    seed_dashboard_demo()  # contest.dashboard.demo: this year's figures, targets, announcements
     logger.info("Seeded the demo data: %d workers", worker_no)
     return logins
 

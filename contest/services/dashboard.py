@@ -8,7 +8,7 @@ Every figure is read with grouped aggregate queries — a fixed number (``QUERIE
 Definitions (see ``contest.domain.targets`` for the metrics):
 
 * a contest counts in the year of ``Contest.year`` unless it is a draft; its level is its host's level; its
-  month is that of its contest date, else its registration opening, else its creation;
+  month is that of its registration opening, else its contest date, else its creation;
 * an entry is a member of a pending or confirmed nomination in a contest of the year, from the viewed
   subtree (whoever hosts the contest); its month is the nomination's creation;
 * approvals waiting: pending nominations of the year waiting at a unit of the subtree, aged from their last
@@ -163,7 +163,7 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
         .group_by(extract("month", Contest.contest_date), extract("month", Contest.registration_opens), extract("month", Contest.created_at),
                   is_city_skills, Host.level == OrgLevel.COUNTY)
     ):
-        month = int(m_date or m_opens or m_created or 12)
+        month = int(m_opens or m_date or m_created or 12)
         if city_skills:
             contest_months["city_skills_contests"][month] += count
         if county:

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from contest import policy
+from contest.clock import today
 from contest.domain.attachments import clean_filename, sniff
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import DomainError, N_
@@ -49,7 +50,7 @@ class Upload:
 def upcoming_contests(limit: int = 20) -> list[Contest]:
     """Contests taking or about to take place: open, closed for registration, or running; soonest deadline first."""
     return list(db.session.scalars(
-        select(Contest).where(Contest.status.in_(UPCOMING))
+        select(Contest).where(Contest.status.in_(UPCOMING), or_(Contest.contest_date.is_(None), Contest.contest_date >= today()))
         .order_by(Contest.registration_closes.is_(None), Contest.registration_closes, Contest.contest_date, Contest.id).limit(limit)
     ))
 
