@@ -2,15 +2,16 @@
 
 Every figure is read with grouped aggregate queries — a fixed number (``QUERIES``) whatever the year's size;
 ``tests/app/test_dashboard.py`` counts them. Breakdowns "by unit" group by the children of the viewed unit
-(the city: its counties and 市直 enterprises; a county: its enterprises), joined on the materialised path
-(``child.path`` is a prefix of the entry's unit path), so a row drills down to that child's own dashboard.
+(the city: its counties and 市直 enterprises; a county: its enterprises): the queries group by unit path and the
+rows are folded into the child whose id follows the viewed unit's path, so a row drills down to that child's
+own dashboard.
 
 Definitions (see ``contest.domain.targets`` for the metrics):
 
 * a contest counts in the year of ``Contest.year`` unless it is a draft; its level is its host's level; its
   month is that of its registration opening, else its contest date, else its creation;
-* an entry is a member of a pending or confirmed nomination in a contest of the year, from the viewed
-  subtree (whoever hosts the contest); its month is the nomination's creation;
+* an entry is a member of a pending or confirmed nomination in a contest of the year, who belongs to the viewed
+  subtree (by the worker's own unit; whoever hosts the contest); its month is the nomination's creation;
 * approvals waiting: pending nominations of the year waiting at a unit of the subtree, aged from their last
   step (the moment they reached that unit);
 * awards and titles: stored results of published (公示) and final contests of the year, by the entry's unit.
@@ -37,7 +38,7 @@ from contest.extensions import db
 from contest.models import Contest, Event, EventResult, Nomination, NominationMember, NominationStep, Organisation, Target, User, utcnow
 from contest.services import NotFound, PermissionDenied, audit, transaction
 
-QUERIES = 13  # the queries ``build`` runs, whatever the data (checked by a test)
+QUERIES = 11  # the queries ``build`` runs, whatever the data (checked by a test)
 
 
 @dataclass(frozen=True)
@@ -126,9 +127,9 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     NomOrg = aliased(Organisation, name="nom_org")
     Child = aliased(Organisation, name="child")
     Ent = aliased(Organisation, name="ent")
+    MemberOrg = aliased(Organisation, name="member_org")
     Grand = aliased(Organisation, name="grand")
     counted = and_(Contest.year == year, Contest.status != ContestStatus.DRAFT)
-    under_child = lambda col: col.startswith(Child.path)  # noqa: E731 - the child's subtree, by path prefix
     child_of_unit = and_(Child.parent_id == unit.id, Child.active.is_(True))
 
     # 1. the children, and whether each has children of its own (drill-down)
@@ -136,11 +137,27 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     children = db.session.execute(
         select(Child.id, Child.name, Child.level, has_children).where(child_of_unit).order_by(Child.position, Child.id)
     ).all()
-    # 2. enterprises under each child (安康杯 coverage's denominator)
-    enterprises = dict(db.session.execute(
-        select(Child.id, func.count(Ent.id)).join(Ent, under_child(Ent.path))
-        .where(child_of_unit, Ent.level == OrgLevel.ENTERPRISE, Ent.active.is_(True)).group_by(Child.id)
-    ).all())
+    child_ids = {cid for cid, *_ in children}
+
+    def child_of(path: str) -> int | None:
+        """The child of the viewed unit whose subtree holds ``path`` (None for the unit itself)."""
+        rest = path[len(prefix):]
+        head = rest.split("/", 1)[0] if rest else ""
+        return int(head) if head.isdigit() and int(head) in child_ids else None
+
+    # 2. the enterprises of the subtree (安康杯 coverage's denominator)
+    enterprise_ids: set[int] = set()
+    enterprises: dict[int, int] = defaultdict(int)
+    for ent_id, ent_path in db.session.execute(
+        select(Ent.id, Ent.path).where(Ent.path.startswith(prefix), Ent.level == OrgLevel.ENTERPRISE, Ent.active.is_(True))
+    ):
+        enterprise_ids.add(ent_id)
+        if (cid := child_of(ent_path)) is not None:
+            enterprises[cid] += 1
+
+    def enterprise_of(path: str) -> int | None:
+        return next((int(p) for p in path.strip("/").split("/") if int(p) in enterprise_ids), None)
+
     # 3. contests by level and kind
     by_level: dict[str, dict[str, int]] = defaultdict(dict)
     for level, kind, count in db.session.execute(
@@ -148,11 +165,14 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
         .where(counted, Host.path.startswith(prefix)).group_by(Host.level, Contest.kind)
     ):
         by_level[_value(level)][_value(kind)] = count
-    # 4. contests by child
-    contests_by_child = dict(db.session.execute(
-        select(Child.id, func.count(Contest.id)).join(Host, under_child(Host.path)).join(Contest, Contest.host_id == Host.id)
-        .where(child_of_unit, counted).group_by(Child.id)
-    ).all())
+    # 4. contests by host, folded into the children
+    contests_by_child: dict[int, int] = defaultdict(int)
+    for host_path, count in db.session.execute(
+        select(Host.path, func.count(Contest.id)).join(Contest, Contest.host_id == Host.id)
+        .where(counted, Host.path.startswith(prefix)).group_by(Host.path)
+    ):
+        if (cid := child_of(host_path)) is not None:
+            contests_by_child[cid] += count
     # 5. contests by month, for the contest targets
     is_city_skills = and_(Host.level == OrgLevel.CITY, Contest.kind == ContestKind.SKILLS)
     contest_months: dict[str, dict[int, int]] = {"city_skills_contests": defaultdict(int), "county_contests": defaultdict(int)}
@@ -169,35 +189,43 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
         if county:
             contest_months["county_contests"][month] += count
 
+    # Entries: members of live nominations in counted contests, by the member's own unit (a worker belongs to
+    # one unit, so distinct workers add up across units).
     entry = (
         select().select_from(NominationMember).join(Nomination, Nomination.id == NominationMember.nomination_id)
         .join(Event, Event.id == Nomination.event_id).join(Contest, Contest.id == Event.contest_id)
-        .join(NomOrg, NomOrg.id == Nomination.org_id)
-        .where(counted, Nomination.status.in_(LIVE), NomOrg.path.startswith(prefix))
+        .join(User, User.id == NominationMember.user_id).join(MemberOrg, MemberOrg.id == User.org_id)
+        .where(counted, Nomination.status.in_(LIVE), MemberOrg.path.startswith(prefix))
     )
-    # 6. entries and distinct workers in the subtree
-    entries, workers = db.session.execute(entry.add_columns(func.count(NominationMember.id), func.count(distinct(NominationMember.user_id)))).one()
-    # 7. … by child
-    entries_by_child = {cid: (n, w) for cid, n, w in db.session.execute(
-        entry.add_columns(Child.id, func.count(NominationMember.id), func.count(distinct(NominationMember.user_id)))
-        .join(Child, under_child(NomOrg.path)).where(child_of_unit).group_by(Child.id)
-    )}
-    # 8. … by trade (the event's name: 电工, 焊工 …)
+    is_safety = Contest.kind == ContestKind.SAFETY
+    # 6. entries, distinct workers and 安康杯 entries by unit, folded into the children and the enterprises
+    entries = workers = 0
+    entries_by_child: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    safety_by_child: dict[int, list] = defaultdict(lambda: [set(), 0])
+    for org_path, n, w, safety_n in db.session.execute(
+        entry.add_columns(MemberOrg.path, func.count(NominationMember.id), func.count(distinct(NominationMember.user_id)),
+                          func.sum(case((is_safety, 1), else_=0))).group_by(MemberOrg.path)
+    ):
+        entries, workers = entries + n, workers + w
+        cid = child_of(org_path)
+        if cid is not None:
+            entries_by_child[cid][0] += n
+            entries_by_child[cid][1] += w
+            if safety_n:
+                safety_by_child[cid][1] += int(safety_n)
+                if (ent := enterprise_of(org_path)) is not None:
+                    safety_by_child[cid][0].add(ent)
+    safety = {cid: (len(ents), n) for cid, (ents, n) in safety_by_child.items()}
+    # 7. … by trade (the event's name: 电工, 焊工 …)
     trades = [(name, n, w) for name, n, w in db.session.execute(
         entry.add_columns(Event.name, func.count(NominationMember.id), func.count(distinct(NominationMember.user_id)))
         .group_by(Event.name).order_by(func.count(NominationMember.id).desc(), Event.name)
     )]
-    # 9. … by month
+    # 8. … by month
     entry_months = {int(m): n for m, n in db.session.execute(
         entry.add_columns(extract("month", Nomination.created_at), func.count(NominationMember.id)).group_by(extract("month", Nomination.created_at))
     ) if m is not None}
-    # 10. 安康杯: safety contests' entries and the enterprises they come from, by child
-    safety = {cid: (ents, n) for cid, ents, n in db.session.execute(
-        entry.add_columns(Child.id, func.count(distinct(Ent.id)), func.count(distinct(NominationMember.id)))
-        .join(Ent, and_(NomOrg.path.startswith(Ent.path), Ent.level == OrgLevel.ENTERPRISE))
-        .join(Child, under_child(Ent.path)).where(child_of_unit, Contest.kind == ContestKind.SAFETY).group_by(Child.id)
-    )}
-    # 11. approvals waiting at units of the subtree, aged from their last step
+    # 9. approvals waiting at units of the subtree, aged from their last step
     last_step = (select(NominationStep.nomination_id, func.max(NominationStep.at).label("at"))
                  .join(Nomination, Nomination.id == NominationStep.nomination_id)
                  .where(Nomination.status == NominationStatus.PENDING).group_by(NominationStep.nomination_id).subquery())
@@ -214,24 +242,25 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     ):
         waiting.append((_value(level), count, int(over3 or 0), int(over7 or 0), (now - oldest).days if oldest else 0))
     waiting.sort(key=lambda row: OrgLevel(row[0]).rank)
-    # 12. awards and titles of published and final contests, by child
+    # 10. awards and titles of published and final contests, by the entry's unit, folded into the children
     awards: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     titles: dict[int, int] = defaultdict(int)
     labels: list[str] = []
-    for cid, award, title_json, count in db.session.execute(
-        select(Child.id, EventResult.award, cast(EventResult.titles, Text), func.count(EventResult.id))
+    for org_path, award, title_json, count in db.session.execute(
+        select(NomOrg.path, EventResult.award, cast(EventResult.titles, Text), func.count(EventResult.id))
         .join(Nomination, Nomination.id == EventResult.nomination_id).join(Event, Event.id == EventResult.event_id)
         .join(Contest, Contest.id == Event.contest_id).join(NomOrg, NomOrg.id == Nomination.org_id)
-        .join(Child, under_child(NomOrg.path))
-        .where(child_of_unit, Contest.year == year, Contest.status.in_([ContestStatus.PUBLISHED, ContestStatus.FINAL]))
-        .group_by(Child.id, EventResult.award, cast(EventResult.titles, Text))
+        .where(NomOrg.path.startswith(prefix), Contest.year == year, Contest.status.in_([ContestStatus.PUBLISHED, ContestStatus.FINAL]))
+        .group_by(NomOrg.path, EventResult.award, cast(EventResult.titles, Text))
     ):
+        if award and award not in labels:
+            labels.append(award)
+        if (cid := child_of(org_path)) is None:
+            continue
         if award:
             awards[cid][award] += count
-            if award not in labels:
-                labels.append(award)
         titles[cid] += count * len(json.loads(title_json or "[]") or [])
-    # 13. targets stored for the unit and year
+    # 11. targets stored for the unit and year
     stored = dict(db.session.execute(select(Target.metric, Target.value).where(Target.year == year, Target.org_id == unit.id)).all())
     effective = rules.effective_targets(stored, unit.depth)
 
