@@ -1,6 +1,6 @@
 """Whole-page caching for anonymous visitors of public pages.
 
-A page is cached per process for ``PORTAL_CACHE_SECONDS`` (30 s by default, 0 — off — under testing) when the
+A page is cached per process for ``PORTAL_CACHE_SECONDS`` (configuration or environment; 30 s by default, 0 — off — under testing) when the
 request carries no session cookie (so nobody's flashed messages, login or CSRF token can end up in it), per
 path with query string and language. Only 200 answers are kept; ``clear()`` empties the cache of this process
 after a change the portal shows (a new announcement). Other processes catch up within the lifetime.
@@ -10,6 +10,7 @@ Responses say ``Cache-Control: public, max-age=<lifetime>`` so a reverse proxy m
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -27,8 +28,9 @@ def _store() -> dict:
 
 
 def lifetime() -> int:
+    """``PORTAL_CACHE_SECONDS`` from the configuration, else the environment, else 30 (0 under testing)."""
     default = 0 if current_app.testing else 30
-    return int(current_app.config.get("PORTAL_CACHE_SECONDS", default))
+    return int(current_app.config.get("PORTAL_CACHE_SECONDS", os.environ.get("PORTAL_CACHE_SECONDS", default)))
 
 
 def clear() -> None:
