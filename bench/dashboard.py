@@ -1,6 +1,10 @@
 """Benchmark: the city organiser's dashboard over a year of 1,000 contests and 50,000 entries (issue 15: under 300 ms).
 
-    python bench/dashboard.py [--contests 1000] [--entries 50000] [--rounds 7] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+    python bench/dashboard.py [--contests 1000] [--entries 50000] [--rounds 7] [--keep /tmp/dashboard.sqlite3]
+                              [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+
+``--keep FILE`` builds the data into a SQLite file once and reuses it on later runs (the setup takes minutes on a
+busy machine).
 
 Setup (not timed) inserts directly: 6 counties × 20 enterprises × 3 teams, 20,000 workers, the contests spread over
 the city (6 %), counties (60 %) and enterprises, every kind, one event each, entries (a quarter pending, with their
@@ -12,6 +16,7 @@ the figures alone (``services.dashboard.build``); the median and the fastest of 
 from __future__ import annotations
 
 import argparse
+from contextlib import contextmanager
 import os
 import random
 import statistics
@@ -26,6 +31,8 @@ from sqlalchemy import event as sa_event  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from bench.support import throwaway_app  # noqa: E402
+from contest import create_app  # noqa: E402
+from contest.config import TestConfig  # noqa: E402
 from contest.extensions import db  # noqa: E402
 from contest.models import (  # noqa: E402
     Contest,
@@ -126,6 +133,24 @@ def build(contests: int, entries: int) -> None:
     db.session.commit()
 
 
+@contextmanager
+def kept_app(path: str):
+    fresh = not Path(path).exists()
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SQLITE_SYNCHRONOUS": "NORMAL"})
+    with app.app_context(), app.test_request_context():
+        if fresh:
+            db.create_all()
+        yield app, fresh
+        db.session.remove()
+        db.engine.dispose()
+
+
+@contextmanager
+def fresh_app(database_url: str | None):
+    with throwaway_app(database_url) as app:
+        yield app, True
+
+
 def timed(fn, rounds: int) -> tuple[list[float], list[float]]:
     """Wall-clock and CPU milliseconds per round (CPU time of this process and, for SQLite, its in-process
     queries: on a shared, loaded machine it says more than the wall clock)."""
@@ -144,11 +169,13 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--keep", metavar="FILE", help="SQLite file kept between runs: built when missing, reused otherwise")
     args = parser.parse_args()
-    with throwaway_app(args.database_url) as app:
-        t0 = time.perf_counter()
-        build(args.contests, args.entries)
-        print(f"setup: {args.contests} contests, {args.entries} entries in {time.perf_counter() - t0:.1f} s (not timed)")
+    with (kept_app(args.keep) if args.keep else fresh_app(args.database_url)) as (app, fresh):
+        if fresh:
+            t0 = time.perf_counter()
+            build(args.contests, args.entries)
+            print(f"setup: {args.contests} contests, {args.entries} entries in {time.perf_counter() - t0:.1f} s (not timed)")
         from contest.services import dashboard
 
         city = db.session.scalar(db.select(User).where(User.username == "city"))

@@ -194,16 +194,18 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     entry = (
         select().select_from(NominationMember).join(Nomination, Nomination.id == NominationMember.nomination_id)
         .join(Event, Event.id == Nomination.event_id).join(Contest, Contest.id == Event.contest_id)
-        .join(User, User.id == NominationMember.user_id).join(MemberOrg, MemberOrg.id == User.org_id)
-        .where(counted, Nomination.status.in_(LIVE), MemberOrg.path.startswith(prefix))
+        .where(counted, Nomination.status.in_(LIVE))
     )
+    scoped = entry.join(User, User.id == NominationMember.user_id).join(MemberOrg, MemberOrg.id == User.org_id)
+    if unit.parent_id is not None:  # below the root, only the subtree's workers (the root's subtree is everyone)
+        entry = scoped = scoped.where(MemberOrg.path.startswith(prefix))
     is_safety = Contest.kind == ContestKind.SAFETY
     # 6. entries, distinct workers and 安康杯 entries by unit, folded into the children and the enterprises
     entries = workers = 0
     entries_by_child: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     safety_by_child: dict[int, list] = defaultdict(lambda: [set(), 0])
     for org_path, n, w, safety_n in db.session.execute(
-        entry.add_columns(MemberOrg.path, func.count(NominationMember.id), func.count(distinct(NominationMember.user_id)),
+        scoped.add_columns(MemberOrg.path, func.count(NominationMember.id), func.count(distinct(NominationMember.user_id)),
                           func.sum(case((is_safety, 1), else_=0))).group_by(MemberOrg.path)
     ):
         entries, workers = entries + n, workers + w
