@@ -17,6 +17,8 @@ from contest.services import dashboard, registration
 from tests.contest_factories import make_contest
 from tests.factories import make_user
 
+pytestmark = pytest.mark.db  # aggregate SQL, JSON casts and month extraction on both databases
+
 
 def metric(html: str, name: str) -> int:
     marker = f'data-metric="{name}" data-value="'

@@ -16,6 +16,8 @@ from tests.contest_factories import make_contest
 
 PDF = b"%PDF-1.4\n% a small test file\n"
 
+pytestmark = pytest.mark.db  # aggregate SQL, JSON casts and month extraction on both databases
+
 
 def docx() -> bytes:
     out = io.BytesIO()
