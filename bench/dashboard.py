@@ -16,12 +16,12 @@ the figures alone (``services.dashboard.build``); the median and the fastest of 
 from __future__ import annotations
 
 import argparse
-from contextlib import contextmanager
 import os
 import random
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 

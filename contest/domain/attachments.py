@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from contest.domain.errors import DomainError, N_
+from contest.domain.errors import N_, DomainError
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 

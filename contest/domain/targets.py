@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from contest.domain.errors import DomainError, N_
+from contest.domain.errors import N_, DomainError
 
 METRICS: tuple[str, ...] = ("city_skills_contests", "county_contests", "entries", "safety_coverage")
 

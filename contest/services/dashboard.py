@@ -35,7 +35,18 @@ from contest.domain.errors import N_
 from contest.domain.nominations import LIVE, NominationStatus
 from contest.domain.orgtree import OrgLevel
 from contest.extensions import db
-from contest.models import Contest, Event, EventResult, Nomination, NominationMember, NominationStep, Organisation, Target, User, utcnow
+from contest.models import (
+    Contest,
+    Event,
+    EventResult,
+    Nomination,
+    NominationMember,
+    NominationStep,
+    Organisation,
+    Target,
+    User,
+    utcnow,
+)
 from contest.services import NotFound, PermissionDenied, audit, transaction
 
 QUERIES = 11  # the queries ``build`` runs, whatever the data (checked by a test)

@@ -22,7 +22,7 @@ from contest import policy
 from contest.clock import today
 from contest.domain.attachments import clean_filename, sniff
 from contest.domain.contests import ContestStatus
-from contest.domain.errors import DomainError, N_
+from contest.domain.errors import N_, DomainError
 from contest.extensions import db
 from contest.models import Announcement, Attachment, Contest, User, utcnow
 from contest.services import NotFound, PermissionDenied, audit, transaction
