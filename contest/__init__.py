@@ -132,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.brackets.views import brackets_bp
     from contest.certificates.views import certificates_bp
     from contest.contests.views import contests_bp
+    from contest.dashboard.views import dashboard_bp
     from contest.home.views import home_bp
     from contest.judging.views import judging_bp
     from contest.methods.views import methods_bp
@@ -140,11 +141,12 @@ def register_blueprints(app: Flask) -> None:
     from contest.ops.views import ops_bp
     from contest.orgs.views import orgs_bp
     from contest.people.views import people_bp
+    from contest.portal.views import portal_bp
     from contest.registration.views import registration_bp
     from contest.results.views import results_bp
 
     for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, results_bp, brackets_bp, certificates_bp,
-                      notifications_bp, offline_bp, api_bp, ops_bp, methods_bp):
+                      notifications_bp, offline_bp, api_bp, ops_bp, methods_bp, dashboard_bp, portal_bp):
         app.register_blueprint(blueprint)
 
 

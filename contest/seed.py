@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from contest import randomness
 from contest.clock import today
+from contest.dashboard.demo import seed_dashboard_demo
 from contest.domain import passwords
 from contest.domain.errors import N_
 from contest.domain.identity import generate_resident_id
@@ -178,6 +179,7 @@ def _seed_demo(rng: random.Random) -> list[DemoLogin]:
     seed_contests()
     logins.extend(seed_answered_objection())
     seed_notifications()
+    seed_dashboard_demo()  # contest.dashboard.demo: this year's figures, targets, announcements
     logger.info("Seeded the demo data: %d workers", worker_no)
     return logins
 

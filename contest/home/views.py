@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from contest.access import login_required, public
 from contest.auth.views import safe_next
+from contest.dashboard.views import dashboard_context
 from contest.i18n import LOCALE_COOKIE
 from contest.models import Role
 from contest.services.certificates import my_certificates
@@ -28,7 +29,9 @@ def index():
     assignments = my_assignments(current_user) if current_user.has_role(Role.JUDGE) else []
     certificates = my_certificates(current_user) if current_user.has_role(Role.WORKER) else []
     objections = my_objections(current_user, limit=HOME_OBJECTIONS)
-    return render_template("home/index.html", todo=items, assignments=assignments, certificates=certificates, my_contests=contests,
+    # The organisers' home page is the dashboard of their unit for this year (contest.dashboard).
+    dashboard = dashboard_context(current_user.org_id) if current_user.has_role(Role.ORGANISER, Role.ADMIN) else {}
+    return render_template("home/index.html", **dashboard, todo=items, assignments=assignments, certificates=certificates, my_contests=contests,
                            objections=objections, objection_changes={o.id: changes_of(o) for o in objections if o.status == "upheld"})
 
 

@@ -13,11 +13,15 @@ from contest.models.document import CertificateDocument
 from contest.models.judging import IdempotencyRecord, JudgeAssignment, Score, ScoreAudit, SignOff
 from contest.models.notification import Notification
 from contest.models.org import Organisation, OrgLevel
+from contest.models.portal import Announcement, Attachment, Target
 from contest.models.registration import Draw, Nomination, NominationMember, NominationStep, Quota
 from contest.models.results import EventResult, EventResultNote, Objection, Publication
 from contest.models.user import ApiToken, Gender, LoginSession, Role, SkillLevel, User, UserRole, WorkerProfile
 
 __all__ = [
+    "Announcement",
+    "Attachment",
+    "Target",
     "BracketPlan",
     "Match",
     "MatchAudit",

@@ -1,0 +1,154 @@
+"""Results pages: the ranking preview, computing, publication (公示), objections, finalisation, exports,
+preliminaries feeding finals, and the public results pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import BytesIO
+
+from flask import Blueprint, current_app, render_template, request, send_file, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.access import login_required, organiser_required, public
+from contest.clock import format_local
+from contest.documents.xlsx import write_xlsx
+from contest.domain.contests import OBJECTIONS
+from contest.forms import ConfirmForm
+from contest.i18n import translate
+from contest.models import Event
+from contest.services import contests as contest_service
+from contest.services import results as service
+from contest.web import PageCache, download_name, paginate, post_action, send_xlsx
+
+results_bp = Blueprint("results", __name__)
+
+
+def public_pages() -> PageCache:
+    """The anonymous public results pages of this app (per app: a test run makes many over repeating ids)."""
+    return current_app.extensions.setdefault("contest.public_pages", PageCache(service.PUBLIC_CACHE_SECONDS))
+
+
+def _visible_event(event_id: int) -> Event:
+    return service.visible_event(current_user, event_id)
+
+
+@results_bp.get("/events/<int:event_id>/results")
+@login_required
+def ranking(event_id: int):
+    event = _visible_event(event_id)
+    contest = event.contest
+    manage = contest_service.can_manage(current_user, contest)
+    objections = service.objections_of(event)
+    finals = service.final_candidates(event) if manage else []
+    return render_template(
+        "results/ranking.html", event=event, contest=contest, lines=service.result_lines(event, current_user), notes=service.notes_of(event),
+        manage=manage, publication=service.publication_of(contest), objections=objections, finals=finals, confirm=ConfirmForm(),
+    )
+
+
+@results_bp.post("/events/<int:event_id>/results/compute")
+@organiser_required
+def compute(event_id: int):
+    return post_action(lambda: service.compute_results(current_user, event_id), _("The ranking and awards have been computed."),
+                       url_for("results.ranking", event_id=event_id))
+
+
+@results_bp.post("/contests/<int:contest_id>/publish")
+@organiser_required
+def publish(contest_id: int):
+    return post_action(lambda: service.publish(current_user, contest_id, request.form.get("notice_days", type=int)),
+                       lambda p: _("The results are published for public notice until %(until)s.", until=format_local(p.notice_until)),
+                       url_for("contests.detail", contest_id=contest_id))
+
+
+@results_bp.post("/contests/<int:contest_id>/finalise")
+@organiser_required
+def finalise(contest_id: int):
+    return post_action(lambda: service.finalise(current_user, contest_id), _("The results are final."),
+                       url_for("contests.detail", contest_id=contest_id))
+
+
+@results_bp.post("/objections/<int:objection_id>/resolve")
+@organiser_required
+def resolve(objection_id: int):
+    objection = service.get_objection(objection_id)
+    return post_action(
+        lambda: service.resolve_objection(current_user, objection_id, request.form.get("decision") == "upheld", request.form.get("resolution", "")),
+        _("The objection has been answered."), url_for("results.ranking", event_id=objection.event_id),
+    )
+
+
+@results_bp.post("/events/<int:event_id>/final")
+@organiser_required
+def link_final(event_id: int):
+    return post_action(lambda: service.link_final(current_user, event_id, request.form.get("final_event_id", type=int)),
+                       _("The event now feeds the chosen final."), url_for("results.ranking", event_id=event_id))
+
+
+@results_bp.post("/events/<int:event_id>/promote")
+@organiser_required
+def promote(event_id: int):
+    return post_action(lambda: service.promote(current_user, event_id, request.form.get("count", type=int)),
+                       lambda created: _("%(count)d entries have been promoted into the final.", count=len(created)),
+                       url_for("results.ranking", event_id=event_id))
+
+
+@results_bp.get("/events/<int:event_id>/results.xlsx")
+@login_required
+def export_xlsx(event_id: int):
+    event = _visible_event(event_id)
+    names = [c.name for c in event.components]
+    rows = ([line.rank, line.number, line.name, line.unit, *map(Decimal, line.components), Decimal(line.total), line.award,
+             "、".join(line.titles)]
+            for line in service.result_lines(event, current_user))
+    headers = [_("Rank"), _("No."), _("Entrant"), _("Unit"), *names, _("Total"), _("Award"), _("Titles")]
+    data = write_xlsx(event.name, headers, rows)
+    return send_xlsx(data, download_name("成绩", event.contest.title, event.name, ext="xlsx"))
+
+
+@results_bp.get("/events/<int:event_id>/results.pdf")
+@login_required
+def export_pdf(event_id: int):
+    event = _visible_event(event_id)
+    data = service.results_sheet_pdf(event, current_user, translate)
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=download_name("成绩", event.contest.title, event.name, ext="pdf"))
+
+
+# ---------------------------------------------------------------------------------------------- public
+
+
+@results_bp.get("/public/results/")
+@public
+def public_index():
+    page = paginate(service.visible_publications(current_user))
+    return render_template("results/public_index.html", page=page)
+
+
+@results_bp.get("/public/results/<int:event_id>")
+@public
+def public_ranking(event_id: int):
+    event = service.public_event(event_id)
+    # the page of an anonymous visitor is the same for all of them: cached for a few seconds, keyed by what it shows
+    anonymous = not current_user.is_authenticated and not session.get("_flashes")
+    key = (*service.public_state(event), str(get_locale()), request.full_path) if anonymous else None
+    if key is not None and (cached := public_pages().get(key)) is not None:
+        return cached
+    shown = service.public_results(event)
+    page = render_template("results/public_ranking.html", event=event, contest=event.contest, publication=shown.publication,
+                           lines=shown.lines, notes=shown.notes, confirm=ConfirmForm(),
+                           in_notice=event.contest.status in OBJECTIONS, objections=service.objection_summary(event.id))
+    if key is not None:
+        public_pages().put(key, page)
+    return page
+
+
+@results_bp.post("/public/results/<int:event_id>/objections")
+@login_required
+def object_to(event_id: int):
+    return post_action(
+        lambda: service.file_objection(current_user, event_id, request.form.get("text", ""), request.form.get("nomination_id", type=int)),
+        _("Your objection has been filed; the host will answer it."), url_for("results.public_ranking", event_id=event_id),
+    )

@@ -40,6 +40,7 @@ EXPORTS = {
     "orgs.export": "/orgs/export",
     "orgs.import_template": "/orgs/import/template",
     "registration.import_template": "/contests/{contest}/nominations/template",
+    "dashboard.export": "/dashboard/export.xlsx",
 }
 
 

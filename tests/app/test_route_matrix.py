@@ -157,6 +157,19 @@ MATRIX = {
     "ops.prometheus": ("GET", lambda w: "/metrics", PUBLIC),  # by client address, not by role (tests/app/test_ops.py)
     "offline.service_worker": ("GET", lambda w: "/sw.js", PUBLIC),
     "offline.device_token": ("POST", lambda w: "/device-token", frozenset({"admin", "judge"})),
+    "dashboard.index": ("GET", lambda w: "/dashboard/", ORGANISERS),
+    "dashboard.export": ("GET", lambda w: "/dashboard/export.xlsx", ORGANISERS),
+    "dashboard.targets": ("GET", lambda w: "/dashboard/targets", ORGANISERS),
+    "dashboard.worker": ("GET", lambda w: "/my/", LOGGED_IN),
+    "portal.index": ("GET", lambda w: "/portal/", PUBLIC),
+    "portal.contest": ("GET", lambda w: f"/portal/contests/{w.c['contest']}", PUBLIC),
+    "portal.announcements": ("GET", lambda w: "/portal/announcements/", PUBLIC),
+    "portal.announcement": ("GET", lambda w: f"/portal/announcements/{w.c['announcement']}", PUBLIC),
+    "portal.attachment": ("GET", lambda w: f"/portal/files/{w.c['attachment']}", PUBLIC),
+    "portal.manage_announcements": ("GET", lambda w: "/announcements/manage", ORGANISERS),
+    "portal.withdraw": ("POST", lambda w: f"/announcements/{w.c['announcement']}/withdraw", HOST),  # posted by the city
+    "portal.rules_documents": ("GET", lambda w: f"/contests/{w.c['contest']}/rules-documents", HOST),
+    "portal.remove_rules": ("POST", lambda w: f"/rules-documents/{w.c['rules_document']}/delete", HOST),
 }
 
 
@@ -193,17 +206,25 @@ def contest_ids(world) -> dict[str, int]:
                               kind="award", label="一等奖", holder_name="张小三", contest_title=published.title, event_name="电工",
                               issuer="衢州市总工会", issued_on=today())
     db.session.add(certificate)
-    from contest.models import Notification
+    from sqlalchemy import select
+
+    from contest.models import Attachment, Notification
 
     notification = Notification(user_id=world.users["worker"].id, kind="certificates_issued", params={"event": "电工", "contest": published.title})
     db.session.add(notification)
     db.session.commit()
     bracket_event, match = _bracket(world)
     component = event.components[1]
+    from contest.services import portal
+
+    announcement = portal.post_announcement(world.users["city"], "通知", "正文", [portal.Upload("通知.pdf", b"%PDF-1.4 matrix")])
+    attachment = db.session.scalar(select(Attachment.id).where(Attachment.announcement_id == announcement.id))
+    rules_document = portal.add_rules_document(world.users["city"], contest.id, portal.Upload("规程.pdf", b"%PDF-1.4 rules"))
     return {"bracket_event": bracket_event, "match": match,"contest": contest.id, "event": event.id, "nomination": nomination.id, "draft": draft.id,
             "draft_event": draft.events[0].id, "component": component.id, "criterion": component.criteria[0].id,
             "final_event": published.events[0].id, "objection": objection.id, "certificate": certificate.id,
-            "certificate_code": certificate.code, "notification": notification.id}
+            "certificate_code": certificate.code, "notification": notification.id, "announcement": announcement.id,
+            "attachment": attachment, "rules_document": rules_document.id}
 
 
 def _bracket(world) -> tuple[int, int]:

@@ -1,0 +1,141 @@
+"""Demo data for the dashboard and the portal (called once from ``contest.seed``): this year's county and
+enterprise contests with entries spread over the months, a 安康杯 contest, targets, announcements with a PDF,
+and a rules document. Deterministic: fixed names, dates derived from ``today()``, PDFs written invariantly."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from io import BytesIO
+
+from sqlalchemy import select, update
+
+from contest.clock import frozen_today, today
+from contest.domain.contests import ContestStatus
+from contest.extensions import db
+from contest.models import Contest, Nomination, Organisation, User
+
+COUNTY_CONTESTS = (  # county login, kind, title suffix, event, teams (enterprise.team), workers per team
+    ("kecheng", "skills", "职工岗位练兵技能比武", "电工", ("e1.t1", "e1.t2", "e2.t1"), 4),
+    ("qujiang", "merit", "重点工程立功竞赛", "钢筋工", ("e3.t1", "e3.t2"), 5),
+    ("longyou", "skills", "职工数控技能比武", "数控车工", ("e2.t1", "e2.t2", "e1.t1"), 3),
+    ("jiangshan", "innovation", "职工创新创效竞赛", "创新成果", ("e1.t1", "e2.t1", "e3.t1"), 3),
+    ("changshan", "skills", "职工砌筑技能比武", "砌筑工", ("e3.t2", "e3.t1"), 4),
+    ("kaihua", "skills", "职工焊工技能比武", "焊工", ("e2.t2", "e2.t1"), 4),
+)
+ENTERPRISE_CONTESTS = (  # enterprise login, kind, title suffix, event, teams
+    ("kecheng.e1", "skills", "供电岗位技能比武", "变电设备检修工", ("t1", "t2")),
+    ("jiangshan.e2", "merit", "安全生产立功竞赛", "数控车工", ("t1", "t2")),
+)
+SAFETY_UNITS = ("kecheng.e1", "kecheng.e2", "qujiang.e1", "qujiang.e3", "longyou.e1", "jiangshan.e3", "changshan.e2", "kaihua.e1")
+SIMPLE = (("实际操作", 100, "mean", (("操作", "80", "measurement"), ("安全文明生产", "20", "judgement"))),)
+
+
+def seed_dashboard_demo() -> None:
+    from contest.seed import _by_username, _workers
+
+    year, now = today().year, today()
+    months = max(1, now.month)
+    for index, (login, kind, suffix, event_name, teams, per_team) in enumerate(COUNTY_CONTESTS):
+        county = _by_username(login)
+        opens = date(year, 1 + (index * 2) % months, 3 + index)
+        workers = [w for team in teams for w in _workers(f"{login}.{team}")[:per_team]]
+        _contest(county, f"{year}年{county.org.name}{suffix}", kind, event_name, opens, workers)
+    for login, kind, suffix, event_name, teams in ENTERPRISE_CONTESTS:
+        host = _by_username(login)
+        opens = date(year, max(1, months - 2), 10)
+        workers = [w for team in teams for w in _workers(f"{login}.{team}")[:3]]
+        _contest(host, f"{year}年{host.org.name}{suffix}", kind, event_name, opens, workers)
+    admin = _by_username("admin")
+    city = _by_username("city")
+    safety_workers = [w for unit in SAFETY_UNITS for w in _workers(f"{unit}.t1")[:2]]
+    _contest(city, f"{year}年衢州市“安康杯”安全知识竞赛", "safety", "安全生产知识", date(year, min(3, months), 1), safety_workers, nominator=admin)
+    _contest(city, f"{year}年衢州市职工创新成果大赛", "innovation", "创新成果", date(year, min(5, months), 8), [], nominator=admin)
+    for month, title, event_name, teams in ((min(4, months), "职工数控车工技能竞赛", "数控车工", ("kecheng.e2.t1", "longyou.e2.t1", "jiangshan.e2.t1")),
+                                            (min(6, months), "职工钢筋工技能竞赛", "钢筋工", ("qujiang.e3.t1", "changshan.e3.t1", "kaihua.e3.t1")),
+                                            (min(9, months), "职工变电设备检修技能竞赛", "变电设备检修工", ("kecheng.e1.t2", "qujiang.e1.t2"))):
+        workers = [w for team in teams for w in _workers(team)[3:6]]
+        _contest(city, f"{year}年衢州市{title}", "skills", event_name, date(year, month, 12), workers, nominator=admin)
+    _targets(year, city)
+    _announcements(city, _by_username("kecheng"), year)
+
+
+def _contest(host: User, title: str, kind: str, event_name: str, opens: date, workers: list[User], nominator: User | None = None) -> Contest:
+    """An open contest of ``host``'s unit with one event and ``workers`` entered, dated from ``opens``."""
+    from contest.seed import _rubric
+    from contest.services import contests, registration
+    from contest.services.contests import ContestInput, EventInput
+
+    closes, day = opens + timedelta(days=30), opens + timedelta(days=45)
+    with frozen_today(opens):
+        contest = contests.create_contest(host, ContestInput(title, opens.year, kind, opens, closes, day,
+                                                             f"{host.org.name}职工服务中心", f"{title}，面向本单位及所属单位在职职工。"))
+        event = contests.create_event(host, contest.id, EventInput(event_name))
+        _rubric(host, event, SIMPLE)
+        contests.change_status(host, contest.id, ContestStatus.OPEN)
+        for worker in workers:
+            registration.nominate(nominator or host, event.id, [worker.id])
+    if closes < today():
+        with frozen_today(closes + timedelta(days=1)):
+            contests.change_status(host, contest.id, ContestStatus.CLOSED)
+    # Entries dated through the registration window (the month-by-month table reads their dates).
+    ids = list(db.session.scalars(select(Nomination.id).where(Nomination.event_id == event.id).order_by(Nomination.id)))
+    span = 30
+    for i, nomination_id in enumerate(ids):
+        day = opens + timedelta(days=(i * 7) % span)
+        db.session.execute(update(Nomination).where(Nomination.id == nomination_id).values(created_at=datetime(day.year, day.month, day.day, 2)))
+    db.session.commit()
+    return contest
+
+
+def _targets(year: int, city: User) -> None:
+    from contest.domain.targets import PLAN_DEFAULTS
+    from contest.services.dashboard import seed_targets
+
+    seed_targets(city.org, year, dict(PLAN_DEFAULTS), city)
+    counties = db.session.scalars(select(Organisation).where(Organisation.parent_id == city.org_id, Organisation.level == "county")
+                                  .order_by(Organisation.position, Organisation.id))
+    for county in counties:
+        seed_targets(county, year, {"county_contests": 12, "entries": 600, "safety_coverage": 100}, city)
+    db.session.commit()
+
+
+def demo_pdf(title: str, lines: list[str]) -> bytes:
+    """A one-page A4 PDF with Chinese text, byte-for-byte the same on every run (ReportLab's invariant mode)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from contest.certificates.pdf import FONT_NAME
+
+    out = BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
+    pdf.setTitle(title)
+    pdf.setFont(FONT_NAME, 18)
+    pdf.drawCentredString(A4[0] / 2, A4[1] - 90, title)
+    pdf.setFont(FONT_NAME, 12)
+    for i, line in enumerate(lines):
+        pdf.drawString(72, A4[1] - 140 - i * 22, line)
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def _announcements(city: User, kecheng: User, year: int) -> None:
+    from contest.services.portal import Upload, add_rules_document, seed_announcement
+
+    rules = [f"{year}年衢州市职工职业技能大赛竞赛规程", "一、参赛对象：全市在职职工。", "二、竞赛项目：电工、焊工、班组协作赛。",
+             "三、竞赛形式：理论知识与实际操作相结合。", "四、奖项设置：一等奖10%，二等奖20%，三等奖30%。"]
+    main = db.session.scalar(select(Contest).where(Contest.title == f"{year}年衢州市职工职业技能大赛"))
+    if main is not None:
+        add_rules_document(city, main.id, Upload("竞赛规程.pdf", demo_pdf(rules[0], rules[1:])))
+    now = datetime.combine(today(), datetime.min.time()).replace(hour=1)
+    notices = (
+        (city, f"关于举办{year}年衢州市职工职业技能大赛的通知", "各县（市、区）总工会、市直各单位：\n为弘扬劳模精神、劳动精神、工匠精神，"
+         "市总工会决定举办本年度全市职工职业技能大赛，现将有关事项通知如下。具体要求见附件竞赛规程。", 2,
+         [Upload("竞赛规程.pdf", demo_pdf(rules[0], rules[1:]))]),
+        (city, f"{year}年“安康杯”竞赛活动启动通知", "各单位要把“安康杯”竞赛覆盖到每一家企业，参赛情况纳入年度考核。", 20, []),
+        (city, "职工技能竞赛成绩公示说明", "成绩公示期内，对公示结果有异议的，可登录系统提出异议，主办单位将在公示期内答复。", 40, []),
+        (kecheng, "柯城区职工岗位练兵报名提醒", "请各企业于报名截止日前完成推荐和审核。", 5, []),
+    )
+    for author, title, body, days_ago, files in notices:
+        seed_announcement(author.org_id, author, title, body, now - timedelta(days=days_ago), files)
+    db.session.commit()

@@ -1,0 +1,137 @@
+"""Public portal pages (no login, cached for anonymous visitors) and the organisers' announcement and
+rules-document pages."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from contest.access import organiser_required, public
+from contest.domain import attachments as kinds
+from contest.domain.errors import DomainError
+from contest.extensions import db
+from contest.forms import ConfirmForm
+from contest.i18n import translate
+from contest.models import Contest
+from contest.portal.cache import cached_page, clear
+from contest.services import portal as service
+from contest.services.contests import can_manage
+from contest.web import paginate, post_action
+
+portal_bp = Blueprint("portal", __name__)
+
+INLINE = {kinds.PDF, kinds.PNG, kinds.JPEG}
+
+
+@portal_bp.get("/portal/")
+@public
+@cached_page
+def index():
+    upcoming = service.upcoming_contests()
+    return render_template("portal/index.html", upcoming=upcoming, documents=service.rules_documents([c.id for c in upcoming]),
+                           published=service.published_contests(), announcements=service.latest_announcements())
+
+
+@portal_bp.get("/portal/contests/<int:contest_id>")
+@public
+@cached_page
+def contest(contest_id: int):
+    item = service.public_contest(contest_id)
+    return render_template("portal/contest.html", contest=item, documents=service.rules_documents([item.id]).get(item.id, []))
+
+
+@portal_bp.get("/portal/announcements/")
+@public
+@cached_page
+def announcements():
+    return render_template("portal/announcements.html", page=paginate(service.announcements_query()))
+
+
+@portal_bp.get("/portal/announcements/<int:announcement_id>")
+@public
+@cached_page
+def announcement(announcement_id: int):
+    return render_template("portal/announcement.html", item=service.public_announcement(announcement_id))
+
+
+@portal_bp.get("/portal/files/<int:attachment_id>")
+@public
+def attachment(attachment_id: int):
+    item, path = service.public_attachment(attachment_id)
+    # Read whole (at most 10 MB): no file handle outlives the request.
+    return send_file(BytesIO(path.read_bytes()), mimetype=item.content_type, as_attachment=item.content_type not in INLINE,
+                     download_name=item.filename, etag=item.sha256, max_age=3600)
+
+
+# ---------------------------------------------------------------------------------------------- organisers
+
+
+def _uploads(field: str) -> list[service.Upload]:
+    return [service.Upload(f.filename or "", f.read()) for f in request.files.getlist(field) if f and (f.filename or "")]
+
+
+@portal_bp.route("/announcements/manage", methods=["GET", "POST"])
+@organiser_required
+def manage_announcements():
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        title = request.form.get("title", "")
+        if not title.strip():
+            errors["title"] = _("Give the announcement a title.")
+        else:
+            try:
+                item = service.post_announcement(current_user, title, request.form.get("body", ""), _uploads("files"))
+            except DomainError as exc:
+                errors["files" if "file" in exc.message.lower() else "title"] = translate(exc)
+            else:
+                clear()
+                flash(_("The announcement has been posted on the portal."), "success")
+                return redirect(url_for("portal.announcement", announcement_id=item.id))
+    page = paginate(service.managed_announcements_query(current_user))
+    return render_template("portal/manage.html", page=page, errors=errors, confirm=ConfirmForm(), form=request.form), 422 if errors else 200
+
+
+@portal_bp.post("/announcements/<int:announcement_id>/withdraw")
+@organiser_required
+def withdraw(announcement_id: int):
+    def action():
+        service.withdraw_announcement(current_user, announcement_id)
+        clear()
+
+    return post_action(action, _("The announcement has been withdrawn."), url_for("portal.manage_announcements"))
+
+
+@portal_bp.route("/contests/<int:contest_id>/rules-documents", methods=["GET", "POST"])
+@organiser_required
+def rules_documents(contest_id: int):
+    item = db.get_or_404(Contest, contest_id)
+    if not can_manage(current_user, item):
+        abort(403)
+    error = None
+    if request.method == "POST":
+        uploads = _uploads("file")
+        if not uploads:
+            error = _("Choose a file to upload.")
+        else:
+            try:
+                service.add_rules_document(current_user, item.id, uploads[0])
+            except DomainError as exc:
+                error = translate(exc)
+            else:
+                clear()
+                flash(_("The rules document has been attached."), "success")
+                return redirect(url_for("portal.rules_documents", contest_id=item.id))
+    documents = service.rules_documents([item.id]).get(item.id, [])
+    return render_template("portal/rules_documents.html", contest=item, documents=documents, error=error, confirm=ConfirmForm()), 422 if error else 200
+
+
+@portal_bp.post("/rules-documents/<int:attachment_id>/delete")
+@organiser_required
+def remove_rules(attachment_id: int):
+    contest = service.remove_rules_document(current_user, attachment_id)
+    clear()
+    flash(_("The rules document has been removed."), "success")
+    return redirect(url_for("portal.rules_documents", contest_id=contest.id))

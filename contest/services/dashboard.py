@@ -1,0 +1,368 @@
+"""The organisers' dashboard: one unit's subtree, one year, against the plan's targets.
+
+Every figure is read with grouped aggregate queries — a fixed number (``QUERIES``) whatever the year's size;
+``tests/app/test_dashboard.py`` counts them. Breakdowns "by unit" group by the children of the viewed unit
+(the city: its counties and 市直 enterprises; a county: its enterprises): the queries group by unit path and the
+rows are folded into the child whose id follows the viewed unit's path, so a row drills down to that child's
+own dashboard.
+
+Definitions (see ``contest.domain.targets`` for the metrics):
+
+* a contest counts in the year of ``Contest.year`` unless it is a draft; its level is its host's level; its
+  month is that of its registration opening, else its contest date, else its creation;
+* an entry is a member of a pending or confirmed nomination in a contest of the year, who belongs to the viewed
+  subtree (by the worker's own unit; whoever hosts the contest); its month is the nomination's creation;
+* approvals waiting: pending nominations of the year waiting at a unit of the subtree, aged from their last
+  step (the moment they reached that unit);
+* awards and titles: stored results of published (公示) and final contests of the year, by the entry's unit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import Text, and_, case, cast, distinct, extract, func, select
+from sqlalchemy.orm import aliased
+
+from contest import policy
+from contest.clock import today
+from contest.domain import targets as rules
+from contest.domain.contests import ContestKind, ContestStatus
+from contest.domain.errors import N_
+from contest.domain.nominations import LIVE, NominationStatus
+from contest.domain.orgtree import OrgLevel
+from contest.extensions import db
+from contest.models import (
+    Contest,
+    Event,
+    EventResult,
+    Nomination,
+    NominationMember,
+    NominationStep,
+    Organisation,
+    Target,
+    User,
+    utcnow,
+)
+from contest.services import NotFound, PermissionDenied, audit, transaction
+
+QUERIES = 11  # the queries ``build`` runs, whatever the data (checked by a test)
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    org_id: int
+    name: str
+    level: str
+    has_children: bool
+    contests: int = 0
+    entries: int = 0
+    workers: int = 0
+    enterprises: int = 0
+    safety_enterprises: int = 0
+    safety_entries: int = 0
+    awards: dict[str, int] = field(default_factory=dict)
+    titles: int = 0
+
+    @property
+    def safety_coverage(self) -> int | None:
+        return rules.coverage(self.safety_enterprises, self.enterprises)
+
+    @property
+    def awards_total(self) -> int:
+        return sum(self.awards.values())
+
+
+@dataclass(frozen=True)
+class Headline:
+    metric: str
+    value: int
+    target: int | None
+
+    @property
+    def ratio(self) -> int | None:
+        return rules.ratio(self.value, self.target)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    unit: Organisation
+    year: int
+    headlines: list[Headline]
+    by_level: dict[str, dict[str, int]]  # level → kind → contests
+    levels: list[str]
+    kinds: list[str]
+    units: list[UnitRow]
+    trades: list[tuple[str, int, int]]  # trade, entries, workers
+    entries: int
+    workers: int
+    waiting: list[tuple[str, int, int, int, int]]  # level, count, older than 3 days, older than 7 days, oldest age (days)
+    months: dict[str, list[rules.MonthProgress]]  # metric → progress
+    award_labels: list[str]
+    targets: dict[str, int | None]
+    stored_targets: dict[str, int]
+
+    @property
+    def contests_total(self) -> int:
+        return sum(sum(kinds.values()) for kinds in self.by_level.values())
+
+    @property
+    def headline(self) -> dict[str, Headline]:
+        return {h.metric: h for h in self.headlines}
+
+
+def dashboard_unit(viewer: User, unit_id: int | None) -> Organisation:
+    """The unit the viewer asked for (default: his own); refused outside his subtree."""
+    if unit_id is None:
+        return viewer.org
+    unit = db.session.get(Organisation, unit_id)
+    if unit is None:
+        raise NotFound()
+    if not (policy.is_organiser(viewer) and policy.in_scope(viewer, unit)):
+        raise PermissionDenied()
+    return unit
+
+
+def can_view(viewer: User) -> bool:
+    return policy.is_organiser(viewer)
+
+
+def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
+    if not (policy.is_organiser(viewer) and policy.in_scope(viewer, unit)):
+        raise PermissionDenied()
+    prefix = unit.path
+    Host = aliased(Organisation, name="host")
+    NomOrg = aliased(Organisation, name="nom_org")
+    Child = aliased(Organisation, name="child")
+    Ent = aliased(Organisation, name="ent")
+    MemberOrg = aliased(Organisation, name="member_org")
+    Grand = aliased(Organisation, name="grand")
+    counted = and_(Contest.year == year, Contest.status != ContestStatus.DRAFT)
+    child_of_unit = and_(Child.parent_id == unit.id, Child.active.is_(True))
+
+    # 1. the children, and whether each has children of its own (drill-down)
+    has_children = select(Grand.id).where(Grand.parent_id == Child.id, Grand.active.is_(True)).exists()
+    children = db.session.execute(
+        select(Child.id, Child.name, Child.level, has_children).where(child_of_unit).order_by(Child.position, Child.id)
+    ).all()
+    child_ids = {cid for cid, *_ in children}
+
+    def child_of(path: str) -> int | None:
+        """The child of the viewed unit whose subtree holds ``path`` (None for the unit itself)."""
+        rest = path[len(prefix):]
+        head = rest.split("/", 1)[0] if rest else ""
+        return int(head) if head.isdigit() and int(head) in child_ids else None
+
+    # 2. the enterprises of the subtree (安康杯 coverage's denominator)
+    enterprise_ids: set[int] = set()
+    enterprises: dict[int, int] = defaultdict(int)
+    for ent_id, ent_path in db.session.execute(
+        select(Ent.id, Ent.path).where(Ent.path.startswith(prefix), Ent.level == OrgLevel.ENTERPRISE, Ent.active.is_(True))
+    ):
+        enterprise_ids.add(ent_id)
+        if (cid := child_of(ent_path)) is not None:
+            enterprises[cid] += 1
+
+    def enterprise_of(path: str) -> int | None:
+        return next((int(p) for p in path.strip("/").split("/") if int(p) in enterprise_ids), None)
+
+    # 3. contests by level and kind
+    by_level: dict[str, dict[str, int]] = defaultdict(dict)
+    for level, kind, count in db.session.execute(
+        select(Host.level, Contest.kind, func.count(Contest.id)).join(Host, Host.id == Contest.host_id)
+        .where(counted, Host.path.startswith(prefix)).group_by(Host.level, Contest.kind)
+    ):
+        by_level[_value(level)][_value(kind)] = count
+    # 4. contests by host, folded into the children
+    contests_by_child: dict[int, int] = defaultdict(int)
+    for host_path, count in db.session.execute(
+        select(Host.path, func.count(Contest.id)).join(Contest, Contest.host_id == Host.id)
+        .where(counted, Host.path.startswith(prefix)).group_by(Host.path)
+    ):
+        if (cid := child_of(host_path)) is not None:
+            contests_by_child[cid] += count
+    # 5. contests by month, for the contest targets
+    is_city_skills = and_(Host.level == OrgLevel.CITY, Contest.kind == ContestKind.SKILLS)
+    contest_months: dict[str, dict[int, int]] = {"city_skills_contests": defaultdict(int), "county_contests": defaultdict(int)}
+    for m_date, m_opens, m_created, city_skills, county, count in db.session.execute(
+        select(extract("month", Contest.contest_date), extract("month", Contest.registration_opens), extract("month", Contest.created_at),
+               func.max(case((is_city_skills, 1), else_=0)), func.max(case((Host.level == OrgLevel.COUNTY, 1), else_=0)), func.count(Contest.id))
+        .join(Host, Host.id == Contest.host_id).where(counted, Host.path.startswith(prefix))
+        .group_by(extract("month", Contest.contest_date), extract("month", Contest.registration_opens), extract("month", Contest.created_at),
+                  is_city_skills, Host.level == OrgLevel.COUNTY)
+    ):
+        month = int(m_opens or m_date or m_created or 12)
+        if city_skills:
+            contest_months["city_skills_contests"][month] += count
+        if county:
+            contest_months["county_contests"][month] += count
+
+    # Entries: members of live nominations in counted contests, by the member's own unit (a worker belongs to
+    # one unit, so distinct workers add up across units).
+    entry = (
+        select().select_from(NominationMember).join(Nomination, Nomination.id == NominationMember.nomination_id)
+        .join(Event, Event.id == Nomination.event_id).join(Contest, Contest.id == Event.contest_id)
+        .where(counted, Nomination.status.in_(LIVE))
+    )
+    scoped = entry.join(User, User.id == NominationMember.user_id).join(MemberOrg, MemberOrg.id == User.org_id)
+    if unit.parent_id is not None:  # below the root, only the subtree's workers (the root's subtree is everyone)
+        entry = scoped = scoped.where(MemberOrg.path.startswith(prefix))
+    is_safety = Contest.kind == ContestKind.SAFETY
+    # 6. entries, distinct workers and 安康杯 entries by unit, folded into the children and the enterprises
+    entries = workers = 0
+    entries_by_child: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    safety_by_child: dict[int, list] = defaultdict(lambda: [set(), 0])
+    for org_path, n, w, safety_n in db.session.execute(
+        scoped.add_columns(MemberOrg.path, func.count(NominationMember.id), func.count(distinct(NominationMember.user_id)),
+                          func.sum(case((is_safety, 1), else_=0))).group_by(MemberOrg.path)
+    ):
+        entries, workers = entries + n, workers + w
+        cid = child_of(org_path)
+        if cid is not None:
+            entries_by_child[cid][0] += n
+            entries_by_child[cid][1] += w
+            if safety_n:
+                safety_by_child[cid][1] += int(safety_n)
+                if (ent := enterprise_of(org_path)) is not None:
+                    safety_by_child[cid][0].add(ent)
+    safety = {cid: (len(ents), n) for cid, (ents, n) in safety_by_child.items()}
+    # 7. … by trade (the event's name: 电工, 焊工 …)
+    trades = [(name, n, w) for name, n, w in db.session.execute(
+        entry.add_columns(Event.name, func.count(NominationMember.id), func.count(distinct(NominationMember.user_id)))
+        .group_by(Event.name).order_by(func.count(NominationMember.id).desc(), Event.name)
+    )]
+    # 8. … by month
+    entry_months = {int(m): n for m, n in db.session.execute(
+        entry.add_columns(extract("month", Nomination.created_at), func.count(NominationMember.id)).group_by(extract("month", Nomination.created_at))
+    ) if m is not None}
+    # 9. approvals waiting at units of the subtree, aged from their last step
+    last_step = (select(NominationStep.nomination_id, func.max(NominationStep.at).label("at"))
+                 .join(Nomination, Nomination.id == NominationStep.nomination_id)
+                 .where(Nomination.status == NominationStatus.PENDING).group_by(NominationStep.nomination_id).subquery())
+    now = utcnow()
+    Waiting = aliased(Organisation, name="waiting")
+    waiting = []
+    for level, count, over3, over7, oldest in db.session.execute(
+        select(Waiting.level, func.count(Nomination.id), func.sum(case((last_step.c.at < now - timedelta(days=3), 1), else_=0)),
+               func.sum(case((last_step.c.at < now - timedelta(days=7), 1), else_=0)), func.min(last_step.c.at))
+        .select_from(Nomination).join(last_step, last_step.c.nomination_id == Nomination.id)
+        .join(Waiting, Waiting.id == Nomination.waiting_org_id).join(Event, Event.id == Nomination.event_id)
+        .join(Contest, Contest.id == Event.contest_id)
+        .where(Nomination.status == NominationStatus.PENDING, Contest.year == year, Waiting.path.startswith(prefix)).group_by(Waiting.level)
+    ):
+        waiting.append((_value(level), count, int(over3 or 0), int(over7 or 0), (now - oldest).days if oldest else 0))
+    waiting.sort(key=lambda row: OrgLevel(row[0]).rank)
+    # 10. awards and titles of published and final contests, by the entry's unit, folded into the children
+    awards: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    titles: dict[int, int] = defaultdict(int)
+    labels: list[str] = []
+    for org_path, award, title_json, count in db.session.execute(
+        select(NomOrg.path, EventResult.award, cast(EventResult.titles, Text), func.count(EventResult.id))
+        .join(Nomination, Nomination.id == EventResult.nomination_id).join(Event, Event.id == EventResult.event_id)
+        .join(Contest, Contest.id == Event.contest_id).join(NomOrg, NomOrg.id == Nomination.org_id)
+        .where(NomOrg.path.startswith(prefix), Contest.year == year, Contest.status.in_([ContestStatus.PUBLISHED, ContestStatus.FINAL]))
+        .group_by(NomOrg.path, EventResult.award, cast(EventResult.titles, Text))
+    ):
+        if award and award not in labels:
+            labels.append(award)
+        if (cid := child_of(org_path)) is None:
+            continue
+        if award:
+            awards[cid][award] += count
+        titles[cid] += count * len(json.loads(title_json or "[]") or [])
+    # 11. targets stored for the unit and year
+    stored = dict(db.session.execute(select(Target.metric, Target.value).where(Target.year == year, Target.org_id == unit.id)).all())
+    effective = rules.effective_targets(stored, unit.depth)
+
+    units = [
+        UnitRow(cid, name, _value(level), bool(below), contests=contests_by_child.get(cid, 0),
+                entries=entries_by_child.get(cid, (0, 0))[0], workers=entries_by_child.get(cid, (0, 0))[1],
+                enterprises=enterprises.get(cid, 0), safety_enterprises=safety.get(cid, (0, 0))[0],
+                safety_entries=safety.get(cid, (0, 0))[1], awards=dict(awards.get(cid, {})), titles=titles.get(cid, 0))
+        for cid, name, level, below in children
+    ]
+    all_enterprises = sum(u.enterprises for u in units) + (1 if unit.level == OrgLevel.ENTERPRISE else 0)
+    covered = sum(u.safety_enterprises for u in units)
+    values = {
+        "city_skills_contests": by_level.get(OrgLevel.CITY.value, {}).get(ContestKind.SKILLS.value, 0),
+        "county_contests": sum(by_level.get(OrgLevel.COUNTY.value, {}).values()),
+        "entries": entries,
+        "safety_coverage": rules.coverage(covered, all_enterprises) or 0,
+    }
+    headlines = [Headline(m, values[m], effective[m]) for m in rules.METRICS]
+    up_to = 12 if year < today().year else (today().month if year == today().year else 0)
+    months = {
+        "city_skills_contests": rules.month_progress(contest_months["city_skills_contests"], effective["city_skills_contests"], up_to),
+        "county_contests": rules.month_progress(contest_months["county_contests"], effective["county_contests"], up_to),
+        "entries": rules.month_progress(entry_months, effective["entries"], up_to),
+    }
+    levels = [lv.value for lv in OrgLevel if lv.value in by_level]
+    kinds = [k.value for k in ContestKind if any(k.value in row for row in by_level.values())]
+    return Dashboard(unit=unit, year=year, headlines=headlines, by_level=dict(by_level), levels=levels, kinds=kinds, units=units,
+                     trades=trades, entries=entries, workers=workers, waiting=waiting, months=months, award_labels=sorted(labels),
+                     targets=effective, stored_targets=stored)
+
+
+def _value(enum_or_str) -> str:
+    return getattr(enum_or_str, "value", enum_or_str)
+
+
+def stored_targets(viewer: User, unit: Organisation, year: int) -> dict[str, int]:
+    if not (policy.is_organiser(viewer) and policy.in_scope(viewer, unit)):
+        raise PermissionDenied()
+    return dict(db.session.execute(select(Target.metric, Target.value).where(Target.year == year, Target.org_id == unit.id)).all())
+
+
+def set_targets(actor: User, unit_id: int, year: int, values: dict[str, int | None]) -> dict[str, int]:
+    """Store the unit's targets for the year; ``None`` removes a stored target (back to the plan's default).
+
+    Organisers set targets for their own unit and the units below it."""
+    unit = dashboard_unit(actor, unit_id)
+    if not 2000 <= year <= 2100:
+        raise NotFound(N_("Not found."))
+    checked = {m: (None if v is None else rules.check_target(m, v)) for m, v in values.items()}
+    with transaction():
+        rows = {t.metric: t for t in db.session.scalars(select(Target).where(Target.year == year, Target.org_id == unit.id))}
+        for metric, value in checked.items():
+            row = rows.get(metric)
+            if value is None:
+                if row is not None:
+                    db.session.delete(row)
+            elif row is None:
+                db.session.add(Target(year=year, org_id=unit.id, metric=metric, value=value, updated_by_id=actor.id))
+            else:
+                row.value, row.updated_by_id = value, actor.id
+        audit(actor, "dashboard.targets", "organisation", unit.id, year=year, values={k: v for k, v in checked.items()})
+    return {m: v for m, v in checked.items() if v is not None}
+
+
+def seed_targets(org: Organisation, year: int, values: dict[str, int], actor: User | None = None) -> None:
+    """Demo data: store targets without the permission check (inside the caller's transaction)."""
+    for metric, value in values.items():
+        db.session.add(Target(year=year, org_id=org.id, metric=metric, value=rules.check_target(metric, value),
+                              updated_by_id=actor.id if actor else None))
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    nomination: Nomination
+    result: EventResult | None  # only once the contest's results are public (公示 or final)
+
+
+def worker_record(user: User) -> list[RecordLine]:
+    """The worker's entries, newest first, each with its result where the results are public: one query."""
+    from sqlalchemy.orm import contains_eager, joinedload
+
+    public = and_(EventResult.nomination_id == Nomination.id,
+                  Contest.status.in_([ContestStatus.PUBLISHED, ContestStatus.FINAL]))
+    rows = db.session.execute(
+        select(Nomination, EventResult).join(NominationMember, NominationMember.nomination_id == Nomination.id)
+        .join(Event, Event.id == Nomination.event_id).join(Contest, Contest.id == Event.contest_id)
+        .outerjoin(EventResult, public)
+        .options(contains_eager(Nomination.event).contains_eager(Event.contest), joinedload(Nomination.org))
+        .where(NominationMember.user_id == user.id).order_by(Contest.year.desc(), Nomination.created_at.desc(), Nomination.id.desc())
+    ).unique().all()
+    return [RecordLine(n, r) for n, r in rows]

@@ -1,0 +1,71 @@
+/* Dashboard charts (Apache ECharts, vendored). The data comes from <script type="application/json"
+   id="dashboard-data">; the same numbers are in the tables below the charts. No inline script or style: the
+   strict CSP holds (tooltips render on the canvas, not as HTML). */
+(function () {
+  "use strict";
+  var source = document.getElementById("dashboard-data");
+  if (!source || typeof echarts === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+  var s = data.strings;
+  var base = {
+    aria: { enabled: true },
+    animation: false,
+    tooltip: { trigger: "axis", renderMode: "richText" },
+    grid: { left: 48, right: 16, top: 40, bottom: 40, containLabel: true },
+    legend: { top: 0, type: "scroll" }
+  };
+
+  function merge(extra) {
+    var out = {}, k;
+    for (k in base) { out[k] = base[k]; }
+    for (k in extra) { out[k] = extra[k]; }
+    return out;
+  }
+
+  var builders = {
+    levels: function () {
+      return merge({
+        xAxis: { type: "category", data: data.levels.labels },
+        yAxis: { type: "value", minInterval: 1 },
+        series: data.levels.kinds.map(function (kind, i) {
+          return { name: kind, type: "bar", stack: "contests", data: data.levels.values[i] };
+        })
+      });
+    },
+    months: function () {
+      var series = [];
+      data.months.series.forEach(function (m) {
+        series.push({ name: m.name + " · " + s.done, type: "line", data: m.done, yAxisIndex: m.large ? 1 : 0 });
+        if (m.due) {
+          series.push({ name: m.name + " · " + s.due, type: "line", data: m.due, yAxisIndex: m.large ? 1 : 0, lineStyle: { type: "dashed" }, symbol: "none" });
+        }
+      });
+      return merge({
+        xAxis: { type: "category", data: data.months.labels.slice(0, Math.max(1, (data.months.series[0] || { done: [] }).done.length)) },
+        yAxis: [{ type: "value", minInterval: 1, name: s.contests }, { type: "value", minInterval: 1, name: s.entries, position: "right" }],
+        series: series
+      });
+    },
+    units: function () {
+      return merge({
+        xAxis: { type: "category", data: data.units.labels, axisLabel: { interval: 0, rotate: data.units.labels.length > 8 ? 30 : 0 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [
+          { name: s.entries, type: "bar", data: data.units.entries },
+          { name: s.workers, type: "bar", data: data.units.workers }
+        ]
+      });
+    }
+  };
+
+  var charts = [];
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    var build = builders[el.getAttribute("data-chart")];
+    if (!build) { return; }
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption(build());
+    el.setAttribute("data-chart-ready", "1");
+    charts.push(chart);
+  });
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+})();
