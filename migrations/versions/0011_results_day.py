@@ -1,7 +1,7 @@
 """results day: request fingerprints on idempotency records
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0009
 Create Date: 2026-11-29 20:40:00
 
 """

@@ -1,7 +1,7 @@
 """dashboard targets, announcements, attachments
 
-Revision ID: 0013
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-29 23:27:38.564541
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """notifications as an e-mail outbox (delivery status, attempts, once-only keys); users' e-mail and name initials
 
-Revision ID: 0014
-Revises: 0016
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-29 23:50:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014'
-down_revision = '0016'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
