@@ -27,6 +27,9 @@ from contest.domain.orgtree import child_path
 from contest.extensions import db
 from contest.models import Organisation, OrgLevel, Role, SkillLevel, User, UserRole, WorkerProfile
 from contest.models.user import Gender
+from contest.seed_support import add_rubric as _rubric
+from contest.seed_support import by_username as _by_username
+from contest.seed_support import workers_of as _workers
 from contest.services.accounts import hash_password
 
 logger = logging.getLogger(__name__)
@@ -246,19 +249,6 @@ def _profile(user: User, rng: random.Random, region: str, occupation: str, used:
 # ---------------------------------------------------------------------------------------------- contests
 
 
-def _by_username(username: str) -> User:
-    return db.session.scalar(select(User).where(User.username == username))
-
-
-def _rubric(actor: User, event, parts) -> None:
-    from contest.services import contests
-
-    for name, weight, aggregation, criteria in parts:
-        component = contests.add_component(actor, event.id, name, weight, aggregation)
-        for criterion, max_marks, kind in criteria:
-            contests.add_criterion(actor, component.id, criterion, max_marks, kind)
-
-
 ELECTRICIAN = (
     ("理论知识", 30, "mean", (("笔试", "100", "measurement"),)),
     ("实际操作", 70, "trimmed_mean", (("电路接线", "40", "measurement"), ("故障排查", "40", "measurement"),
@@ -269,14 +259,6 @@ WELDER = (
     ("实际操作", 80, "trimmed_mean", (("焊缝外观", "50", "judgement"), ("射线探伤", "50", "measurement"))),
 )
 TEAMWORK = (("实际操作", 100, "mean", (("协作完成度", "60", "measurement"), ("用时", "40", "measurement"))),)
-
-
-def _workers(team_prefix: str) -> list[User]:
-    """The workers (not the leader) of one demo team, e.g. ``kecheng.e1.t1``."""
-    leader = _by_username(team_prefix)
-    return list(db.session.scalars(
-        select(User).where(User.org_id == leader.org_id, User.id != leader.id).order_by(User.username)
-    ))
 
 
 def seed_contests() -> None:

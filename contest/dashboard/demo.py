@@ -13,6 +13,7 @@ from contest.clock import frozen_today, today
 from contest.domain.contests import ContestStatus
 from contest.extensions import db
 from contest.models import Contest, Nomination, Organisation, User
+from contest.seed_support import add_rubric, by_username, workers_of
 
 COUNTY_CONTESTS = (  # county login, kind, title suffix, event, teams (enterprise.team), workers per team
     ("kecheng", "skills", "职工岗位练兵技能比武", "电工", ("e1.t1", "e1.t2", "e2.t1"), 4),
@@ -31,37 +32,35 @@ SIMPLE = (("实际操作", 100, "mean", (("操作", "80", "measurement"), ("安�
 
 
 def seed_dashboard_demo() -> None:
-    from contest.seed import _by_username, _workers
 
     year, now = today().year, today()
     months = max(1, now.month)
     for index, (login, kind, suffix, event_name, teams, per_team) in enumerate(COUNTY_CONTESTS):
-        county = _by_username(login)
+        county = by_username(login)
         opens = date(year, 1 + (index * 2) % months, 3 + index)
-        workers = [w for team in teams for w in _workers(f"{login}.{team}")[:per_team]]
+        workers = [w for team in teams for w in workers_of(f"{login}.{team}")[:per_team]]
         _contest(county, f"{year}年{county.org.name}{suffix}", kind, event_name, opens, workers)
     for login, kind, suffix, event_name, teams in ENTERPRISE_CONTESTS:
-        host = _by_username(login)
+        host = by_username(login)
         opens = date(year, max(1, months - 2), 10)
-        workers = [w for team in teams for w in _workers(f"{login}.{team}")[:3]]
+        workers = [w for team in teams for w in workers_of(f"{login}.{team}")[:3]]
         _contest(host, f"{year}年{host.org.name}{suffix}", kind, event_name, opens, workers)
-    admin = _by_username("admin")
-    city = _by_username("city")
-    safety_workers = [w for unit in SAFETY_UNITS for w in _workers(f"{unit}.t1")[:2]]
+    admin = by_username("admin")
+    city = by_username("city")
+    safety_workers = [w for unit in SAFETY_UNITS for w in workers_of(f"{unit}.t1")[:2]]
     _contest(city, f"{year}年衢州市“安康杯”安全知识竞赛", "safety", "安全生产知识", date(year, min(3, months), 1), safety_workers, nominator=admin)
     _contest(city, f"{year}年衢州市职工创新成果大赛", "innovation", "创新成果", date(year, min(5, months), 8), [], nominator=admin)
     for month, title, event_name, teams in ((min(4, months), "职工数控车工技能竞赛", "数控车工", ("kecheng.e2.t1", "longyou.e2.t1", "jiangshan.e2.t1")),
                                             (min(6, months), "职工钢筋工技能竞赛", "钢筋工", ("qujiang.e3.t1", "changshan.e3.t1", "kaihua.e3.t1")),
                                             (min(9, months), "职工变电设备检修技能竞赛", "变电设备检修工", ("kecheng.e1.t2", "qujiang.e1.t2"))):
-        workers = [w for team in teams for w in _workers(team)[3:6]]
+        workers = [w for team in teams for w in workers_of(team)[3:6]]
         _contest(city, f"{year}年衢州市{title}", "skills", event_name, date(year, month, 12), workers, nominator=admin)
     _targets(year, city)
-    _announcements(city, _by_username("kecheng"), year)
+    _announcements(city, by_username("kecheng"), year)
 
 
 def _contest(host: User, title: str, kind: str, event_name: str, opens: date, workers: list[User], nominator: User | None = None) -> Contest:
     """An open contest of ``host``'s unit with one event and ``workers`` entered, dated from ``opens``."""
-    from contest.seed import _rubric
     from contest.services import contests, registration
     from contest.services.contests import ContestInput, EventInput
 
@@ -70,7 +69,7 @@ def _contest(host: User, title: str, kind: str, event_name: str, opens: date, wo
         contest = contests.create_contest(host, ContestInput(title, opens.year, kind, opens, closes, day,
                                                              f"{host.org.name}职工服务中心", f"{title}，面向本单位及所属单位在职职工。"))
         event = contests.create_event(host, contest.id, EventInput(event_name))
-        _rubric(host, event, SIMPLE)
+        add_rubric(host, event, SIMPLE)
         contests.change_status(host, contest.id, ContestStatus.OPEN)
         for worker in workers:
             registration.nominate(nominator or host, event.id, [worker.id])
@@ -104,7 +103,7 @@ def demo_pdf(title: str, lines: list[str]) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from contest.certificates.pdf import FONT_NAME
+    from contest.documents.fonts import FONT_NAME
 
     out = BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, invariant=1)

@@ -3,13 +3,12 @@ export, the targets form, and the worker's own page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from contest.access import login_required, organiser_required
-from contest.clock import today
+from contest.dashboard.board import METRIC_LABELS, WAIT_LABELS, dashboard_context, year_asked
 from contest.documents.xlsx import Sheet, write_workbook
 from contest.domain import targets as rules
 from contest.domain.errors import DomainError
@@ -20,66 +19,6 @@ from contest.services.certificates import my_certificates
 from contest.web import download_name, send_xlsx
 
 dashboard_bp = Blueprint("dashboard", __name__)
-
-METRIC_LABELS = {
-    "city_skills_contests": _l("City-level skills contests"),
-    "county_contests": _l("County-level contests"),
-    "entries": _l("Worker entries"),
-    "safety_coverage": _l("Safety Cup coverage of enterprises (per cent)"),
-}
-METRIC_IDS = {"city_skills_contests": "city-contests", "county_contests": "county-contests", "entries": "entries",
-              "safety_coverage": "safety-coverage"}
-WAIT_LABELS = {"fresh": _l("under 3 days"), "week": _l("3 to 7 days"), "old": _l("over 7 days")}
-
-
-def _year() -> int:
-    year = request.args.get("year", type=int) or today().year
-    if not 2000 <= year <= 2100:
-        abort(404)
-    return year
-
-
-def dashboard_context(unit_id: int | None = None) -> dict:
-    """What ``dashboard/_dashboard.html`` needs, for the year and unit of the query string."""
-    year = _year()
-    unit = service.dashboard_unit(current_user, unit_id if unit_id is not None else request.args.get("unit", type=int))
-    board = service.build(current_user, unit, year)
-    return {"board": board, "years": list(range(today().year + 1, today().year - 5, -1)), "METRIC_LABELS": METRIC_LABELS,
-            "METRIC_IDS": METRIC_IDS, "chart_data": _chart_data(board), "breadcrumbs": _breadcrumbs(unit)}
-
-
-def _breadcrumbs(unit) -> list[tuple[int, str]]:
-    """The units from the viewer's own down to the viewed one (for the drill-down trail)."""
-    from contest.extensions import db
-    from contest.models import Organisation
-
-    ids = [int(p) for p in unit.path.strip("/").split("/")]
-    own = current_user.org.depth if not current_user.has_role("admin") else 0
-    ids = ids[own:]
-    names = dict(db.session.execute(db.select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all())
-    return [(i, names.get(i, "")) for i in ids]
-
-
-def _chart_data(board: service.Dashboard) -> dict:
-    month_labels = [_("Month %(month)d", month=m) for m in range(1, 13)]
-    series = []
-    for metric in ("city_skills_contests", "county_contests", "entries"):
-        progress = board.months[metric]
-        if board.targets.get(metric) is None and not any(p.done for p in progress):
-            continue
-        series.append({"name": str(METRIC_LABELS[metric]), "large": metric == "entries", "done": [p.done for p in progress],
-                       "due": [p.due for p in progress] if board.targets.get(metric) is not None else None})
-    return {
-        "strings": {"done": _("Done"), "due": _("Straight-line target"), "entries": _("Entries"), "workers": _("Workers"),
-                    "contests": _("Contests"), "target": _("Target")},
-        "levels": {"labels": [str(LEVEL_LABELS[lv]) for lv in board.levels], "kinds": [str(KIND_LABELS[k]) for k in board.kinds],
-                   "values": [[board.by_level.get(lv, {}).get(k, 0) for lv in board.levels] for k in board.kinds]},
-        "months": {"labels": month_labels, "series": series},
-        "units": {"labels": [u.name for u in board.units], "entries": [u.entries for u in board.units],
-                  "workers": [u.workers for u in board.units]},
-        "headlines": [{"name": str(METRIC_LABELS[h.metric]), "value": h.value, "target": h.target} for h in board.headlines],
-    }
-
 
 @dashboard_bp.get("/dashboard/")
 @organiser_required
@@ -134,7 +73,7 @@ def workbook_sheets(board: service.Dashboard) -> list[Sheet]:
 @dashboard_bp.route("/dashboard/targets", methods=["GET", "POST"])
 @organiser_required
 def targets():
-    year = _year()
+    year = year_asked()
     unit = service.dashboard_unit(current_user, request.args.get("unit", type=int))
     board_targets = service.stored_targets(current_user, unit, year)
     errors: dict[str, str] = {}

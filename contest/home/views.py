@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from contest.access import login_required, public
 from contest.auth.views import safe_next
-from contest.dashboard.views import dashboard_context
+from contest.dashboard.board import dashboard_context
 from contest.i18n import LOCALE_COOKIE
 from contest.models import Role
 from contest.services.certificates import my_certificates

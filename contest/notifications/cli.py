@@ -6,9 +6,13 @@ import signal
 import time
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from contest import clock
+from contest.extensions import db
+from contest.notifications.delivery import deliver_due, mailer_for
+from contest.services.notifications import notify_due
 
 
 @click.command("notify-due")
@@ -17,8 +21,6 @@ from contest import clock
 def notify_due_command(on) -> None:
     """Notify organisers of registration closing within 3 days (run daily; never twice for the same contest
     and organiser)."""
-    from contest.services.notifications import notify_due
-
     written = notify_due(on.date() if on else clock.today())
     click.echo(f"registration_closing: {written}")
 
@@ -30,11 +32,6 @@ def notify_due_command(on) -> None:
 @click.option("--batch", default=100, show_default=True, help="Notifications claimed at a time.")
 def deliver_command(loop: bool, interval: float, batch: int) -> None:
     """Send the e-mail of pending notifications (SMTP when MAIL_SERVER is set, else the log), with retries."""
-    from flask import current_app
-
-    from contest.extensions import db
-    from contest.notifications.delivery import deliver_due, mailer_for
-
     mailer = mailer_for(current_app.config)
     stopping = []
     if loop:

@@ -44,6 +44,7 @@ from sqlalchemy import select
 
 from contest.extensions import db
 from contest.models import Notification, User, utcnow
+from contest.notifications.rendering import link_of, message_of
 from contest.services import transaction
 
 logger = logging.getLogger(__name__)
@@ -186,7 +187,6 @@ def rendering() -> Iterator[None]:
 def render(note: Notification, name: str) -> tuple[str, str]:
     """Subject and body of the e-mail for one notification, in Chinese, with the absolute link of its page
     (call inside ``rendering()``)."""
-    from contest.notifications.views import link_of, message_of
 
     base = (current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     message = message_of(note)

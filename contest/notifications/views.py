@@ -8,9 +8,8 @@ from flask_login import current_user
 
 from contest.access import login_required
 from contest.forms import ConfirmForm
-from contest.labels import OBJECTION_STATUS_LABELS
-from contest.models import Notification
 from contest.notifications.cli import COMMANDS
+from contest.notifications.rendering import link_of, message_of
 from contest.services import notifications as service
 from contest.web import paginate, post_action
 
@@ -18,25 +17,6 @@ from contest.web import paginate, post_action
 notifications_bp = Blueprint("notifications", __name__, cli_group=None)
 for _command in COMMANDS:
     notifications_bp.cli.add_command(_command)
-
-
-def message_of(note: Notification) -> str:
-    kind = service.KINDS.get(note.kind)
-    if kind is None:
-        return note.kind
-    params = dict(note.params or {})
-    if "decision" in params:
-        params["decision"] = str(OBJECTION_STATUS_LABELS.get(params["decision"], params["decision"]))
-    return gettext(kind.message, **params)
-
-
-def link_of(note: Notification) -> str:
-    kind = service.KINDS.get(note.kind)
-    if kind is None:
-        return url_for("notifications.inbox")
-    params = note.params or {}
-    anchor = f"{kind.anchor}-{params.get(kind.anchor)}" if kind.anchor and params.get(kind.anchor) is not None else None
-    return url_for(kind.endpoint, **{a: params[a] for a in kind.args}, _anchor=anchor)
 
 
 @notifications_bp.app_context_processor

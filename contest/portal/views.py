@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.access import organiser_required, public
 from contest.domain import attachments as kinds
+from contest.domain import contests as states
 from contest.domain.errors import DomainError
-from contest.extensions import db
 from contest.forms import ConfirmForm
 from contest.i18n import translate
-from contest.models import Contest
+from contest.loaders import managed_contest
 from contest.portal.cache import cached_page, clear
 from contest.services import portal as service
-from contest.services.contests import can_manage
 from contest.web import paginate, post_action
 
 portal_bp = Blueprint("portal", __name__)
@@ -40,7 +39,8 @@ def index():
 @cached_page
 def contest(contest_id: int):
     item = service.public_contest(contest_id)
-    return render_template("portal/contest.html", contest=item, documents=service.rules_documents([item.id]).get(item.id, []))
+    return render_template("portal/contest.html", contest=item, documents=service.rules_documents([item.id]).get(item.id, []),
+                           results_public=item.status in states.PUBLISHED)
 
 
 @portal_bp.get("/portal/announcements/")
@@ -107,9 +107,7 @@ def withdraw(announcement_id: int):
 @portal_bp.route("/contests/<int:contest_id>/rules-documents", methods=["GET", "POST"])
 @organiser_required
 def rules_documents(contest_id: int):
-    item = db.get_or_404(Contest, contest_id)
-    if not can_manage(current_user, item):
-        abort(403)
+    item = managed_contest(current_user, contest_id)
     error = None
     if request.method == "POST":
         uploads = _uploads("file")

@@ -25,15 +25,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import Text, and_, case, cast, distinct, extract, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from contest import policy
 from contest.clock import today
+from contest.domain import contests as states
 from contest.domain import targets as rules
 from contest.domain.contests import ContestKind, ContestStatus
 from contest.domain.errors import N_
 from contest.domain.nominations import LIVE, NominationStatus
-from contest.domain.orgtree import OrgLevel
+from contest.domain.orgtree import OrgLevel, path_ids
 from contest.extensions import db
 from contest.models import (
     Contest,
@@ -43,6 +44,7 @@ from contest.models import (
     NominationMember,
     NominationStep,
     Organisation,
+    Role,
     Target,
     User,
     utcnow,
@@ -263,7 +265,7 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
         select(NomOrg.path, EventResult.award, cast(EventResult.titles, Text), func.count(EventResult.id))
         .join(Nomination, Nomination.id == EventResult.nomination_id).join(Event, Event.id == EventResult.event_id)
         .join(Contest, Contest.id == Event.contest_id).join(NomOrg, NomOrg.id == Nomination.org_id)
-        .where(NomOrg.path.startswith(prefix), Contest.year == year, Contest.status.in_([ContestStatus.PUBLISHED, ContestStatus.FINAL]))
+        .where(NomOrg.path.startswith(prefix), Contest.year == year, Contest.status.in_(states.PUBLISHED))
         .group_by(NomOrg.path, EventResult.award, cast(EventResult.titles, Text))
     ):
         if award and award not in labels:
@@ -354,10 +356,8 @@ class RecordLine:
 
 def worker_record(user: User) -> list[RecordLine]:
     """The worker's entries, newest first, each with its result where the results are public: one query."""
-    from sqlalchemy.orm import contains_eager, joinedload
-
     public = and_(EventResult.nomination_id == Nomination.id,
-                  Contest.status.in_([ContestStatus.PUBLISHED, ContestStatus.FINAL]))
+                  Contest.status.in_(states.PUBLISHED))
     rows = db.session.execute(
         select(Nomination, EventResult).join(NominationMember, NominationMember.nomination_id == Nomination.id)
         .join(Event, Event.id == Nomination.event_id).join(Contest, Contest.id == Event.contest_id)
@@ -366,3 +366,11 @@ def worker_record(user: User) -> list[RecordLine]:
         .where(NominationMember.user_id == user.id).order_by(Contest.year.desc(), Nomination.created_at.desc(), Nomination.id.desc())
     ).unique().all()
     return [RecordLine(n, r) for n, r in rows]
+
+
+def breadcrumbs(viewer: User, unit: Organisation) -> list[tuple[int, str]]:
+    """The units from the viewer's own down to ``unit`` (the drill-down trail), as (id, name); one query."""
+    ids = path_ids(unit.path)
+    ids = ids[0 if viewer.has_role(Role.ADMIN) else viewer.org.depth:]
+    names = dict(db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all())
+    return [(i, names.get(i, "")) for i in ids]

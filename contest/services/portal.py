@@ -11,20 +11,23 @@ import hashlib
 import io
 import logging
 import os
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from contest import policy
 from contest.clock import today
+from contest.domain import contests as states
 from contest.domain.attachments import clean_filename, sniff
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
 from contest.extensions import db
-from contest.models import Announcement, Attachment, Contest, User, utcnow
+from contest.models import Announcement, Attachment, Contest, Organisation, User, utcnow
 from contest.services import NotFound, PermissionDenied, audit, transaction
 from contest.services.contests import can_manage
 
@@ -57,11 +60,9 @@ def upcoming_contests(limit: int = 20) -> list[Contest]:
 
 def published_contests(limit: int = 10) -> list[Contest]:
     """Contests whose results are public (公示 or final), newest first, with their events loaded."""
-    from sqlalchemy.orm import selectinload
-
     return list(db.session.scalars(
         select(Contest).options(selectinload(Contest.events))
-        .where(Contest.status.in_([ContestStatus.PUBLISHED, ContestStatus.FINAL]))
+        .where(Contest.status.in_(states.PUBLISHED))
         .order_by(Contest.year.desc(), Contest.id.desc()).limit(limit)
     ))
 
@@ -98,8 +99,6 @@ def public_announcement(announcement_id: int) -> Announcement:
 
 def managed_announcements_query(actor: User):
     """The announcements of the actor's subtree (withdrawn ones too), newest first."""
-    from contest.models import Organisation
-
     return (select(Announcement).join(Organisation, Organisation.id == Announcement.org_id)
             .where(policy.scope_clause(actor)).order_by(Announcement.published_at.desc(), Announcement.id.desc()))
 
@@ -130,8 +129,6 @@ def _directory() -> Path:
     if current_app.config.get("ATTACHMENTS_DIR"):
         return Path(current_app.config["ATTACHMENTS_DIR"])
     if current_app.testing:
-        import tempfile
-
         return Path(tempfile.gettempdir()) / "contest-test-attachments"
     return Path(current_app.instance_path) / "attachments"
 

@@ -1,0 +1,72 @@
+"""What the dashboard shows, shared by its own pages and the organisers' home page: the labels of the figures,
+the year asked for, and the context of ``dashboard/_dashboard.html`` (figures, chart data, drill-down trail).
+
+Imports: services (``services.dashboard``), domain, labels, Flask's request and the current user. Imported by:
+``contest.dashboard.views`` and ``contest.home.views`` (a module of its own, so that no blueprint imports
+another blueprint's views).
+"""
+
+from __future__ import annotations
+
+from flask import abort, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from contest.clock import today
+from contest.labels import KIND_LABELS, LEVEL_LABELS
+from contest.services import dashboard as service
+
+METRIC_LABELS = {
+    "city_skills_contests": _l("City-level skills contests"),
+    "county_contests": _l("County-level contests"),
+    "entries": _l("Worker entries"),
+    "safety_coverage": _l("Safety Cup coverage of enterprises (per cent)"),
+}
+METRIC_IDS = {"city_skills_contests": "city-contests", "county_contests": "county-contests", "entries": "entries",
+              "safety_coverage": "safety-coverage"}
+WAIT_LABELS = {"fresh": _l("under 3 days"), "week": _l("3 to 7 days"), "old": _l("over 7 days")}
+
+
+def year_asked() -> int:
+    year = request.args.get("year", type=int) or today().year
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return year
+
+
+def dashboard_context(unit_id: int | None = None) -> dict:
+    """What ``dashboard/_dashboard.html`` needs, for the year and unit of the query string."""
+    year = year_asked()
+    unit = service.dashboard_unit(current_user, unit_id if unit_id is not None else request.args.get("unit", type=int))
+    board = service.build(current_user, unit, year)
+    return {"board": board, "years": list(range(today().year + 1, today().year - 5, -1)), "METRIC_LABELS": METRIC_LABELS,
+            "METRIC_IDS": METRIC_IDS, "chart_data": _chart_data(board), "breadcrumbs": _breadcrumbs(unit)}
+
+
+def _breadcrumbs(unit) -> list[tuple[int, str]]:
+    """The units from the viewer's own down to the viewed one (for the drill-down trail)."""
+    return service.breadcrumbs(current_user, unit)
+
+
+def _chart_data(board: service.Dashboard) -> dict:
+    month_labels = [_("Month %(month)d", month=m) for m in range(1, 13)]
+    series = []
+    for metric in ("city_skills_contests", "county_contests", "entries"):
+        progress = board.months[metric]
+        if board.targets.get(metric) is None and not any(p.done for p in progress):
+            continue
+        series.append({"name": str(METRIC_LABELS[metric]), "large": metric == "entries", "done": [p.done for p in progress],
+                       "due": [p.due for p in progress] if board.targets.get(metric) is not None else None})
+    return {
+        "strings": {"done": _("Done"), "due": _("Straight-line target"), "entries": _("Entries"), "workers": _("Workers"),
+                    "contests": _("Contests"), "target": _("Target")},
+        "levels": {"labels": [str(LEVEL_LABELS[lv]) for lv in board.levels], "kinds": [str(KIND_LABELS[k]) for k in board.kinds],
+                   "values": [[board.by_level.get(lv, {}).get(k, 0) for lv in board.levels] for k in board.kinds]},
+        "months": {"labels": month_labels, "series": series},
+        "units": {"labels": [u.name for u in board.units], "entries": [u.entries for u in board.units],
+                  "workers": [u.workers for u in board.units]},
+        "headlines": [{"name": str(METRIC_LABELS[h.metric]), "value": h.value, "target": h.target} for h in board.headlines],
+    }
+
+
