@@ -7,7 +7,7 @@
 3. results are published and objected to; the objector sees the answer; results become final; certificates are
    issued; the winner, on a phone viewport, downloads his PDF; the verification page opened from the QR URL
    says valid;
-4. the dashboard counts the contest, and the notifications arrived.
+4. the dashboard counts the contest, and the notifications arrived (organisers', the winner's, the objector's).
 
 The journeys run in order on one live server (one xdist group), each continuing where the last one stopped.
 They wait on page state, never on fixed sleeps; a failing journey leaves a screenshot of each of its pages in
@@ -383,20 +383,42 @@ def test_3_results_published_objected_final_certificates_and_verification(journe
 # ---------------------------------------------------------------------------------------------- journey 4
 
 
-def test_4_the_notifications_arrived(journey, browser):
+def test_4_the_dashboard_counts_the_contest_and_the_notifications_arrived(journey, browser):
     m = journey
-    page = open_page(browser, m, width=390, height=844, touch=True)
+    page = open_page(browser, m)
 
-    # the winner: results published, then his certificate issued
-    as_user(page, m, "worker")
-    page.get_by_role("button", name="菜单").click()  # a phone: the navigation is folded
-    expect(page.get_by_test_id("unread-badge")).to_have_text(re.compile(r"^2"))
+    # the city organiser's home page is the dashboard: this year's city-level contest and its two entries count
+    as_user(page, m, "city")
+    expect(page.locator('[data-metric="city-contests"]')).to_have_attribute("data-value", "1")
+    expect(page.locator('[data-metric="entries"]')).to_have_attribute("data-value", "2")
+    page.get_by_role("link", name="柯城区").first.click()  # drill down to the county's enterprises
+    expect(page.get_by_test_id("dashboard")).to_contain_text("柯城区")
+    expect(page.get_by_role("rowheader", name=re.compile("柯城电力")).first).to_be_visible()
+
+    # organisers heard of the places they were given and of the nominations waiting for them
+    as_user(page, m, "ent_a")
     page.get_by_test_id("notifications-link").click()
-    expect(page.get_by_text(f"{CONTEST}{EVENT}项目的成绩已公示")).to_be_visible()
-    expect(page.get_by_text(f"您在{CONTEST}{EVENT}项目的荣誉证书已颁发")).to_be_visible()
+    expect(page.get_by_text(f"柯城电力获分配 1 个名额（{CONTEST}{EVENT}项目）。")).to_be_visible()
+    expect(page.get_by_text(f"{CONTEST}{EVENT}项目有 1 条报名等待柯城电力审核。")).to_be_visible()
+    as_user(page, m, "county_a")
+    page.get_by_test_id("notifications-link").click()
+    expect(page.get_by_text(f"{CONTEST}{EVENT}项目有 1 条报名等待柯城区审核。")).to_be_visible()
+
+    # the winner, on a phone: entry confirmed, results published, certificate issued; his own page counts them
+    phone = open_page(browser, m, width=390, height=844, touch=True)
+    as_user(phone, m, "worker")
+    phone.get_by_role("button", name="菜单").click()  # a phone: the navigation is folded
+    expect(phone.get_by_test_id("unread-badge")).to_have_text(re.compile(r"^3"))
+    phone.get_by_test_id("notifications-link").click()
+    expect(phone.get_by_text(f"您报名的{CONTEST}{EVENT}项目已确认参赛。")).to_be_visible()
+    expect(phone.get_by_text(f"{CONTEST}{EVENT}项目的成绩已公示")).to_be_visible()
+    expect(phone.get_by_text(f"您在{CONTEST}{EVENT}项目的荣誉证书已颁发")).to_be_visible()
+    phone.goto(f"{m.base}/my/")
+    expect(phone.locator('[data-metric="my-contests"]')).to_have_text("1")
+    expect(phone.locator('[data-metric="my-awards"]')).to_have_text("1")
 
     # the objector: the answer to his objection
-    as_user(page, m, "worker_b")
-    page.get_by_role("button", name="菜单").click()
-    page.get_by_test_id("notifications-link").click()
-    expect(page.get_by_text(re.compile(f"您对{CONTEST}{EVENT}项目的异议已答复"))).to_be_visible()
+    as_user(phone, m, "worker_b")
+    phone.get_by_role("button", name="菜单").click()
+    phone.get_by_test_id("notifications-link").click()
+    expect(phone.get_by_text(re.compile(f"您对{CONTEST}{EVENT}项目的异议已答复"))).to_be_visible()
