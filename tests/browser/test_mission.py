@@ -9,9 +9,9 @@
    says valid;
 4. the dashboard counts the contest, and the notifications arrived (organisers', the winner's, the objector's).
 
-The journeys run in order on one live server (one xdist group), each continuing where the last one stopped.
-They wait on page state, never on fixed sleeps; a failing journey leaves a screenshot of each of its pages in
-test-output/screenshots/.
+The journeys run in order in one test on one live server, each continuing where the last one stopped (one test:
+a test runner free to reorder or distribute tests cannot separate them). They wait on page state, never on fixed
+sleeps; a failure leaves a screenshot of every page the mission opened in test-output/screenshots/.
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ from contest.models import Nomination, Publication, Role, Score, ScoreAudit, utc
 from tests.browser.conftest import PASSWORD, WAIT_MS, login
 from tests.factories import build_world, make_user
 
-pytestmark = pytest.mark.xdist_group("mission")
-
 CONTEST = "2026年衢州市职工职业技能大赛（全流程）"
 EVENT = "电工"
 
@@ -46,11 +44,11 @@ class Mission:
     app: object
     base: str
     state: dict = field(default_factory=dict)  # what one journey leaves for the next (urls, ids)
-    failed: bool = False
 
 
-@pytest.fixture(scope="module")
-def mission(tmp_path_factory):
+@pytest.fixture
+def mission(tmp_path_factory, request):
+    """A live server on a fresh database; on failure, a screenshot of every page the mission opened."""
     path = tmp_path_factory.mktemp("mission") / "live.sqlite3"
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_ENABLED": True})
     with app.app_context():
@@ -62,29 +60,20 @@ def mission(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Mission(app, f"http://127.0.0.1:{server.server_port}")
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def journey(mission, request):
-    """The mission, skipped when an earlier journey failed; a screenshot of every open page on failure."""
-    if mission.failed:
-        pytest.fail("an earlier journey of the mission failed")
-    pages: list = []
-    mission.state["pages"] = pages
+    m = Mission(app, f"http://127.0.0.1:{server.server_port}")
+    m.state["pages"] = []
     failures_before = request.session.testsfailed
-    yield mission
-    if request.session.testsfailed > failures_before:  # this journey's call failed (counted before teardown)
-        mission.failed = True
+    yield m
+    if request.session.testsfailed > failures_before:  # the call failed (counted before teardown)
         folder = request.config.rootpath / "test-output" / "screenshots"
         folder.mkdir(parents=True, exist_ok=True)
-        for i, page in enumerate(pages):
+        for i, page in enumerate(m.state["pages"]):
             if not page.is_closed():
-                shot = folder / f"{request.node.name}-{i}.png"
+                shot = folder / f"mission-{i}.png"
                 page.screenshot(path=str(shot), full_page=True)
                 print(f"screenshot: {shot}")
+    server.shutdown()
+    thread.join(5)
 
 
 def open_page(browser, mission: Mission, *, width=1280, height=900, touch=False, downloads=False):
@@ -111,8 +100,7 @@ def approve_waiting(page, mission: Mission, expected: str) -> None:
 # ---------------------------------------------------------------------------------------------- journey 1
 
 
-def test_1_contest_quotas_nominations_approvals_and_draw(journey, browser):
-    m = journey
+def journey_1_contest_quotas_nominations_approvals_and_draw(m: Mission, browser) -> None:
     page = open_page(browser, m)
     start, end = today() - timedelta(days=1), today() + timedelta(days=20)
 
@@ -242,8 +230,7 @@ def _score_on_tablet(page, number: int, marks: dict[int, str]) -> None:
     page.get_by_test_id("submit").click()
 
 
-def test_2_judges_score_on_tablets_through_a_lost_connection_and_the_chief_signs_off(journey, browser):
-    m = journey
+def journey_2_judges_score_on_tablets_through_a_lost_connection_and_the_chief_signs_off(m: Mission, browser) -> None:
     event_id = m.state["event_id"]
     with m.app.app_context():
         from contest.models import Criterion, Event
@@ -308,8 +295,7 @@ def test_2_judges_score_on_tablets_through_a_lost_connection_and_the_chief_signs
 # ---------------------------------------------------------------------------------------------- journey 3
 
 
-def test_3_results_published_objected_final_certificates_and_verification(journey, browser, tmp_path):
-    m = journey
+def journey_3_results_published_objected_final_certificates_and_verification(m: Mission, browser, tmp_path) -> None:
     event_id = m.state["event_id"]
     page = open_page(browser, m)
 
@@ -383,8 +369,7 @@ def test_3_results_published_objected_final_certificates_and_verification(journe
 # ---------------------------------------------------------------------------------------------- journey 4
 
 
-def test_4_the_dashboard_counts_the_contest_and_the_notifications_arrived(journey, browser):
-    m = journey
+def journey_4_the_dashboard_counts_the_contest_and_the_notifications_arrived(m: Mission, browser) -> None:
     page = open_page(browser, m)
 
     # the city organiser's home page is the dashboard: this year's city-level contest and its two entries count
@@ -422,3 +407,11 @@ def test_4_the_dashboard_counts_the_contest_and_the_notifications_arrived(journe
     phone.get_by_role("button", name="菜单").click()
     phone.get_by_test_id("notifications-link").click()
     expect(phone.get_by_text(re.compile(f"您对{CONTEST}{EVENT}项目的异议已答复"))).to_be_visible()
+
+
+def test_the_whole_mission(mission, browser, tmp_path):
+    """The four journeys in order, each continuing where the last one stopped."""
+    journey_1_contest_quotas_nominations_approvals_and_draw(mission, browser)
+    journey_2_judges_score_on_tablets_through_a_lost_connection_and_the_chief_signs_off(mission, browser)
+    journey_3_results_published_objected_final_certificates_and_verification(mission, browser, tmp_path)
+    journey_4_the_dashboard_counts_the_contest_and_the_notifications_arrived(mission, browser)

@@ -183,7 +183,10 @@ def test_scores_survive_a_lost_connection_and_are_stored_exactly_once(scene, tab
     # online: the first three entries
     expected = {}
     for number, (w, p, s) in zip(numbers[:3], [("88.5", "51", "3"), ("90", "55.25", "2"), ("76.75", "48", "1")], strict=True):
-        score(page, scene, number, w, p, s)
+        # a confirmed submission makes the page re-read the sheet: let that read land before typing the next
+        # entry (on a busy machine it can otherwise redraw the form under the next clicks)
+        with page.expect_response(lambda r: r.request.method == "GET" and r.url.endswith("/sheet")):
+            score(page, scene, number, w, p, s)
         expect(status(page, number)).to_have_attribute("data-status", "submitted")
         expected[number] = (w, p, s)
     expect(page.get_by_test_id("unsent")).to_have_attribute("data-count", "0")
@@ -193,6 +196,9 @@ def test_scores_survive_a_lost_connection_and_are_stored_exactly_once(scene, tab
     lost = {"done": False}
 
     def lose_answer(route):
+        if route.request.method != "PUT":  # only the score submissions (not a page read ending in /scores)
+            route.continue_()
+            return
         keys.append(json.loads(route.request.post_data)["idempotency_key"])
         response = route.fetch()
         if not lost["done"]:
