@@ -73,7 +73,8 @@ class TourStop:
 
 
 DEMO_TOUR = (
-    TourStop("city", N_("city organiser: every contest of the year, nominations from three counties waiting for the city")),
+    TourStop("city", N_("city organiser: the year's dashboard (数据看板) against the plan's targets, every contest of the year, nominations from three counties waiting for the city")),
+    TourStop("kecheng", N_("county organiser: notices of nominations waiting, places allocated and registration closing, in 通知")),
     TourStop("judge01", N_("judge: entries of last year's 电工 event left to score on the tablet page")),
     TourStop("w0038", N_("worker: a 一等奖 certificate and 技术能手 and 青年岗位能手 title certificates")),
     TourStop("w0001", N_("worker: a 三等奖 certificate and a 青年岗位能手 title certificate")),

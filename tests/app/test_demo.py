@@ -78,12 +78,23 @@ def _page(client, username: str, path: str) -> str:
 
 
 def check_city(client):
+    home = _page(client, "city", "/")
+    assert 'data-testid="dashboard"' in home and 'id="dashboard-data"' in home  # the figures and the charts' data
+    city_contests = re.search(r'data-metric="city-contests" data-value="(\d+)"', home)
+    assert city_contests and int(city_contests.group(1)) > 0
     page = _page(client, "city", "/nominations/waiting")
     waiting = _waiting_for("city")
     assert waiting and all(name in page for name in _entrant_names(waiting))
     counties = {n.org.label.split(" · ")[0] for n in waiting}
     assert len(counties) >= 3 and all(county in page for county in counties)
     assert db.session.scalar(select(Contest.id).where(Contest.year == today().year)) is not None
+
+
+def check_kecheng(client):
+    kinds = set(db.session.scalars(select(Notification.kind).where(Notification.user_id == _user("kecheng").id)))
+    assert {"nominations_waiting", "quota_allocated", "registration_closing"} <= kinds
+    page = _page(client, "kecheng", "/notifications")
+    assert "等待" in page and "名额" in page
 
 
 def check_judge01(client):
@@ -129,7 +140,7 @@ def check_w0037(client):
         assert "不予采纳" in _page(client, "w0037", path) or "予以采纳" in _page(client, "w0037", path), path
 
 
-CHECKS = {"city": check_city, "judge01": check_judge01, "w0038": check_w0038, "w0001": check_w0001,
+CHECKS = {"city": check_city, "kecheng": check_kecheng, "judge01": check_judge01, "w0038": check_w0038, "w0001": check_w0001,
           "judge07": check_judge07, "kecheng.e1.t1": check_kecheng_e1_t1, "w0037": check_w0037}
 
 
