@@ -7,8 +7,9 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from io import BytesIO
+from urllib.parse import urlsplit
 
-from flask import current_app, request, send_file
+from flask import current_app, request, send_file, url_for
 from sqlalchemy import Select, func, select
 
 from contest.clock import today
@@ -104,3 +105,10 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed (after login, after an action that came from a list)."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("home.index")

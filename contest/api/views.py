@@ -14,11 +14,11 @@ from contest.api.auth import api_user, bearer_token, rate_limit_key, token_requi
 from contest.api.errors import answer_response, api_error, refusal_response
 from contest.api.openapi import PAGE_PARAMS, operation, query_param, spec_for
 from contest.api.parsers import page_args
-from contest.certificates.views import verification_limit
 from contest.domain import contests as states
 from contest.domain.errors import DomainError
 from contest.extensions import limiter
 from contest.models import Role
+from contest.security import verification_limit
 from contest.services import AccessError, brackets, event_reads, judging, results
 from contest.services import certificates as certificate_service
 from contest.services import contests as contest_service

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -16,15 +14,9 @@ from contest.i18n import translate
 from contest.services.accounts import authenticate, change_password
 from contest.services.login_throttle import LoginThrottled
 from contest.services.sessions import end_session, start_session
+from contest.web import safe_next
 
 auth_bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after login."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("home.index")
 
 
 @auth_bp.route("/login", methods=["GET", "POST"])

@@ -10,10 +10,10 @@ from flask_login import current_user
 
 from contest.access import login_required, organiser_required, public
 from contest.domain.errors import DomainError
-from contest.extensions import limiter
 from contest.forms import ConfirmForm
 from contest.i18n import translate
 from contest.listing import search_args
+from contest.security import verification_limit
 from contest.services import certificates as service
 from contest.web import download_name, paginate, post_action
 
@@ -118,15 +118,6 @@ def archive(event_id: int):
         return redirect(url_for("certificates.event_certificates", event_id=event_id))
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True,
                      download_name=download_name("荣誉证书", event.contest.title, event.name, ext="zip"))
-
-
-def _verify_limit() -> str:
-    return current_app.config["VERIFY_RATE_LIMIT"]
-
-
-# One budget for every way of asking (QR code address, typed serial or code), so neither enumerates faster.
-verification_limit = limiter.shared_limit(_verify_limit, scope="certificate-verification",
-                                           exempt_when=lambda: request.endpoint == "certificates.verify_form" and not request.args.get("q"))
 
 
 @certificates_bp.get("/verify/")

@@ -6,7 +6,6 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 
 from contest.access import login_required, public
-from contest.auth.views import safe_next
 from contest.dashboard.board import dashboard_context
 from contest.i18n import LOCALE_COOKIE
 from contest.models import Role
@@ -15,6 +14,7 @@ from contest.services.judging import my_assignments
 from contest.services.overview import my_contests
 from contest.services.results import changes_of, my_objections
 from contest.services.todo import todo_items
+from contest.web import safe_next
 
 home_bp = Blueprint("home", __name__)
 

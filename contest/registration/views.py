@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from contest import policy
 from contest.access import login_required, organiser_required
-from contest.auth.views import safe_next
 from contest.clock import today
 from contest.domain.contests import ContestStatus, registration_is_open
 from contest.domain.errors import DomainError
@@ -26,7 +25,7 @@ from contest.services import nomination_import
 from contest.services import registration as service
 from contest.services.search import filter_nominations
 from contest.spreadsheets import TableError, build_template
-from contest.web import download_name, paginate, post_action, send_xlsx
+from contest.web import download_name, paginate, post_action, safe_next, send_xlsx
 
 registration_bp = Blueprint("registration", __name__)
 

@@ -42,11 +42,6 @@ HTTP_OBJECTS = {"request", "session", "abort", "redirect", "jsonify", "make_resp
 ALLOWED: dict[tuple[str, str], str] = {
     # Rule 1: the domain reads today's date from the one clock; pass `today` in (or move the clock into the domain).
     ("contest.domain.identity", "contest.clock.today"): "domain reads the clock (rule 1)",
-    # Rule 5: the safe "next" URL check is a web helper that sits in auth's views; it belongs in contest.web.
-    ("contest.home.views", "contest.auth.views.safe_next"): "move safe_next to contest.web",
-    ("contest.registration.views", "contest.auth.views.safe_next"): "move safe_next to contest.web",
-    # Rule 5: the API's certificate check shares the verification rate limit defined in the certificates views.
-    ("contest.api.views", "contest.certificates.views.verification_limit"): "move the limit to contest.security",
     # Rule 6: the API authenticates and reads roles and events through the models; the input/access lanes give
     # it loaders and services for these.
     ("contest.api.auth", "contest.models.Role"): "access lane (roles via policy)",
