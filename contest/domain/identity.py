@@ -110,6 +110,14 @@ def _regions():
 
 
 def birth_date(resident_id: str) -> date:
+    """The birth date written in an 18-character resident ID (characters 7–14, YYYYMMDD). Read directly: ranking
+    10,000 entries asks for 10,000 ages, and stdnum's parser costs ten times as much; anything else (or an
+    impossible date) goes to stdnum, which refuses it with its own error."""
+    if len(resident_id) == 18 and resident_id[6:14].isascii() and resident_id[6:14].isdigit():
+        try:
+            return date(int(resident_id[6:10]), int(resident_id[10:12]), int(resident_id[12:14]))
+        except ValueError:
+            pass
     return ric.get_birth_date(resident_id)
 
 

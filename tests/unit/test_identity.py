@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stdnum.cn import ric  # the reference reading of a birth date
 
 from contest.domain.identity import (
     InvalidResidentId,
@@ -84,3 +85,9 @@ def test_age_counts_completed_years():
     rid = generate_resident_id(random.Random(1), "330802", date(1991, 6, 15), "F")
     assert age_on(rid, date(2026, 6, 14)) == 34
     assert age_on(rid, date(2026, 6, 15)) == 35
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)), st.sampled_from(["M", "F"]))
+def test_birth_date_reads_the_same_date_as_stdnum(born, gender):
+    resident_id = generate_resident_id(random.Random(born.toordinal()), "330802", born, gender)
+    assert birth_date(resident_id) == ric.get_birth_date(resident_id) == born
