@@ -106,7 +106,7 @@ def test_single_elimination_from_set_up_to_awards(tmp_path_factory, browser):
         expect(pad.get_by_test_id("queued")).to_be_visible()  # the page stays, the result is kept
         expect(pad.get_by_test_id("save")).to_be_disabled()
         tablet.set_offline(False)
-        expect(pad.get_by_test_id("recorded")).to_contain_text("W1-3", timeout=15000)
+        expect(pad.get_by_test_id("recorded")).to_contain_text("W1-3", timeout=WAIT_MS)
         expect(match(pad, "W1-3")).to_have_attribute("data-state", "finished")
         expect(pad.get_by_test_id("unsent-list")).to_be_hidden()
 

@@ -17,7 +17,7 @@ from contest.config import TestConfig
 from contest.extensions import db
 from contest.models import Role
 from contest.services import registration
-from tests.browser.conftest import PASSWORD, login
+from tests.browser.conftest import PASSWORD, WAIT_MS, login
 from tests.contest_factories import make_contest
 from tests.factories import build_world, make_user
 
@@ -58,7 +58,7 @@ def test_city_approval_list_names_counties_and_fits_a_phone(server, browser):
     base, _ids = server
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(8000)
+    page.set_default_timeout(WAIT_MS)
     login(page, base, "city")
     # served under a content-hashed name (contest/assets.py)
     expect(page.locator('link[rel="icon"]')).to_have_attribute("href", re.compile(r"^/static/favicon\.([0-9a-f]+\.)?svg$"))

@@ -20,7 +20,7 @@ from contest.extensions import db
 from contest.models import ApiToken, Criterion, Match, MatchAudit, Nomination, Score, ScoreAudit, User
 from contest.services import brackets
 from tests.bracket_factories import bracket_event
-from tests.browser.conftest import PASSWORD, login
+from tests.browser.conftest import PASSWORD, WAIT_MS, login
 from tests.factories import build_world
 from tests.judging_factories import running_event
 
@@ -88,7 +88,7 @@ def test_a_judge_scores_and_enters_a_result_offline_after_a_reload(tmp_path_fact
     with venue(tmp_path_factory) as (server, ids):
         context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="zh-CN", has_touch=True)
         page = context.new_page()
-        page.set_default_timeout(10000)
+        page.set_default_timeout(WAIT_MS)
         dialogs = []
 
         def answer(dialog):
@@ -103,9 +103,9 @@ def test_a_judge_scores_and_enters_a_result_offline_after_a_reload(tmp_path_fact
         login(page, base, "chief")
         page.goto(sheet_url)
         expect(page.locator("#tablet[data-ready=true]")).to_be_visible()
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30000)
-        page.wait_for_function(CACHED, arg=f"/judging/events/{event}", timeout=30000)
-        page.wait_for_function(CACHED, arg=f"/api/v1/events/{event}/sheet", timeout=30000)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=WAIT_MS)
+        page.wait_for_function(CACHED, arg=f"/judging/events/{event}", timeout=WAIT_MS)
+        page.wait_for_function(CACHED, arg=f"/api/v1/events/{event}/sheet", timeout=WAIT_MS)
         # every control the judge touches is at least 44 px, the navigation bar included
         small = page.evaluate("""() => [...document.querySelectorAll('nav a, nav button, #tablet button, #tablet input, #tablet a')]
             .filter(n => n.offsetParent !== null).map(n => [n.textContent.trim() || n.outerHTML.slice(0, 60), n.getBoundingClientRect()])
@@ -116,7 +116,7 @@ def test_a_judge_scores_and_enters_a_result_offline_after_a_reload(tmp_path_fact
             .filter(n => n.offsetParent !== null).map(n => [n.textContent.trim() || n.outerHTML.slice(0, 60), n.getBoundingClientRect()])
             .filter(([, r]) => r.height < 44 || r.width < 44).map(([t]) => t)""")
         assert small == [], small
-        page.wait_for_function(CACHED, arg=f"/brackets/matches/{ids['match']}", timeout=30000)
+        page.wait_for_function(CACHED, arg=f"/brackets/matches/{ids['match']}", timeout=WAIT_MS)
         page.goto(sheet_url)
         expect(page.locator("#tablet[data-ready=true]")).to_be_visible()
 
@@ -173,7 +173,7 @@ def test_a_judge_scores_and_enters_a_result_offline_after_a_reload(tmp_path_fact
         # back online: the outbox sends the three sheets, then the result, and the bracket opens
         server.up()
         context.set_offline(False)
-        expect(page.get_by_test_id("recorded")).to_contain_text("W1-1", timeout=30000)
+        expect(page.get_by_test_id("recorded")).to_contain_text("W1-1", timeout=WAIT_MS)
         expect(page.get_by_test_id("unsent-list")).to_be_hidden()
         expect(page.locator('[data-testid="match"][data-key="W1-1"]')).to_have_attribute("data-state", "finished")
 

@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from contest import clock, create_app
 from contest.config import TestConfig
 from contest.extensions import db
-from tests.browser.conftest import PASSWORD, login
+from tests.browser.conftest import PASSWORD, WAIT_MS, login
 from tests.factories import build_world
 
 
@@ -62,7 +62,7 @@ def site(tmp_path_factory):
 def phone(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(8000)
+    page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
 
