@@ -5,6 +5,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, StringField
 
+from contest.domain.errors import DomainError, FieldError
+from contest.i18n import translate
+
 
 class ConfirmForm(FlaskForm):
     """An empty form: a POST button with its CSRF token."""
@@ -28,3 +31,15 @@ class ListSearchForm(FlaskForm):
 
     q = StringField(_l("Search"))
     org = SelectField(_l("Unit"), validate_choice=False)
+
+
+def place_refusal(form: FlaskForm, exc: DomainError, fallback: str | None = None) -> str:
+    """Show a refused command's message beside the field it names (a ``FieldError``), else beside ``fallback``
+    when given; returns the message (for a flash at the top of the page as well)."""
+    message = translate(exc)
+    field = form._fields.get(exc.field) if isinstance(exc, FieldError) else None
+    if field is None and fallback is not None:
+        field = form._fields.get(fallback)
+    if field is not None:
+        field.errors = [*field.errors, message]
+    return message

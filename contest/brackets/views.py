@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from contest.access import organiser_required, public, roles_required
 from contest.brackets.forms import BracketSetupForm
-from contest.domain.errors import DomainError, FieldError
+from contest.domain.errors import DomainError
 from contest.extensions import login_manager
-from contest.forms import ConfirmForm
+from contest.forms import ConfirmForm, place_refusal
 from contest.i18n import translate
 from contest.models import Role
 from contest.services import PermissionDenied
@@ -60,11 +60,7 @@ def setup(event_id: int):
             try:
                 service.generate(current_user, event.id, form.command())
             except DomainError as exc:
-                message = translate(exc)
-                field = form._fields.get(exc.field) if isinstance(exc, FieldError) else None
-                if field is not None:
-                    field.errors = [*field.errors, message]
-                flash(message, "danger")
+                flash(place_refusal(form, exc), "danger")
             else:
                 flash(_("The bracket has been drawn up."), "success")
                 return redirect(url_for("brackets.view", event_id=event.id))

@@ -12,8 +12,8 @@ from contest.clock import today
 from contest.contests.forms import ComponentForm, ContestForm, CopyForm, CriterionForm, EventForm, RankingRulesForm
 from contest.domain import contests as states
 from contest.domain.contests import TRANSITIONS, Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
-from contest.domain.errors import DomainError, FieldError
-from contest.forms import ConfirmForm
+from contest.domain.errors import DomainError
+from contest.forms import ConfirmForm, place_refusal
 from contest.i18n import translate
 from contest.labels import (
     AGGREGATION_LABELS,
@@ -346,11 +346,7 @@ def ranking_rules(event_id: int):
         except DomainError as exc:
             # the refused transaction was rolled back, which expired ``event``: the page shows the rules as
             # stored, the form what was sent
-            message = translate(exc)
-            field = form._fields.get(exc.field) if isinstance(exc, FieldError) else None
-            if field is not None:
-                field.errors = [*field.errors, message]
-            flash(message, "danger")
+            flash(place_refusal(form, exc), "danger")
         else:
             flash(_("The ranking and award rules have been saved."), "success")
             return redirect(url_for("contests.event", event_id=event_id) + "#ranking-rules")

@@ -11,14 +11,13 @@ from contest.access import organiser_required
 from contest.documents.xlsx import write_xlsx
 from contest.domain.errors import DomainError
 from contest.domain.identity import mask_resident_id
-from contest.forms import ConfirmForm, ImportForm
-from contest.i18n import translate
+from contest.forms import ConfirmForm, ImportForm, place_refusal
 from contest.labels import GENDER_LABELS, ROLE_LABELS, SKILL_LABELS
 from contest.models import Role, SkillLevel, User
 from contest.people.forms import AccountForm, FilterForm
 from contest.services import accounts as service
 from contest.services import orgs as org_service
-from contest.services.accounts import AccountInput, FieldError
+from contest.services.accounts import AccountInput
 from contest.spreadsheets import TableError, build_template
 from contest.web import download_name, paginate, post_action, send_xlsx
 
@@ -105,8 +104,7 @@ def _input(form: AccountForm) -> AccountInput:
 
 
 def _field_error(form: AccountForm, exc: DomainError) -> None:
-    field = getattr(form, exc.field, None) if isinstance(exc, FieldError) else None
-    (field or form.name).errors.append(translate(exc))
+    place_refusal(form, exc, fallback="name")
 
 
 @people_bp.route("/new", methods=["GET", "POST"])
