@@ -388,9 +388,12 @@
     buildForm();
   }
 
+  var builtWritable = null;  // whether the open form was built writable (see refreshSheet)
+
   function buildForm() {
     pane.textContent = "";
     rows = {};
+    builtWritable = writable();
     if (selected === null) {
       pane.appendChild(el("div", { className: "entry-placeholder text-muted", text: t("choose") }));
       return;
@@ -875,7 +878,11 @@
         save();
       }
       renderAll();
-      if (selected !== null) {
+      // Rebuild the open entry's form for the fresh sheet, but never under the judge's fingers: while he is in
+      // the form (typing, or tapping "submit") a rebuild would drop the focus, close the tablet's keyboard and
+      // lose the tap; the form's states are refreshed in place (renderAll) and a lock still rebuilds it.
+      var inForm = pane.contains(document.activeElement) && document.activeElement !== pane;
+      if (selected !== null && !(inForm && builtWritable === writable())) {
         buildForm();
       }
     }, function () {

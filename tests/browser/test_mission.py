@@ -220,6 +220,7 @@ def _entry(page, number: int):
 
 
 def _score_on_tablet(page, number: int, marks: dict[int, str]) -> None:
+    expect(page.locator("#tablet")).to_have_attribute("data-fresh", "true")  # the server's sheet has arrived
     if not _entry(page, number).is_visible():  # portrait: back from the open entry to the list
         page.locator(".back-btn").click()
     _entry(page, number).click()
