@@ -88,3 +88,13 @@ def login(page, base: str, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{base}/")
+
+
+def open_menu(page) -> None:
+    """Unfold the phone's navigation and wait until it has finished sliding open: a tap on a link that is still
+    moving can land beside it."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="菜单").click()
+    expect(page.locator("#nav.collapse.show")).to_be_visible()
+    expect(page.locator("#nav.collapsing")).to_have_count(0)

@@ -32,7 +32,7 @@ from contest.clock import today
 from contest.config import TestConfig
 from contest.extensions import db
 from contest.models import Nomination, Publication, Role, Score, ScoreAudit, utcnow
-from tests.browser.conftest import PASSWORD, WAIT_MS, login
+from tests.browser.conftest import PASSWORD, WAIT_MS, login, open_menu
 from tests.factories import build_world, make_user
 
 CONTEST = "2026年衢州市职工职业技能大赛（全流程）"
@@ -393,7 +393,7 @@ def journey_4_the_dashboard_counts_the_contest_and_the_notifications_arrived(m: 
     # the winner, on a phone: entry confirmed, results published, certificate issued; his own page counts them
     phone = open_page(browser, m, width=390, height=844, touch=True)
     as_user(phone, m, "worker")
-    phone.get_by_role("button", name="菜单").click()  # a phone: the navigation is folded
+    open_menu(phone)  # a phone: the navigation is folded
     expect(phone.get_by_test_id("unread-badge")).to_have_text(re.compile(r"^3"))
     phone.get_by_test_id("notifications-link").click()
     expect(phone.get_by_text(f"您报名的{CONTEST}{EVENT}项目已确认参赛。")).to_be_visible()
@@ -405,7 +405,7 @@ def journey_4_the_dashboard_counts_the_contest_and_the_notifications_arrived(m: 
 
     # the objector: the answer to his objection
     as_user(phone, m, "worker_b")
-    phone.get_by_role("button", name="菜单").click()
+    open_menu(phone)
     phone.get_by_test_id("notifications-link").click()
     expect(phone.get_by_text(re.compile(f"您对{CONTEST}{EVENT}项目的异议已答复"))).to_be_visible()
 

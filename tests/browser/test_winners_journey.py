@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from contest import clock, create_app
 from contest.config import TestConfig
 from contest.extensions import db
-from tests.browser.conftest import PASSWORD, WAIT_MS, login
+from tests.browser.conftest import PASSWORD, WAIT_MS, login, open_menu
 from tests.factories import build_world
 
 
@@ -74,7 +74,7 @@ def test_objector_reads_the_answer_and_downloads_a_correct_title_certificate(sit
     # 2. the badge, the inbox, the notification opens the objection in 我的参赛; the home page shows it too
     expect(page.get_by_test_id("my-objections").get_by_text("不予采纳")).to_be_visible()
     expect(page.get_by_text("经复核，评分无误，维持原成绩。")).to_be_visible()
-    page.get_by_role("button", name="菜单").click()
+    open_menu(page)
     badge = page.get_by_test_id("unread-badge")
     expect(badge).to_be_visible()
     page.get_by_test_id("notifications-link").click()
