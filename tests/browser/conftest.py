@@ -90,6 +90,14 @@ def login(page, base: str, username: str, password: str = PASSWORD) -> None:
     page.wait_for_url(f"{base}/")
 
 
+def box_of(locator) -> dict:
+    """The locator's element's box, read in the page in one step. ``Locator.bounding_box`` finds the element and
+    then measures it in two round trips, and answers None when a page that redraws (the tablet re-renders its
+    list when a fresh sheet lands) replaced the element in between."""
+    return locator.evaluate("e => { const r = e.getBoundingClientRect();"
+                            " return {x: r.x, y: r.y, width: r.width, height: r.height}; }")
+
+
 def open_menu(page) -> None:
     """Unfold the phone's navigation and wait until it has finished sliding open: a tap on a link that is still
     moving can land beside it."""

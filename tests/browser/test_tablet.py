@@ -23,7 +23,7 @@ from contest.config import TestConfig
 from contest.extensions import db
 from contest.models import Criterion, Nomination, Score, ScoreAudit, User
 from contest.services import judging
-from tests.browser.conftest import PASSWORD, WAIT_MS, login
+from tests.browser.conftest import PASSWORD, WAIT_MS, box_of, login
 from tests.factories import build_world
 from tests.judging_factories import running_event
 
@@ -112,6 +112,33 @@ def score(page, scene: Scene, number: int, written: str, practical: str, safety:
         page.get_by_test_id("submit").click()
 
 
+@contextmanager
+def sheet_reread(page):
+    """Wait, around the block, for the sheet read that a confirmed submission starts.
+
+    Matching any sheet read is not enough: the first visit reads the sheet twice (once at load, once when the
+    service worker takes control), and a read that was already under way when the block began could be taken
+    for the re-read. Only a read the page asks for after a submission's answer counts."""
+    state = {"answered": False, "reads": []}
+
+    def on_response(response):
+        if response.request.method == "PUT" and response.url.endswith("/scores"):
+            state["answered"] = True
+
+    def on_request(request):
+        if state["answered"] and request.method == "GET" and request.url.endswith("/sheet"):
+            state["reads"].append(request)
+
+    page.on("response", on_response)
+    page.on("request", on_request)
+    try:
+        with page.expect_response(lambda r: any(r.request is read for read in state["reads"])):
+            yield
+    finally:
+        page.remove_listener("response", on_response)
+        page.remove_listener("request", on_request)
+
+
 def has_class(css_class: str):
     return re.compile(rf"(^|\s){re.escape(css_class)}(\s|$)")
 
@@ -158,7 +185,7 @@ def test_scores_survive_a_lost_connection_and_are_stored_exactly_once(scene, tab
     expect(page.locator(".entry-btn")).to_have_count(6)
     for number in numbers:
         expect(status(page, number)).to_have_attribute("data-status", "new")
-    box = entry_button(page, numbers[0]).bounding_box()
+    box = box_of(entry_button(page, numbers[0]))
     assert box["height"] >= 44 and box["width"] >= 44
 
     # jump by number: the filter narrows the list, Enter opens the only match
@@ -185,7 +212,7 @@ def test_scores_survive_a_lost_connection_and_are_stored_exactly_once(scene, tab
     for number, (w, p, s) in zip(numbers[:3], [("88.5", "51", "3"), ("90", "55.25", "2"), ("76.75", "48", "1")], strict=True):
         # a confirmed submission makes the page re-read the sheet: let that read land before typing the next
         # entry (on a busy machine it can otherwise redraw the form under the next clicks)
-        with page.expect_response(lambda r: r.request.method == "GET" and r.url.endswith("/sheet")):
+        with sheet_reread(page):
             score(page, scene, number, w, p, s)
         expect(status(page, number)).to_have_attribute("data-status", "submitted")
         expected[number] = (w, p, s)
@@ -294,7 +321,7 @@ def test_after_sign_off_an_ordinary_judge_is_locked_out(small_scene, tablet):
     expect(page.locator(".entry-btn")).to_have_count(1)
     # after a confirmed submission the page re-reads the sheet: let that read finish before the other
     # tablet writes, or this tablet would already know the newer version
-    with page.expect_response(lambda r: r.request.method == "GET" and r.url.endswith("/sheet")):
+    with sheet_reread(page):
         score(page, scene, number, "80", "50", "2")
     expect(status(page, number)).to_have_attribute("data-status", "submitted")
 

@@ -20,7 +20,7 @@ from contest.extensions import db
 from contest.models import ApiToken, Criterion, Match, MatchAudit, Nomination, Score, ScoreAudit, User
 from contest.services import brackets
 from tests.bracket_factories import bracket_event
-from tests.browser.conftest import PASSWORD, WAIT_MS, login
+from tests.browser.conftest import PASSWORD, WAIT_MS, box_of, login
 from tests.factories import build_world
 from tests.judging_factories import running_event
 
@@ -216,7 +216,7 @@ def test_the_projector_view_fits_1920_by_1080(tmp_path_factory, browser, bracket
             # every match shown is wholly on the screen, in type legible from 10 m
             cards = page.locator('[data-testid="match"]:visible')
             for i in range(cards.count()):
-                box = cards.nth(i).bounding_box()
+                box = box_of(cards.nth(i))
                 assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 1920 and box["y"] + box["height"] <= 1080, box
                 seen.add(cards.nth(i).get_attribute("data-key"))
             smallest = page.evaluate(
