@@ -16,9 +16,12 @@ from contest.models.org import Organisation, OrgLevel
 from contest.models.portal import Announcement, Attachment, Target
 from contest.models.registration import Draw, Nomination, NominationMember, NominationStep, Quota
 from contest.models.results import EventResult, EventResultNote, Objection, Publication
+from contest.models.safety import EvidenceFile, SelfAssessment
 from contest.models.user import ApiToken, Gender, LoginSession, Role, SkillLevel, User, UserRole, WorkerProfile
 
 __all__ = [
+    "EvidenceFile",
+    "SelfAssessment",
     "Announcement",
     "Attachment",
     "Target",

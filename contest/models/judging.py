@@ -69,6 +69,8 @@ class Score(db.Model):
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id", ondelete="CASCADE"))
     criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id", ondelete="CASCADE"))
     value_x100: Mapped[int] = mapped_column(Integer)
+    # What the judge noted with the mark: an inspector's deduction occurrences ("2 处消防通道堵塞") or a veto's reason.
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

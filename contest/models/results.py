@@ -30,6 +30,8 @@ class EventResult(db.Model):
     award: Mapped[str | None] = mapped_column(String(20))
     titles: Mapped[list] = mapped_column(JSON, default=list)
     decided_by: Mapped[str | None] = mapped_column(String(100))  # the tie-breaker that separated it from the one above
+    # Why the entry may receive no award whatever its total (a 安康杯 veto: "一票否决：发生亡人事故"); None: eligible.
+    excluded_reason: Mapped[str | None] = mapped_column(Text)
     computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     nomination: Mapped[Nomination] = relationship()
