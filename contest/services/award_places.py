@@ -138,5 +138,5 @@ def for_ranking(event: Event, entry_ids: Iterable[int]) -> dict:
         below = chain[chain.index(host_id) + 1:] if host_id in chain else []
         group_of[nomination_id] = below[0] if below else None
     wanted = set(places) | {g for g in group_of.values() if g is not None}
-    names = dict(db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted)))) if wanted else {}
+    names = {i: name for i, name in db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(wanted)))}
     return {"places_by_group": places, "group_of": group_of, "group_names": names}

@@ -189,7 +189,7 @@ def notify_progress(nominations: Iterable) -> int:
 
 def _unit_names(unit_ids: Iterable[int | None]) -> dict[int, str]:
     ids = {i for i in unit_ids if i is not None}
-    return dict(db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))) if ids else {}
+    return {i: name for i, name in db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))} if ids else {}
 
 
 def _unit_recipients(nominations: list) -> dict[int, list[int]]:
