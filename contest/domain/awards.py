@@ -47,6 +47,27 @@ The places such entries would have taken are left unused: they do not cascade to
 (who, ranking being by total first, are below the minimum as well) and quotas are still computed on
 all N entrants.
 
+Award places handed down (名额下达)
+---------------------------------
+The host may give each child unit (each county of a city contest) a number of places per tier
+(``places_by_group``: group → tier name → places; each entry belongs to one group, ``group_of``). When any
+places are given, :func:`assign_awards_by_group` replaces the rules above (percentages, rounding and the tie
+policy then only describe the scheme; a count tier's count bounds what the host may hand down,
+:func:`check_award_places`). Exactly:
+
+* Each group is awarded on its own, tiers in order. An entry is *eligible* when it is not excluded and its
+  total is not below ``min_score``; ineligible entries never take a place (their places pass to the next
+  eligible entries of the group).
+* Within a group the eligible entries are taken in rank order in tie groups (entries of the group sharing a
+  rank). Tier k gives the next tie groups its tier while the whole tie group fits in the group's places left
+  for tier k; a tie group that does not fit receives none of tier k (the places left stay unused: a
+  lower-ranked entry never receives a higher tier than an entry ranked above it in its group), and is
+  considered for tier k+1 with that tier's places.
+* So a group never receives more of a tier than its places, and tied entries of a group receive the same tier.
+  A group with no places for a tier, and an entry without a group, receive none of it.
+* Notes: a tie that does not fit (``group_tie``), a group with fewer eligible entries than places
+  (``group_short``), entries of units given no places (``no_places``).
+
 Honorary titles
 ---------------
 Titles stack on awards. A :class:`TitleRule` is a name and a predicate over a :class:`TitleContext`
@@ -60,7 +81,7 @@ computes the age from the resident ID and passes it as the ``age`` attribute).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -82,6 +103,8 @@ __all__ = [
     "TitleRule",
     "all_of",
     "assign_awards",
+    "assign_awards_by_group",
+    "check_award_places",
     "attribute_at_most",
     "attribute_equals",
     "has_award",
@@ -319,13 +342,21 @@ def assign_awards(
     ranking: Sequence[RankedEntry],
     scheme: AwardScheme,
     attributes: Mapping[Hashable, Mapping[str, object]] | None = None,
+    places_by_group: Mapping[Hashable, Mapping[str, int]] | None = None,
+    group_of: Mapping[Hashable, Hashable] | None = None,
+    group_names: Mapping[Hashable, str] | None = None,
 ) -> AwardResult:
     """Give each ranked entry its award tier and titles by the rules in the module docstring.
 
     ``ranking`` is the output of :func:`contest.domain.ranking.rank_entries` (any order; it is
     sorted by rank). ``attributes`` maps entry ids to data for title predicates (e.g. ``{"age": 29}``).
+    With award places handed down (``places_by_group`` not empty) the tiers are given per group by
+    :func:`assign_awards_by_group`; without, nothing changes.
     Raises DomainError when the ranks are not standard competition ranks ordered by total.
     """
+    if places_by_group:
+        return assign_awards_by_group(ranking, scheme, places_by_group, group_of or {}, attributes,
+                                      group_names=group_names)
     attributes = attributes or {}
     entries = sorted(ranking, key=lambda r: r.rank)
     groups = _tie_groups(entries)
@@ -454,3 +485,95 @@ def _boundary_note(
            "(places left: %(places)d): all receive %(award)s."),
         params,
     )
+
+
+def check_award_places(scheme: AwardScheme, places_by_group: Mapping[Hashable, Mapping[str, int]]) -> None:
+    """Places handed down must name the scheme's tiers, be whole numbers of at least 0, and, for a tier
+    given by count, add up to no more than its count (a tier by percentage has no fixed total)."""
+    tiers = {tier.name: tier for tier in scheme.tiers}
+    totals = {name: 0 for name in tiers}
+    for places in places_by_group.values():
+        for name, value in places.items():
+            if name not in tiers:
+                raise DomainError(N_("There is no award %(tier)s in this event."), tier=name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise DomainError(N_("Places must be whole numbers of at least 0."))
+            totals[name] += value
+    for name, total in totals.items():
+        count = tiers[name].count
+        if count is not None and total > count:
+            raise DomainError(N_("The places for %(tier)s add up to %(total)d, more than the %(count)d it has."),
+                              tier=name, total=total, count=count)
+
+
+def assign_awards_by_group(
+    ranking: Sequence[RankedEntry],
+    scheme: AwardScheme,
+    places_by_group: Mapping[Hashable, Mapping[str, int]],
+    group_of: Mapping[Hashable, Hashable],
+    attributes: Mapping[Hashable, Mapping[str, object]] | None = None,
+    excluded: Collection[Hashable] = (),
+    group_names: Mapping[Hashable, str] | None = None,
+) -> AwardResult:
+    """Give tiers per group up to the places handed down, by the rules of "Award places handed down" in the
+    module docstring; titles as in :func:`assign_awards`. ``excluded``: entry ids that receive no award
+    whatever their total (they keep their rank)."""
+    attributes = attributes or {}
+    names = group_names or {}
+    entries = sorted(ranking, key=lambda r: r.rank)
+    _tie_groups(entries)  # checks the ranks
+    excluded = frozenset(excluded)
+
+    def eligible(entry: RankedEntry) -> bool:
+        return entry.entry_id not in excluded and (scheme.min_score is None or entry.total >= scheme.min_score)
+
+    members: dict[Hashable, list[RankedEntry]] = {}
+    for entry in entries:
+        members.setdefault(group_of.get(entry.entry_id), []).append(entry)
+    tier_of: dict[Hashable, str] = {}
+    notes: list[Note] = []
+    for group, its in members.items():
+        places = places_by_group.get(group) if group is not None else None
+        if not places:
+            continue
+        ties: list[list[RankedEntry]] = []
+        for entry in filter(eligible, its):
+            if ties and ties[-1][0].rank == entry.rank:
+                ties[-1].append(entry)
+            else:
+                ties.append([entry])
+        name = names.get(group, str(group))
+        g = 0
+        for tier in scheme.tiers:
+            left = places.get(tier.name, 0)
+            while g < len(ties) and len(ties[g]) <= left:
+                for entry in ties[g]:
+                    tier_of[entry.entry_id] = tier.name
+                left -= len(ties[g])
+                g += 1
+            if g < len(ties) and 0 < left:
+                notes.append(Note("group_tie", N_(
+                    "%(group)s: %(count)d entries tied at rank %(rank)d do not fit in the %(places)d place(s) "
+                    "left for %(tier)s; none of them receives it."),
+                    {"group": name, "count": len(ties[g]), "rank": ties[g][0].rank, "places": left, "tier": tier.name}))
+        given = sum(places.get(tier.name, 0) for tier in scheme.tiers)
+        count = sum(len(t) for t in ties)
+        if count < given:
+            notes.append(Note("group_short", N_(
+                "%(group)s was given %(places)d award place(s) but has only %(count)d eligible entries."),
+                {"group": name, "places": given, "count": count}))
+    without = sorted({names.get(g, "—" if g is None else str(g)) for g, its in members.items()
+                      if (g is None or not places_by_group.get(g)) and any(map(eligible, its))})
+    if without:
+        notes.append(Note("no_places", N_("Units given no award places receive no award: %(units)s."),
+                          {"units": "、".join(without)}))
+
+    outcomes = []
+    for entry in entries:
+        tier_name = tier_of.get(entry.entry_id)
+        context = TitleContext(entry.entry_id, entry.rank, entry.total, tier_name, attributes.get(entry.entry_id, {}))
+        titles = tuple(rule.name for rule in scheme.titles if rule.predicate(context))
+        outcomes.append(AwardOutcome(entry.entry_id, entry.rank, entry.total, tier_name, titles))
+    quotas = {tier.name: sum(p.get(tier.name, 0) for p in places_by_group.values()) for tier in scheme.tiers}
+    counts = {tier.name: sum(1 for o in outcomes if o.tier == tier.name) for tier in scheme.tiers}
+    return AwardResult(tuple(outcomes), quotas, counts, tuple(notes))

@@ -14,7 +14,7 @@ from contest.models.judging import IdempotencyRecord, JudgeAssignment, Score, Sc
 from contest.models.notification import Notification
 from contest.models.org import Organisation, OrgLevel
 from contest.models.portal import Announcement, Attachment, Target
-from contest.models.registration import Draw, Nomination, NominationMember, NominationStep, Quota
+from contest.models.registration import AwardPlace, Draw, Nomination, NominationMember, NominationStep, Quota
 from contest.models.results import EventResult, EventResultNote, Objection, Publication
 from contest.models.safety import EvidenceFile, SelfAssessment
 from contest.models.user import ApiToken, Gender, LoginSession, Role, SkillLevel, User, UserRole, WorkerProfile
@@ -49,6 +49,7 @@ __all__ = [
     "NominationMember",
     "NominationStep",
     "Quota",
+    "AwardPlace",
     "ApiToken",
     "AuditLog",
     "Gender",

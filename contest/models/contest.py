@@ -116,6 +116,11 @@ class Event(db.Model):
         return entrant_kind_of(self.kind)
 
     @property
+    def takes_units(self) -> bool:
+        """Units (enterprises and teams, 安康杯) enter, not workers: enrolment replaces nomination."""
+        return self.entrant_kind == EntrantKind.UNIT
+
+    @property
     def occupation_list(self) -> tuple[str, ...]:
         return tuple(o.strip() for o in self.occupations.replace(",", "、").replace("，", "、").split("、") if o.strip())
 

@@ -48,6 +48,28 @@ class Quota(db.Model):
     org: Mapped[Organisation] = relationship()
 
 
+class AwardPlace(db.Model):
+    """名额下达: ``places`` of the award tier named ``tier`` that the host of ``event`` gives the child unit ``org``
+    (each county of a city contest); the award engine gives that tier within the unit's entries up to it
+    (``domain.awards.assign_awards_by_group``). No row for an event: the tiers are given over the whole event."""
+
+    __tablename__ = "award_places"
+    __table_args__ = (
+        UniqueConstraint("event_id", "org_id", "tier", name="uq_award_places_event_org_tier"),
+        CheckConstraint("places >= 0", name="places_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    tier: Mapped[str] = mapped_column(String(50))
+    places: Mapped[int] = mapped_column(Integer)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    org: Mapped[Organisation] = relationship()
+
+
 LIVE_UNIT = "unit_id IS NOT NULL AND status IN ('pending', 'confirmed')"
 
 

@@ -18,7 +18,8 @@ from contest.forms import ConfirmForm, ImportForm
 from contest.i18n import translate
 from contest.listing import search_args
 from contest.models import Role
-from contest.registration.forms import NominateForm, QuotaForm, RejectForm, WithdrawForm
+from contest.registration.forms import AwardPlacesForm, EnrolForm, NominateForm, QuotaForm, RejectForm, WithdrawForm
+from contest.services import award_places as places_service
 from contest.services import contests as contest_service
 from contest.services import draws as draw_service
 from contest.services import nomination_import
@@ -82,6 +83,8 @@ def _registration_open(event) -> bool:
 @organiser_required
 def nominate(event_id: int):
     event = contest_service.get_event(current_user, event_id)
+    if event.takes_units:
+        return redirect(url_for("registration.enrol", event_id=event.id))
     form = NominateForm()
     search = request.args.get("q", "")
     if form.validate_on_submit():
@@ -112,6 +115,51 @@ def _nominated_message(nomination) -> str:
     return _("%(name)s: submitted; it now waits for %(unit)s.", name=nomination.display_name, unit=nomination.waiting_org.name)
 
 
+@registration_bp.route("/events/<int:event_id>/enrol", methods=["GET", "POST"])
+@organiser_required
+def enrol(event_id: int):
+    """安康杯: an organiser enrols units of his subtree (his enterprise and its teams) in a unit event, in one step."""
+    form = EnrolForm()
+    refusals: list[str] = []
+    if form.validate_on_submit():
+        try:
+            entries = service.enrol_units(current_user, event_id, form.units.data or [])
+        except service.UnitsRefused as exc:
+            refusals = [translate(exc)] + [_("%(name)s: %(reason)s", name=name, reason=translate(error)) for name, error in exc.refusals]
+        except DomainError as exc:
+            refusals = [translate(exc)]
+        else:
+            for entry in entries:
+                flash(_nominated_message(entry), "success")
+            return redirect(url_for("registration.enrol", event_id=event_id))
+    event, rows = service.enrolment_rows(current_user, event_id)
+    return render_template("registration/enrol.html", event=event, contest=event.contest, form=form, rows=rows,
+                           refusals=refusals, open=_registration_open(event)), 422 if refusals else 200
+
+
+@registration_bp.route("/events/<int:event_id>/award-places", methods=["GET", "POST"])
+@organiser_required
+def award_places(event_id: int):
+    """名额下达: the host gives each child unit places per award tier; a child unit's organisers see theirs."""
+    view = places_service.places_view(current_user, event_id)
+    form = AwardPlacesForm()
+    errors: dict[str, str] = {}
+    refusal = None
+    if view.may_set and form.validate_on_submit():
+        places, errors = form.read_places(view.units, view.tiers)
+        if not errors:
+            try:
+                places_service.set_award_places(current_user, event_id, places)
+            except DomainError as exc:
+                refusal = translate(exc)
+            else:
+                flash(_("The award places have been handed down."), "success")
+                return redirect(url_for("registration.award_places", event_id=event_id))
+    return render_template("registration/award_places.html", view=view, event=view.event, contest=view.event.contest,
+                           form=form, errors=errors, refusal=refusal,
+                           entered=request.form if (errors or refusal) else None), 422 if (errors or refusal) else 200
+
+
 @registration_bp.post("/events/<int:event_id>/apply")
 @login_required
 def apply(event_id: int):
@@ -128,11 +176,14 @@ def apply(event_id: int):
 @login_required
 def nomination(nomination_id: int):
     nomination = service.get_nomination(current_user, nomination_id)
+    reject_form = RejectForm()
+    if nomination.unit_id is not None:
+        reject_form.reason.label.text = _("Reason (the unit will see it)")
     return render_template(
         "registration/nomination.html", nomination=nomination, event=nomination.event, contest=nomination.event.contest,
         can_review=service.can_review(current_user, nomination),
         can_withdraw=nomination.status in (NominationStatus.PENDING, NominationStatus.CONFIRMED) and _registration_open(nomination.event),
-        confirm=ConfirmForm(), reject_form=RejectForm(), withdraw_form=WithdrawForm(),
+        confirm=ConfirmForm(), reject_form=reject_form, withdraw_form=WithdrawForm(),
     )
 
 

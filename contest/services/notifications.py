@@ -11,7 +11,9 @@ Who is told what (the causes call one of the helpers below inside their own tran
 
 - ``nominations_waiting`` — the organisers of the unit a nomination now waits at (created, or approved one
   level up), one notification per unit and event and action with the count;
-- ``nomination_rejected`` (with the reason) and ``nomination_confirmed`` — the nomination's members;
+- ``nomination_rejected`` (with the reason) and ``nomination_confirmed`` — the nomination's members; for a unit's
+  entry (安康杯), which has no members, ``unit_entry_rejected`` / ``unit_entry_confirmed`` to the unit's own active
+  organisers and whoever enrolled it;
 - ``quota_allocated`` — the organisers of the unit given places;
 - ``objection_answered``, ``results_published``, ``certificates_issued`` — the objector, the entrants, the holders;
 - ``registration_closing`` — organisers under the host of an open contest whose registration closes within
@@ -85,6 +87,14 @@ KINDS: dict[str, Kind] = {
     ),
     "nomination_confirmed": Kind(
         N_("Your entry for %(event)s of %(contest)s is confirmed."),
+        "registration.nomination", ("nomination_id",),
+    ),
+    "unit_entry_rejected": Kind(
+        N_("The entry of %(entrant)s for %(event)s of %(contest)s was rejected by %(unit)s. Reason: %(reason)s"),
+        "registration.nomination", ("nomination_id",),
+    ),
+    "unit_entry_confirmed": Kind(
+        N_("The entry of %(entrant)s for %(event)s of %(contest)s is confirmed."),
         "registration.nomination", ("nomination_id",),
     ),
     "quota_allocated": Kind(
@@ -166,10 +176,35 @@ def notify_progress(nominations: Iterable) -> int:
             recipients = next((organisers[i] for i in chain if organisers.get(i)), [])
             rows += _rows(recipients, "nominations_waiting", {"count": len(group), "event_id": event.id, "event": event.name,
                                                               "contest": event.contest.title, "unit": unit.name})
-    for nomination in items:
-        if nomination.waiting_org_id is None and nomination.status == NominationStatus.CONFIRMED:
+    confirmed = [n for n in items if n.waiting_org_id is None and n.status == NominationStatus.CONFIRMED]
+    units = _unit_recipients([n for n in confirmed if n.unit_id is not None])
+    names = _unit_names(n.unit_id for n in confirmed)
+    for nomination in confirmed:
+        if nomination.unit_id is not None:
+            rows += _rows(units[nomination.id], "unit_entry_confirmed", {**_about(nomination), "entrant": names[nomination.unit_id]})
+        else:
             rows += _rows((m.user_id for m in nomination.members), "nomination_confirmed", _about(nomination))
     return _insert(rows)
+
+
+def _unit_names(unit_ids: Iterable[int | None]) -> dict[int, str]:
+    ids = {i for i in unit_ids if i is not None}
+    return {i: name for i, name in db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids)))} if ids else {}
+
+
+def _unit_recipients(nominations: list) -> dict[int, list[int]]:
+    """Who hears about a unit's entry: the unit's own active organisers and the account that enrolled it
+    (an enterprise's organiser for its teams, which seldom have organisers). One query."""
+    if not nominations:
+        return {}
+    by_unit = defaultdict(list)
+    for user_id, org_id in db.session.execute(
+        select(User.id, User.org_id).join(UserRole, UserRole.user_id == User.id)
+        .where(User.org_id.in_({n.unit_id for n in nominations}), User.active.is_(True), UserRole.role == Role.ORGANISER)
+        .order_by(User.id)
+    ):
+        by_unit[org_id].append(user_id)
+    return {n.id: [*by_unit[n.unit_id], *([n.created_by_id] if n.created_by_id else [])] for n in nominations}
 
 
 def notify_progress_of(nomination_ids: Iterable[int]) -> int:
@@ -178,7 +213,8 @@ def notify_progress_of(nomination_ids: Iterable[int]) -> int:
     ids = list(nomination_ids)
     if not ids:
         return 0
-    rows = db.session.execute(select(Nomination.id, Nomination.event_id, Nomination.waiting_org_id, Nomination.status)
+    rows = db.session.execute(select(Nomination.id, Nomination.event_id, Nomination.waiting_org_id, Nomination.status,
+                                     Nomination.unit_id, Nomination.created_by_id)
                               .where(Nomination.id.in_(ids))).all()
     members: dict[int, list] = defaultdict(list)
     for nomination_id, user_id in db.session.execute(
@@ -194,7 +230,7 @@ def notify_progress_of(nomination_ids: Iterable[int]) -> int:
     }
     return notify_progress(
         SimpleNamespace(id=r.id, event_id=r.event_id, waiting_org_id=r.waiting_org_id, status=r.status,
-                        event=events[r.event_id], members=members[r.id])
+                        unit_id=r.unit_id, created_by_id=r.created_by_id, event=events[r.event_id], members=members[r.id])
         for r in rows
     )
 
@@ -204,7 +240,12 @@ def _about(nomination) -> dict:
 
 
 def notify_nomination(nomination, kind: str, **params: object) -> int:
-    """Tell a nomination's members (``nomination_rejected``, with ``unit`` and ``reason``)."""
+    """Tell a nomination's members (``nomination_rejected``, with ``unit`` and ``reason``); a unit's entry tells the
+    unit's organisers and whoever enrolled it (``unit_entry_rejected``)."""
+    if nomination.unit_id is not None:
+        kind = {"nomination_rejected": "unit_entry_rejected"}.get(kind, kind)
+        return notify_many(_unit_recipients([nomination])[nomination.id], kind, **_about(nomination),
+                           entrant=_unit_names([nomination.unit_id])[nomination.unit_id], **params)
     return notify_many((m.user_id for m in nomination.members), kind, **_about(nomination), **params)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from contest import policy
 from contest.clock import today
@@ -317,6 +317,93 @@ def nominate_unit(actor: User, event_id: int, unit_id: int) -> Nomination:
         audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, unit=unit.id)
         notifications.notify_progress([nomination])
     return nomination
+
+
+class UnitsRefused(DomainError):
+    """Some of several units enrolled together cannot enter; ``refusals`` holds (unit name, error) for each.
+    Nothing was written."""
+
+    def __init__(self, refusals: list[tuple[str, DomainError]]) -> None:
+        super().__init__(N_("%(count)d of the chosen units cannot be enrolled; nothing has been submitted."), count=len(refusals))
+        self.refusals = refusals
+
+
+def enrol_units(actor: User, event_id: int, unit_ids: Sequence[int]) -> list[Nomination]:
+    """An organiser enrols several units (his enterprise, its teams; a county organiser units of his county) in a
+    unit event (安康杯), one entry each, in one transaction.
+
+    Every unit is planned first with ``plan_unit_nomination`` (scope, level, once per event, quotas counted unit by
+    unit in the order given); then either every entry is written at once, or none and ``UnitsRefused`` names each
+    refused unit with its reason (a lone unit's refusal is raised as it is). A unit outside the actor's units is an
+    access refusal (``PermissionDenied``, naming the unit) and also writes nothing."""
+    with transaction():
+        event = get_event(actor, event_id)
+        if event.entrant_kind != EntrantKind.UNIT:
+            raise DomainError(N_("%(event)s is not an event for units."), event=event.name)
+        _check_open(event.contest)
+        lock_event(event)
+        ids = list(dict.fromkeys(unit_ids))
+        if not ids:
+            raise DomainError(N_("Choose the units to enrol."))
+        units = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+        if len(units) != len(ids):
+            raise NotFound(N_("Some of the chosen units do not exist."))
+        facts = quota_facts(event)
+        orgs = _orgs_for([u.path for u in units.values()] + [event.contest.host.path])
+        entered = entered_unit_ids(event.id)
+        plans, refusals = [], []
+        for unit_id in ids:
+            try:
+                plans.append(plan_unit_nomination(actor, event, units[unit_id], facts, orgs, entered))
+            except DomainError as exc:
+                refusals.append((units[unit_id].name, exc))
+        if len(ids) == 1 and refusals:
+            raise refusals[0][1]
+        if refusals:
+            raise UnitsRefused(refusals)
+        written = nominations.load(nominations.write_nominations(actor, plans, "submit"))
+        for nomination in written:
+            audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, unit=nomination.unit_id)
+        notifications.notify_progress(written)
+        logger.info("%s enrolled %d unit(s) in event %s", actor.username, len(written), event.id)
+    return written
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    """A unit the actor may enrol, with its latest entry in the event (None: never entered)."""
+
+    unit: Organisation
+    nomination: Nomination | None
+
+    @property
+    def entered(self) -> bool:
+        return self.nomination is not None and self.nomination.status in LIVE
+
+
+def enrolment_rows(actor: User, event_id: int) -> tuple[Event, list[EnrolmentRow]]:
+    """The enterprises and teams of the actor's units within the host's (active, tree order), each with its
+    latest entry in the unit event: what the enrolment page lists. Three queries."""
+    event = get_event(actor, event_id)
+    if event.entrant_kind != EntrantKind.UNIT:
+        raise NotFound(N_("%(event)s is not an event for units."), event=event.name)
+    if not actor.has_role(Role.ORGANISER, Role.ADMIN):
+        raise PermissionDenied(N_("Units are nominated by their organisers."))
+    host = event.contest.host
+    units = list(db.session.scalars(
+        select(Organisation)
+        .where(policy.scope_clause(actor), Organisation.path.startswith(host.path), Organisation.active.is_(True),
+               Organisation.level.in_(UNIT_LEVELS))
+        .order_by(Organisation.path)
+    ))
+    latest: dict[int, Nomination] = {}
+    if units:
+        for nomination in db.session.scalars(
+            select(Nomination).options(joinedload(Nomination.waiting_org), selectinload(Nomination.steps))
+            .where(Nomination.event_id == event.id, Nomination.unit_id.in_([u.id for u in units])).order_by(Nomination.id)
+        ):
+            latest[nomination.unit_id] = nomination
+    return event, [EnrolmentRow(unit, latest.get(unit.id)) for unit in units]
 
 
 def _orgs_for(paths: Iterable[str]) -> dict[int, Organisation]:

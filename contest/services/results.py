@@ -52,7 +52,7 @@ from contest.models import (
 from contest.models.org import unit_path_loader
 from contest.policy import can_see_results as can_see_results  # re-exported for the views and the API
 from contest.policy import shows_full_names
-from contest.services import NotFound, PermissionDenied, audit, nominations, notifications, transaction
+from contest.services import NotFound, PermissionDenied, audit, award_places, nominations, notifications, transaction
 from contest.services.contests import award_scheme_of
 from contest.services.judging import sign_off_of, value_text
 from contest.services.nominations import PlannedNomination
@@ -108,7 +108,8 @@ def _rank(event: Event) -> int:
     scheme = award_scheme_of(event)
     if not given.marks and scheme.min_score is not None:
         scheme = dataclasses.replace(scheme, min_score=None)  # places, not marks: a minimum score has no meaning
-    result = awards.assign_awards(ranked, scheme, _attributes(event) if scheme.titles else {})
+    places = award_places.for_ranking(event, [r.entry_id for r in ranked])  # 名额下达: tiers per child unit, if set
+    result = awards.assign_awards(ranked, scheme, _attributes(event) if scheme.titles else {}, **places)
     outcomes = result.by_entry()
     db.session.execute(delete(EventResult).where(EventResult.event_id == event.id))
     db.session.execute(delete(EventResultNote).where(EventResultNote.event_id == event.id))

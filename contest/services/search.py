@@ -49,10 +49,13 @@ def unit_clause(column, unit: Organisation):
 
 
 def nomination_clause(text: str):
-    """Nominations with a member found by ``person_clause``, or whose team name contains the text."""
+    """Nominations with a member found by ``person_clause``, or whose team name or entrant unit's name (安康杯)
+    contains the text."""
     text = clean(text)
     members = select(NominationMember.nomination_id).join(User, User.id == NominationMember.user_id).where(person_clause(text))
-    return or_(Nomination.id.in_(members), Nomination.team_name.ilike(f"%{_escape(text)}%", escape="\\"))
+    like = f"%{_escape(text)}%"
+    units = select(Organisation.id).where(Organisation.name.ilike(like, escape="\\"))
+    return or_(Nomination.id.in_(members), Nomination.team_name.ilike(like, escape="\\"), Nomination.unit_id.in_(units))
 
 
 def filter_nominations(query, text: str = "", unit: Organisation | None = None):

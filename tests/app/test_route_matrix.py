@@ -76,6 +76,8 @@ MATRIX = {
     "registration.quotas": ("GET", lambda w: f"/events/{w.c['event']}/quotas", ORGANISERS),
     "registration.event_nominations": ("GET", lambda w: f"/events/{w.c['event']}/nominations", ORGANISERS),
     "registration.nominate": ("GET", lambda w: f"/events/{w.c['event']}/nominate", ORGANISERS),
+    "registration.enrol": ("GET", lambda w: f"/events/{w.c['unit_event']}/enrol", ORGANISERS),
+    "registration.award_places": ("GET", lambda w: f"/events/{w.c['unit_event']}/award-places", ORGANISERS),
     "registration.apply": ("POST", lambda w: f"/events/{w.c['event']}/apply", LOGGED_IN),
     "registration.nomination": ("GET", lambda w: f"/nominations/{w.c['nomination']}", NOMINATION_VIEWERS),
     "registration.approve": ("POST", lambda w: f"/nominations/{w.c['nomination']}/approve", ABOVE_TEAM_A_REVIEW),
@@ -220,11 +222,27 @@ def contest_ids(world) -> dict[str, int]:
     announcement = portal.post_announcement(world.users["city"], "通知", "正文", [portal.Upload("通知.pdf", b"%PDF-1.4 matrix")])
     attachment = db.session.scalar(select(Attachment.id).where(Attachment.announcement_id == announcement.id))
     rules_document = portal.add_rules_document(world.users["city"], contest.id, portal.Upload("规程.pdf", b"%PDF-1.4 rules"))
-    return {"bracket_event": bracket_event, "match": match,"contest": contest.id, "event": event.id, "nomination": nomination.id, "draft": draft.id,
+    unit_event = _unit_event(world)
+    return {"unit_event": unit_event, "bracket_event": bracket_event, "match": match,"contest": contest.id, "event": event.id, "nomination": nomination.id, "draft": draft.id,
             "draft_event": draft.events[0].id, "component": component.id, "criterion": component.criteria[0].id,
             "final_event": published.events[0].id, "objection": objection.id, "certificate": certificate.id,
             "certificate_code": certificate.code, "notification": notification.id, "announcement": announcement.id,
             "attachment": attachment, "rules_document": rules_document.id}
+
+
+def _unit_event(world) -> int:
+    """An open city 安康杯 with one unit event (优胜企业, three places by count)."""
+    from contest.domain.contests import ContestStatus
+    from contest.services import contests
+    from contest.services.contests import EventInput
+    from tests.contest_factories import add_simple_rubric, make_contest
+
+    city = world.users["city"]
+    contest = make_contest(city, title="安康杯", events=(), open_=False)
+    event = contests.create_event(city, contest.id, EventInput("优胜企业", kind="unit"))
+    add_simple_rubric(city, event.id)
+    contests.change_status(city, contest.id, ContestStatus.OPEN)
+    return event.id
 
 
 def _bracket(world) -> tuple[int, int]:
