@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from contest.clock import today
 from contest.domain.contests import ContestStatus
 from contest.extensions import db
-from contest.models import Contest, EventResult, SelfAssessment
+from contest.models import Contest, EventResult, SelfAssessment, User
 from contest.services import PermissionDenied, contests, coverage, dashboard, registration
 from contest.services.contests import ContestInput, EventInput
 from tests.app.test_dashboard import count_queries, metric
@@ -187,3 +187,12 @@ def test_the_coverage_page_runs_a_constant_number_of_queries(world, season, clie
     small = queries(client, "/dashboard/safety-coverage")
     grow(5, 1)
     assert queries(client, "/dashboard/safety-coverage") == small
+
+
+def test_the_demo_enrols_enterprises_and_teams_as_units(demo):
+    city = db.session.scalar(db.select(User).where(User.username == "city"))
+    _, table = coverage.coverage_table(city, today().year)
+    totals, rows = table.totals, {r.name: r for r in table.rows}
+    # at least the dashboard demo's own (other demos may enrol more)
+    assert totals.enterprises_enrolled >= 8 and totals.teams_enrolled >= 5 and 0 < totals.enterprise_coverage < 100
+    assert rows["柯城区"].enterprises_enrolled >= 2 and rows["柯城区"].teams_enrolled >= 2
