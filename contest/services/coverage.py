@@ -44,7 +44,7 @@ def coverage_unit(viewer: User, unit_id: int | None) -> Organisation:
     if unit_id is None:
         unit = viewer.org
     else:
-        unit = db.session.get(Organisation, unit_id)
+        unit = db.session.get(Organisation, unit_id) if 0 < unit_id < 2**63 else None  # a database integer
         if unit is None:
             raise NotFound()
     if not (policy.is_organiser(viewer) and policy.in_scope(viewer, unit)):

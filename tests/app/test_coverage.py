@@ -163,6 +163,7 @@ def test_the_coverage_page_and_its_export(world, season, client, login_as):
     assert 'data-field="average_score">97.00<' in row and 'data-field="correction_rate">75<' in row and 'data-field="vetoes">1<' in row
     assert client.get(f"/dashboard/safety-coverage?unit={world.orgs['county_b'].id}").status_code == 403
     assert client.get("/dashboard/safety-coverage?year=1999").status_code == 404
+    assert client.get(f"/dashboard/safety-coverage?unit={'9' * 40}").status_code == 404
     response = client.get(f"/dashboard/safety-coverage.xlsx?year={today().year}")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(response.data), read_only=True)
