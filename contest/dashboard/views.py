@@ -8,7 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.access import login_required, organiser_required
-from contest.dashboard.board import METRIC_LABELS, WAIT_LABELS, dashboard_context, year_asked
+from contest.dashboard.board import (
+    METRIC_LABELS,
+    WAIT_LABELS,
+    coverage_context,
+    coverage_sheet,
+    dashboard_context,
+    year_asked,
+)
 from contest.documents.xlsx import Sheet, write_workbook
 from contest.domain import targets as rules
 from contest.domain.errors import DomainError
@@ -51,8 +58,6 @@ def workbook_sheets(board: service.Dashboard) -> list[Sheet]:
             row += [p.done, p.due if p.due is not None else "—"]
         month_rows.append(row)
     award_rows = [[u.name, *[u.awards.get(label, 0) for label in board.award_labels], u.awards_total, u.titles] for u in board.units]
-    safety_rows = [[u.name, u.enterprises, u.safety_enterprises, u.safety_coverage if u.safety_coverage is not None else "—", u.safety_entries]
-                   for u in board.units]
     month_headers = [_("Month")]
     for metric in ("city_skills_contests", "county_contests", "entries"):
         month_headers += [f"{METRIC_LABELS[metric]} · {_('Done')}", f"{METRIC_LABELS[metric]} · {_('Straight-line target')}"]
@@ -65,9 +70,23 @@ def workbook_sheets(board: service.Dashboard) -> list[Sheet]:
                                        str(WAIT_LABELS["old"]), _("Oldest (days)")], waiting_rows),
         Sheet(_("Month by month"), month_headers, month_rows),
         Sheet(_("Awards and titles"), [_("Unit"), *board.award_labels, _("Awards"), _("Titles")], award_rows),
-        Sheet(_("Safety Cup"), [_("Unit"), _("Enterprises"), _("Enterprises with Safety Cup entries"), _("Coverage (per cent)"),
-                                _("Safety Cup entries")], safety_rows),
+        coverage_sheet(board.coverage),
     ]
+
+
+@dashboard_bp.get("/dashboard/safety-coverage")
+@organiser_required
+def safety_coverage():
+    """安康杯 coverage: per unit below the viewed one, enterprises and teams enrolled, scores, hazards, proposals, vetoes."""
+    return render_template("dashboard/coverage.html", **coverage_context())
+
+
+@dashboard_bp.get("/dashboard/safety-coverage.xlsx")
+@organiser_required
+def safety_coverage_export():
+    context = coverage_context()
+    return send_xlsx(write_workbook([coverage_sheet(context["table"])]),
+                     download_name(_("Safety Cup coverage"), context["unit"].name, str(context["year"]), ext="xlsx"))
 
 
 @dashboard_bp.route("/dashboard/targets", methods=["GET", "POST"])

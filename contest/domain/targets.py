@@ -7,8 +7,8 @@ Metrics (``METRICS``), each counted over one calendar year and one unit's subtre
   contests run by the county), not in draft;
 * ``entries``: worker entries (each member of a live or confirmed nomination) in contests of the year, from the
   unit's subtree — preliminaries and selection included, withdrawn and rejected entries excluded;
-* ``safety_coverage``: per cent of the subtree's enterprises taking part in 安康杯 (issue 14 will enrol units;
-  until then, an enterprise takes part when one of its workers has an entry in a safety contest of the year).
+* ``safety_coverage``: per cent of the subtree's enterprises enrolled in 安康杯 as units (the coverage table's
+  totals; the rule, rounded down, is ``contest.domain.coverage``).
 
 Defaults come from the plan and apply to the city unit only (``default_target``): 50 city-level skills
 contests, 100 county-level contests, 50,000 entries, 安康杯 in every enterprise (100 %). Other units have no
@@ -99,11 +99,6 @@ def month_progress(monthly: Mapping[int, int], target: int | None, up_to: int = 
     done, due = cumulative(monthly), straight_line(target)
     return [MonthProgress(m, done[m - 1], due[m - 1], None if due[m - 1] is None else done[m - 1] >= due[m - 1])
             for m in range(1, up_to + 1)]
-
-
-def coverage(covered: int, total: int) -> int | None:
-    """Whole percentage of ``total`` units covered, or ``None`` when there are none."""
-    return ratio(covered, total) if total else None
 
 
 def age_bucket(days: int) -> str:

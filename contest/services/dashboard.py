@@ -14,7 +14,9 @@ Definitions (see ``contest.domain.targets`` for the metrics):
   subtree (by the worker's own unit; whoever hosts the contest); its month is the nomination's creation;
 * approvals waiting: pending nominations of the year waiting at a unit of the subtree, aged from their last
   step (the moment they reached that unit);
-* awards and titles: stored results of published (公示) and final contests of the year, by the entry's unit.
+* awards and titles: stored results of published (公示) and final contests of the year, by the entry's unit;
+* 安康杯 coverage (headline, chart and table): ``contest.services.coverage.table_for`` — the same table as the
+  coverage page and its export (enterprises and teams enrolled as units; rules in ``contest.domain.coverage``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from contest.clock import today
 from contest.domain import contests as states
 from contest.domain import targets as rules
 from contest.domain.contests import ContestKind, ContestStatus
+from contest.domain.coverage import CoverageTable
 from contest.domain.errors import N_
 from contest.domain.nominations import LIVE, NominationStatus
 from contest.domain.orgtree import OrgLevel, path_ids
@@ -49,9 +52,9 @@ from contest.models import (
     User,
     utcnow,
 )
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services import NotFound, PermissionDenied, audit, coverage, transaction
 
-QUERIES = 11  # the queries ``build`` runs, whatever the data (checked by a test)
+QUERIES = 10 + coverage.QUERIES  # the queries ``build`` runs, whatever the data (checked by a test)
 
 
 @dataclass(frozen=True)
@@ -63,15 +66,8 @@ class UnitRow:
     contests: int = 0
     entries: int = 0
     workers: int = 0
-    enterprises: int = 0
-    safety_enterprises: int = 0
-    safety_entries: int = 0
     awards: dict[str, int] = field(default_factory=dict)
     titles: int = 0
-
-    @property
-    def safety_coverage(self) -> int | None:
-        return rules.coverage(self.safety_enterprises, self.enterprises)
 
     @property
     def awards_total(self) -> int:
@@ -106,6 +102,7 @@ class Dashboard:
     award_labels: list[str]
     targets: dict[str, int | None]
     stored_targets: dict[str, int]
+    coverage: CoverageTable  # 安康杯 coverage: one row per unit below (and the unit itself when it enters)
 
     @property
     def contests_total(self) -> int:
@@ -120,12 +117,7 @@ def dashboard_unit(viewer: User, unit_id: int | None) -> Organisation:
     """The unit the viewer asked for (default: his own); refused outside his subtree."""
     if unit_id is None:
         return viewer.org
-    unit = db.session.get(Organisation, unit_id)
-    if unit is None:
-        raise NotFound()
-    if not (policy.is_organiser(viewer) and policy.in_scope(viewer, unit)):
-        raise PermissionDenied()
-    return unit
+    return coverage.coverage_unit(viewer, unit_id)
 
 
 def can_view(viewer: User) -> bool:
@@ -139,7 +131,6 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     Host = aliased(Organisation, name="host")
     NomOrg = aliased(Organisation, name="nom_org")
     Child = aliased(Organisation, name="child")
-    Ent = aliased(Organisation, name="ent")
     MemberOrg = aliased(Organisation, name="member_org")
     Grand = aliased(Organisation, name="grand")
     counted = and_(Contest.year == year, Contest.status != ContestStatus.DRAFT)
@@ -158,27 +149,16 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
         head = rest.split("/", 1)[0] if rest else ""
         return int(head) if head.isdigit() and int(head) in child_ids else None
 
-    # 2. the enterprises of the subtree (安康杯 coverage's denominator)
-    enterprise_ids: set[int] = set()
-    enterprises: dict[int, int] = defaultdict(int)
-    for ent_id, ent_path in db.session.execute(
-        select(Ent.id, Ent.path).where(Ent.path.startswith(prefix), Ent.level == OrgLevel.ENTERPRISE, Ent.active.is_(True))
-    ):
-        enterprise_ids.add(ent_id)
-        if (cid := child_of(ent_path)) is not None:
-            enterprises[cid] += 1
-
-    def enterprise_of(path: str) -> int | None:
-        return next((int(p) for p in path.strip("/").split("/") if int(p) in enterprise_ids), None)
-
-    # 3. contests by level and kind
+    # 2, 3. 安康杯 coverage (``services.coverage``: its own two queries)
+    safety = coverage.table_for(unit, year)
+    # 4. contests by level and kind
     by_level: dict[str, dict[str, int]] = defaultdict(dict)
     for level, kind, count in db.session.execute(
         select(Host.level, Contest.kind, func.count(Contest.id)).join(Host, Host.id == Contest.host_id)
         .where(counted, Host.path.startswith(prefix)).group_by(Host.level, Contest.kind)
     ):
         by_level[_value(level)][_value(kind)] = count
-    # 4. contests by host, folded into the children
+    # 5. contests by host, folded into the children
     contests_by_child: dict[int, int] = defaultdict(int)
     for host_path, count in db.session.execute(
         select(Host.path, func.count(Contest.id)).join(Contest, Contest.host_id == Host.id)
@@ -186,7 +166,7 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     ):
         if (cid := child_of(host_path)) is not None:
             contests_by_child[cid] += count
-    # 5. contests by month, for the contest targets
+    # 6. contests by month, for the contest targets
     is_city_skills = and_(Host.level == OrgLevel.CITY, Contest.kind == ContestKind.SKILLS)
     contest_months: dict[str, dict[int, int]] = {"city_skills_contests": defaultdict(int), "county_contests": defaultdict(int)}
     for m_date, m_opens, m_created, city_skills, county, count in db.session.execute(
@@ -212,35 +192,27 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     scoped = entry.join(User, User.id == NominationMember.user_id).join(MemberOrg, MemberOrg.id == User.org_id)
     if unit.parent_id is not None:  # below the root, only the subtree's workers (the root's subtree is everyone)
         entry = scoped = scoped.where(MemberOrg.path.startswith(prefix))
-    is_safety = Contest.kind == ContestKind.SAFETY
-    # 6. entries, distinct workers and 安康杯 entries by unit, folded into the children and the enterprises
+    # 7. entries and distinct workers by unit, folded into the children
     entries = workers = 0
     entries_by_child: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    safety_by_child: dict[int, list] = defaultdict(lambda: [set(), 0])
-    for org_path, n, w, safety_n in db.session.execute(
-        scoped.add_columns(MemberOrg.path, func.count(NominationMember.id), func.count(distinct(NominationMember.user_id)),
-                          func.sum(case((is_safety, 1), else_=0))).group_by(MemberOrg.path)
+    for org_path, n, w in db.session.execute(
+        scoped.add_columns(MemberOrg.path, func.count(NominationMember.id), func.count(distinct(NominationMember.user_id)))
+        .group_by(MemberOrg.path)
     ):
         entries, workers = entries + n, workers + w
-        cid = child_of(org_path)
-        if cid is not None:
+        if (cid := child_of(org_path)) is not None:
             entries_by_child[cid][0] += n
             entries_by_child[cid][1] += w
-            if safety_n:
-                safety_by_child[cid][1] += int(safety_n)
-                if (ent := enterprise_of(org_path)) is not None:
-                    safety_by_child[cid][0].add(ent)
-    safety = {cid: (len(ents), n) for cid, (ents, n) in safety_by_child.items()}
-    # 7. … by trade (the event's name: 电工, 焊工 …)
+    # 8. … by trade (the event's name: 电工, 焊工 …)
     trades = [(name, n, w) for name, n, w in db.session.execute(
         entry.add_columns(Event.name, func.count(NominationMember.id), func.count(distinct(NominationMember.user_id)))
         .group_by(Event.name).order_by(func.count(NominationMember.id).desc(), Event.name)
     )]
-    # 8. … by month
+    # 9. … by month
     entry_months = {int(m): n for m, n in db.session.execute(
         entry.add_columns(extract("month", Nomination.created_at), func.count(NominationMember.id)).group_by(extract("month", Nomination.created_at))
     ) if m is not None}
-    # 9. approvals waiting at units of the subtree, aged from their last step
+    # 10. approvals waiting at units of the subtree, aged from their last step
     last_step = (select(NominationStep.nomination_id, func.max(NominationStep.at).label("at"))
                  .join(Nomination, Nomination.id == NominationStep.nomination_id)
                  .where(Nomination.status == NominationStatus.PENDING).group_by(NominationStep.nomination_id).subquery())
@@ -257,7 +229,7 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     ):
         waiting.append((_value(level), count, int(over3 or 0), int(over7 or 0), (now - oldest).days if oldest else 0))
     waiting.sort(key=lambda row: OrgLevel(row[0]).rank)
-    # 10. awards and titles of published and final contests, by the entry's unit, folded into the children
+    # 11. awards and titles of published and final contests, by the entry's unit, folded into the children
     awards: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     titles: dict[int, int] = defaultdict(int)
     labels: list[str] = []
@@ -275,24 +247,21 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
         if award:
             awards[cid][award] += count
         titles[cid] += count * len(json.loads(title_json or "[]") or [])
-    # 11. targets stored for the unit and year
+    # 12. targets stored for the unit and year
     stored = dict(db.session.execute(select(Target.metric, Target.value).where(Target.year == year, Target.org_id == unit.id)).all())
     effective = rules.effective_targets(stored, unit.depth)
 
     units = [
         UnitRow(cid, name, _value(level), bool(below), contests=contests_by_child.get(cid, 0),
                 entries=entries_by_child.get(cid, (0, 0))[0], workers=entries_by_child.get(cid, (0, 0))[1],
-                enterprises=enterprises.get(cid, 0), safety_enterprises=safety.get(cid, (0, 0))[0],
-                safety_entries=safety.get(cid, (0, 0))[1], awards=dict(awards.get(cid, {})), titles=titles.get(cid, 0))
+                awards=dict(awards.get(cid, {})), titles=titles.get(cid, 0))
         for cid, name, level, below in children
     ]
-    all_enterprises = sum(u.enterprises for u in units) + (1 if unit.level == OrgLevel.ENTERPRISE else 0)
-    covered = sum(u.safety_enterprises for u in units)
     values = {
         "city_skills_contests": by_level.get(OrgLevel.CITY.value, {}).get(ContestKind.SKILLS.value, 0),
         "county_contests": sum(by_level.get(OrgLevel.COUNTY.value, {}).values()),
         "entries": entries,
-        "safety_coverage": rules.coverage(covered, all_enterprises) or 0,
+        "safety_coverage": safety.totals.enterprise_coverage or 0,
     }
     headlines = [Headline(m, values[m], effective[m]) for m in rules.METRICS]
     up_to = 12 if year < today().year else (today().month if year == today().year else 0)
@@ -305,7 +274,7 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     kinds = [k.value for k in ContestKind if any(k.value in row for row in by_level.values())]
     return Dashboard(unit=unit, year=year, headlines=headlines, by_level=dict(by_level), levels=levels, kinds=kinds, units=units,
                      trades=trades, entries=entries, workers=workers, waiting=waiting, months=months, award_labels=sorted(labels),
-                     targets=effective, stored_targets=stored)
+                     targets=effective, stored_targets=stored, coverage=safety)
 
 
 def _value(enum_or_str) -> str:

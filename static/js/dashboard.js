@@ -46,6 +46,16 @@
         series: series
       });
     },
+    safety: function () {
+      return merge({
+        xAxis: { type: "category", data: data.safety.labels, axisLabel: { interval: 0, rotate: data.safety.labels.length > 8 ? 30 : 0 } },
+        yAxis: { type: "value", min: 0, max: 100, name: "%" },
+        series: [
+          { name: s.coverage, type: "bar", data: data.safety.enterprises },
+          { name: s.team_coverage, type: "bar", data: data.safety.teams }
+        ]
+      });
+    },
     units: function () {
       return merge({
         xAxis: { type: "category", data: data.units.labels, axisLabel: { interval: 0, rotate: data.units.labels.length > 8 ? 30 : 0 } },

@@ -162,6 +162,8 @@ MATRIX = {
     "dashboard.index": ("GET", lambda w: "/dashboard/", ORGANISERS),
     "dashboard.export": ("GET", lambda w: "/dashboard/export.xlsx", ORGANISERS),
     "dashboard.targets": ("GET", lambda w: "/dashboard/targets", ORGANISERS),
+    "dashboard.safety_coverage": ("GET", lambda w: "/dashboard/safety-coverage", ORGANISERS),
+    "dashboard.safety_coverage_export": ("GET", lambda w: "/dashboard/safety-coverage.xlsx", ORGANISERS),
     "dashboard.worker": ("GET", lambda w: "/my/", LOGGED_IN),
     "portal.index": ("GET", lambda w: "/portal/", PUBLIC),
     "portal.contest": ("GET", lambda w: f"/portal/contests/{w.c['contest']}", PUBLIC),

@@ -77,3 +77,46 @@ def test_the_portal_reads_on_a_phone(_live_app, live_server, browser):
         raise
     finally:
         context.close()
+
+
+def _safety_units(app) -> None:
+    """A city 安康杯 with 柯城电力 and 焊接班 enrolled as units (confirmed by the city)."""
+    from contest.extensions import db
+    from contest.services import registration
+    from tests.app.test_coverage import safety_contest
+    from tests.factories import load_world
+
+    with app.app_context():
+        world = load_world()
+        cup = safety_contest(world.users["city"])
+        registration.nominate_unit(world.users["city"], cup.events[0].id, world.orgs["ent_a"].id)
+        registration.nominate_unit(world.users["city"], cup.events[1].id, world.orgs["team_b"].id)
+        db.session.remove()
+
+
+def test_the_safety_cup_coverage_is_drawn_and_tabled_in_chinese(_live_app, live_server, page):
+    base, _ids = live_server
+    _safety_units(_live_app[0])
+    problems = _watch(page)
+    login(page, base, "city")
+    expect(page.locator('[data-metric="safety-coverage"]')).to_have_text("50")  # 柯城电力 of two enterprises
+    expect(page.locator('[data-chart="safety"][data-chart-ready] canvas')).to_have_count(1)
+    page.get_by_test_id("coverage-link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("“安康杯”覆盖情况")
+    table = page.locator('table[data-table="coverage"]')
+    expect(table.locator("caption")).to_contain_text("各单位“安康杯”覆盖情况")
+    for heading in ("企业总数", "参赛企业", "覆盖率（％）", "参赛班组", "平均得分", "隐患整改", "合理化建议采纳", "一票否决"):
+        expect(table.get_by_role("columnheader", name=heading, exact=True)).to_have_count(1)
+    total = table.locator('tr[data-coverage-row="total"]')
+    expect(total.locator('[data-field="enterprises_enrolled"]')).to_have_text("1")
+    expect(total.locator('[data-field="enterprise_coverage"]')).to_have_text("50")
+    expect(total.locator('[data-field="teams_enrolled"]')).to_have_text("1")
+    expect(total.locator('[data-field="average_score"]')).to_have_text("—")
+    # drill down into 柯城区: its enterprise, enrolled
+    table.get_by_role("link", name="柯城区").click()
+    expect(page.locator('table[data-table="coverage"] tbody tr')).to_have_count(1)
+    expect(page.locator('table[data-table="coverage"] tbody [data-field="enterprise_coverage"]')).to_have_text("100")
+    with page.expect_download() as download:
+        page.get_by_test_id("coverage-export").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    assert problems == []

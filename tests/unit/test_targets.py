@@ -25,7 +25,6 @@ def test_cumulative_progress_and_ratio():
     assert [(p.done, p.due, p.ahead) for p in progress] == [(3, 2, True), (3, 4, False), (5, 6, False), (5, 8, False)]
     assert t.ratio(25, 50) == 50 and t.ratio(1, 3) == 33 and t.ratio(2, 3) == 67 and t.ratio(60, 50) == 120
     assert t.ratio(5, None) is None and t.ratio(5, 0) is None
-    assert t.coverage(0, 0) is None and t.coverage(3, 4) == 75
 
 
 @pytest.mark.parametrize("metric,value", [("entries", -1), ("entries", t.MAX_TARGET + 1), ("safety_coverage", 101), ("nonsense", 1)])
