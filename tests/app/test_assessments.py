@@ -11,11 +11,13 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
+from contest.assessments.demo import demo_figures, seed_self_assessments, tiny_png
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import DomainError, FieldError, InvalidItems, Locked
 from contest.domain.figures import FIGURE_KEYS, AssessmentState
+from contest.domain.orgtree import OrgLevel
 from contest.extensions import db
-from contest.models import AuditLog, EvidenceFile, Role, SelfAssessment, SignOff
+from contest.models import AuditLog, EvidenceFile, Nomination, Role, SelfAssessment, SignOff
 from contest.services import NotFound, PermissionDenied, assessments, contests, draws, filestore, judging, registration
 from contest.services.contests import EventInput
 from tests.contest_factories import add_simple_rubric, make_contest
@@ -310,3 +312,35 @@ def test_every_figure_has_a_field(world, entries, client, login_as):
     login_as("ent_a")
     page = client.get(f"/events/{event.id}/assessments/{ent.id}").get_data(as_text=True)
     assert all(f'name="{key}"' in page for key in FIGURE_KEYS)
+
+
+# ---------------------------------------------------------------------------------------------- demo
+
+
+def test_the_demo_submits_every_confirmed_unit_with_evidence_and_one_fatal_accident(world):
+    event = unit_event(world)
+    city = world.users["city"]
+    for key in ("ent_a", "team_a", "ent_b", "team_b"):
+        registration.nominate_unit(city, event.id, world.orgs[key].id)
+    pw = world.users["judge"].password_hash
+    organisers = {world.orgs["ent_a"].id: world.users["ent_a"], world.orgs["team_a"].id: world.users["team_a"],
+                  world.orgs["ent_b"].id: make_user("org_ent_b", world.orgs["ent_b"], {Role.ORGANISER}, pw)}
+    db.session.commit()
+
+    def actor_for_unit(unit):  # 焊接班 has no organiser of its own: its enterprise's writes for it
+        return organisers.get(unit.id) or organisers[unit.parent_id]
+
+    assert seed_self_assessments(event, actor_for_unit) == 4
+    figures = assessments.figures_of(event.id)
+    assert len(figures) == 4
+    assert sorted(f["fatal_accidents"] for f in figures.values()) == [0, 0, 0, 1]
+    fatal = next(n for n, f in figures.items() if f["fatal_accidents"])
+    assert db.session.get(Nomination, fatal).unit_id == world.orgs["ent_a"].id  # the first enterprise entered
+    assert len({f["workers"] for f in figures.values()}) == 4  # varied
+    rows = list(db.session.scalars(select(EvidenceFile)))
+    assert {r.content_type for r in rows} == {"application/pdf", "image/png"} and 4 <= len(rows) <= 8
+    for row in rows:
+        data = filestore.path_of(row.sha256).read_bytes()
+        assert data.startswith(b"%PDF-") if row.content_type == "application/pdf" else data.startswith(b"\x89PNG")
+    assert demo_figures(3, OrgLevel.TEAM) == demo_figures(3, OrgLevel.TEAM)  # deterministic
+    assert tiny_png((1, 2, 3)) == tiny_png((1, 2, 3))
