@@ -128,6 +128,7 @@ def configure_sqlite(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from contest.api import api_bp
+    from contest.assessments.views import assessments_bp
     from contest.auth.views import auth_bp
     from contest.brackets.views import brackets_bp
     from contest.certificates.views import certificates_bp
@@ -146,7 +147,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.results.views import results_bp
 
     for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, results_bp, brackets_bp, certificates_bp,
-                      notifications_bp, offline_bp, api_bp, ops_bp, methods_bp, dashboard_bp, portal_bp):
+                      notifications_bp, offline_bp, api_bp, ops_bp, methods_bp, dashboard_bp, portal_bp, assessments_bp):
         app.register_blueprint(blueprint)
 
 

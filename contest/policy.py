@@ -23,8 +23,9 @@ from sqlalchemy.orm import lazyload
 
 from contest.domain import contests as states
 from contest.domain.contests import ContestStatus
+from contest.domain.judging import in_conflict
 from contest.domain.nominations import NominationStatus, may_act
-from contest.domain.orgtree import child_levels, path_ids
+from contest.domain.orgtree import OrgLevel, child_levels, path_ids
 from contest.extensions import db
 from contest.models import (
     Certificate,
@@ -270,6 +271,48 @@ def can_download_certificate(user: User, cert: Certificate) -> bool:
     if cert.org_id is not None and user.org_id == cert.org_id and user.has_role(Role.ORGANISER):
         return True
     return (cert.user_id is not None and cert.user_id == user.id) or can_manage(user, cert.event.contest)
+
+
+# ---------------------------------------------------------------------------------------------- self-assessments (安康杯)
+
+
+def can_write_assessment(user: User, nomination: Nomination) -> bool:
+    """A unit entry's self-assessment (figures, evidence, submission) is written by the unit's own organisers,
+    and for a team by its enterprise's organisers too (administrators: any, as support). Whether it is still
+    open (not locked by the inspection) is the service's check."""
+    if not _signed_in(user) or nomination.unit_id is None:
+        return False
+    if is_admin(user):
+        return True
+    unit = nomination.unit
+    writers = {unit.id} | ({unit.parent_id} if unit.level == OrgLevel.TEAM and unit.parent_id else set())
+    return user.has_role(Role.ORGANISER) and user.org_id in writers
+
+
+def inspects_unit(user: User, nomination: Nomination) -> bool:
+    """An inspector of a unit entry: a judge assigned to its event who is not in conflict with the unit (his own
+    enterprise — or county, with the contest's county scope —, the rule of ``domain.judging.in_conflict``): he
+    never scores that unit, so he does not read its self-assessment either."""
+    if nomination.unit_id is None or judge_assignment(user, nomination.event_id) is None:
+        return False
+    judge_path, unit_path = path_ids(user.org.path), path_ids(nomination.unit.path)
+    levels = {i: level.value for i, level in db.session.execute(
+        select(Organisation.id, Organisation.level).where(Organisation.id.in_(set(judge_path) | set(unit_path))))}
+    return not in_conflict(judge_path, [unit_path], levels, nomination.event.contest.conflict_scope)
+
+
+def can_read_assessment(user: User | None, nomination: Nomination) -> bool:
+    """Who reads a unit entry's self-assessment and downloads its evidence: the organisers of the units on its
+    approval chain — the unit itself, its enterprise (for a team), the units above it up to the contest's host
+    —, the event's inspectors (``inspects_unit``), and administrators. Nobody else: not the unit's workers, not
+    organisers of other units, not a judge of another event."""
+    if not _signed_in(user) or nomination.unit_id is None:
+        return False
+    if is_admin(user) or can_write_assessment(user, nomination):
+        return True
+    if user.has_role(Role.ORGANISER) and user.org_id in nomination.chain_ids:
+        return True
+    return inspects_unit(user, nomination)
 
 
 # ---------------------------------------------------------------------------------------------- abilities

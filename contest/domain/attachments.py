@@ -8,6 +8,9 @@
   caller passes the zip's member names), and plain UTF-8 text (``.txt``) are accepted;
 * everything else (executables, HTML, scripts, archives of other kinds) is refused, whatever its name says.
 
+``sniff_evidence(data)`` is the narrower rule for a self-assessment's evidence (佐证材料): PDF, PNG or JPEG only,
+by content, with the same size limit.
+
 The stored name keeps the uploader's file name (trimmed, path parts and control characters removed) for
 the download; the file itself is stored under its SHA-256 digest.
 """
@@ -42,19 +45,40 @@ def _extension(filename: str) -> str:
     return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
 
 
-def sniff(data: bytes, filename: str, zip_names: Callable[[bytes], list[str] | None]) -> str:
-    """The content type of an accepted attachment; ``zip_names(data)`` lists a zip's members (None if not a zip)."""
+def _check_size(data: bytes) -> None:
     if not data:
         raise DomainError(N_("The file is empty."))
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise DomainError(N_("The file is larger than %(limit)d MB."), limit=MAX_ATTACHMENT_BYTES // (1024 * 1024))
-    ext = _extension(filename)
+
+
+def _image_or_pdf(data: bytes) -> str | None:
     if data.startswith(b"%PDF-"):
         return PDF
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
     if data.startswith(b"\xff\xd8\xff"):
         return JPEG
+    return None
+
+
+def sniff_evidence(data: bytes) -> str:
+    """The content type of an evidence file: PDF, PNG or JPEG by its first bytes (the name is not looked at);
+    ``DomainError`` for an empty file, one over the size limit, or any other content."""
+    _check_size(data)
+    kind = _image_or_pdf(data)
+    if kind is None:
+        raise DomainError(N_("Evidence must be a PDF, JPG or PNG file."))
+    return kind
+
+
+def sniff(data: bytes, filename: str, zip_names: Callable[[bytes], list[str] | None]) -> str:
+    """The content type of an accepted attachment; ``zip_names(data)`` lists a zip's members (None if not a zip)."""
+    _check_size(data)
+    ext = _extension(filename)
+    kind = _image_or_pdf(data)
+    if kind is not None:
+        return kind
     if data.startswith(OLE) and ext in ("doc", "xls"):
         return DOC if ext == "doc" else XLS
     if data.startswith(b"PK\x03\x04"):

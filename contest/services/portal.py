@@ -2,21 +2,16 @@
 
 Announcements are posted by organisers for their unit's subtree and are public once posted; withdrawing one
 hides it and its files. Files are checked by content (``contest.domain.attachments``) and stored under the
-instance folder by their SHA-256 digest (``ATTACHMENTS_DIR``, default ``instance/attachments``).
+instance folder by their SHA-256 digest (``contest.services.filestore``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
-import os
-import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -28,8 +23,9 @@ from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
 from contest.extensions import db
 from contest.models import Announcement, Attachment, Contest, Organisation, User, utcnow
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services import NotFound, PermissionDenied, audit, filestore, transaction
 from contest.services.contests import can_manage
+from contest.services.filestore import Upload
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +35,6 @@ PUBLIC_CONTEST = (ContestStatus.OPEN, ContestStatus.CLOSED, ContestStatus.RUNNIN
 MAX_TITLE = 200
 MAX_BODY = 20_000
 MAX_FILES = 5
-
-
-@dataclass(frozen=True)
-class Upload:
-    filename: str
-    data: bytes
 
 
 # ---------------------------------------------------------------------------------------------- reads
@@ -114,27 +104,13 @@ def public_attachment(attachment_id: int) -> tuple[Attachment, Path]:
     else:
         contest = db.session.get(Contest, attachment.contest_id)
         visible = contest is not None and contest.status != ContestStatus.DRAFT
-    path = _path(attachment.sha256)
+    path = filestore.path_of(attachment.sha256)
     if not visible or not path.exists():
         raise NotFound()
     return attachment, path
 
 
 # ---------------------------------------------------------------------------------------------- writes
-
-
-def _directory() -> Path:
-    """``ATTACHMENTS_DIR``, else ``instance/attachments`` (under testing: a folder in the system's temporary
-    directory, so test runs leave nothing in the checkout)."""
-    if current_app.config.get("ATTACHMENTS_DIR"):
-        return Path(current_app.config["ATTACHMENTS_DIR"])
-    if current_app.testing:
-        return Path(tempfile.gettempdir()) / "contest-test-attachments"
-    return Path(current_app.instance_path) / "attachments"
-
-
-def _path(digest: str) -> Path:
-    return _directory() / digest[:2] / digest
 
 
 def _zip_names(data: bytes) -> list[str] | None:
@@ -149,13 +125,7 @@ def _attachment(upload: Upload, actor: User, **owner: int) -> Attachment:
     """Check the file by content and store it (idempotent by digest); the row is added to the session."""
     filename = clean_filename(upload.filename)
     content_type = sniff(upload.data, filename, _zip_names)
-    digest = hashlib.sha256(upload.data).hexdigest()
-    path = _path(digest)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(upload.data)
-        os.replace(tmp, path)
+    digest = filestore.store(upload.data)
     attachment = Attachment(filename=filename, content_type=content_type, size=len(upload.data), sha256=digest,
                             uploaded_by_id=actor.id if actor else None, **owner)
     db.session.add(attachment)

@@ -26,6 +26,7 @@ OVER_TEAM_A = OVER_ENT_A | {"team_a"}
 HOST = frozenset({"admin", "city"})  # the city contest's host organisers
 ABOVE_TEAM_A_REVIEW = OVER_TEAM_A  # a nomination waiting at team_a: its organisers and every unit above
 NOMINATION_VIEWERS = OVER_TEAM_A | {"worker"}
+UNIT_WRITERS = frozenset({"admin", "ent_a", "team_a"})  # a team's self-assessment: its own and its enterprise's organisers
 
 
 # endpoint: (method, path builder, roles allowed). "api" endpoints authenticate with a bearer token.
@@ -174,6 +175,15 @@ MATRIX = {
     "portal.withdraw": ("POST", lambda w: f"/announcements/{w.c['announcement']}/withdraw", HOST),  # posted by the city
     "portal.rules_documents": ("GET", lambda w: f"/contests/{w.c['contest']}/rules-documents", HOST),
     "portal.remove_rules": ("POST", lambda w: f"/rules-documents/{w.c['rules_document']}/delete", HOST),
+    # 运维一班's self-assessment: its own and its enterprise's organisers write; the units above read; the world's
+    # judge (of 柯城电力) is assigned but in conflict with the team, so he is refused too.
+    "assessments.mine": ("GET", lambda w: "/assessments/", ORGANISERS),
+    "assessments.overview": ("GET", lambda w: f"/events/{w.c['unit_event']}/assessments", ORGANISERS),
+    "assessments.show": ("GET", lambda w: f"/events/{w.c['unit_event']}/assessments/{w.c['unit_entry']}", OVER_TEAM_A),
+    "assessments.evidence": ("GET", lambda w: f"/evidence/{w.c['evidence']}", OVER_TEAM_A),
+    "assessments.upload": ("POST", lambda w: f"/events/{w.c['unit_event']}/assessments/{w.c['unit_entry']}/evidence", UNIT_WRITERS),
+    "assessments.submit": ("POST", lambda w: f"/events/{w.c['unit_event']}/assessments/{w.c['unit_entry']}/submit", UNIT_WRITERS),
+    "assessments.remove_evidence": ("POST", lambda w: f"/evidence/{w.c['evidence']}/delete", UNIT_WRITERS),
 }
 
 
@@ -224,27 +234,12 @@ def contest_ids(world) -> dict[str, int]:
     announcement = portal.post_announcement(world.users["city"], "通知", "正文", [portal.Upload("通知.pdf", b"%PDF-1.4 matrix")])
     attachment = db.session.scalar(select(Attachment.id).where(Attachment.announcement_id == announcement.id))
     rules_document = portal.add_rules_document(world.users["city"], contest.id, portal.Upload("规程.pdf", b"%PDF-1.4 rules"))
-    unit_event = _unit_event(world)
-    return {"unit_event": unit_event, "bracket_event": bracket_event, "match": match,"contest": contest.id, "event": event.id, "nomination": nomination.id, "draft": draft.id,
+    unit_event, unit_entry, evidence = _unit_entry(world)
+    return {"unit_event": unit_event, "unit_entry": unit_entry, "evidence": evidence, "bracket_event": bracket_event, "match": match,"contest": contest.id, "event": event.id, "nomination": nomination.id, "draft": draft.id,
             "draft_event": draft.events[0].id, "component": component.id, "criterion": component.criteria[0].id,
             "final_event": published.events[0].id, "objection": objection.id, "certificate": certificate.id,
             "certificate_code": certificate.code, "notification": notification.id, "announcement": announcement.id,
             "attachment": attachment, "rules_document": rules_document.id}
-
-
-def _unit_event(world) -> int:
-    """An open city 安康杯 with one unit event (优胜企业, three places by count)."""
-    from contest.domain.contests import ContestStatus
-    from contest.services import contests
-    from contest.services.contests import EventInput
-    from tests.contest_factories import add_simple_rubric, make_contest
-
-    city = world.users["city"]
-    contest = make_contest(city, title="安康杯", events=(), open_=False)
-    event = contests.create_event(city, contest.id, EventInput("优胜企业", kind="unit"))
-    add_simple_rubric(city, event.id)
-    contests.change_status(city, contest.id, ContestStatus.OPEN)
-    return event.id
 
 
 def _bracket(world) -> tuple[int, int]:
@@ -277,6 +272,25 @@ def _bracket(world) -> tuple[int, int]:
 
     match = db.session.scalar(select(Match.id).where(Match.bracket_id == plan.id))
     return event.id, match
+
+
+def _unit_entry(world) -> tuple[int, int, int]:
+    """A city 安康杯 contest with 运维一班 (team_a) entered and confirmed, one evidence file of its self-assessment;
+    the world's judge (of 柯城电力, the team's enterprise) is assigned to the event."""
+    from contest.domain.contests import ContestStatus
+    from contest.services import assessments, contests, judging, registration
+    from contest.services.contests import EventInput
+    from tests.contest_factories import add_simple_rubric, make_contest
+
+    city = world.users["city"]
+    contest = make_contest(city, title="安康杯", events=(), open_=False)
+    event = contests.create_event(city, contest.id, EventInput("优胜班组", kind="unit"))
+    add_simple_rubric(city, event.id)
+    contests.change_status(city, contest.id, ContestStatus.OPEN)
+    entry = registration.nominate_unit(city, event.id, world.orgs["team_a"].id)
+    judging.assign_judge(city, event.id, world.users["judge"].id)
+    evidence = assessments.add_evidence(world.users["team_a"], entry.id, "台账.pdf", b"%PDF-1.4 matrix evidence")
+    return event.id, entry.id, evidence.id
 
 
 def test_every_route_has_a_matrix_entry_and_an_access_declaration():
