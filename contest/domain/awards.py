@@ -61,7 +61,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -69,6 +69,7 @@ from contest.domain.errors import N_, DomainError
 from contest.domain.ranking import RankedEntry
 
 __all__ = [
+    "assign_awards_excluding",
     "BOUNDARY_POLICIES",
     "ROUNDINGS",
     "ROUNDING_RULES",
@@ -389,6 +390,41 @@ def assign_awards(
         if outcome.tier is not None:
             counts[outcome.tier] += 1
     return AwardResult(tuple(outcomes), quotas, counts, tuple(notes))
+
+
+def assign_awards_excluding(
+    ranking: Sequence[RankedEntry],
+    scheme: AwardScheme,
+    attributes: Mapping[Hashable, Mapping[str, object]] | None = None,
+    excluded: Mapping[Hashable, str] | None = None,
+) -> AwardResult:
+    """:func:`assign_awards` for a ranking in which some entries are ``excluded`` (entry id → reason; e.g. a
+    unit vetoed under 一票否决).
+
+    The rule: an excluded entry receives no award tier and no title whatever its total; it keeps its rank and
+    total in the outcomes. The awards are assigned, by the same rules, to the other entries as if the excluded
+    ones were not ranked (ranks counted among the eligible entries only): so a place an excluded entry would
+    have taken goes to the next eligible entry, quotas by proportion count the eligible entries, and a
+    minimum score still applies. Without exclusions this is exactly :func:`assign_awards`.
+    """
+    excluded = excluded or {}
+    if not any(r.entry_id in excluded for r in ranking):
+        return assign_awards(ranking, scheme, attributes)
+    entries = sorted(ranking, key=lambda r: r.rank)
+    eligible = [r for r in entries if r.entry_id not in excluded]
+    reranked, original = [], {}
+    for position, entry in enumerate(eligible):
+        rank = reranked[-1].rank if position and entry.rank == eligible[position - 1].rank else position + 1
+        size = sum(1 for other in eligible if other.rank == entry.rank)
+        reranked.append(replace(entry, rank=rank, tie_size=size))
+        original[entry.entry_id] = entry.rank
+    result = assign_awards(reranked, scheme, attributes)
+    given = {o.entry_id: replace(o, rank=original[o.entry_id]) for o in result.outcomes}
+    outcomes = tuple(given.get(r.entry_id) or AwardOutcome(r.entry_id, r.rank, r.total, None, ()) for r in entries)
+    note = Note("excluded", N_("%(count)d entries receive no award whatever their total (%(reasons)s)."),
+                {"count": len(entries) - len(eligible),
+                 "reasons": "；".join(dict.fromkeys(excluded[r.entry_id] for r in entries if r.entry_id in excluded))})
+    return AwardResult(outcomes, result.quotas, result.counts, (*result.notes, note))
 
 
 def _tie_groups(entries: list[RankedEntry]) -> list[tuple[int, int, list[RankedEntry]]]:
