@@ -316,6 +316,71 @@ def sheet_from_json(data: object) -> Sheet:
     return Sheet(tuple(sections))
 
 
+# ---------------------------------------------------------------------------------------------- building
+
+
+def add_section(sheet: Sheet, name: str) -> Sheet:
+    """The sheet with a new, empty section at the end (a name, not taken yet)."""
+    name = " ".join(name.split())
+    if not name or len(name) > 50:
+        raise DomainError(N_("Every section needs a name (at most 50 characters)."))
+    if any(s.name == name for s in sheet.sections):
+        raise DomainError(N_("Section %(name)s appears twice."), name=name)
+    return Sheet((*sheet.sections, Section(name, ())))
+
+
+def next_key(sheet: Sheet) -> str:
+    """A key no indicator of the sheet has: ``i1``, ``i2`` …"""
+    taken = {i.key for i in sheet.indicators}
+    n = len(taken) + 1
+    while f"i{n}" in taken:
+        n += 1
+    return f"i{n}"
+
+
+def put_indicator(sheet: Sheet, section: int, indicator: Indicator) -> Sheet:
+    """The sheet with ``indicator`` replacing the one of the same key (where it is), or added at the end of
+    section ``section``; the indicator is checked on its own (``check_sheet``'s rules)."""
+    if not 0 <= section < len(sheet.sections):
+        raise DomainError(N_("Choose a section."))
+    check_sheet(Sheet((Section("-", (indicator,)),)))
+    if any(i.key == indicator.key for i in sheet.indicators):
+        sections = tuple(replace(s, indicators=tuple(indicator if i.key == indicator.key else i for i in s.indicators))
+                         for s in sheet.sections)
+        return Sheet(sections)
+    sections = list(sheet.sections)
+    sections[section] = replace(sections[section], indicators=(*sections[section].indicators, indicator))
+    return Sheet(tuple(sections))
+
+
+def _swap(items: tuple, index: int, step: int) -> tuple:
+    other = index + step
+    if not (0 <= index < len(items) and 0 <= other < len(items)):
+        return items
+    moved = list(items)
+    moved[index], moved[other] = moved[other], moved[index]
+    return tuple(moved)
+
+
+def move(sheet: Sheet, target: str, step: int) -> Sheet:
+    """Move a section (``target`` "s<index>") or an indicator (its key) one place up (``step`` −1) or down
+    (+1) within its list; at an end nothing moves."""
+    if target.startswith("s") and target[1:].isdigit() and not any(i.key == target for i in sheet.indicators):
+        return Sheet(_swap(sheet.sections, int(target[1:]), step))
+    return Sheet(tuple(
+        replace(s, indicators=_swap(s.indicators, [i.key for i in s.indicators].index(target), step))
+        if any(i.key == target for i in s.indicators) else s
+        for s in sheet.sections))
+
+
+def remove(sheet: Sheet, target: str) -> Sheet:
+    """Remove a section (``target`` "s<index>", with its indicators) or an indicator (its key)."""
+    if target.startswith("s") and target[1:].isdigit() and not any(i.key == target for i in sheet.indicators):
+        index = int(target[1:])
+        return Sheet(tuple(s for n, s in enumerate(sheet.sections) if n != index))
+    return Sheet(tuple(replace(s, indicators=tuple(i for i in s.indicators if i.key != target)) for s in sheet.sections))
+
+
 # ---------------------------------------------------------------------------------------------- inspection
 
 

@@ -92,6 +92,10 @@ class Method:
         """The method with its main setting, e.g. "Single elimination"."""
         return str(self.label)
 
+    def copied(self, source: Event, copy: Event) -> None:
+        """After a contest copy copied ``source`` (its columns, rubric and options) into ``copy`` and flushed:
+        fix what the method stores that names rows of the source (default: nothing)."""
+
     def options(self, event: Event) -> dict:
         """The method's own settings of the event (``events.method_options``)."""
         return dict(event.method_options or {})
