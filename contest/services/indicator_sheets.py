@@ -144,9 +144,11 @@ def ranking_input(event: Event) -> RankingInput:
     order break ties: the first section where they differ decides); vetoed units excluded from awards."""
     results = unit_results(event)
     sections = [s.name for s in sheet_of(event).sections]
-    contenders = [ranking.Contender(n, r.total, {name: r.sections.get(name, Decimal(0)) for name in sections})
+    columns = {c.name: c.id for c in event.components}  # the results page shows a column per component
+    contenders = [ranking.Contender(n, r.total, {columns[name]: r.sections[name] for name in sections if name in columns},
+                                    attributes={name: r.sections.get(name, Decimal(0)) for name in sections})
                   for n, r in sorted(results.items())]
-    breakers = [ranking.higher_component(name, name) for name in sections]
+    breakers = [ranking.TieBreaker(name, lambda c, name=name: c.attributes.get(name)) for name in sections]
     ranked = ranking.rank_entries(contenders, breakers)
     excluded = {n: reason for n, r in results.items() if (reason := exclusion_reason(r)) is not None}
     return RankingInput(tuple(ranked), excluded=excluded)

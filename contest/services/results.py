@@ -232,6 +232,7 @@ class ResultLine:
     titles: tuple[str, ...]
     decided_by: str | None
     nomination_id: int
+    excluded_reason: str | None = None  # no award whatever the total (an indicator sheet's 一票否决), for the host
 
 
 def result_lines(event: Event, viewer: User | None) -> list[ResultLine]:
@@ -250,7 +251,7 @@ def result_lines(event: Event, viewer: User | None) -> list[ResultLine]:
         lines.append(ResultLine(
             r.rank, n.competitor_number, n.shown_name(masked), n.org.label,
             tuple(f"{Decimal(r.components.get(c, '0')):.2f}" for c in component_ids), value_text(r.total_x100),
-            r.award or "", tuple(r.titles or ()), r.decided_by, n.id,
+            r.award or "", tuple(r.titles or ()), r.decided_by, n.id, r.excluded_reason,
         ))
     return lines
 
