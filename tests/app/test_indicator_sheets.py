@@ -14,7 +14,7 @@ from contest.domain.contests import ContestStatus, CriterionKind
 from contest.domain.errors import DomainError
 from contest.domain.indicators import Indicator, IndicatorMethod, Section, Sheet
 from contest.extensions import db
-from contest.models import EventResult, Role, Score, ScoreAudit
+from contest.models import Role, Score, ScoreAudit
 from contest.models.safety import SelfAssessment
 from contest.services import contests, draws, indicator_sheets, judging, registration, results
 from contest.services.contests import EventInput
