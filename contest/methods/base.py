@@ -116,6 +116,11 @@ class Method:
         """Method fields of the event in ``GET /api/v1/contests/<id>`` (``bracket_format`` stays in v1's shape)."""
         return {"method": self.api_name, "bracket_format": None}
 
+    def sheet_extras(self, event: Event, numbers: dict[int, int]) -> dict:
+        """What the judges' score sheet carries besides criteria and entries for this method (``numbers``:
+        nomination id → competitor number of the entries the judge may score); empty: nothing."""
+        return {}
+
     def api_links(self, event: Event) -> dict[str, str]:
         """Links of the method's own reads and writes for a judge's client (``/me/events``)."""
         return {}

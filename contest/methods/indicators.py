@@ -47,6 +47,9 @@ class IndicatorsMethod(RubricMethod):
         return gettext("Indicator sheet: %(count)d indicators, %(total)s points", count=len(sheet.indicators),
                        total=sheet.max_points)
 
+    def sheet_extras(self, event: Event, numbers: dict[int, int]) -> dict:
+        return indicator_sheets.inspection_extras(event, numbers)
+
     def copied(self, source: Event, copy: Event) -> None:
         indicator_sheets.relink_copy(source, copy)
 

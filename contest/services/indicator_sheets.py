@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
+from flask import current_app, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from contest.domain import contests as states
@@ -50,7 +52,7 @@ from contest.domain.indicators import (
 from contest.domain.ranking import RankingInput
 from contest.extensions import db
 from contest.loaders import managed_event
-from contest.models import Component, Contest, Criterion, Event, Organisation, Score, User
+from contest.models import Component, Contest, Criterion, Event, Nomination, Organisation, Score, User
 from contest.models.safety import SelfAssessment
 from contest.policy import is_admin
 from contest.services import audit, transaction
@@ -300,3 +302,31 @@ def builder(actor: User, event_id: int) -> dict:
     sheet = sheet_of(event)
     return {"event": event, "sheet": sheet, "editable": editable(event), "sources": copyable_events(actor, event),
             "figures": figure_catalogue.FIGURES}
+
+
+# ---------------------------------------------------------------------------------------------- the inspector's tablet
+
+
+def inspection_extras(event: Event, numbers: dict[int, int]) -> dict:
+    """What an inspector's tablet shows besides the marks (``judging.sheet``'s ``indicators``): each entered
+    indicator's guidance by criterion id, and per competitor number the unit's name, its submitted figures
+    (labels in the page's language) and the link to its self-assessment (when that page exists)."""
+    sheet = sheet_of(event)
+    links = criteria_of(event)
+    guidance = {str(links[i.key]): i.guidance for i in sheet.indicators if i.key in links and i.guidance}
+    reported = reported_figures(event.id)
+    names = dict(db.session.execute(
+        select(Nomination.id, Organisation.name).join(Organisation, Organisation.id == Nomination.unit_id)
+        .where(Nomination.id.in_(list(numbers)))
+    ).all()) if numbers else {}
+    assessment = "assessments.show" in current_app.view_functions
+    units = {}
+    for nomination_id, number in numbers.items():
+        figures = reported.get(nomination_id, {})
+        units[str(number)] = {
+            "name": names.get(nomination_id, ""),
+            "figures": [[gettext(f.label), format(figures[f.key], "f"), gettext(f.unit)] for f in figure_catalogue.FIGURES
+                        if f.key in figures],
+            "assessment_url": url_for("assessments.show", event_id=event.id, nomination_id=nomination_id) if assessment else None,
+        }
+    return {"guidance": guidance, "units": units}

@@ -296,7 +296,9 @@ def sheet(judge: User, event_id: int) -> dict:
         .where(Score.event_id == event.id, Score.judge_id == judge.id)
     ).all()
     signed = sign_off_of(event.id)
+    extras = event.method.sheet_extras(event, number_of)  # e.g. an indicator sheet's guidance and the units' figures
     return {
+        **({"indicators": extras} if extras else {}),
         "event": {"id": event.id, "name": event.name, "contest": event.contest.title, "status": event.contest.status.value,
                   "signed_off": signed is not None, "chief": assignment.is_chief,
                   "open": event.contest.status in SCORING and signed is None},

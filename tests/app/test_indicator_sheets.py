@@ -168,6 +168,10 @@ def _inspected(world, scheme):
                  + _full_marks(event, second_unit.competitor_number, "29", "30", "1", "5")
                  + _full_marks(event, third_unit.competitor_number, "27", "20", "0", "0"))
         assert _submit(judge, event, items).status == 200
+    tablet = judging.sheet(second, event.id)["indicators"]  # what the inspector's tablet shows besides the marks
+    assert tablet["units"][str(second_unit.competitor_number)]["name"] == "焊接班"
+    assert ["Workers", "20", "people"] in tablet["units"][str(second_unit.competitor_number)]["figures"]
+    assert tablet["guidance"] == {str(indicator_sheets.criteria_of(event)["fatal"]): "一票否决"}
     judging.sign_off(chief, event.id)
     return event, entered
 
