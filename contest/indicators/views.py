@@ -56,7 +56,7 @@ def builder(event_id: int):
             return redirect(url_for("indicators.builder", event_id=event_id))
     copy = CopyForm()
     copy.source.choices = [(e.id, f"{e.contest.title} · {e.name}") for e in page["sources"]]
-    return render_template("indicators/builder.html", **page, form=form, section_form=SectionForm(), copy_form=copy,
+    return render_template("indicators/builder.html", **page, form=form, section_form=SectionForm(prefix="new_section"), copy_form=copy,
                            confirm=ConfirmForm(), contest=page["event"].contest, METHOD_LABELS=METHOD_LABELS,
                            Method=IndicatorMethod, figure_labels={f.key: f.label for f in FIGURES})
 
@@ -64,7 +64,7 @@ def builder(event_id: int):
 @indicators_bp.post("/events/<int:event_id>/indicators/sections")
 @organiser_required
 def add_section(event_id: int):
-    form = SectionForm()  # the name is checked by the service (``domain.indicators.add_section``)
+    form = SectionForm(prefix="new_section")  # the name is checked by the service (``domain.indicators.add_section``)
     return post_action(lambda: service.add_section(current_user, event_id, form.name.data or ""), _("The section has been added."),
                        url_for("indicators.builder", event_id=event_id))
 

@@ -237,7 +237,7 @@ def test_the_builder_adds_sections_and_indicators_and_refuses_beside_the_field(w
     contest = make_contest(city, title="2026年衢州市安康杯竞赛", open_=False, events=())
     event = contests.create_event(city, contest.id, EventInput("优胜企业", kind="unit"))
     login_as("city")
-    assert client.post(f"/events/{event.id}/indicators/sections", data={"name": "隐患排查治理"}).status_code == 302
+    assert client.post(f"/events/{event.id}/indicators/sections", data={"new_section-name": "隐患排查治理"}).status_code == 302
     response = client.post(f"/events/{event.id}/indicators", data={
         "section": "0", "name": "未整改隐患", "method": "deduction", "max_points": "20", "per": ""})
     page = response.get_data(as_text=True)
