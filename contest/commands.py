@@ -59,6 +59,7 @@ class Unreadable:
 NOT_AN_OBJECT = N_("Each score item must be an object.")
 BAD_VERSION = N_("The version must be a positive whole number.")
 BAD_REASON = N_("The reason must be text of at most 500 characters.")
+BAD_NOTE = N_("The note must be text of at most 500 characters.")
 NOT_OWN = N_("Judges enter only their own scores.")
 NOT_SOMEONE = -1  # ``judge_id`` of an item whose judge_id was not a whole number: nobody's
 
@@ -85,6 +86,7 @@ class ScoreItem:
     defect: str | None = None
     sent_number: object = None
     sent_criterion: object = None
+    note: str = ""  # what the inspector notes with the mark ("2 处消防通道堵塞"; a veto's reason)
 
     @property
     def is_object(self) -> bool:
@@ -101,6 +103,9 @@ class ScoreItem:
             defect, version = BAD_VERSION, None
         if not isinstance(reason, str) or len(reason) > MAX_REASON:
             defect, reason = defect or BAD_REASON, ""
+        note = item.get("note") or ""
+        if not isinstance(note, str) or len(note) > MAX_REASON:
+            defect, note = defect or BAD_NOTE, ""
         judge_id = None
         if "judge_id" in item:
             judge_id = item["judge_id"] if whole(item["judge_id"]) else NOT_SOMEONE
@@ -111,7 +116,7 @@ class ScoreItem:
         elif isinstance(value, bool) or not isinstance(value, str | int):
             value = None
         return cls(index, number if whole(number) else None, criterion_id if whole(criterion_id) else None, value,
-                   version, reason, judge_id, defect, number, criterion_id)
+                   version, reason, judge_id, defect, number, criterion_id, note.strip())
 
 
 @dataclass(frozen=True)

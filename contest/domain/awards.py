@@ -82,7 +82,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -90,6 +90,7 @@ from contest.domain.errors import N_, DomainError
 from contest.domain.ranking import RankedEntry
 
 __all__ = [
+    "assign_awards_excluding",
     "BOUNDARY_POLICIES",
     "ROUNDINGS",
     "ROUNDING_RULES",
@@ -422,6 +423,55 @@ def assign_awards(
     return AwardResult(tuple(outcomes), quotas, counts, tuple(notes))
 
 
+def assign_awards_excluding(
+    ranking: Sequence[RankedEntry],
+    scheme: AwardScheme,
+    attributes: Mapping[Hashable, Mapping[str, object]] | None = None,
+    excluded: Mapping[Hashable, str] | None = None,
+    places_by_group: Mapping[Hashable, Mapping[str, int]] | None = None,
+    group_of: Mapping[Hashable, Hashable] | None = None,
+    group_names: Mapping[Hashable, str] | None = None,
+) -> AwardResult:
+    """:func:`assign_awards` for a ranking in which some entries are ``excluded`` (entry id → reason; e.g. a
+    unit vetoed under 一票否决), with award places handed down per group when ``places_by_group`` is set.
+
+    The rule: an excluded entry receives no award tier and no title whatever its total; it keeps its rank and
+    total in the outcomes. The awards are assigned, by the same rules, to the other entries as if the excluded
+    ones were not ranked (ranks counted among the eligible entries only): so a place an excluded entry would
+    have taken goes to the next eligible entry, quotas by proportion count the eligible entries, and a
+    minimum score still applies. Without exclusions this is exactly :func:`assign_awards`.
+    """
+    excluded = excluded or {}
+    if places_by_group:  # places per group: excluded entries pass their place on within their group
+        result = assign_awards_by_group(ranking, scheme, places_by_group, group_of or {}, attributes,
+                                        excluded=excluded.keys(), group_names=group_names)
+        return _with_excluded_note(result, sorted(ranking, key=lambda r: r.rank), excluded)
+    if not any(r.entry_id in excluded for r in ranking):
+        return assign_awards(ranking, scheme, attributes)
+    entries = sorted(ranking, key=lambda r: r.rank)
+    eligible = [r for r in entries if r.entry_id not in excluded]
+    reranked, original = [], {}
+    for position, entry in enumerate(eligible):
+        rank = reranked[-1].rank if position and entry.rank == eligible[position - 1].rank else position + 1
+        size = sum(1 for other in eligible if other.rank == entry.rank)
+        reranked.append(replace(entry, rank=rank, tie_size=size))
+        original[entry.entry_id] = entry.rank
+    result = assign_awards(reranked, scheme, attributes)
+    given = {o.entry_id: replace(o, rank=original[o.entry_id]) for o in result.outcomes}
+    outcomes = tuple(given.get(r.entry_id) or AwardOutcome(r.entry_id, r.rank, r.total, None, ()) for r in entries)
+    return _with_excluded_note(AwardResult(outcomes, result.quotas, result.counts, result.notes), entries, excluded)
+
+
+def _with_excluded_note(result: AwardResult, entries: Sequence[RankedEntry], excluded: Mapping[Hashable, str]) -> AwardResult:
+    """``result`` with the note naming how many entries were excluded and why (unchanged when none was)."""
+    out = [r for r in entries if r.entry_id in excluded]
+    if not out:
+        return result
+    note = Note("excluded", N_("%(count)d entries receive no award whatever their total (%(reasons)s)."),
+                {"count": len(out), "reasons": "；".join(dict.fromkeys(excluded[r.entry_id] for r in out))})
+    return AwardResult(result.outcomes, result.quotas, result.counts, (*result.notes, note))
+
+
 def _tie_groups(entries: list[RankedEntry]) -> list[tuple[int, int, list[RankedEntry]]]:
     """Group sorted entries by rank into (first position, last position, members); check the ranks."""
     groups: list[tuple[int, int, list[RankedEntry]]] = []
@@ -572,7 +622,7 @@ def assign_awards_by_group(
     for entry in entries:
         tier_name = tier_of.get(entry.entry_id)
         context = TitleContext(entry.entry_id, entry.rank, entry.total, tier_name, attributes.get(entry.entry_id, {}))
-        titles = tuple(rule.name for rule in scheme.titles if rule.predicate(context))
+        titles = () if entry.entry_id in excluded else tuple(rule.name for rule in scheme.titles if rule.predicate(context))
         outcomes.append(AwardOutcome(entry.entry_id, entry.rank, entry.total, tier_name, titles))
     quotas = {tier.name: sum(p.get(tier.name, 0) for p in places_by_group.values()) for tier in scheme.tiers}
     counts = {tier.name: sum(1 for o in outcomes if o.tier == tier.name) for tier in scheme.tiers}

@@ -55,6 +55,8 @@ class EventKind(str, enum.Enum):
 class CriterionKind(str, enum.Enum):
     MEASUREMENT = "measurement"
     JUDGEMENT = "judgement"
+    OCCURRENCES = "occurrences"  # 指标考核: a whole count of occurrences (deductions and bonuses)
+    VETO = "veto"  # 指标考核: 一票否决, 0 = not hit, 1 = hit (with its reason in the score's note)
 
 
 class Aggregation(str, enum.Enum):

@@ -30,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from contest.domain import figures
 from contest.domain.errors import N_, DomainError
 
 HUNDREDTH = Decimal("0.01")
@@ -54,6 +55,8 @@ class Indicator:
     floor: Decimal = ZERO  # deduction: the points never fall below it
     target: Decimal | None = None  # ratio: the figure that earns full points
     guidance: str = ""  # what the inspector checks (shown beside the control)
+    numerator: str | None = None  # ratio: the reported figure divided (a key of ``domain.figures``)
+    denominator: str | None = None  # ratio: the reported figure it is divided by
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,11 @@ def check_sheet(sheet: Sheet, total: Decimal | None = None) -> None:
                 raise DomainError(N_("%(name)s: the floor is above the maximum."), name=i.name)
             if i.method is IndicatorMethod.RATIO and not i.target:
                 raise DomainError(N_("%(name)s needs a target above 0."), name=i.name)
+            if i.method is IndicatorMethod.RATIO and (i.numerator is not None or i.denominator is not None):
+                if i.numerator is None or i.denominator is None or i.numerator == i.denominator:
+                    raise DomainError(N_("%(name)s needs two different reported figures."), name=i.name)
+                figures.figure(i.numerator)
+                figures.figure(i.denominator)
     if total is not None and sheet.max_points != total:
         raise DomainError(N_("The indicators' maxima add up to %(sum)s, not %(total)s."), sum=sheet.max_points, total=total)
 
@@ -245,6 +253,184 @@ def copy_sheet(sheet: Sheet, **changes) -> Sheet:
     """Last year's sheet as the start of this year's (most hosts reuse it): the same sections and indicators,
     with ``changes`` applied to the sheet (a frozen copy; nothing is shared that could be changed)."""
     return replace(sheet, sections=tuple(replace(s, indicators=tuple(s.indicators)) for s in sheet.sections), **changes)
+
+
+# ---------------------------------------------------------------------------------------------- storage
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def sheet_to_json(sheet: Sheet) -> dict:
+    """The sheet as JSON (``events.method_options["sheet"]``): amounts as exact decimal text, never floats."""
+    return {"sections": [
+        {"name": s.name, "indicators": [
+            {k: v for k, v in {
+                "key": i.key, "name": i.name, "method": i.method.value, "max": _amount(i.max_points),
+                "per": _amount(i.per), "floor": _amount(i.floor), "target": _amount(i.target), "guidance": i.guidance,
+                "numerator": i.numerator, "denominator": i.denominator}.items() if v is not None}
+            for i in s.indicators]}
+        for s in sheet.sections]}
+
+
+def _decimal(value: object, name: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or isinstance(value, float) or not isinstance(value, str | int):
+        raise DomainError(N_("%(name)s: points are positive numbers with at most two decimal places."), name=name)
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise DomainError(N_("%(name)s: points are positive numbers with at most two decimal places."), name=name) from None
+    if not number.is_finite() or number.as_tuple().exponent < -2 or abs(number) > 100000:
+        raise DomainError(N_("%(name)s: points are positive numbers with at most two decimal places."), name=name)
+    return number
+
+
+def sheet_from_json(data: object) -> Sheet:
+    """A sheet from its JSON (``sheet_to_json``); DomainError for a shape or amount it cannot be (the sheet's
+    rules are ``check_sheet``'s, not checked here)."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("sections"), list):
+        raise DomainError(N_("The indicator sheet cannot be read."))
+    sections = []
+    for raw in data["sections"]:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("indicators", []), list):
+            raise DomainError(N_("The indicator sheet cannot be read."))
+        indicators = []
+        for item in raw.get("indicators", []):
+            if not isinstance(item, Mapping):
+                raise DomainError(N_("The indicator sheet cannot be read."))
+            name = str(item.get("name") or "")
+            try:
+                method = IndicatorMethod(item.get("method"))
+            except ValueError:
+                raise DomainError(N_("%(name)s: unknown method."), name=name) from None
+            indicators.append(Indicator(
+                key=str(item.get("key") or ""), name=name, method=method,
+                max_points=_decimal(item.get("max"), name) or ZERO, per=_decimal(item.get("per"), name),
+                floor=_decimal(item.get("floor"), name) or ZERO, target=_decimal(item.get("target"), name),
+                guidance=str(item.get("guidance") or ""),
+                numerator=item.get("numerator") or None, denominator=item.get("denominator") or None))
+        sections.append(Section(str(raw.get("name") or ""), tuple(indicators)))
+    return Sheet(tuple(sections))
+
+
+# ---------------------------------------------------------------------------------------------- building
+
+
+def add_section(sheet: Sheet, name: str) -> Sheet:
+    """The sheet with a new, empty section at the end (a name, not taken yet)."""
+    name = " ".join(name.split())
+    if not name or len(name) > 50:
+        raise DomainError(N_("Every section needs a name (at most 50 characters)."))
+    if any(s.name == name for s in sheet.sections):
+        raise DomainError(N_("Section %(name)s appears twice."), name=name)
+    return Sheet((*sheet.sections, Section(name, ())))
+
+
+def next_key(sheet: Sheet) -> str:
+    """A key no indicator of the sheet has: ``i1``, ``i2`` …"""
+    taken = {i.key for i in sheet.indicators}
+    n = len(taken) + 1
+    while f"i{n}" in taken:
+        n += 1
+    return f"i{n}"
+
+
+def put_indicator(sheet: Sheet, section: int, indicator: Indicator) -> Sheet:
+    """The sheet with ``indicator`` replacing the one of the same key (where it is), or added at the end of
+    section ``section``; the indicator is checked on its own (``check_sheet``'s rules)."""
+    if not 0 <= section < len(sheet.sections):
+        raise DomainError(N_("Choose a section."))
+    check_sheet(Sheet((Section("-", (indicator,)),)))
+    if any(i.key == indicator.key for i in sheet.indicators):
+        sections = tuple(replace(s, indicators=tuple(indicator if i.key == indicator.key else i for i in s.indicators))
+                         for s in sheet.sections)
+        return Sheet(sections)
+    sections = list(sheet.sections)
+    sections[section] = replace(sections[section], indicators=(*sections[section].indicators, indicator))
+    return Sheet(tuple(sections))
+
+
+def _swap(items: tuple, index: int, step: int) -> tuple:
+    other = index + step
+    if not (0 <= index < len(items) and 0 <= other < len(items)):
+        return items
+    moved = list(items)
+    moved[index], moved[other] = moved[other], moved[index]
+    return tuple(moved)
+
+
+def move(sheet: Sheet, target: str, step: int) -> Sheet:
+    """Move a section (``target`` "s<index>") or an indicator (its key) one place up (``step`` −1) or down
+    (+1) within its list; at an end nothing moves."""
+    if target.startswith("s") and target[1:].isdigit() and not any(i.key == target for i in sheet.indicators):
+        return Sheet(_swap(sheet.sections, int(target[1:]), step))
+    return Sheet(tuple(
+        replace(s, indicators=_swap(s.indicators, [i.key for i in s.indicators].index(target), step))
+        if any(i.key == target for i in s.indicators) else s
+        for s in sheet.sections))
+
+
+def remove(sheet: Sheet, target: str) -> Sheet:
+    """Remove a section (``target`` "s<index>", with its indicators) or an indicator (its key)."""
+    if target.startswith("s") and target[1:].isdigit() and not any(i.key == target for i in sheet.indicators):
+        index = int(target[1:])
+        return Sheet(tuple(s for n, s in enumerate(sheet.sections) if n != index))
+    return Sheet(tuple(replace(s, indicators=tuple(i for i in s.indicators if i.key != target)) for s in sheet.sections))
+
+
+# ---------------------------------------------------------------------------------------------- inspection
+
+
+#: Indicators an inspector enters (one mark each per unit); a ratio comes from the unit's reported figures.
+ENTERED = (IndicatorMethod.POINTS, IndicatorMethod.DEDUCTION, IndicatorMethod.BONUS, IndicatorMethod.VETO)
+
+#: The criterion kind (``domain.scoring_types``) of each entered indicator.
+CRITERION_KINDS = {
+    IndicatorMethod.POINTS: "measurement",
+    IndicatorMethod.DEDUCTION: "occurrences",
+    IndicatorMethod.BONUS: "occurrences",
+    IndicatorMethod.VETO: "veto",
+}
+
+
+def combine_marks(indicator: Indicator, marks: list[tuple[Decimal, str]]) -> Assessment | None:
+    """One unit's assessment of an entered indicator from its inspectors' marks (value, note); None when no
+    inspector has marked it.
+
+    The rule, as an inspection team (检查组) works: each inspector checks the unit and records his own
+    finding; the team's finding is
+
+    - ``points``: the mean of the inspectors' points, rounded half up to hundredths;
+    - ``deduction``/``bonus``: the median count (the middle one; with an even number, the mean of the two
+      middle ones), rounded half up to a whole number — one inspector's miscount does not move it;
+    - ``veto``: hit when any inspector recorded it (a fatal accident seen by one is a fatal accident), the
+      reason being the hits' notes joined with "；".
+    """
+    if not marks:
+        return None
+    values = sorted(v for v, _note in marks)
+    m = indicator.method
+    if m is IndicatorMethod.POINTS:
+        return Assessment(points=_round(Fraction(sum(values, ZERO)) / len(values)))
+    if m in (IndicatorMethod.DEDUCTION, IndicatorMethod.BONUS):
+        middle = len(values) // 2
+        median = Fraction(values[middle]) if len(values) % 2 else (Fraction(values[middle - 1]) + Fraction(values[middle])) / 2
+        return Assessment(occurrences=int(_round_fraction(median).to_integral_value(rounding=ROUND_HALF_UP)))
+    if m is IndicatorMethod.VETO:
+        reasons = list(dict.fromkeys(note.strip() for v, note in marks if v >= 1 and note.strip()))
+        hit = any(v >= 1 for v, _note in marks)
+        return Assessment(vetoed=hit, reason="；".join(reasons) if hit else "")
+    return None
+
+
+def ratio_assessment(indicator: Indicator, reported: Mapping[str, Decimal | None]) -> Assessment:
+    """A ratio indicator's assessment from the unit's reported figures; a figure not reported counts as 0
+    (no report, no points)."""
+    return Assessment(numerator=reported.get(indicator.numerator or "") or ZERO,
+                      denominator=reported.get(indicator.denominator or "") or ZERO)
 
 
 @dataclass(frozen=True)

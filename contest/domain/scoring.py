@@ -328,6 +328,12 @@ def check_mark(value: Decimal | int | str, criterion: Criterion) -> Decimal:
             max=criterion.max_marks,
             value=str(value),
         )
+    if control.input == "integer" and number != number.to_integral_value():
+        raise DomainError(
+            N_("The mark for %(criterion)s must be a whole number; got %(value)s."),
+            criterion=label,
+            value=str(value),
+        )
     with localcontext(SCORING_CONTEXT):
         rounded = number.quantize(HUNDREDTH)
     if rounded != number:

@@ -16,9 +16,15 @@ The registry today:
 * ``judgement`` — WorldSkills judgement: each judge chooses 0, 1, 2 or 3 (four buttons); always aggregated by
   ``judgement`` (mean / 3 × max marks, spread above the limit flagged).
 
-Room for issue 14: a deduction type (per-occurrence points taken off, with a floor) and a veto type (one
-"yes" decides) are one ``register(ScoringType(...))`` each here, with their control and aggregation rule;
-the tablet page reads the control from the sheet (``Control.as_json``) and needs no change for them.
+* ``occurrences`` — (issue 14, indicator sheets) a whole count of occurrences, 0 … 999, typed with a stepper:
+  uncorrected hazards for a deduction, adopted proposals for a bonus. The points follow from the sheet
+  (``domain.indicators``), not from the count itself.
+* ``veto`` — (issue 14) 一票否决: 0 (not hit) or 1 (hit; the reason is the score's note).
+
+For both, the marks of several inspectors of one unit are combined by the indicator sheet itself
+(``domain.indicators.combine_marks``: the median count, rounded half up; a veto hit by any inspector), so
+the types name no aggregation rule; where a rubric view aggregates them (the judges' scores page) the
+component's rule applies.
 """
 
 from __future__ import annotations
@@ -109,4 +115,12 @@ JUDGEMENT = register(ScoringType(
     "judgement", N_("Judgement (0–3 per judge)"),
     Control("choice", step=Decimal(1), maximum=Decimal(3), choices=tuple(Decimal(v) for v in range(4))),
     aggregation="judgement", owns_aggregation=True,
+))
+OCCURRENCES = register(ScoringType(
+    "occurrences", N_("Occurrences (count)"),
+    Control("integer", step=Decimal(1), maximum=Decimal(999)),
+))
+VETO = register(ScoringType(
+    "veto", N_("Veto (一票否决)"),
+    Control("choice", step=Decimal(1), maximum=Decimal(1), choices=(Decimal(0), Decimal(1))),
 ))

@@ -92,6 +92,10 @@ class Method:
         """The method with its main setting, e.g. "Single elimination"."""
         return str(self.label)
 
+    def copied(self, source: Event, copy: Event) -> None:
+        """After a contest copy copied ``source`` (its columns, rubric and options) into ``copy`` and flushed:
+        fix what the method stores that names rows of the source (default: nothing)."""
+
     def options(self, event: Event) -> dict:
         """The method's own settings of the event (``events.method_options``)."""
         return dict(event.method_options or {})
@@ -111,6 +115,11 @@ class Method:
     def api_event(self, event: Event) -> dict:
         """Method fields of the event in ``GET /api/v1/contests/<id>`` (``bracket_format`` stays in v1's shape)."""
         return {"method": self.api_name, "bracket_format": None}
+
+    def sheet_extras(self, event: Event, numbers: dict[int, int]) -> dict:
+        """What the judges' score sheet carries besides criteria and entries for this method (``numbers``:
+        nomination id → competitor number of the entries the judge may score); empty: nothing."""
+        return {}
 
     def api_links(self, event: Event) -> dict[str, str]:
         """Links of the method's own reads and writes for a judge's client (``/me/events``)."""

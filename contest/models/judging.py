@@ -95,6 +95,7 @@ class ScoreAudit(db.Model):
     old_x100: Mapped[int | None] = mapped_column(Integer)
     new_x100: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")  # the score's note as written (an inspector's)
     client_key: Mapped[str | None] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(20), default="entry")  # entry, change, correction
 

@@ -190,6 +190,8 @@ def copy_contest(actor: User, contest_id: int, year: int, title: str | None = No
             contest.events.append(copy)
         db.session.add(contest)
         db.session.flush()
+        for event, copy in zip(source.events, contest.events, strict=True):
+            event.method.copied(event, copy)  # e.g. an indicator sheet's links to the copied criteria
         audit(actor, "contest.copy", "contest", contest.id, source=source.id)
     return contest
 

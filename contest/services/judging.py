@@ -46,7 +46,7 @@ from contest.commands import CorrectScore, ScoreItem, SubmitScores
 from contest.documents.xlsx import write_xlsx
 from contest.domain import contests as states
 from contest.domain import scoring
-from contest.domain.contests import ContestStatus
+from contest.domain.contests import ContestStatus, CriterionKind
 from contest.domain.errors import (
     N_,
     BadRequest,
@@ -292,10 +292,13 @@ def sheet(judge: User, event_id: int) -> dict:
     visible = [e for e in entries if e.nomination_id not in conflicted]
     number_of = {e.nomination_id: e.number for e in visible}
     scores = db.session.execute(
-        select(Score.nomination_id, Score.criterion_id, Score.value_x100, Score.version).where(Score.event_id == event.id, Score.judge_id == judge.id)
+        select(Score.nomination_id, Score.criterion_id, Score.value_x100, Score.version, Score.note)
+        .where(Score.event_id == event.id, Score.judge_id == judge.id)
     ).all()
     signed = sign_off_of(event.id)
+    extras = event.method.sheet_extras(event, number_of)  # e.g. an indicator sheet's guidance and the units' figures
     return {
+        **({"indicators": extras} if extras else {}),
         "event": {"id": event.id, "name": event.name, "contest": event.contest.title, "status": event.contest.status.value,
                   "signed_off": signed is not None, "chief": assignment.is_chief,
                   "open": event.contest.status in SCORING and signed is None},
@@ -306,8 +309,9 @@ def sheet(judge: User, event_id: int) -> dict:
         ],
         "entries": [{"competitor_number": e.number} for e in visible],
         "scores": [
-            {"competitor_number": number_of[n], "criterion_id": c, "value": value_text(v), "version": version}
-            for n, c, v, version in scores if n in number_of
+            {"competitor_number": number_of[n], "criterion_id": c, "value": value_text(v), "version": version,
+             **({"note": note} if note else {})}
+            for n, c, v, version, note in scores if n in number_of
         ],
     }
 
@@ -541,6 +545,7 @@ class _Item:
     version: int | None
     reason: str
     judge_id: int  # whose score (the chief judge may correct another judge's score after sign-off)
+    note: str = ""  # the inspector's note (stored in ``scores.note`` and in the audit row)
 
 
 @dataclass(frozen=True)
@@ -623,9 +628,12 @@ def _parse(judge: User, facts: _Facts, items: tuple[ScoreItem, ...], entries: di
             except DomainError as exc:
                 problem = translate(exc)
             else:
-                seen.add((item.competitor_number, item.criterion_id, judge_id))
-                parsed.append(_Item(item.index, item.competitor_number, nomination_id, criterion, scoring.to_hundredths(mark),
-                                    item.version, item.reason, judge_id))
+                if criterion.kind == CriterionKind.VETO.value and mark >= 1 and not item.note:
+                    problem = gettext("A veto needs its reason: note what was found.")
+                else:
+                    seen.add((item.competitor_number, item.criterion_id, judge_id))
+                    parsed.append(_Item(item.index, item.competitor_number, nomination_id, criterion, scoring.to_hundredths(mark),
+                                        item.version, item.reason, judge_id, item.note))
         if problem:
             details.append({"index": item.index, "competitor_number": item.sent_number, "criterion_id": item.sent_criterion,
                             "message": problem})
@@ -654,16 +662,17 @@ def _write(judge_id: int, event_id: int, key: str, checked: _Checked, request: s
         if score is None:
             new_rows.append({"event_id": event_id, "judge_id": item.judge_id, "nomination_id": item.nomination_id,
                              "criterion_id": item.criterion.id, "value_x100": item.x100, "version": 1, "updated_at": now,
-                             "updated_by_id": judge_id})
+                             "updated_by_id": judge_id, "note": item.note})
             version, old = 1, None
         else:
-            changes[score.id] = (score.version, item.x100)
+            changes[score.id] = (score.version, item.x100, item.note)
             version, old = score.version + 1, score.value_x100
         audits.append({"event_id": event_id, "nomination_id": item.nomination_id, "criterion_id": item.criterion.id,
                        "judge_id": item.judge_id, "actor_id": judge_id, "at": now, "old_x100": old, "new_x100": item.x100,
-                       "reason": item.reason, "client_key": key,
+                       "reason": item.reason, "note": item.note, "client_key": key,
                        "kind": "correction" if checked.signed else ("entry" if old is None else "change")})
-        saved.append({"competitor_number": item.number, "criterion_id": item.criterion.id, "value": value_text(item.x100), "version": version})
+        saved.append({"competitor_number": item.number, "criterion_id": item.criterion.id, "value": value_text(item.x100), "version": version,
+                      **({"note": item.note} if item.note else {})})
     if new_rows:
         _insert_scores(new_rows)
     if changes:
@@ -677,22 +686,23 @@ def _write(judge_id: int, event_id: int, key: str, checked: _Checked, request: s
     return result
 
 
-def _change_scores(changes: dict[int, tuple[int, int]], judge_id: int, now: datetime) -> None:
-    """Score id → (version read, new value): one UPDATE, each row only if still at the version read, each
+def _change_scores(changes: dict[int, tuple[int, int, str]], judge_id: int, now: datetime) -> None:
+    """Score id → (version read, new value, note): one UPDATE, each row only if still at the version read, each
     version one up. Raises ``_LostRace`` unless every row was changed."""
     connection = db.session.connection()
     if _arrays(connection):
         changed = connection.execute(_CHANGED_SCORES, {
-            "now": now, "actor_id": judge_id, "ids": list(changes), "versions": [v for v, _x100 in changes.values()],
-            "values": [x100 for _v, x100 in changes.values()]}).rowcount
+            "now": now, "actor_id": judge_id, "ids": list(changes), "versions": [v for v, _x100, _n in changes.values()],
+            "values": [x100 for _v, x100, _n in changes.values()], "notes": [n for _v, _x100, n in changes.values()]}).rowcount
         if changed != len(changes):
             raise _LostRace()
         return
     scores = Score.__table__.c
     changed = connection.execute(
         update(Score.__table__)
-        .where(tuple_(scores.id, scores.version).in_([(score_id, version) for score_id, (version, _x100) in changes.items()]))
-        .values(value_x100=case({score_id: x100 for score_id, (_version, x100) in changes.items()}, value=scores.id),
+        .where(tuple_(scores.id, scores.version).in_([(score_id, version) for score_id, (version, _x100, _n) in changes.items()]))
+        .values(value_x100=case({score_id: x100 for score_id, (_version, x100, _n) in changes.items()}, value=scores.id),
+                note=case({score_id: note for score_id, (_version, _x100, note) in changes.items()}, value=scores.id),
                 version=scores.version + 1, updated_at=now, updated_by_id=judge_id)
     ).rowcount
     if changed != len(changes):
@@ -704,24 +714,26 @@ def _change_scores(changes: dict[int, tuple[int, int]], judge_id: int, now: date
 # (after ``prepare_threshold`` uses) instead of the server parsing a multi-row VALUES of 80-110 parameters at
 # every submission. Same rows, same constraints, same version guard as the portable path above.
 _NEW_SCORES = text(
-    "INSERT INTO scores (event_id, judge_id, nomination_id, criterion_id, value_x100, version, updated_at, updated_by_id) "
-    "SELECT :event_id, t.judge_id, t.nomination_id, t.criterion_id, t.value_x100, 1, :now, :actor_id "
+    "INSERT INTO scores (event_id, judge_id, nomination_id, criterion_id, value_x100, note, version, updated_at, updated_by_id) "
+    "SELECT :event_id, t.judge_id, t.nomination_id, t.criterion_id, t.value_x100, t.note, 1, :now, :actor_id "
     "FROM unnest(CAST(:judge_ids AS integer[]), CAST(:nomination_ids AS integer[]), CAST(:criterion_ids AS integer[]), "
-    "CAST(:values AS integer[])) AS t(judge_id, nomination_id, criterion_id, value_x100)"
+    "CAST(:values AS integer[]), CAST(:notes AS text[])) AS t(judge_id, nomination_id, criterion_id, value_x100, note)"
 )
 _CHANGED_SCORES = text(
-    "UPDATE scores SET value_x100 = t.value_x100, version = scores.version + 1, updated_at = :now, updated_by_id = :actor_id "
-    "FROM unnest(CAST(:ids AS integer[]), CAST(:versions AS integer[]), CAST(:values AS integer[])) AS t(id, version, value_x100) "
+    "UPDATE scores SET value_x100 = t.value_x100, note = t.note, version = scores.version + 1, updated_at = :now, "
+    "updated_by_id = :actor_id "
+    "FROM unnest(CAST(:ids AS integer[]), CAST(:versions AS integer[]), CAST(:values AS integer[]), CAST(:notes AS text[])) "
+    "AS t(id, version, value_x100, note) "
     "WHERE scores.id = t.id AND scores.version = t.version"
 )
 _AUDIT_ROWS = text(
     "INSERT INTO score_audit (event_id, nomination_id, criterion_id, judge_id, actor_id, at, old_x100, new_x100, reason, "
-    "client_key, kind) "
+    "note, client_key, kind) "
     "SELECT :event_id, t.nomination_id, t.criterion_id, t.judge_id, :actor_id, :now, t.old_x100, t.new_x100, t.reason, "
-    ":client_key, t.kind "
+    "t.note, :client_key, t.kind "
     "FROM unnest(CAST(:nomination_ids AS integer[]), CAST(:criterion_ids AS integer[]), CAST(:judge_ids AS integer[]), "
-    "CAST(:old AS integer[]), CAST(:new AS integer[]), CAST(:reasons AS text[]), CAST(:kinds AS text[])) "
-    "AS t(nomination_id, criterion_id, judge_id, old_x100, new_x100, reason, kind)"
+    "CAST(:old AS integer[]), CAST(:new AS integer[]), CAST(:reasons AS text[]), CAST(:notes AS text[]), CAST(:kinds AS text[])) "
+    "AS t(nomination_id, criterion_id, judge_id, old_x100, new_x100, reason, note, kind)"
 )
 
 
@@ -739,7 +751,8 @@ def _insert_scores(rows: list[dict]) -> None:
     connection.execute(_NEW_SCORES, {
         "event_id": first["event_id"], "now": first["updated_at"], "actor_id": first["updated_by_id"],
         "judge_ids": [r["judge_id"] for r in rows], "nomination_ids": [r["nomination_id"] for r in rows],
-        "criterion_ids": [r["criterion_id"] for r in rows], "values": [r["value_x100"] for r in rows]})
+        "criterion_ids": [r["criterion_id"] for r in rows], "values": [r["value_x100"] for r in rows],
+        "notes": [r["note"] for r in rows]})
 
 
 def _insert_audits(rows: list[dict]) -> None:
@@ -753,7 +766,8 @@ def _insert_audits(rows: list[dict]) -> None:
         "event_id": first["event_id"], "actor_id": first["actor_id"], "now": first["at"], "client_key": first["client_key"],
         "nomination_ids": [r["nomination_id"] for r in rows], "criterion_ids": [r["criterion_id"] for r in rows],
         "judge_ids": [r["judge_id"] for r in rows], "old": [r["old_x100"] for r in rows],
-        "new": [r["new_x100"] for r in rows], "reasons": [r["reason"] for r in rows], "kinds": [r["kind"] for r in rows]})
+        "new": [r["new_x100"] for r in rows], "reasons": [r["reason"] for r in rows], "notes": [r["note"] for r in rows],
+        "kinds": [r["kind"] for r in rows]})
 
 
 # ---------------------------------------------------------------------------------------------- completeness, sign-off

@@ -109,7 +109,8 @@ def _rank(event: Event) -> int:
     if not given.marks and scheme.min_score is not None:
         scheme = dataclasses.replace(scheme, min_score=None)  # places, not marks: a minimum score has no meaning
     places = award_places.for_ranking(event, [r.entry_id for r in ranked])  # 名额下达: tiers per child unit, if set
-    result = awards.assign_awards(ranked, scheme, _attributes(event) if scheme.titles else {}, **places)
+    excluded = given.excluded  # e.g. an indicator sheet's 一票否决: no award, rank and total kept
+    result = awards.assign_awards_excluding(ranked, scheme, _attributes(event) if scheme.titles else {}, excluded, **places)
     outcomes = result.by_entry()
     db.session.execute(delete(EventResult).where(EventResult.event_id == event.id))
     db.session.execute(delete(EventResultNote).where(EventResultNote.event_id == event.id))
@@ -119,7 +120,7 @@ def _rank(event: Event) -> int:
          "total_x100": shown[r.entry_id] if shown is not None else _x100(r.total),
          "components": {str(k): str(v) for k, v in r.contender.component_totals.items()},
          "award": outcomes[r.entry_id].tier, "titles": list(outcomes[r.entry_id].titles), "decided_by": r.decided_by,
-         "computed_at": now}
+         "computed_at": now, "excluded_reason": excluded.get(r.entry_id)}
         for r in ranked
     ]
     if rows:
@@ -136,10 +137,13 @@ def _rank(event: Event) -> int:
 #: 10,000 rows of nine parameters each dumped and sent one by one; the JSON columns keep the text ``json.dumps``
 #: gives them, as SQLAlchemy's JSON type would send it.
 _RESULTS_FROM_JSON = text(
-    "INSERT INTO event_results (event_id, nomination_id, rank, total_x100, components, award, titles, decided_by, computed_at) "
-    "SELECT :event_id, t.nomination_id, t.rank, t.total_x100, t.components, t.award, t.titles, t.decided_by, :computed_at "
+    "INSERT INTO event_results (event_id, nomination_id, rank, total_x100, components, award, titles, decided_by, "
+    "excluded_reason, computed_at) "
+    "SELECT :event_id, t.nomination_id, t.rank, t.total_x100, t.components, t.award, t.titles, t.decided_by, "
+    "t.excluded_reason, :computed_at "
     "FROM json_to_recordset(CAST(:rows AS json)) "
-    "AS t(nomination_id integer, rank integer, total_x100 integer, components json, award text, titles json, decided_by text)"
+    "AS t(nomination_id integer, rank integer, total_x100 integer, components json, award text, titles json, decided_by text, "
+    "excluded_reason text)"
 )
 
 
@@ -150,7 +154,7 @@ def _store_results(rows: list[dict]) -> None:
         db.session.execute(insert(EventResult.__table__), rows)
         return
     first = rows[0]
-    fields = ("nomination_id", "rank", "total_x100", "components", "award", "titles", "decided_by")
+    fields = ("nomination_id", "rank", "total_x100", "components", "award", "titles", "decided_by", "excluded_reason")
     db.session.execute(_RESULTS_FROM_JSON, {
         "event_id": first["event_id"], "computed_at": first["computed_at"],
         "rows": json.dumps([{name: row[name] for name in fields} for row in rows])})
@@ -229,6 +233,7 @@ class ResultLine:
     titles: tuple[str, ...]
     decided_by: str | None
     nomination_id: int
+    excluded_reason: str | None = None  # no award whatever the total (an indicator sheet's 一票否决), for the host
 
 
 def result_lines(event: Event, viewer: User | None) -> list[ResultLine]:
@@ -247,7 +252,7 @@ def result_lines(event: Event, viewer: User | None) -> list[ResultLine]:
         lines.append(ResultLine(
             r.rank, n.competitor_number, n.shown_name(masked), n.org.label,
             tuple(f"{Decimal(r.components.get(c, '0')):.2f}" for c in component_ids), value_text(r.total_x100),
-            r.award or "", tuple(r.titles or ()), r.decided_by, n.id,
+            r.award or "", tuple(r.titles or ()), r.decided_by, n.id, r.excluded_reason,
         ))
     return lines
 

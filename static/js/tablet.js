@@ -103,7 +103,8 @@
 
   var criteria = sheet.criteria;
   var numbers = [];
-  var server = {}; // "number:criterion" → {value, version}, as the server last told us
+  var server = {}; // "number:criterion" → {value, version, note}, as the server last told us
+  var extras = sheet.indicators || null; // an indicator sheet: guidance by criterion, the units and their figures
 
   // A sheet may come from the service worker's cache, older than what this page already knows: a score
   // never goes back to an older version.
@@ -111,10 +112,11 @@
     var known = server;
     sheet = fresh;
     criteria = fresh.criteria;
+    extras = fresh.indicators || null;
     numbers = fresh.entries.map(function (e) { return e.competitor_number; });
     server = {};
     fresh.scores.forEach(function (s) {
-      server[cellKey(s.competitor_number, s.criterion_id)] = { value: s.value, version: s.version };
+      server[cellKey(s.competitor_number, s.criterion_id)] = { value: s.value, version: s.version, note: s.note || "" };
     });
     Object.keys(known).forEach(function (k) {
       if (!server[k] || server[k].version < known[k].version) {
@@ -165,16 +167,21 @@
   }
 
   function draftOf(number) {
-    return store.drafts[number] || { values: {}, reasons: {} };
+    var draft = store.drafts[number] || { values: {}, reasons: {}, notes: {} };
+    draft.notes = draft.notes || {};
+    return draft;
   }
 
-  function setDraft(number, criterionId, value, reason) {
-    var draft = store.drafts[number] || { values: {}, reasons: {} };
+  function setDraft(number, criterionId, value, reason, note) {
+    var draft = draftOf(number);
     if (value !== undefined) {
       draft.values[criterionId] = value;
     }
     if (reason !== undefined) {
       draft.reasons[criterionId] = reason;
+    }
+    if (note !== undefined) {
+      draft.notes[criterionId] = note;
     }
     store.drafts[number] = draft;
     tidyDraft(number);
@@ -187,16 +194,24 @@
     if (!draft) {
       return;
     }
+    draft.notes = draft.notes || {};
     Object.keys(draft.values).forEach(function (cid) {
       var value = draft.values[cid];
       var base = baseline(number, +cid);
       var same = base === null ? value === "" : hundredths(value) !== null && hundredths(value) === hundredths(base.value);
-      if (same) {
+      if (same && noteOf(number, +cid) === (base ? base.note || "" : "")) {
         delete draft.values[cid];
         delete draft.reasons[cid];
+        delete draft.notes[cid];
       }
     });
-    if (!Object.keys(draft.values).length) {
+    Object.keys(draft.notes).forEach(function (cid) {
+      var base = baseline(number, +cid);
+      if (!Object.prototype.hasOwnProperty.call(draft.values, cid) && draft.notes[cid].trim() === (base ? base.note || "" : "")) {
+        delete draft.notes[cid];
+      }
+    });
+    if (!Object.keys(draft.values).length && !Object.keys(draft.notes).length) {
       delete store.drafts[number];
     }
   }
@@ -227,10 +242,10 @@
   function baseline(number, criterionId) {
     var item = queuedItem(number, criterionId);
     if (item) {
-      return { value: item.value, version: (item.version || 0) + 1, queued: true };
+      return { value: item.value, version: (item.version || 0) + 1, queued: true, note: item.note || "" };
     }
     var score = server[cellKey(number, criterionId)];
-    return score ? { value: score.value, version: score.version, queued: false } : null;
+    return score ? { value: score.value, version: score.version, queued: false, note: score.note || "" } : null;
   }
 
   function currentValue(number, criterionId) {
@@ -243,7 +258,22 @@
   }
 
   function hasDraft(number) {
-    return Object.keys(draftOf(number).values).length > 0;
+    var draft = draftOf(number);
+    return Object.keys(draft.values).length > 0 || Object.keys(draft.notes).length > 0;
+  }
+
+  // Indicator sheets: a count of occurrences and a veto carry a note (what was found; a veto's reason).
+  function takesNote(c) {
+    return c.kind === "occurrences" || c.kind === "veto";
+  }
+
+  function noteOf(number, criterionId) {
+    var draft = draftOf(number);
+    if (Object.prototype.hasOwnProperty.call(draft.notes, criterionId)) {
+      return draft.notes[criterionId].trim();
+    }
+    var base = baseline(number, criterionId);
+    return base ? base.note || "" : "";
   }
 
   function isQueued(number) {
@@ -409,6 +439,27 @@
       el("span", { id: "entry-status", className: "badge entry-badge" })
     ]);
     pane.appendChild(header);
+    var unit = extras && extras.units ? extras.units[String(number)] : null;
+    if (unit) {
+      var facts = el("div", { className: "unit-facts", "data-testid": "unit-facts" }, [
+        el("div", { className: "unit-name fw-bold", text: unit.name })
+      ]);
+      if (unit.figures.length) {
+        var list = el("dl", { className: "unit-figures row small mb-1" });
+        unit.figures.forEach(function (f) {
+          list.appendChild(el("dt", { className: "col-7 fw-normal text-muted", text: f[0] }));
+          list.appendChild(el("dd", { className: "col-5 mb-0", text: f[1] + " " + f[2] }));
+        });
+        facts.appendChild(list);
+      } else {
+        facts.appendChild(el("div", { className: "small text-muted", text: t("no_figures") }));
+      }
+      if (unit.assessment_url) {
+        facts.appendChild(el("a", { href: unit.assessment_url, target: "_blank", rel: "noopener", "data-testid": "self-assessment",
+          text: t("self_assessment") }));
+      }
+      pane.appendChild(facts);
+    }
     pane.appendChild(el("div", { id: "problem", className: "alert alert-danger", hidden: true, role: "alert", "data-testid": "problem" }));
 
     var form = el("form", { className: "entry-form", novalidate: true, autocomplete: "off" });
@@ -470,7 +521,8 @@
     var id = "c-" + c.id;
     var judgement = isChoice(c);
     var row = { criterion: c };
-    var maxText = judgement ? t("judgement_range") : t("max_marks", { max: c.range.max });
+    var maxText = c.kind === "veto" ? t("veto_hint") : c.kind === "occurrences" ? t("occurrences_hint")
+      : judgement ? t("judgement_range") : t("max_marks", { max: c.range.max });
     var label = el("label", { className: "crit-label", "for": judgement ? null : id, id: id + "-label" }, [
       el("span", { className: "crit-name", text: c.name }),
       el("span", { className: "crit-max", text: maxText })
@@ -480,8 +532,9 @@
       row.buttons = [];
       control = el("div", { className: "judgement", role: "radiogroup", "aria-labelledby": id + "-label", "data-criterion": c.id });
       controlOf(c).choices.forEach(function (v) {
+        var text = c.kind === "veto" ? t(hundredths(v) ? "veto_yes" : "veto_no") : v;
         var b = el("button", { type: "button", className: "judgement-btn", role: "radio", "aria-checked": "false", "data-value": v,
-          text: v, disabled: readOnly, onclick: function () { onValue(number, c.id, v); } });
+          text: text, disabled: readOnly, onclick: function () { onValue(number, c.id, v); } });
         row.buttons.push(b);
         control.appendChild(b);
       });
@@ -493,6 +546,38 @@
       row.input.value = currentValue(number, c.id);
       row.input.addEventListener("input", function () { onValue(number, c.id, row.input.value); });
       control = row.input;
+      if (c.kind === "occurrences") {  // a stepper: − count +
+        var step = function (by) {
+          var now = parseInt(currentValue(number, c.id) || "0", 10) || 0;
+          var next = Math.max(0, now + by);
+          row.input.value = String(next);
+          onValue(number, c.id, String(next));
+        };
+        control = el("div", { className: "stepper input-group" }, [
+          el("button", { type: "button", className: "btn btn-outline-secondary step-btn", text: "−", "aria-label": t("fewer"),
+            disabled: readOnly, "data-step": "down", onclick: function () { step(-1); } }),
+          row.input,
+          el("button", { type: "button", className: "btn btn-outline-secondary step-btn", text: "+", "aria-label": t("more"),
+            disabled: readOnly, "data-step": "up", onclick: function () { step(1); } })
+        ]);
+      }
+    }
+    var guidance = extras && extras.guidance ? extras.guidance[String(c.id)] : "";
+    row.guidance = guidance ? el("div", { className: "crit-guidance small text-muted", text: guidance }) : null;
+    row.noteBox = null;
+    if (takesNote(c)) {
+      row.noteInput = el("input", { id: id + "-note", className: "form-control note-input", type: "text", maxlength: "500",
+        "data-note": c.id, placeholder: c.kind === "veto" ? t("veto_reason_placeholder") : t("note_placeholder"), readonly: readOnly });
+      row.noteInput.value = noteOf(number, c.id);
+      row.noteInput.addEventListener("input", function () {
+        setDraft(number, c.id, undefined, undefined, row.noteInput.value);
+        refreshForm();
+        renderGrid();
+      });
+      row.noteBox = el("div", { className: "note-box" }, [
+        el("label", { className: "form-label small mb-1", "for": id + "-note", text: c.kind === "veto" ? t("veto_reason_label") : t("note_label") }),
+        row.noteInput
+      ]);
     }
     row.message = el("div", { id: id + "-msg", className: "crit-msg", "aria-live": "polite" });
     row.note = el("div", { className: "crit-note text-muted" });
@@ -509,7 +594,7 @@
     row.stale = el("div", { className: "stale-box", hidden: true });
     row.node = el("div", { className: "crit-row", "data-criterion": c.id }, [
       el("div", { className: "crit-main" }, [label, control]),
-      row.note, row.stale, row.message, row.reasonBox
+      row.guidance, row.noteBox, row.note, row.stale, row.message, row.reasonBox
     ]);
     rows[c.id] = row;
     return row.node;
@@ -555,7 +640,13 @@
       result.message = allowed ? t("judgement_range") : t("too_high", { max: control.max });
       return result;
     }
-    if (base && hundredths(base.value) === x100) {
+    var note = takesNote(c) ? noteOf(number, c.id) : "";
+    if (c.kind === "veto" && x100 > 0 && !note) {
+      result.state = "invalid";
+      result.message = t("veto_reason_needed");
+      return result;
+    }
+    if (base && hundredths(base.value) === x100 && note === (base.note || "")) {
       result.state = "same";
       return result;
     }
@@ -763,6 +854,9 @@
         return;
       }
       var item = { competitor_number: number, criterion_id: c.id, value: showMark(r.x100) };
+      if (takesNote(c) && noteOf(number, c.id)) {
+        item.note = noteOf(number, c.id);
+      }
       if (r.base) {
         item.version = r.base.version;
       }
@@ -792,7 +886,7 @@
       var known = server[k];
       // a replayed answer may be older than what the sheet already shows: never go backwards
       if (!known || known.version <= s.version) {
-        server[k] = { value: s.value, version: s.version };
+        server[k] = { value: s.value, version: s.version, note: s.note || "" };
       }
     });
   }

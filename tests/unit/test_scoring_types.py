@@ -13,7 +13,15 @@ from contest.domain.scoring_types import SCORING_TYPES, Control, ScoringType, re
 
 
 def test_todays_kinds_are_registered_with_their_controls():
-    assert sorted(SCORING_TYPES) == ["judgement", "measurement"]
+    assert sorted(SCORING_TYPES) == ["judgement", "measurement", "occurrences", "veto"]
+    occurrences, veto = scoring_type("occurrences"), scoring_type("veto")
+    assert occurrences.control.as_json(Decimal(999)) == {"input": "integer", "step": "1", "min": "0", "max": "999", "choices": []}
+    assert veto.control.as_json(Decimal(1)) == {"input": "choice", "step": "1", "min": "0", "max": "1", "choices": ["0", "1"]}
+    assert occurrences.integral and veto.integral
+    counted = scoring.Criterion(1, Decimal(999), "occurrences", name="隐患")
+    assert scoring.check_mark("3", counted) == Decimal(3)
+    with pytest.raises(DomainError, match="whole number"):
+        scoring.check_mark("1.5", counted)
     measurement, judgement = scoring_type("measurement"), scoring_type("judgement")
     assert measurement.control.as_json(Decimal("10.50")) == {"input": "decimal", "step": "0.01", "min": "0", "max": "10.50", "choices": []}
     assert judgement.control.as_json(Decimal("10.50")) == {"input": "choice", "step": "1", "min": "0", "max": "3",
