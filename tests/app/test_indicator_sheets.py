@@ -170,7 +170,7 @@ def _inspected(world, scheme):
         assert _submit(judge, event, items).status == 200
     tablet = judging.sheet(second, event.id)["indicators"]  # what the inspector's tablet shows besides the marks
     assert tablet["units"][str(second_unit.competitor_number)]["name"] == "焊接班"
-    assert ["职工", "20", "人"] in tablet["units"][str(second_unit.competitor_number)]["figures"]
+    assert ["职工人数", "20", "人"] in tablet["units"][str(second_unit.competitor_number)]["figures"]
     assert tablet["guidance"] == {str(indicator_sheets.criteria_of(event)["fatal"]): "一票否决"}
     judging.sign_off(chief, event.id)
     return event, entered
