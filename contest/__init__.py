@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.dashboard.views import dashboard_bp
     from contest.home.views import home_bp
     from contest.judging.views import judging_bp
+    from contest.merit.views import merit_bp
     from contest.methods.views import methods_bp
     from contest.notifications.views import notifications_bp
     from contest.offline.views import offline_bp
@@ -146,7 +147,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.results.views import results_bp
 
     for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, results_bp, brackets_bp, certificates_bp,
-                      notifications_bp, offline_bp, api_bp, ops_bp, methods_bp, dashboard_bp, portal_bp):
+                      notifications_bp, offline_bp, api_bp, ops_bp, methods_bp, dashboard_bp, portal_bp, merit_bp):
         app.register_blueprint(blueprint)
 
 

@@ -200,8 +200,11 @@ class RankingInput:
     """What a decision method hands to the results: its entries in rank order (``RankedEntry``, ranks by
     :func:`rank_entries` or by the method's own rule, e.g. a bracket's placements), the total shown with each
     entry in hundredths (``shown_x100``; ``None``: the ranked total itself), and whether the ranked totals
-    are marks (``marks``: an award scheme's minimum score applies only to marks, never to places or points)."""
+    are marks (``marks``: an award scheme's minimum score applies only to marks, never to places or points),
+    and the entries ``excluded`` from every award whatever their total, with the reason (an indicator sheet's
+    一票否决): they keep their rank and total (``domain.awards.assign_awards_excluding``)."""
 
     ranked: tuple[RankedEntry, ...]
     shown_x100: Mapping[Hashable, int] | None = None
     marks: bool = True
+    excluded: Mapping[Hashable, str] = field(default_factory=dict)
