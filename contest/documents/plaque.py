@@ -48,7 +48,7 @@ TEXT_WIDTH = PAGE_WIDTH - 2 * 110.0
 GRANT_BASELINE = PAGE_HEIGHT - 140.0
 CONTEST_BASELINE = PAGE_HEIGHT - 178.0
 UNIT_CENTRE = PAGE_HEIGHT / 2 + 20.0
-UNIT_SIZE_MAX, UNIT_SIZE_MIN = 60.0, 30.0
+UNIT_SIZE_MAX, UNIT_SIZE_MIN = 60.0, 24.0
 AWARD_CENTRE = PAGE_HEIGHT / 2 - 75.0
 AWARD_SIZE_MAX, AWARD_SIZE_MIN = 38.0, 18.0
 ISSUER_CENTRE_X = PAGE_WIDTH - 210.0
@@ -101,6 +101,7 @@ def _spaced(c: Canvas, text: str, size: float, baseline: float, spacing: float, 
     t.setCharSpace(spacing)
     t.setFillColor(colour)
     t.textOut(text)
+    t.setCharSpace(0)  # the character spacing is text state: it would carry over to every later text object
     c.drawText(t)
 
 
@@ -141,6 +142,7 @@ def _draw_plaque(c: Canvas, data: CertificateData) -> None:
         t.setFont(FONT_NAME, size)
         t.setTextRenderMode(2)  # fill and stroke: a heavier face for the name
         t.textOut(line)
+        t.setTextRenderMode(0)
         c.drawText(t)
         baseline -= leading
 
