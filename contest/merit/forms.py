@@ -15,7 +15,7 @@ class NextPeriodForm(FlaskForm):
 
 
 class StartSeriesForm(FlaskForm):
-    event_id = SelectField(_l("Event of the first period"), coerce=int)
+    event_id = SelectField(_l("Event of the first period"), coerce=int, validate_choice=False)
     series = StringField(_l("Name of the series"), validators=[DataRequired(), Length(max=50)])
     label = StringField(_l("Label of the first period"), validators=[DataRequired(), Length(max=40)])
 

@@ -40,8 +40,8 @@ def export_xlsx(contest_id: int):
 @merit_bp.post("/contests/<int:contest_id>/periods/start")
 @organiser_required
 def start_series(contest_id: int):
-    form = StartSeriesForm()
-    form.event_id.choices = None  # the service checks the event
+    service.managed(current_user, contest_id)  # 403 before anything else for those who do not host it
+    form = StartSeriesForm()  # the service checks the event
     target = url_for("merit.periods", contest_id=contest_id)
     if not form.validate_on_submit():
         flash(_("Enter the series' name and the first period's label."), "danger")

@@ -34,7 +34,7 @@ from contest.domain.nominations import NominationStatus
 from contest.domain.orgtree import path_ids
 from contest.domain.periods import PeriodResult, Standing, cumulative_standings, next_label, series_name
 from contest.extensions import db
-from contest.loaders import get_contest, managed_event
+from contest.loaders import get_contest, managed_contest, managed_event
 from contest.models import (
     Component,
     Contest,
@@ -443,12 +443,14 @@ def _table(contest: Contest, series: str) -> Table:
                  next_label(read.periods[-1].period_label) if read.periods else None)
 
 
+def managed(actor: User, contest_id: int) -> Contest:
+    """The contest, for its host's organisers."""
+    return managed_contest(actor, contest_id, MANAGE_PERIODS)
+
+
 def period_event(actor: User, event_id: int) -> Event:
-    """A period event for its host's organisers (the "add the next period" form)."""
-    event = managed_event(actor, event_id, MANAGE_PERIODS)
-    if not event.is_period:
-        raise NotFound(N_("This event is not a period of a series."))
-    return event
+    """An event for its host's organisers (the "add the next period" form; the service refuses a non-period)."""
+    return managed_event(actor, event_id, MANAGE_PERIODS)
 
 
 @dataclass(frozen=True)
