@@ -413,6 +413,10 @@ def period_page(viewer: User | None, contest_id: int) -> PeriodPage:
     return PeriodPage(contest, tables, manage, manage and contest.status in ADDING, candidates)
 
 
+def _marks(x100: int) -> Decimal:
+    return (Decimal(x100) / 100).quantize(Decimal("0.01"))
+
+
 def _table(contest: Contest, series: str) -> Table:
     read = standings_of(contest.id, series)
     cumulative = next(iter(cumulative_events(contest.id, series)), None)
@@ -434,9 +438,9 @@ def _table(contest: Contest, series: str) -> Table:
                 cells.append(None)
                 continue
             result = standing.by_period.get(period.id)
-            cells.append(Cell(Decimal(result.total_x100) / 100 if result else None, read.period_ranks.get((period.id, unit_id)),
+            cells.append(Cell(_marks(result.total_x100) if result else None, read.period_ranks.get((period.id, unit_id)),
                               result.excluded_reason if result else None))
-        rows.append(Row(units[unit_id], cells, Decimal(standing.total_x100) / 100, entry.rank,
+        rows.append(Row(units[unit_id], cells, _marks(standing.total_x100), entry.rank,
                         [labels[p] for p in standing.missing], [(labels[p], r) for p, r in standing.exclusions], awards.get(unit_id)))
     confirmed = cumulative is not None and sign_off_of(cumulative.id) is not None
     return Table(series, read.periods, [p.id in read.computed for p in read.periods], rows, cumulative, confirmed,
