@@ -41,6 +41,7 @@ EXPORTS = {
     "orgs.import_template": "/orgs/import/template",
     "registration.import_template": "/contests/{contest}/nominations/template",
     "dashboard.export": "/dashboard/export.xlsx",
+    "merit.export_xlsx": "/contests/{contest}/periods.xlsx",
 }
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from contest.clock import today
 from contest.domain import awards
@@ -224,3 +224,17 @@ def test_an_individual_event_of_a_merit_contest_takes_workers_nominated_by_their
     for key in ("ent_a", "county_a", "city"):
         registration.approve(world.users[key], nomination.id)
     assert nomination.status == NominationStatus.CONFIRMED and nomination.display_name == "张小三"
+
+
+def test_the_period_export_is_inert_with_hostile_unit_names_and_reasons(world, client, login_as):
+    from tests.app.test_exports import REASON, UNIT, assert_inert
+
+    contest, _first, second, _cumulative = _three_periods(world)
+    world.orgs["ent_b"].name = UNIT
+    db.session.execute(update(EventResult).where(EventResult.event_id == second.id, EventResult.excluded_reason.is_not(None))
+                       .values(excluded_reason=REASON))
+    db.session.commit()
+    login_as("city")
+    response = client.get(f"/contests/{contest.id}/periods.xlsx")
+    assert response.status_code == 200
+    assert_inert(response.data, '=HYPERLINK("http://evil.example","班组")', "-2+3复核")
