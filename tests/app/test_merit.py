@@ -206,6 +206,10 @@ def test_a_period_is_added_from_the_page(world, client, login_as):
     assert "月度考核（2026年10月）" in response.get_data(as_text=True)
     assert [p.period_label for p in periods.periods_of(contest.id, SERIES)] == ["2026年9月", "2026年10月"]
     assert client.get(f"/events/{cumulative.id}/cumulative").status_code == 200
+    event_page = client.get(f"/events/{cumulative.id}").get_data(as_text=True)  # the method's summary on the event page
+    assert f"/events/{cumulative.id}/cumulative" in event_page and "分期累计（月度考核）" in event_page
+    contest_page = client.get(f"/contests/{contest.id}").get_data(as_text=True)
+    assert f"/contests/{contest.id}/periods" in contest_page
 
 
 def test_an_individual_event_of_a_merit_contest_takes_workers_nominated_by_their_unit(world):
