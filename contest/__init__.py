@@ -137,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.home.views import home_bp
     from contest.indicators.views import indicators_bp
     from contest.judging.views import judging_bp
+    from contest.merit.views import merit_bp
     from contest.methods.views import methods_bp
     from contest.notifications.views import notifications_bp
     from contest.offline.views import offline_bp
@@ -149,7 +150,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, auth_bp, orgs_bp, people_bp, contests_bp, registration_bp, judging_bp, results_bp, brackets_bp, certificates_bp,
                       notifications_bp, offline_bp, api_bp, ops_bp, methods_bp, dashboard_bp, portal_bp, assessments_bp,
-                      indicators_bp):
+                      indicators_bp, merit_bp):
         app.register_blueprint(blueprint)
 
 

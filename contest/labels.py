@@ -82,6 +82,7 @@ STEP_LABELS = {
     "reject": _l("Rejected"),
     "withdraw": _l("Withdrawn"),
     "promote": _l("Promoted from a preliminary"),
+    "carry": _l("Carried forward from an earlier period"),
 }
 BRACKET_LABELS = {
     "single_elimination": _l("Single elimination"),

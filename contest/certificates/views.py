@@ -15,6 +15,7 @@ from contest.i18n import translate
 from contest.listing import search_args
 from contest.security import verification_limit
 from contest.services import certificates as service
+from contest.services import plaques
 from contest.web import download_name, paginate, post_action
 
 certificates_bp = Blueprint("certificates", __name__)
@@ -27,7 +28,8 @@ def _pdf(data: bytes, filename: str):
 @certificates_bp.get("/my/certificates")
 @login_required
 def mine():
-    return render_template("certificates/mine.html", certificates=service.my_certificates(current_user))
+    return render_template("certificates/mine.html", certificates=service.my_certificates(current_user),
+                           unit_certificates=plaques.unit_certificates(current_user))
 
 
 @certificates_bp.get("/certificates/<int:cert_id>.pdf")
@@ -42,6 +44,21 @@ def download(cert_id: int):
     else:
         response = _pdf(stored.pdf, service.file_name(cert))
     response.set_etag(stored.etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@certificates_bp.get("/certificates/<int:cert_id>/plaque.pdf")
+@login_required
+def plaque(cert_id: int):
+    """A unit certificate's plaque layout (奖牌版), drawn on demand, with its fingerprint as the ETag."""
+    try:
+        found = plaques.plaque_of(current_user, cert_id, request.headers.get("If-None-Match"))
+    except DomainError as exc:
+        flash(translate(exc), "warning")
+        return redirect(url_for("certificates.mine"))
+    response = current_app.response_class(status=304) if found.pdf is None else _pdf(found.pdf, found.file_name)
+    response.set_etag(found.etag)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from contest.methods import METHODS, register
 from contest.methods.bracket import BRACKET
 from contest.methods.indicators import INDICATORS
+from contest.methods.period_total import PERIOD_TOTAL
 from contest.methods.rubric import RUBRIC
 
-BUILTIN = (RUBRIC, BRACKET, INDICATORS)
+BUILTIN = (RUBRIC, BRACKET, INDICATORS, PERIOD_TOTAL)
 
 for _method in BUILTIN:
     if _method.name not in METHODS:

@@ -77,6 +77,13 @@ class Event(db.Model):
     __table_args__ = (
         UniqueConstraint("contest_id", "name", name="uq_events_contest_name"),
         CheckConstraint("team_min >= 1 AND team_min <= team_max", name="team_size"),
+        # 立功竞赛 periods: a period event names its series, its label and its place in the series, or none of them.
+        CheckConstraint(
+            "(period_series IS NULL AND period_label IS NULL AND period_seq IS NULL)"
+            " OR (period_series IS NOT NULL AND period_label IS NOT NULL AND period_seq >= 1)",
+            name="period_shape",
+        ),
+        UniqueConstraint("contest_id", "period_series", "period_seq", name="uq_events_period"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,6 +107,12 @@ class Event(db.Model):
     # A preliminary event feeds a final: its top entries are promoted into ``final_event``.
     final_event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # 立功竞赛: the event is one period (a month, a quarter) of a series of the contest's events scoring the same
+    # units: the series' name, the period's label ("2026年9月") and its place in the series (1, 2 …).
+    # ``services.periods`` adds the next period; a ``period_total`` event ranks the series cumulatively.
+    period_series: Mapped[str | None] = mapped_column(String(100))
+    period_label: Mapped[str | None] = mapped_column(String(40))
+    period_seq: Mapped[int | None] = mapped_column(Integer)
 
     contest: Mapped[Contest] = relationship(back_populates="events")
     components: Mapped[list[Component]] = relationship(
@@ -132,6 +145,11 @@ class Event(db.Model):
     def method(self) -> methods.Method:
         """How this event is decided: its entry in the registry of decision methods."""
         return methods.method_of(self)
+
+    @property
+    def is_period(self) -> bool:
+        """One period of a 立功竞赛 series (``period_series``)."""
+        return self.period_series is not None
 
     @property
     def total_weight(self) -> int:

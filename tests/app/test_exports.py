@@ -42,6 +42,7 @@ EXPORTS = {
     "registration.import_template": "/contests/{contest}/nominations/template",
     "dashboard.export": "/dashboard/export.xlsx",
     "dashboard.safety_coverage_export": "/dashboard/safety-coverage.xlsx",
+    "merit.export_xlsx": "/contests/{contest}/periods.xlsx",
 }
 
 

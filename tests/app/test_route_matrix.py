@@ -131,6 +131,13 @@ MATRIX = {
     "certificates.verify_form": ("GET", lambda w: "/verify/", PUBLIC),
     "certificates.verify": ("GET", lambda w: f"/verify/{w.c['certificate_code']}", PUBLIC),
     "api.certificate": ("GET", lambda w: f"/api/v1/certificates/{w.c['certificate_code']}", PUBLIC),
+    "merit.periods": ("GET", lambda w: f"/contests/{w.c['published']}/periods", PUBLIC),
+    "merit.export_xlsx": ("GET", lambda w: f"/contests/{w.c['published']}/periods.xlsx", PUBLIC),
+    "merit.start_series": ("POST", lambda w: f"/contests/{w.c['contest']}/periods/start", HOST),
+    "merit.add_next_period": ("POST", lambda w: f"/events/{w.c['event']}/periods/next", HOST),
+    "merit.cumulative": ("GET", lambda w: f"/events/{w.c['cumulative']}/cumulative", HOST),
+    "merit.confirm": ("POST", lambda w: f"/events/{w.c['cumulative']}/cumulative/confirm", HOST),
+    "certificates.plaque": ("GET", lambda w: f"/certificates/{w.c['certificate']}/plaque.pdf", HOST | {"worker"}),
     "methods.setup": ("GET", lambda w: f"/events/{w.c['event']}/method", HOST),
     "indicators.builder": ("GET", lambda w: f"/events/{w.c['event']}/indicators", HOST),
     "indicators.add_section": ("POST", lambda w: f"/events/{w.c['event']}/indicators/sections", HOST),
@@ -201,6 +208,10 @@ def contest_ids(world) -> dict[str, int]:
     event = contest.events[0]
     nomination = registration.nominate(world.users["worker"], event.id, [world.users["worker"].id])
     draft = make_contest(world.users["city"], title="草稿", open_=False)
+    from contest.services import contests as contest_service
+    from contest.services.contests import EventInput
+
+    cumulative = contest_service.create_event(world.users["city"], draft.id, EventInput("累计排名", kind="unit", method="period_total"))
     from contest.services import judging
 
     judging.assign_judge(world.users["city"], event.id, world.users["judge"].id, chief=True)
@@ -244,7 +255,7 @@ def contest_ids(world) -> dict[str, int]:
             "draft_event": draft.events[0].id, "component": component.id, "criterion": component.criteria[0].id,
             "final_event": published.events[0].id, "objection": objection.id, "certificate": certificate.id,
             "certificate_code": certificate.code, "notification": notification.id, "announcement": announcement.id,
-            "attachment": attachment, "rules_document": rules_document.id}
+            "attachment": attachment, "rules_document": rules_document.id, "published": published.id, "cumulative": cumulative.id}
 
 
 def _bracket(world) -> tuple[int, int]:
