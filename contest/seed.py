@@ -19,14 +19,18 @@ from sqlalchemy import select
 
 from contest import randomness
 from contest.clock import today
+from contest.assessments.demo import seed_self_assessments
 from contest.dashboard.demo import seed_dashboard_demo
 from contest.domain import passwords
 from contest.domain.errors import N_
 from contest.domain.identity import generate_resident_id
 from contest.domain.orgtree import child_path
 from contest.extensions import db
+from contest.indicators.demo import seed_safety_contest, seed_safety_inspection
+from contest.merit_demo import seed_merit_contest
 from contest.models import Organisation, OrgLevel, Role, SkillLevel, User, UserRole, WorkerProfile
 from contest.models.user import Gender
+from contest.registration.demo_units import seed_unit_enrolment
 from contest.seed_support import add_rubric as _rubric
 from contest.seed_support import by_username as _by_username
 from contest.seed_support import workers_of as _workers
@@ -73,8 +77,9 @@ class TourStop:
 
 
 DEMO_TOUR = (
-    TourStop("city", N_("city organiser: the year's dashboard (数据看板) against the plan's targets, every contest of the year, nominations from three counties waiting for the city")),
-    TourStop("kecheng", N_("county organiser: notices of nominations waiting, places allocated and registration closing, in 通知")),
+    TourStop("city", N_("city organiser: the year's dashboard (数据看板) against the plan's targets, every contest of the year, nominations from three counties waiting for the city, the 安康杯 in 公示 with one unit vetoed (一票否决), and a 立功竞赛 ranked per period and in total (分期排名)")),
+    TourStop("kecheng", N_("county organiser: notices of nominations waiting, places allocated and registration closing, in 通知; the 安康杯 coverage of its enterprises (覆盖率) and its own 安康杯 with enterprises waiting to be confirmed")),
+    TourStop("kecheng.e1", N_("enterprise organiser: its 安康杯 self-assessment with evidence (自评), and its unit excluded by 一票否决 despite 97 points")),
     TourStop("judge01", N_("judge: entries of last year's 电工 event left to score on the tablet page")),
     TourStop("w0038", N_("worker: a 一等奖 certificate and 技术能手 and 青年岗位能手 title certificates")),
     TourStop("w0001", N_("worker: a 三等奖 certificate and a 青年岗位能手 title certificate")),
@@ -184,8 +189,37 @@ def _seed_demo(rng: random.Random) -> list[DemoLogin]:
     logins.extend(seed_answered_objection())
     seed_notifications()
     seed_dashboard_demo()  # contest.dashboard.demo: this year's figures, targets, announcements
+    seed_safety()
+    seed_merit_contest(_by_username("city"))  # contest.merit_demo: 立功竞赛 with three monthly periods
     logger.info("Seeded the demo data: %d workers", worker_no)
     return logins
+
+
+def seed_safety() -> None:
+    """The city's 安康杯 (``contest.indicators.demo``: last year's final with unit certificates, this year's
+    copied from it and its units enrolled), award places handed down to four counties
+    (``contest.registration.demo_units``), every unit's self-assessment with evidence
+    (``contest.assessments.demo``), then inspection, sign-off, ranking and 公示."""
+    from contest.clock import frozen_today
+    from contest.models import Event
+    from contest.services import results
+
+    city = _by_username("city")
+    safety = seed_safety_contest(city)
+    enterprises, teams = db.session.get(Event, safety.enterprise_event_id), db.session.get(Event, safety.team_event_id)
+    seed_unit_enrolment(enterprises, {"柯城区": 1, "衢江区": 1, "龙游县": 1, "江山市": 1}, pending=0)
+    with frozen_today(date(today().year, 5, 10)):
+        seed_self_assessments(enterprises, _unit_organiser, fatal_unit_id=safety.vetoed_unit_id)
+        seed_self_assessments(teams, _unit_organiser)
+    seed_safety_inspection(safety)
+    results.publish(city, safety.contest_id)
+    db.session.commit()
+
+
+def _unit_organiser(unit: Organisation) -> User:
+    """The first organiser of ``unit`` (a team's leader, an enterprise's organiser)."""
+    return db.session.scalar(select(User).join(UserRole, UserRole.user_id == User.id)
+                             .where(User.org_id == unit.id, UserRole.role == Role.ORGANISER).order_by(User.id).limit(1))
 
 
 def seed_answered_objection() -> list[DemoLogin]:

@@ -28,11 +28,11 @@ ENTERPRISE_CONTESTS = (  # enterprise login, kind, title suffix, event, teams
     ("kecheng.e1", "skills", "供电岗位技能比武", "变电设备检修工", ("t1", "t2")),
     ("jiangshan.e2", "merit", "安全生产立功竞赛", "数控车工", ("t1", "t2")),
 )
-# 安康杯 units (organiser logins of enterprises and teams): the first ones enrolled by the city (confirmed at
-# once), the others by their own enterprise (waiting for their county).
-SAFETY_ENTERPRISES = ("kecheng.e1", "kecheng.e2", "qujiang.e1", "qujiang.e3", "longyou.e1", "jiangshan.e3", "changshan.e2", "kaihua.e1")
-SAFETY_TEAMS = ("kecheng.e1.t1", "kecheng.e2.t1", "qujiang.e1.t2", "longyou.e1.t1", "kaihua.e1.t1")
-SAFETY_CONFIRMED = 5  # enterprises the city enrols itself (its teams likewise: the first three)
+# A county's own 安康杯 (柯城区): its enterprises and teams enrol; the first ones the county enrols itself
+# (confirmed at once), the others their own enterprise enrols (waiting for the county, the host, to confirm).
+SAFETY_ENTERPRISES = ("kecheng.e1", "kecheng.e2", "kecheng.e3")
+SAFETY_TEAMS = ("kecheng.e1.t1", "kecheng.e1.t2", "kecheng.e2.t1", "kecheng.e3.t1")
+SAFETY_CONFIRMED = 2  # enterprises the county enrols itself (its teams likewise: the first two)
 SIMPLE = (("实际操作", 100, "mean", (("操作", "80", "measurement"), ("安全文明生产", "20", "judgement"))),)
 
 
@@ -52,7 +52,9 @@ def seed_dashboard_demo() -> None:
         _contest(host, f"{year}年{host.org.name}{suffix}", kind, event_name, opens, workers)
     admin = by_username("admin")
     city = by_username("city")
-    _safety_units(city, f"{year}年衢州市“安康杯”安全生产竞赛", date(year, min(3, months), 1))
+    kecheng = by_username("kecheng")
+    # open now (registration still running), so the county has enrolments to confirm
+    _safety_units(kecheng, f"{year}年{kecheng.org.name}“安康杯”竞赛", max(date(year, 1, 1), now - timedelta(days=10)))
     _contest(city, f"{year}年衢州市职工创新成果大赛", "innovation", "创新成果", date(year, min(5, months), 8), [], nominator=admin)
     for month, title, event_name, teams in ((min(4, months), "职工数控车工技能竞赛", "数控车工", ("kecheng.e2.t1", "longyou.e2.t1", "jiangshan.e2.t1")),
                                             (min(6, months), "职工钢筋工技能竞赛", "钢筋工", ("qujiang.e3.t1", "changshan.e3.t1", "kaihua.e3.t1")),
@@ -90,31 +92,32 @@ def _contest(host: User, title: str, kind: str, event_name: str, opens: date, wo
     return contest
 
 
-def _safety_units(city: User, title: str, opens: date) -> Contest:
-    """The city's 安康杯 of the year (events 优胜企业 and 优胜班组, for units) with enterprises and teams enrolled:
-    some by the city (confirmed), the others by their enterprise (waiting for the county's approval)."""
+def _safety_units(county: User, title: str, opens: date) -> Contest:
+    """A county's 安康杯 of the year (events 优胜企业 and 优胜班组, for units; the city's own 安康杯 is
+    ``contest.indicators.demo``) with enterprises and teams enrolled: some by the county (confirmed), the others
+    by their enterprise (waiting for the county, the host, to confirm)."""
     from contest.services import contests, registration
     from contest.services.contests import ContestInput, EventInput
 
     closes, day = opens + timedelta(days=30), opens + timedelta(days=45)
     with frozen_today(opens):
-        contest = contests.create_contest(city, ContestInput(title, opens.year, "safety", opens, closes, day, f"{city.org.name}职工服务中心",
-                                                             f"{title}，面向全市企业和班组，以单位为参赛主体。"))
-        enterprises = contests.create_event(city, contest.id, EventInput("优胜企业", kind="unit"))
-        teams = contests.create_event(city, contest.id, EventInput("优胜班组", kind="unit"))
+        contest = contests.create_contest(county, ContestInput(title, opens.year, "safety", opens, closes, day, f"{county.org.name}职工服务中心",
+                                                             f"{title}，面向全区企业和班组，以单位为参赛主体。"))
+        enterprises = contests.create_event(county, contest.id, EventInput("优胜企业", kind="unit"))
+        teams = contests.create_event(county, contest.id, EventInput("优胜班组", kind="unit"))
         for event in (enterprises, teams):
-            add_rubric(city, event, SIMPLE)
-        contests.change_status(city, contest.id, ContestStatus.OPEN)
+            add_rubric(county, event, SIMPLE)
+        contests.change_status(county, contest.id, ContestStatus.OPEN)
         for i, login in enumerate(SAFETY_ENTERPRISES):
             unit = by_username(login)
-            registration.nominate_unit(city if i < SAFETY_CONFIRMED else unit, enterprises.id, unit.org_id)
+            registration.nominate_unit(county if i < SAFETY_CONFIRMED else unit, enterprises.id, unit.org_id)
         for i, login in enumerate(SAFETY_TEAMS):
             unit = by_username(login)
             enterprise = by_username(login.rsplit(".", 1)[0])
-            registration.nominate_unit(city if i < 3 else enterprise, teams.id, unit.org_id)
+            registration.nominate_unit(county if i < SAFETY_CONFIRMED else enterprise, teams.id, unit.org_id)
     if closes < today():
         with frozen_today(closes + timedelta(days=1)):
-            contests.change_status(city, contest.id, ContestStatus.CLOSED)
+            contests.change_status(county, contest.id, ContestStatus.CLOSED)
     db.session.commit()
     return contest
 

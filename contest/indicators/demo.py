@@ -18,13 +18,13 @@ ratio indicator has figures to read.
 from __future__ import annotations
 
 import random
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from contest import randomness
 from contest.clock import frozen_today, to_utc, today
 from contest.domain.contests import ContestStatus
 from contest.domain.indicators import Indicator, IndicatorMethod, Section, Sheet
@@ -179,7 +179,7 @@ def _inspect(event_id: int, vetoed_id: int | None, rng: random.Random) -> None:
                 if note:
                     item["note"] = note
                 items.append(item)
-        answer = judging.submit_scores(inspector, event_id, {"idempotency_key": secrets.token_hex(16), "scores": items})
+        answer = judging.submit_scores(inspector, event_id, {"idempotency_key": randomness.token_hex(16), "scores": items})
         assert answer.status == 200, answer.body
     judging.sign_off(by_username(INSPECTORS[0]), event_id)
 

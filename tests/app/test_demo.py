@@ -13,7 +13,7 @@ from contest import create_app
 from contest.clock import frozen_today, today
 from contest.config import TestConfig
 from contest.extensions import db
-from contest.models import Certificate, Contest, Event, Nomination, Notification, Objection, SignOff, User
+from contest.models import Certificate, Contest, Event, EventResult, Nomination, Notification, Objection, SignOff, User
 from contest.seed import DEMO_PASSWORD, DEMO_TOUR, seed_demo
 from contest.services import brackets, judging
 
@@ -88,6 +88,16 @@ def check_city(client):
     counties = {n.org.label.split(" · ")[0] for n in waiting}
     assert len(counties) >= 3 and all(county in page for county in counties)
     assert db.session.scalar(select(Contest.id).where(Contest.year == today().year)) is not None
+    # the 安康杯 in 公示: the vetoed unit is ranked, given no award, and the host sees why
+    safety = db.session.scalar(select(Contest).where(Contest.kind == "safety", Contest.year == today().year, Contest.host_id == _user("city").org_id))
+    assert safety.status == "published"
+    enterprises = next(e for e in safety.events if e.name == "优胜企业")
+    vetoed = db.session.scalar(select(EventResult).where(EventResult.event_id == enterprises.id, EventResult.excluded_reason.is_not(None)))
+    assert vetoed.total_x100 == 9700 and vetoed.award is None
+    assert "亡人事故" in _page(client, "city", f"/events/{enterprises.id}/results")
+    merit = db.session.scalar(select(Contest).where(Contest.kind == "merit", Contest.host_id == _user("city").org_id, Contest.year == today().year))
+    page = _page(client, "city", f"/contests/{merit.id}/periods")
+    assert page.count("月") >= 3 and "累计" in page
 
 
 def check_kecheng(client):
@@ -95,6 +105,18 @@ def check_kecheng(client):
     assert {"nominations_waiting", "quota_allocated", "registration_closing"} <= kinds
     page = _page(client, "kecheng", "/notifications")
     assert "等待" in page and "名额" in page
+    assert "覆盖率" in _page(client, "kecheng", "/dashboard/safety-coverage")
+    own = db.session.scalar(select(Contest).where(Contest.kind == "safety", Contest.host_id == _user("kecheng").org_id))
+    assert own.status == "open" and _waiting_for("kecheng")
+
+
+def check_kecheng_e1(client):
+    page = _page(client, "kecheng.e1", "/assessments/")
+    assert "安康杯" in page and "已锁定" in page  # submitted, then locked when the inspection started
+    result = db.session.scalar(select(EventResult).join(Nomination).where(Nomination.unit_id == _user("kecheng.e1").org_id,
+                                                                         EventResult.excluded_reason.is_not(None)))
+    assert result is not None and result.total_x100 == 9700
+    assert "不参与评优" in _page(client, "kecheng.e1", f"/events/{result.event_id}/results")
 
 
 def check_judge01(client):
@@ -140,7 +162,7 @@ def check_w0037(client):
         assert "不予采纳" in _page(client, "w0037", path) or "予以采纳" in _page(client, "w0037", path), path
 
 
-CHECKS = {"city": check_city, "kecheng": check_kecheng, "judge01": check_judge01, "w0038": check_w0038, "w0001": check_w0001,
+CHECKS = {"city": check_city, "kecheng": check_kecheng, "kecheng.e1": check_kecheng_e1, "judge01": check_judge01, "w0038": check_w0038, "w0001": check_w0001,
           "judge07": check_judge07, "kecheng.e1.t1": check_kecheng_e1_t1, "w0037": check_w0037}
 
 
