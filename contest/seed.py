@@ -18,8 +18,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from contest import randomness
-from contest.clock import today
 from contest.assessments.demo import seed_self_assessments
+from contest.clock import today
 from contest.dashboard.demo import seed_dashboard_demo
 from contest.domain import passwords
 from contest.domain.errors import N_
