@@ -100,6 +100,10 @@ class Method:
         """The method's own settings of the event (``events.method_options``)."""
         return dict(event.method_options or {})
 
+    def not_ready(self, event: Event) -> str | None:
+        """Why the event cannot open for registration under this method (a msgid taking ``%(event)s``), or None."""
+        return None
+
     def setup_page(self, event: Event):
         """The response of the generic set-up page (GET and POST) for the event's host."""
         raise NotImplementedError

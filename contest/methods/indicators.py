@@ -15,6 +15,8 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from contest.domain.entrants import EntrantKind
+from contest.domain.errors import N_
 from contest.domain.ranking import RankingInput
 from contest.methods.rubric import RubricMethod
 from contest.models import Event
@@ -35,6 +37,13 @@ class IndicatorsMethod(RubricMethod):
 
     def choice_of(self, event: Event) -> str:
         return self.name
+
+    def not_ready(self, event: Event) -> str | None:
+        if event.entrant_kind != EntrantKind.UNIT:
+            return N_("Event %(event)s: an indicator sheet decides events for units (enterprises and teams) only.")
+        if not indicator_sheets.sheet_of(event).indicators:
+            return N_("Event %(event)s has no indicator sheet yet: build it (or copy last year's) before registration opens.")
+        return None
 
     def apply_choice(self, event: Event, value: str) -> None:
         event.method_name = self.name

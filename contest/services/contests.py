@@ -220,6 +220,7 @@ def event_spec(event: Event) -> EventSpec:
         tuple(ComponentSpec(c.name, c.weight, tuple(CriterionSpec(k.name, k.max_marks, k.kind) for k in c.criteria), c.aggregation)
               for c in event.components),
         event.team_min, event.team_max, event.min_age, event.max_age, rubric=event.method.uses_rubric,
+        not_ready=event.method.not_ready(event),
     )
 
 

@@ -66,6 +66,22 @@ def test_a_sheet_with_a_bad_indicator_is_refused_and_nothing_changes(world):
     assert indicator_sheets.sheet_of(event) == SHEET
 
 
+def test_registration_opens_only_with_a_sheet_and_only_for_units(world):
+    city = world.users["city"]
+    contest = make_contest(city, title="2026年衢州市安康杯竞赛", open_=False, events=())
+    empty = contests.create_event(city, contest.id, EventInput("优胜企业", kind="unit", method="indicators"))
+    with pytest.raises(DomainError, match="no indicator sheet"):
+        contests.change_status(city, contest.id, ContestStatus.OPEN)
+    indicator_sheets.save_sheet(city, empty.id, SHEET)
+    people = contests.create_event(city, contest.id, EventInput("安全知识", method="indicators"))
+    with pytest.raises(DomainError, match="units .enterprises and teams. only"):
+        contests.change_status(city, contest.id, ContestStatus.OPEN)
+    db.session.refresh(contest)
+    assert contest.status == ContestStatus.DRAFT
+    contests.delete_event(city, people.id)
+    assert contests.change_status(city, contest.id, ContestStatus.OPEN).status == ContestStatus.OPEN
+
+
 def _running(world, event, units=("ent_b", "team_b", "ent_a")):
     city = world.users["city"]
     contests.change_status(city, event.contest_id, ContestStatus.OPEN)

@@ -1,5 +1,6 @@
 """Contest lifecycle, event completeness, quotas, eligibility, the approval climb and the draw."""
 
+import dataclasses
 import random
 from datetime import date
 from decimal import Decimal
@@ -173,3 +174,10 @@ def test_draw_is_a_reproducible_permutation(ids, seed):
     assert sorted(numbers.values()) == list(range(1, len(ids) + 1))
     assert set(numbers) == ids
     assert draw_numbers(list(reversed(sorted(ids))), seed) == numbers
+
+
+def test_an_event_whose_decision_method_is_not_ready_is_refused_with_its_reason():
+    ready = EventSpec("优胜企业", EventKind.UNIT, (), rubric=False)
+    check_event(ready)
+    with pytest.raises(DomainError, match="优胜企业 has no indicator sheet"):
+        check_event(dataclasses.replace(ready, not_ready="Event %(event)s has no indicator sheet yet."))
