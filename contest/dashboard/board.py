@@ -55,7 +55,7 @@ COVERAGE_GROUPS = (
     (_l("Teams"), 3),
     (_l("Score"), 1),
     (_l("Hazard correction"), 3),
-    (_l("Rationalisation proposals adopted"), 3),
+    (_l("Adoption of rationalisation proposals"), 3),
     (_l("Veto (一票否决)"), 1),
 )
 
