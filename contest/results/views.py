@@ -138,7 +138,9 @@ def public_ranking(event_id: int):
         return _shared(cached)
     shown = service.public_results(event)
     page = render_template("results/public_ranking.html", event=event, contest=event.contest, publication=shown.publication,
-                           lines=shown.lines, notes=shown.notes, confirm=ConfirmForm(),
+                           lines=shown.lines, notes=shown.notes,
+                           # the objection form is a logged-in visitor's: no CSRF token (a session cookie) for others
+                           confirm=ConfirmForm() if current_user.is_authenticated else None,
                            in_notice=event.contest.status in OBJECTIONS, objections=service.objection_summary(event.id))
     if key is not None:
         public_pages().put(key, page)
