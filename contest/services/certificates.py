@@ -217,7 +217,12 @@ def get_for_organiser(user: User, cert_id: int) -> Certificate:
 
 
 def get_for_download(user: User, cert_id: int) -> Certificate:
-    cert = _certificate(cert_id)
+    """The certificate with its event and contest in one read (a download needs all three: the permission, the
+    document's inputs)."""
+    cert = db.session.scalar(select(Certificate).where(Certificate.id == cert_id)
+                             .options(joinedload(Certificate.event).joinedload(Event.contest)))
+    if cert is None:
+        cert = _certificate(cert_id)  # the one "does not exist" answer
     if not can_download(user, cert):
         raise PermissionDenied()
     if cert.revoked:
