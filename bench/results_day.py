@@ -489,6 +489,9 @@ def main() -> None:
         cpu = {k: after[k] - before[k] for k in before}
         if wrks:
             cpu["wrk (4 processes, browsing)"] = wrk_cpu
+        machine = cpu.pop("machine, all processes")
+        cpu["everything else on the machine (other users' jobs)"] = machine - sum(cpu.values())
+        cpu["machine, all processes"] = machine
         server.stop()
         log = (logs / "app.log").read_text()
         errors = [line for line in log.splitlines() if "Traceback" in line or "ERROR" in line]
