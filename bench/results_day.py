@@ -408,6 +408,8 @@ def main() -> None:
                         help="asyncio browsing: the public results page with the session cookie (never cached)")
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--no-gunicorn-config", action="store_true",
+                        help="start gunicorn without deploy/gunicorn.conf.py (the collector not frozen after loading)")
     parser.add_argument("--front", choices=("nginx", "none"), default="nginx" if front.available() else "none",
                         help="nginx in front as deploy/nginx sets it up (the default when nginx is installed)")
     parser.add_argument("--generator", choices=("wrk", "asyncio"), default="wrk" if shutil.which("wrk") else "asyncio",
@@ -459,7 +461,8 @@ def main() -> None:
         env = {"BENCH_DATABASE_URL": url, "BENCH_SCHEMA": schema, "SECRET_KEY": secret, "BENCH_REDIS": args.redis, **front_env}
         logs = tmp / "logs"
         logs.mkdir()
-        server = Server("app", "results_day_app:create()", env, args.gunicorn_workers, args.threads, str(logs))
+        server = Server("app", "results_day_app:create()", env, args.gunicorn_workers, args.threads, str(logs),
+                        config=None if args.no_gunicorn_config else str(ROOT / "deploy" / "gunicorn.conf.py"))
         status, _body = server.wait_ready(f"/api/v1/events/{world.event_id}/sheet", world.judges[0][1])
         assert status == 200, status
         port = server.port
