@@ -1,34 +1,43 @@
 """Results day (issue 18 item 7): judges scoring, workers reading results and downloading certificates, and the
-public verification page, all at once against one gunicorn on PostgreSQL, in one process tree.
+public verification page, all at once against one gunicorn on PostgreSQL behind nginx, in one process tree.
 
     .venv/bin/python bench/results_day.py [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
                                           [--redis redis://127.0.0.1:6379/0] [--judges 200] [--entries 400]
-                                          [--workers 2000] [--holders 400] [--connections 32] [--seconds 30]
+                                          [--workers 2000] [--holders 400] [--seconds 30]
+                                          [--front nginx|none] [--generator wrk|asyncio]
+                                          [--results-rate 250] [--pdf-rate 350] [--pages-rate 50] [--verify-rate 2]
 
 Setup (not timed), in a throw-away PostgreSQL schema: the score benchmark's running event (``score_load.build``:
 ``--entries`` drawn entries, ``--judges`` judges with bearer tokens), and a second contest whose event of
 ``--holders`` entries was scored, signed off, ranked, published and made final, with its certificates issued
-(an award for 60 % of the entries). Each holder account is logged in once (its session cookie is what a
-browser holds). The app runs under ``gunicorn -w 2 --threads 4`` (production configuration, rate limits on,
-in Redis, so the verification limit holds across both workers).
+(an award for 60 % of the entries) and drawn and stored once. Each holder account is logged in once (its
+session cookie is what a browser holds). The app runs under ``gunicorn -w 2 --threads 4`` with
+``deploy/gunicorn.conf.py`` (production configuration, rate limits on, in Redis, so the verification limit holds
+across both workers).
 
-Then, for ``--seconds``, together:
+``--front nginx`` (the default when nginx is installed): Debian's nginx in front as ``deploy/nginx/contest.conf``
+sets it up (``support/front.py``: anonymous results pages from ``proxy_cache``, stored PDFs sent by nginx after
+the app's ``X-Accel-Redirect`` from a file store in the temporary folder, of which every 10th file is removed
+before the run so that missing files are rebuilt).
 
-- every judge sends one sheet every 5 s (``score_load.open_loop``, as in the score benchmark);
-- ``--workers`` simulated workers (``--holders`` accounts, several browsers each) take turns on
-  ``--connections`` keep-alive connections: each opens the public results page of the final event (as an
-  anonymous visitor, the way the link published on the federation's site opens; ``--logged-in-results``
-  sends the session cookie, and a logged-in page is never cached), then its
-  certificate page ("我的证书"), then downloads its certificate PDF, sending the ETag of its earlier copy
-  (``If-None-Match``) when it has one, so it gets 304 while its copy is current;
-- every 10th turn is a public verification (``/verify/<code>``) from the same address, under its limit
-  (``VERIFY_RATE_LIMIT``).
+Then, for ``--seconds``, together: every judge sends one sheet every 5 s (``score_load.open_loop``, asyncio),
+and the browsing:
 
-Printed: score p50 / p99, results page requests/s, certificate downloads/s (200 and 304), certificate page
-requests/s, verification answers by status (200 vs 429), every 5xx, and the reconciliation of the scores
-(``score_load.reconcile_app``) and of the certificate documents (each 200's bytes = the stored bytes, the ETag =
-the stored fingerprint, one stored document per downloaded certificate). Targets (issue 18.7): score p99 <
-100 ms; results page ≥ 200 requests/s; downloads ≥ 300/s; no 5xx; reconciliation OK.
+- ``--generator wrk`` (the default when wrk is installed): four wrk processes (``support/browse.lua``), one per
+  kind of request, each paced to its offered rate (0: as fast as it goes): the public results page of the final
+  event as an anonymous visitor; a simulated worker's certificate page (我的证书) with its session cookie; its
+  certificate PDF, with the ETag of its copy (``If-None-Match``) once it holds one; a verification
+  (``/verify/<code>``) from the same address, under its limit. ``--workers`` simulated workers take turns over
+  the ``--holders`` accounts.
+- ``--generator asyncio``: the earlier loop: the workers take turns on ``--connections`` keep-alive connections,
+  results page → certificate page → PDF, every 10th turn a verification.
+
+Printed: score p50 / p99, requests/s and latency per kind, verification answers by status (200 vs 429), every
+5xx and server log error, the CPU each group of processes used (gunicorn, nginx, PostgreSQL, Redis, the
+generator, everything else on the machine), and the reconciliation of the scores (``score_load.reconcile_app``)
+and of the certificate documents (each 200's bytes = the stored bytes, each ETag a stored fingerprint, the file
+store = the stored documents). Targets (issue 18.7): score p99 < 100 ms; results page ≥ 200 requests/s;
+downloads ≥ 300/s; no 5xx; reconciliation OK.
 """
 
 from __future__ import annotations
