@@ -4,7 +4,8 @@ in the database to the stored results (issue 5: under 1 s).
     python bench/ranking.py [--entries 10000] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 Setup (not timed) inserts the entries and 500,000 scores directly; the timed part is
-``contest.services.results._rank``: load the scores, aggregate (domain.scoring), rank with tie-breakers
+``contest.services.results.rank_and_store`` (``_rank`` with the garbage collector paused, as ``compute_results``
+runs it): load the scores, aggregate (domain.scoring), rank with tie-breakers
 (domain.ranking), assign awards and titles (domain.awards, ages from resident IDs), replace the stored rows.
 
 Issue 18.9: the same run also times a plain SQL aggregate of the same scores (per criterion mean → component
@@ -22,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sqlalchemy import delete as sa_delete  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 
 from bench.support import throwaway_app  # noqa: E402
@@ -138,7 +140,7 @@ def main() -> None:
         t0 = time.perf_counter()
         event = build(args.entries)
         print(f"setup: {args.entries} entries × {JUDGES} judges × {CRITERIA} criteria = {args.entries * JUDGES * CRITERIA} scores in {time.perf_counter() - t0:.1f} s (not timed)")
-        from contest.services.results import _rank
+        from contest.services.results import rank_and_store
 
         timings, references = [], []
         for _ in range(args.rounds):
@@ -147,7 +149,7 @@ def main() -> None:
             references.append(time.perf_counter() - t1)
             db.session.expire_all()
             t1 = time.perf_counter()
-            count = _rank(db.session.get(Event, event.id))
+            count = rank_and_store(db.session.get(Event, event.id))
             db.session.commit()
             timings.append(time.perf_counter() - t1)
         assert count == args.entries
@@ -162,23 +164,72 @@ def main() -> None:
             where_the_time_goes(event.id)
 
 
+def phases(event_id: int, rounds: int = 3) -> None:
+    """Each step of ``_rank`` timed alone, best of ``rounds`` (the same calls ``_rank`` makes, in its order, with the
+    collector paused as ``results.rank_and_store`` does; the stored rows are written in a transaction that is
+    rolled back), next to the plain SQL aggregate."""
+    from contest.domain import awards, ranking, scoring
+    from contest.models import EventResult
+    from contest.services import judging, results
+    from contest.services.contests import award_scheme_of
+
+    best: dict[str, float] = {}
+
+    def timed(name, fn):
+        t = time.perf_counter()
+        value = fn()
+        best[name] = min(best.get(name, float("inf")), time.perf_counter() - t)
+        return value
+
+    def one_round() -> None:
+        db.session.expire_all()
+        event = db.session.get(Event, event_id)
+        timed("plain SQL aggregate (reference)", lambda: plain_aggregate(event_id))
+        event = db.session.get(Event, event_id)
+        rubric = judging.rubric_of(event)
+        grouped = timed("grouped_marks (database + Python)", lambda: results.grouped_marks(event_id))
+        totals = timed("domain.scoring.compute_grouped_results", lambda: scoring.compute_grouped_results(rubric, grouped))
+        contenders = timed("contenders in entry order", lambda: [
+            ranking.Contender(e, r.total, r.component_totals, r.criterion_values) for e, r in sorted(totals.items())])
+        ranked = timed("domain.ranking.rank_entries", lambda: ranking.rank_entries(
+            contenders, ranking.tie_breakers_from_spec([tuple(t) for t in event.tie_breakers or []])))
+        scheme = award_scheme_of(event)
+        attributes = timed("_attributes (ages)", lambda: results._attributes(event))
+        outcome = timed("domain.awards.assign_awards", lambda: awards.assign_awards(ranked, scheme, attributes))
+        outcomes = outcome.by_entry()
+        timed("delete the stored rows", lambda: db.session.execute(sa_delete(EventResult).where(EventResult.event_id == event_id)))
+        now = results.utcnow()
+        rows = timed("rows for storing", lambda: [
+            {"event_id": event_id, "nomination_id": r.entry_id, "rank": r.rank, "total_x100": results._x100(r.total),
+             "components": {str(k): str(v) for k, v in r.contender.component_totals.items()},
+             "award": outcomes[r.entry_id].tier, "titles": list(outcomes[r.entry_id].titles), "decided_by": r.decided_by,
+             "computed_at": now} for r in ranked])
+        timed("_store_results", lambda: results._store_results(rows))
+        db.session.rollback()
+
+    for _ in range(rounds):
+        with results.paused_gc():  # as ``results.rank_and_store`` runs ``_rank``
+            one_round()
+    reference = best.pop("plain SQL aggregate (reference)")
+    print(f"\nsteps of _rank, best of {rounds} (× the plain SQL aggregate, {reference:.3f} s):")
+    for name, seconds in best.items():
+        print(f"  {name:<42}{seconds:.3f} s  {seconds / reference:.2f}×")
+    print(f"  {'sum':<42}{sum(best.values()):.3f} s  {sum(best.values()) / reference:.2f}×")
+
+
 def where_the_time_goes(event_id: int) -> None:
-    """The marks' loading (``grouped_marks``) timed alone, then one ``_rank`` under cProfile."""
+    """Each step of ``_rank`` timed alone, then one ``_rank`` under cProfile."""
     import cProfile
     import io
     import pstats
 
     from contest.services import results
 
-    db.session.expire_all()
-    t1 = time.perf_counter()
-    grouped = results.grouped_marks(event_id)
-    db.session.commit()
-    print(f"\ngrouped_marks alone: {time.perf_counter() - t1:.2f} s ({len(grouped)} entries)")
+    phases(event_id)
     db.session.expire_all()
     profile = cProfile.Profile()
     profile.enable()
-    results._rank(db.session.get(Event, event_id))
+    results.rank_and_store(db.session.get(Event, event_id))
     db.session.commit()
     profile.disable()
     out = io.StringIO()

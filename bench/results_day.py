@@ -1,34 +1,43 @@
 """Results day (issue 18 item 7): judges scoring, workers reading results and downloading certificates, and the
-public verification page, all at once against one gunicorn on PostgreSQL, in one process tree.
+public verification page, all at once against one gunicorn on PostgreSQL behind nginx, in one process tree.
 
     .venv/bin/python bench/results_day.py [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
                                           [--redis redis://127.0.0.1:6379/0] [--judges 200] [--entries 400]
-                                          [--workers 2000] [--holders 400] [--connections 32] [--seconds 30]
+                                          [--workers 2000] [--holders 400] [--seconds 30]
+                                          [--front nginx|none] [--generator wrk|asyncio]
+                                          [--results-rate 250] [--pdf-rate 350] [--pages-rate 50] [--verify-rate 2]
 
 Setup (not timed), in a throw-away PostgreSQL schema: the score benchmark's running event (``score_load.build``:
 ``--entries`` drawn entries, ``--judges`` judges with bearer tokens), and a second contest whose event of
 ``--holders`` entries was scored, signed off, ranked, published and made final, with its certificates issued
-(an award for 60 % of the entries). Each holder account is logged in once (its session cookie is what a
-browser holds). The app runs under ``gunicorn -w 2 --threads 4`` (production configuration, rate limits on,
-in Redis, so the verification limit holds across both workers).
+(an award for 60 % of the entries) and drawn and stored once. Each holder account is logged in once (its
+session cookie is what a browser holds). The app runs under ``gunicorn -w 2 --threads 4`` with
+``deploy/gunicorn.conf.py`` (production configuration, rate limits on, in Redis, so the verification limit holds
+across both workers).
 
-Then, for ``--seconds``, together:
+``--front nginx`` (the default when nginx is installed): Debian's nginx in front as ``deploy/nginx/contest.conf``
+sets it up (``support/front.py``: anonymous results pages from ``proxy_cache``, stored PDFs sent by nginx after
+the app's ``X-Accel-Redirect`` from a file store in the temporary folder, of which every 10th file is removed
+before the run so that missing files are rebuilt).
 
-- every judge sends one sheet every 5 s (``score_load.open_loop``, as in the score benchmark);
-- ``--workers`` simulated workers (``--holders`` accounts, several browsers each) take turns on
-  ``--connections`` keep-alive connections: each opens the public results page of the final event (as an
-  anonymous visitor, the way the link published on the federation's site opens; ``--logged-in-results``
-  sends the session cookie, and a logged-in page is never cached), then its
-  certificate page ("我的证书"), then downloads its certificate PDF, sending the ETag of its earlier copy
-  (``If-None-Match``) when it has one, so it gets 304 while its copy is current;
-- every 10th turn is a public verification (``/verify/<code>``) from the same address, under its limit
-  (``VERIFY_RATE_LIMIT``).
+Then, for ``--seconds``, together: every judge sends one sheet every 5 s (``score_load.open_loop``, asyncio),
+and the browsing:
 
-Printed: score p50 / p99, results page requests/s, certificate downloads/s (200 and 304), certificate page
-requests/s, verification answers by status (200 vs 429), every 5xx, and the reconciliation of the scores
-(``score_load.reconcile_app``) and of the certificate documents (each 200's bytes = the stored bytes, the ETag =
-the stored fingerprint, one stored document per downloaded certificate). Targets (issue 18.7): score p99 <
-100 ms; results page ≥ 200 requests/s; downloads ≥ 300/s; no 5xx; reconciliation OK.
+- ``--generator wrk`` (the default when wrk is installed): four wrk processes (``support/browse.lua``), one per
+  kind of request, each paced to its offered rate (0: as fast as it goes): the public results page of the final
+  event as an anonymous visitor; a simulated worker's certificate page (我的证书) with its session cookie; its
+  certificate PDF, with the ETag of its copy (``If-None-Match``) once it holds one; a verification
+  (``/verify/<code>``) from the same address, under its limit. ``--workers`` simulated workers take turns over
+  the ``--holders`` accounts.
+- ``--generator asyncio``: the earlier loop: the workers take turns on ``--connections`` keep-alive connections,
+  results page → certificate page → PDF, every 10th turn a verification.
+
+Printed: score p50 / p99, requests/s and latency per kind, verification answers by status (200 vs 429), every
+5xx and server log error, the CPU each group of processes used (gunicorn, nginx, PostgreSQL, Redis, the
+generator, everything else on the machine), and the reconciliation of the scores (``score_load.reconcile_app``)
+and of the certificate documents (each 200's bytes = the stored bytes, each ETag a stored fingerprint, the file
+store = the stored documents). Targets (issue 18.7): score p99 < 100 ms; results page ≥ 200 requests/s;
+downloads ≥ 300/s; no 5xx; reconciliation OK.
 """
 
 from __future__ import annotations
@@ -36,8 +45,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import json
+import os
 import random
+import resource
 import secrets
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -50,8 +64,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "score_apps"))
 
-from score_load import DEFAULT_URL, Http, Server, Stats, Target, build, open_loop, pct, reconcile_app  # noqa: E402
+from score_load import (  # noqa: E402
+    DEFAULT_URL,
+    Http,
+    Server,
+    Stats,
+    Target,
+    build,
+    free_port,
+    open_loop,
+    pct,
+    reconcile_app,
+    server_cpu,
+)
 from sqlalchemy import create_engine, select, text  # noqa: E402
+from support import front  # noqa: E402
 
 from contest import create_app  # noqa: E402
 from contest.config import TestConfig  # noqa: E402
@@ -255,6 +282,123 @@ def ok(checks: dict) -> bool:
         a == b for v in checks.values() if isinstance(v, str) for a, b in [v.split(" / ")])
 
 
+# ---------------------------------------------------------------------------------------------- wrk and the CPU
+
+
+WRK_KINDS = ("results", "pages", "pdf", "verify")
+
+
+def prepare_documents(final: Final, drop_every: int = 10) -> dict[int, str]:
+    """Every live certificate drawn and stored once (as its first download would), its file in the store when
+    nginx is in front; then every ``drop_every``-th file removed, so the run also writes missing files again
+    from ``certificate_documents``. Returns certificate id → fingerprint."""
+    from contest.models import Certificate
+    from contest.services import certificates
+
+    fingerprints = {}
+    for ids in final.certificates.values():
+        for cert_id in ids:
+            stored = certificates.stored_pdf(db.session.get(Certificate, cert_id), handover=True)
+            fingerprints[cert_id] = stored.etag
+    if certificates._handed_over():
+        for k, etag in enumerate(sorted(fingerprints.values())):
+            if k % drop_every == 0:
+                certificates._file_of(etag).unlink()
+    return fingerprints
+
+
+def write_wrk_data(folder: Path, final: Final, cookies: dict[str, str], n_workers: int, fingerprints: dict[int, str],
+                   seed: int = 4) -> None:
+    """What ``support/browse.lua`` reads: the simulated workers (a session cookie and the certificates of its
+    account each), the certificates' fingerprints and stored bytes, the verification codes, the event."""
+    from contest.models import CertificateDocument
+
+    rng = random.Random(seed)
+    workers = [final.accounts[i % len(final.accounts)] for i in range(n_workers)]
+    rng.shuffle(workers)
+    (folder / "workers.txt").write_text("".join(
+        f"{cookies[a]} {','.join(map(str, final.certificates.get(a, [])))}\n" for a in workers))
+    (folder / "certificates.txt").write_text("".join(f"{c} {fp}\n" for c, fp in fingerprints.items()))
+    (folder / "codes.txt").write_text("".join(f"{code}\n" for code in final.codes))
+    (folder / "event.txt").write_text(f"{final.event_id}\n")
+    (folder / "expect").mkdir()
+    for doc in db.session.scalars(select(CertificateDocument)):
+        (folder / "expect" / f"{doc.fingerprint}.pdf").write_bytes(doc.pdf)
+
+
+class Wrk:
+    """One wrk process (one thread) for one kind of request, paced to ``rate`` per second (0: unpaced)."""
+
+    def __init__(self, kind: str, port: int, connections: int, seconds: float, rate: float, data: Path):
+        self.kind = kind
+        script = Path(__file__).resolve().parent / "support" / "browse.lua"
+        self.proc = subprocess.Popen(
+            ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s", "-s", str(script),
+             f"http://127.0.0.1:{port}", "--", kind, str(rate), str(data)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def finish(self) -> tuple[dict, float]:
+        """The script's figures and the CPU seconds the process took (``wait4``'s resource usage)."""
+        _pid, _status, usage = os.wait4(self.proc.pid, 0)
+        self.proc.returncode = 0
+        output = self.proc.stdout.read()
+        self.proc.stdout.close()
+        line = next((x for x in output.splitlines() if x.startswith("BENCH-JSON ")), None)
+        if line is None:
+            raise RuntimeError(f"wrk {self.kind}: no figures\n{output[-2000:]}")
+        return json.loads(line.removeprefix("BENCH-JSON ")), usage.ru_utime + usage.ru_stime
+
+
+async def probe(port: int, final: Final, cookies: dict[str, str]) -> None:
+    """One download and one anonymous results page through nginx, twice, with the headers that matter printed."""
+    account, ids = next(iter(final.certificates.items()))
+    http = Http(port, Stats())
+    try:
+        for path, cookie in ((f"/certificates/{ids[0]}.pdf", cookies[account]), (f"/public/results/{final.event_id}", None)):
+            for _ in range(2):
+                status, body = await http.request(page(path, cookie))
+                shown = {k: v for k, v in http.headers.items()
+                         if k in ("content-type", "content-disposition", "etag", "cache-control", "vary", "x-cache-status",
+                                  "x-accel-redirect", "set-cookie", "content-length")}
+                print(f"probe {path}: {status}, {len(body)} bytes, {shown}")
+    finally:
+        http.close()
+
+
+def named_cpu(*names: str) -> float:
+    """CPU seconds so far of every process on the machine whose name starts with one of ``names``."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = stat.read_text()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1:raw.rindex(")")]
+        if name.startswith(names):
+            fields = raw.rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine was busy so far (``/proc/stat``: all but idle and iowait)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(server: Server, nginx) -> dict[str, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "gunicorn (app)": server_cpu(server.proc.pid),
+        "nginx": server_cpu(nginx.pid) if nginx is not None else 0.0,
+        "PostgreSQL (every backend on the machine)": named_cpu("postgres"),
+        "Redis": named_cpu("redis-server"),
+        "bench process (scoring clients" + (", browsing" if nginx is None else "") + ")": own.ru_utime + own.ru_stime,
+        "machine, all processes": machine_busy(),
+    }
+
+
 # ---------------------------------------------------------------------------------------------- main
 
 
@@ -267,12 +411,23 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=5, help="seconds between a judge's sheets")
     parser.add_argument("--holders", type=int, default=400, help="entries (accounts) of the final event")
     parser.add_argument("--workers", type=int, default=2000, help="simulated workers (browsers) over the holder accounts")
-    parser.add_argument("--connections", type=int, default=32, help="keep-alive connections the workers take turns on")
+    parser.add_argument("--connections", type=int, default=32, help="keep-alive connections of the asyncio browsing")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--logged-in-results", action="store_true",
-                        help="open the public results page with the session cookie (never cached) instead of anonymously")
+                        help="asyncio browsing: the public results page with the session cookie (never cached)")
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--no-gunicorn-config", action="store_true",
+                        help="start gunicorn without deploy/gunicorn.conf.py (the collector not frozen after loading)")
+    parser.add_argument("--front", choices=("nginx", "none"), default="nginx" if front.available() else "none",
+                        help="nginx in front as deploy/nginx sets it up (the default when nginx is installed)")
+    parser.add_argument("--generator", choices=("wrk", "asyncio"), default="wrk" if shutil.which("wrk") else "asyncio",
+                        help="the browsing load: wrk processes (C, one per kind of request) or the asyncio loop")
+    parser.add_argument("--results-rate", type=float, default=250, help="wrk: public results pages per second offered")
+    parser.add_argument("--pdf-rate", type=float, default=350, help="wrk: certificate downloads per second offered")
+    parser.add_argument("--pages-rate", type=float, default=50, help="wrk: certificate pages (我的证书) per second offered")
+    parser.add_argument("--verify-rate", type=float, default=2, help="wrk: verifications per second offered")
+    parser.add_argument("--wrk-connections", default="results=8,pages=4,pdf=16,verify=1")
     args = parser.parse_args()
 
     from bench_app import bench_overrides
@@ -283,58 +438,192 @@ def main() -> None:
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    server = None
+    server = nginx = None
+    tmp = Path(tempfile.mkdtemp(prefix="results-day-"))
+    store = tmp / "certificate-files"
+    front_env = {"CERTIFICATE_ACCEL_LOCATION": front.ACCEL_LOCATION, "CERTIFICATE_FILE_STORE": str(store),
+                 "TRUSTED_PROXY_HOPS": "1"} if args.front == "nginx" else {}
     try:
         app = create_app(TestConfig, {**bench_overrides(url, schema), "SECRET_KEY": secret,
                                       "PUBLIC_BASE_URL": "https://bench.example.org",
-                                      "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}}})
+                                      "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
+                                      **{k: v for k, v in front_env.items() if k != "TRUSTED_PROXY_HOPS"}})
         t0 = time.perf_counter()
         with app.app_context():
             db.create_all()
             world = build(args.entries, args.judges)
             final = build_final(args.holders)
+            with app.test_request_context():
+                fingerprints = prepare_documents(final)
             db.session.remove()
         cookies = log_in(app, final.accounts)  # outside the app context: each request its own (and its own g)
+        data = tmp / "wrk"
+        data.mkdir()
+        with app.app_context():
+            write_wrk_data(data, final, cookies, args.workers, fingerprints)
+            db.session.remove()
         print(f"setup: {len(world.numbers)} entries and {len(world.judges)} judges scoring; final event of "
-              f"{len(final.accounts)} entries, {sum(map(len, final.certificates.values()))} certificates; "
-              f"{len(cookies)} sessions; schema {schema} in {time.perf_counter() - t0:.1f} s (not timed)", flush=True)
+              f"{len(final.accounts)} entries, {sum(map(len, final.certificates.values()))} certificates (drawn and "
+              f"stored{', files in the store, every 10th removed again' if front_env else ''}); {len(cookies)} sessions; "
+              f"schema {schema} in {time.perf_counter() - t0:.1f} s (not timed)", flush=True)
 
-        env = {"BENCH_DATABASE_URL": url, "BENCH_SCHEMA": schema, "SECRET_KEY": secret, "BENCH_REDIS": args.redis}
-        with tempfile.TemporaryDirectory() as logs:
-            server = Server("app", "results_day_app:create()", env, args.gunicorn_workers, args.threads, logs)
-            status, _body = server.wait_ready(f"/api/v1/events/{world.event_id}/sheet", world.judges[0][1])
-            assert status == 200, status
-            target = Target("app", server.port, f"/api/v1/events/{world.event_id}/scores", world, seed=5)
-            started = time.perf_counter()
-            scores, browsing = asyncio.run(results_day(target, server.port, final, cookies, args))
-            elapsed = time.perf_counter() - started
-            server.stop()
-            log = (Path(logs) / "app.log").read_text()
-            errors = [line for line in log.splitlines() if "Traceback" in line or "ERROR" in line]
+        env = {"BENCH_DATABASE_URL": url, "BENCH_SCHEMA": schema, "SECRET_KEY": secret, "BENCH_REDIS": args.redis, **front_env}
+        logs = tmp / "logs"
+        logs.mkdir()
+        server = Server("app", "results_day_app:create()", env, args.gunicorn_workers, args.threads, str(logs),
+                        config=None if args.no_gunicorn_config else str(ROOT / "deploy" / "gunicorn.conf.py"))
+        status, _body = server.wait_ready(f"/api/v1/events/{world.event_id}/sheet", world.judges[0][1])
+        assert status == 200, status
+        port = server.port
+        if args.front == "nginx":
+            nginx = front.Nginx(server.port, store, tmp / "nginx", free_port())
+            port = nginx.port
+        target = Target("app", port, f"/api/v1/events/{world.event_id}/scores", world, seed=5)
+        if nginx is not None:
+            asyncio.run(probe(port, final, cookies))
+        before = cpu_snapshot(server, nginx)
+        started = time.perf_counter()
+        wrks, figures = [], {}
+        if args.generator == "wrk":
+            conns = dict(item.split("=") for item in args.wrk_connections.split(","))
+            rates = {"results": args.results_rate, "pages": args.pages_rate, "pdf": args.pdf_rate, "verify": args.verify_rate}
+            wrks = [Wrk(kind, port, int(conns[kind]), args.seconds, rates[kind], data) for kind in WRK_KINDS]
+            scores, _secs = asyncio.run(open_loop(target, args.interval, args.seconds, seed=3))
+            browsing = None
+            wrk_cpu = 0.0
+            for w in wrks:
+                figures[w.kind], cpu = w.finish()
+                wrk_cpu += cpu
+        else:
+            scores, browsing = asyncio.run(results_day(target, port, final, cookies, args))
+        elapsed = time.perf_counter() - started
+        after = cpu_snapshot(server, nginx)
+        cpu = {k: after[k] - before[k] for k in before}
+        if wrks:
+            cpu["wrk (4 processes, browsing)"] = wrk_cpu
+        machine = cpu.pop("machine, all processes")
+        cpu["everything else on the machine (other users' jobs)"] = machine - sum(cpu.values())
+        cpu["machine, all processes"] = machine
+        server.stop()
+        log = (logs / "app.log").read_text()
+        errors = [line for line in log.splitlines() if "Traceback" in line or "ERROR" in line]
+        if nginx is not None:
+            errors += nginx.errors()
+            nginx.stop()
 
         with app.app_context():
             score_checks = reconcile_app(world, target.ledger)
-            document_checks = reconcile_documents(browsing)
+            if browsing is not None:
+                document_checks = reconcile_documents(browsing)
+            else:
+                document_checks = reconcile_wrk(figures, fingerprints)
+            if front_env:
+                document_checks.update(reconcile_store(store))
             db.session.remove()
-        report(args, elapsed, scores, browsing, score_checks, document_checks, errors)
+        if browsing is not None:
+            report(args, elapsed, scores, browsing, score_checks, document_checks, errors, cpu)
+        else:
+            report_wrk(args, elapsed, scores, figures, score_checks, document_checks, errors, cpu)
     finally:
+        if nginx is not None:
+            nginx.stop()
         if server is not None:
             server.stop()
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def reconcile_wrk(figures: dict, fingerprints: dict[int, str]) -> dict:
+    """wrk's PDF answers against ``certificate_documents``: each 200's bytes = the stored bytes of the
+    certificate its ETag names, each ETag a stored fingerprint of a live certificate."""
+    from contest.models import CertificateDocument
+
+    stored = {d.certificate_id: d.fingerprint for d in db.session.scalars(select(CertificateDocument))}
+    pdf = figures["pdf"]
+    served = set(pdf["served"])
+    return {
+        "stored documents / live certificates": f"{len(stored)} / {len(fingerprints)}",
+        "certificates served (200) with their stored bytes": len(served),
+        "fingerprints served that are not stored": len(served - set(stored.values())),
+        "200s whose bytes ≠ the stored bytes": pdf["wrong_bytes"],
+        "answers with an unknown ETag": pdf["unknown_tags"],
+        "answers that were not a PDF": pdf["not_pdf"],
+    }
+
+
+def reconcile_store(store: Path) -> dict:
+    """The file store against ``certificate_documents``: every file equals the stored bytes of its fingerprint."""
+    from contest.models import CertificateDocument
+
+    stored = {d.fingerprint: bytes(d.pdf) for d in db.session.scalars(select(CertificateDocument))}
+    files = {p.stem: p for p in store.glob("*/*.pdf")}
+    return {
+        "files in the store / stored documents": f"{len(files)} / {len(stored)}",
+        "files ≠ their stored document": sum(1 for fp, p in files.items() if stored.get(fp) != p.read_bytes()),
+        "half-written files left (.part)": len(list(store.glob("*/*.part"))),
+    }
+
+
+def cpu_rows(cpu: dict, secs: float) -> list[tuple[str, str]]:
+    return [(f"  {name}", f"{value:.1f} s ({value / secs:.2f} cores)") for name, value in cpu.items()]
+
+
+def report_wrk(args, elapsed: float, scores: Stats, figures: dict, score_checks: dict, document_checks: dict,
+               errors: list[str], cpu: dict) -> None:
+    secs = args.seconds
+    five = sum(n for f in figures.values() for s, n in f["statuses"].items() if int(s) >= 500)
+    five += sum(n for key, n in scores.refused.items() if key.startswith("5"))
+    print(f"\ngunicorn -w {args.gunicorn_workers} --threads {args.threads} behind {args.front}; PostgreSQL; "
+          f"{secs:.0f} s (wall {elapsed:.1f} s); {args.judges} judges every {args.interval:.0f} s (asyncio); "
+          f"browsing by wrk over {args.workers} simulated workers of {args.holders} accounts "
+          f"(connections {args.wrk_connections})\n")
+    rows = [
+        ("score sheets accepted (per s)", f"{scores.sheets} ({scores.sheets / secs:.1f}/s)"),
+        ("score request p50 / p99 ms", f"{pct(scores.latencies, 50):.1f} / {pct(scores.latencies, 99):.1f}"),
+        ("score sheets refused", f"{sum(scores.refused.values())} {dict(scores.refused) or ''}"),
+    ]
+    offered = {"results": args.results_rate, "pages": args.pages_rate, "pdf": args.pdf_rate, "verify": args.verify_rate}
+    labels = {"results": "public results page", "pages": "certificate page (我的证书)", "pdf": "certificate downloads (200 + 304)",
+              "verify": "verification"}
+    for kind in WRK_KINDS:
+        f = figures[kind]
+        seconds = f["duration_us"] / 1e6
+        errs = {k: v for k, v in f["errors"].items() if v}
+        rows.append((f"{labels[kind]} per s", f"{f['requests'] / seconds:.1f} (offered {offered[kind]:.0f})  {f['statuses']}  "
+                                              f"p50 / p99 {f['p50_ms']:.1f} / {f['p99_ms']:.1f} ms" + (f"  errors {errs}" if errs else "")))
+    rows.append(("5xx answers", str(five)))
+    rows.append(("server log error lines", f"{len(errors)}" + (f", e.g. {errors[0][:160]}" if errors else "")))
+    rows.append(("CPU over the run", ""))
+    rows += cpu_rows(cpu, elapsed)
+    width = max(len(r[0]) for r in rows) + 2
+    for label, value in rows:
+        print(f"{label:<{width}}{value}")
+    print_reconciliation(score_checks, document_checks)
+
+
+def print_reconciliation(score_checks: dict, document_checks: dict) -> None:
+    print("\nreconciliation, scores:")
+    for label, value in score_checks.items():
+        print(f"  {label:<52}{value}")
+    print("reconciliation, certificate documents:")
+    for label, value in document_checks.items():
+        print(f"  {label:<52}{value}")
+    checks = {k: v for k, v in document_checks.items() if k != "certificates served (200) with their stored bytes"}
+    print(f"\nreconciliation: {'OK' if ok(score_checks) and ok(checks) else 'FAILED'}")
 
 
 def report(args, elapsed: float, scores: Stats, browsing: Browsing, score_checks: dict, document_checks: dict,
-           errors: list[str]) -> None:
+           errors: list[str], cpu: dict) -> None:
     secs = args.seconds
     kinds = browsing.kinds
     five = sum(n for k in kinds.values() for s, n in k.statuses.items() if s >= 500)
     five += sum(n for key, n in scores.refused.items() if key.startswith("5"))
     pdf = kinds["pdf"]
-    print(f"\ngunicorn -w {args.gunicorn_workers} --threads {args.threads}; PostgreSQL; {args.seconds:.0f} s "
+    print(f"\ngunicorn -w {args.gunicorn_workers} --threads {args.threads} behind {args.front}; PostgreSQL; {args.seconds:.0f} s "
           f"(wall {elapsed:.1f} s); {args.judges} judges every {args.interval:.0f} s; {args.workers} workers over "
-          f"{args.holders} accounts on {args.connections} connections\n")
+          f"{args.holders} accounts on {args.connections} connections (asyncio)\n")
     rows = [
         ("score sheets accepted (per s)", f"{scores.sheets} ({scores.sheets / secs:.1f}/s)"),
         ("score request p50 / p99 ms", f"{pct(scores.latencies, 50):.1f} / {pct(scores.latencies, 99):.1f}"),
@@ -349,17 +638,13 @@ def report(args, elapsed: float, scores: Stats, browsing: Browsing, score_checks
                  f"p50 / p99 {pct(pdf.latencies, 50):.0f} / {pct(pdf.latencies, 99):.0f} ms"))
     rows.append(("verification answers", f"{dict(kinds['verify'].statuses)} (200/404 answered, 429 over the limit)"))
     rows.append(("5xx answers", str(five)))
-    rows.append(("gunicorn log error lines", f"{len(errors)}" + (f", e.g. {errors[0][:160]}" if errors else "")))
+    rows.append(("server log error lines", f"{len(errors)}" + (f", e.g. {errors[0][:160]}" if errors else "")))
+    rows.append(("CPU over the run", ""))
+    rows += cpu_rows(cpu, elapsed)
     width = max(len(r[0]) for r in rows) + 2
     for label, value in rows:
         print(f"{label:<{width}}{value}")
-    print("\nreconciliation, scores:")
-    for label, value in score_checks.items():
-        print(f"  {label:<46}{value}")
-    print("reconciliation, certificate documents:")
-    for label, value in document_checks.items():
-        print(f"  {label:<46}{value}")
-    print(f"\nreconciliation: {'OK' if ok(score_checks) and ok(document_checks) else 'FAILED'}")
+    print_reconciliation(score_checks, document_checks)
 
 
 if __name__ == "__main__":

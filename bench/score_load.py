@@ -139,13 +139,13 @@ def server_cpu(pid: int) -> float:
 
 
 class Server:
-    def __init__(self, name: str, spec: str, env: dict, workers: int, threads: int, log_dir: str):
+    def __init__(self, name: str, spec: str, env: dict, workers: int, threads: int, log_dir: str, config: str | None = None):
         self.name, self.port = name, free_port()
         self.log = open(Path(log_dir) / f"{name}.log", "w+")  # noqa: SIM115
         full_env = {**os.environ, **env, "PYTHONPATH": f"{ROOT}{os.pathsep}{APPS}"}
         self.proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "--threads", str(threads),
-             "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", spec],
+            [str(Path(sys.executable).parent / "gunicorn"), *(["--config", config] if config else []), "-w", str(workers),
+             "--threads", str(threads), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", spec],
             cwd=str(ROOT), env=full_env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
 

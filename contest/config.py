@@ -119,6 +119,12 @@ class Config:
     # only), off in production unless METRICS_ENABLED is set.
     METRICS_ENABLED = os.environ.get("METRICS_ENABLED", "1") in ("1", "true", "yes")
     METRICS_ALLOW = tuple(n.strip() for n in os.environ.get("METRICS_ALLOW", "127.0.0.1/32,::1/128").split(",") if n.strip())
+    # nginx in front (deploy/nginx/contest.conf): a stored certificate PDF is handed over to nginx with
+    # X-Accel-Redirect under this internal location (e.g. "/_stored/certificates/") instead of the app sending
+    # the bytes; nginx serves it from CERTIFICATE_FILE_STORE, a copy of certificate_documents kept by digest.
+    # Empty (the embedded default): the app sends the bytes itself.
+    CERTIFICATE_ACCEL_LOCATION = os.environ.get("CERTIFICATE_ACCEL_LOCATION", "")
+    CERTIFICATE_FILE_STORE = os.environ.get("CERTIFICATE_FILE_STORE") or str(INSTANCE_PATH / "certificate-files")
     # Absolute base URL for links that leave the app (certificate QR codes).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 

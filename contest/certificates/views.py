@@ -36,10 +36,15 @@ def mine():
 @login_required
 def download(cert_id: int):
     """The stored PDF with a strong ETag; a browser revalidates every time (``no-cache``) and gets 304 while
-    its copy is current. ``private``: no shared cache keeps a holder's certificate."""
+    its copy is current. ``private``: no shared cache keeps a holder's certificate. With nginx in front
+    (``CERTIFICATE_ACCEL_LOCATION``) the permission and the ETag are checked here and nginx sends the stored
+    file (``X-Accel-Redirect``); the headers set here go with it."""
     cert = service.get_for_download(current_user, cert_id)
-    stored = service.stored_pdf(cert, request.headers.get("If-None-Match"))
-    if stored.pdf is None:
+    stored = service.stored_pdf(cert, request.headers.get("If-None-Match"), handover=True)
+    if stored.accel is not None:
+        response = _pdf(b"", service.file_name(cert))
+        response.headers["X-Accel-Redirect"] = stored.accel
+    elif stored.pdf is None:
         response = current_app.response_class(status=304)
     else:
         response = _pdf(stored.pdf, service.file_name(cert))

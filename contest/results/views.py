@@ -135,14 +135,30 @@ def public_ranking(event_id: int):
     anonymous = not current_user.is_authenticated and not session.get("_flashes")
     key = (*service.public_state(event), str(get_locale()), request.full_path) if anonymous else None
     if key is not None and (cached := public_pages().get(key)) is not None:
-        return cached
+        return _shared(cached)
     shown = service.public_results(event)
     page = render_template("results/public_ranking.html", event=event, contest=event.contest, publication=shown.publication,
-                           lines=shown.lines, notes=shown.notes, confirm=ConfirmForm(),
+                           lines=shown.lines, notes=shown.notes,
+                           # the objection form is a logged-in visitor's: no CSRF token (a session cookie) for others
+                           confirm=ConfirmForm() if current_user.is_authenticated else None,
                            in_notice=event.contest.status in OBJECTIONS, objections=service.objection_summary(event.id))
     if key is not None:
         public_pages().put(key, page)
+        return _shared(page)
     return page
+
+
+def _shared(page: str):
+    """An anonymous visitor's page, which a shared cache (nginx ``proxy_cache``) may keep for
+    ``PUBLIC_CACHE_SECONDS``: the page's own ETag (a 304 when the visitor's copy is current) and ``Vary: Cookie``
+    (the language is a cookie; a session cookie makes it a logged-in page, never shared)."""
+    response = current_app.make_response(page)
+    if session.modified:  # something was written to the session: never shared
+        return response
+    response.headers["Cache-Control"] = f"public, max-age={int(service.PUBLIC_CACHE_SECONDS)}"
+    response.headers["Vary"] = "Cookie"
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @results_bp.post("/public/results/<int:event_id>/objections")

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
@@ -214,7 +217,12 @@ def get_for_organiser(user: User, cert_id: int) -> Certificate:
 
 
 def get_for_download(user: User, cert_id: int) -> Certificate:
-    cert = _certificate(cert_id)
+    """The certificate with its event and contest in one read (a download needs all three: the permission, the
+    document's inputs)."""
+    cert = db.session.scalar(select(Certificate).where(Certificate.id == cert_id)
+                             .options(joinedload(Certificate.event).joinedload(Event.contest)))
+    if cert is None:
+        cert = _certificate(cert_id)  # the one "does not exist" answer
     if not can_download(user, cert):
         raise PermissionDenied()
     if cert.revoked:
@@ -233,12 +241,49 @@ def pdf_of(cert: Certificate) -> bytes:
 @dataclass(frozen=True)
 class StoredPdf:
     etag: str  # the fingerprint of the document's inputs (a strong ETag: equal tags, equal bytes)
-    pdf: bytes | None  # None when the caller's copy is current (``if_none_match``)
+    pdf: bytes | None  # None when the caller's copy is current (``if_none_match``) or nginx sends the file
+    accel: str | None = None  # the internal address nginx serves the stored file from (X-Accel-Redirect)
+
+
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _file_of(etag: str) -> Path:
+    """Where the file store keeps the document of fingerprint ``etag``: ``<store>/<first two digits>/<etag>.pdf``."""
+    if not _DIGEST.match(etag):
+        raise ValueError(f"not a document fingerprint: {etag!r}")
+    return Path(current_app.config["CERTIFICATE_FILE_STORE"]) / etag[:2] / f"{etag}.pdf"
+
+
+def _handed_over() -> bool:
+    """nginx is in front and serves stored documents itself (``CERTIFICATE_ACCEL_LOCATION`` set)."""
+    return bool(current_app.config.get("CERTIFICATE_ACCEL_LOCATION"))
+
+
+def _write_file(etag: str, pdf: bytes) -> None:
+    """The file store's copy of a stored document, written whole (a temporary file renamed into place), so
+    nginx never serves half a file. ``certificate_documents`` stays the source of truth: a missing file is
+    written again from it on the next download."""
+    path = _file_of(etag)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(pdf)
+        os.chmod(temporary, 0o644)  # nginx's workers run as another user
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _forget_document(cert_id: int) -> None:
-    """Inside the caller's transaction: a revoked certificate keeps no document."""
+    """Inside the caller's transaction: a revoked certificate keeps no document (nor a file in the store; a
+    rolled-back revocation loses nothing, as the file is written again from the row when asked for)."""
+    etag = db.session.scalar(select(CertificateDocument.fingerprint).where(CertificateDocument.certificate_id == cert_id))
     db.session.execute(delete(CertificateDocument).where(CertificateDocument.certificate_id == cert_id))
+    if etag and _DIGEST.match(etag):
+        _file_of(etag).unlink(missing_ok=True)
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:
@@ -248,13 +293,19 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return etag in tags or "*" in tags
 
 
-def stored_pdf(cert: Certificate, if_none_match: str | None = None) -> StoredPdf:
+def stored_pdf(cert: Certificate, if_none_match: str | None = None, handover: bool = False) -> StoredPdf:
     """The certificate's PDF, rendered once and then read from ``certificate_documents``.
 
     The stored row is current while its fingerprint equals that of the certificate's inputs now (a changed
     seal or body text, or a new renderer version, draws it again). With ``if_none_match`` naming the current
     fingerprint, no bytes are read at all. Two first downloads at once both draw it; one row is kept.
+
+    ``handover`` (a download, when nginx is in front: ``CERTIFICATE_ACCEL_LOCATION``): a current document is
+    not read at all but named by its address in the file store (``accel``), which nginx serves; a file missing
+    from the store is written again from the stored row first. A document drawn now is written to the store
+    as it is stored.
     """
+    handover = handover and _handed_over()
     data = data_of(cert)
     etag = fingerprint(data)
     current = db.session.scalar(
@@ -263,8 +314,13 @@ def stored_pdf(cert: Certificate, if_none_match: str | None = None) -> StoredPdf
     if current == etag:
         if _matches(if_none_match, etag):
             return StoredPdf(etag, None)
+        if handover and _file_of(etag).is_file():
+            return StoredPdf(etag, None, _accel(etag))
         pdf = db.session.scalar(select(CertificateDocument.pdf).where(CertificateDocument.certificate_id == cert.id))
         if pdf is not None:
+            if handover:
+                _write_file(etag, bytes(pdf))
+                return StoredPdf(etag, None, _accel(etag))
             return StoredPdf(etag, bytes(pdf))
     pdf = render_certificate(data)
     try:
@@ -276,7 +332,15 @@ def stored_pdf(cert: Certificate, if_none_match: str | None = None) -> StoredPdf
                 row.fingerprint, row.size, row.pdf, row.rendered_at = etag, len(pdf), pdf, utcnow()
     except IntegrityError:
         logger.info("certificate %s: stored concurrently by another request", cert.id)
+    if _handed_over():
+        _write_file(etag, pdf)  # the same bytes as the row (equal fingerprints, equal bytes), whoever stored it
+        if current and current != etag and _DIGEST.match(current):
+            _file_of(current).unlink(missing_ok=True)  # the superseded drawing
     return StoredPdf(etag, None if _matches(if_none_match, etag) else pdf)
+
+
+def _accel(etag: str) -> str:
+    return f"{current_app.config['CERTIFICATE_ACCEL_LOCATION'].rstrip('/')}/{etag[:2]}/{etag}.pdf"
 
 
 def my_certificates(user: User) -> list[Certificate]:

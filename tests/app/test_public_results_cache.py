@@ -45,3 +45,29 @@ def test_logged_in_pages_are_not_cached(world, scored, client, login_as):  # noq
     client.post("/logout")
     assert "您已退出登录" in client.get(path).text  # a page with a flashed message is drawn, not cached
     assert client.get(path).text == anonymous
+
+
+def test_anonymous_page_tells_a_shared_cache_how_long_and_revalidates(world, scored, client, login_as):  # noqa: F811
+    """What nginx's ``proxy_cache`` needs (deploy/nginx/contest.conf): an anonymous page says ``public`` with the
+    validity of the app's own cache, carries an ETag of its bytes (304 when current) and ``Vary: Cookie`` (the
+    language is a cookie); a logged-in page is ``no-store``."""
+    run = published(world, scored)
+    path = f"/public/results/{run.event.id}"
+    first = client.get(path)  # drawn now (not from the app's cache), and already shareable: no session written
+    assert first.headers["Cache-Control"] == f"public, max-age={int(results.PUBLIC_CACHE_SECONDS)}"
+    assert "Cookie" in first.headers["Vary"] and "Set-Cookie" not in first.headers
+    etag = first.headers["ETag"]
+    assert etag.startswith('"')
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    client.set_cookie("locale", "en")
+    english = client.get(path)
+    assert english.headers["ETag"] != etag and english.headers["Cache-Control"].startswith("public")
+    client.delete_cookie("locale")
+
+    results.file_objection(world.users["worker"], run.event.id, "第三名的实操分有误")
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 200  # a change: the new page at once
+
+    login_as("worker")
+    mine = client.get(path)
+    assert mine.headers["Cache-Control"] == "no-store" and "ETag" not in mine.headers
