@@ -192,6 +192,7 @@ def _inspected(world, scheme):
     return event, entered
 
 
+@pytest.mark.db  # the stored rows (on PostgreSQL by COPY) carry the exclusion reason
 def test_units_are_ranked_by_their_sheet_and_a_vetoed_unit_gets_no_award(world):
     scheme = {"mode": "count", "tiers": [{"name": "优胜企业", "value": "2"}], "rounding": "cumulative",
               "boundary_policy": "tied_take_higher", "min_score": None}

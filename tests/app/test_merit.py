@@ -119,6 +119,7 @@ def _three_periods(world):
     return contest, first, second, cumulative
 
 
+@pytest.mark.db
 def test_the_cumulative_ranking_sums_the_periods_with_a_missing_period_and_an_excluded_unit(world):
     contest, first, second, cumulative = _three_periods(world)
     city = world.users["city"]

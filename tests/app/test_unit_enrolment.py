@@ -152,6 +152,7 @@ def test_the_host_hands_down_award_places_checked_against_the_count(world, clien
 
 
 @pytest.mark.db
+@pytest.mark.db
 def test_award_places_are_honoured_in_the_ranking(world):
     event = unit_event(world)
     set_count_tier(world, event, 2)
