@@ -4,7 +4,7 @@ public verification page, all at once against one gunicorn on PostgreSQL behind 
     .venv/bin/python bench/results_day.py [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
                                           [--redis redis://127.0.0.1:6379/0] [--judges 200] [--entries 400]
                                           [--workers 2000] [--holders 400] [--seconds 30]
-                                          [--front nginx|none] [--generator wrk|asyncio]
+                                          [--front nginx|none] [--generator wrk|asyncio] [--downloads signed|app]
                                           [--results-rate 250] [--pdf-rate 350] [--pages-rate 50] [--verify-rate 2]
 
 Setup (not timed), in a throw-away PostgreSQL schema: the score benchmark's running event (``score_load.build``:
@@ -18,7 +18,11 @@ across both workers).
 ``--front nginx`` (the default when nginx is installed): Debian's nginx in front as ``deploy/nginx/contest.conf``
 sets it up (``support/front.py``: anonymous results pages from ``proxy_cache``, stored PDFs sent by nginx after
 the app's ``X-Accel-Redirect`` from a file store in the temporary folder, of which every 10th file is removed
-before the run so that missing files are rebuilt).
+before the run so that missing files are rebuilt). ``--downloads signed`` (the default behind nginx): signed
+download links (``CERTIFICATE_SIGNED_LINKS``) that nginx checks (``secure_link``) and serves without the app; each
+simulated worker downloads by the links its certificate page (我的证书) gave it during the setup (a certificate
+whose file was removed is linked to the app's route, which writes the file again). ``--downloads app``: every
+download through the app's route (permission check, then ``X-Accel-Redirect``).
 
 Then, for ``--seconds``, together: every judge sends one sheet every 5 s (``score_load.open_loop``, asyncio),
 and the browsing:
@@ -26,7 +30,7 @@ and the browsing:
 - ``--generator wrk`` (the default when wrk is installed): four wrk processes (``support/browse.lua``), one per
   kind of request, each paced to its offered rate (0: as fast as it goes): the public results page of the final
   event as an anonymous visitor; a simulated worker's certificate page (我的证书) with its session cookie; its
-  certificate PDF, with the ETag of its copy (``If-None-Match``) once it holds one; a verification
+  certificate PDF by the page's link, with the ETag of its copy (``If-None-Match``) once it holds one; a verification
   (``/verify/<code>``) from the same address, under its limit. ``--workers`` simulated workers take turns over
   the ``--holders`` accounts.
 - ``--generator asyncio``: the earlier loop: the workers take turns on ``--connections`` keep-alive connections,
@@ -45,9 +49,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import html
 import json
 import os
 import random
+import re
 import resource
 import secrets
 import shutil
@@ -146,6 +152,26 @@ def build_final(holders: int, seed: int = 7) -> Final:
         owned[cert.holder.username].append(cert.id)
         codes.append(cert.code)
     return Final(event.id, [w.username for w in workers], dict(owned), codes)
+
+
+CERTIFICATE_HREF = re.compile(r'href="(/files/certificates/[0-9a-f]{64}\.pdf\?[^"]+|/certificates/[0-9]+\.pdf)"')
+
+
+def page_links(app, cookies: dict[str, str], fingerprints: dict[int, str]) -> dict[str, list[tuple[str, str]]]:
+    """Each account's certificate page (我的证书) as its browser gets it: the download links it offers, each with
+    the fingerprint of the document it names (a signed link names it; the app's route by certificate id)."""
+    links = {}
+    for username, cookie in cookies.items():
+        client = app.test_client()
+        answer = client.get("/my/certificates", headers={"User-Agent": AGENT, "Cookie": f"session={cookie}"})
+        assert answer.status_code == 200, (username, answer.status_code)
+        found = []
+        for href in CERTIFICATE_HREF.findall(answer.text):
+            href = html.unescape(href)
+            digest = re.match(r"/files/certificates/([0-9a-f]{64})\.pdf", href)
+            found.append((href, digest.group(1) if digest else fingerprints[int(re.findall(r"[0-9]+", href)[0])]))
+        links[username] = found
+    return links
 
 
 def log_in(app, usernames: list[str]) -> dict[str, str]:
@@ -307,17 +333,18 @@ def prepare_documents(final: Final, drop_every: int = 10) -> dict[int, str]:
     return fingerprints
 
 
-def write_wrk_data(folder: Path, final: Final, cookies: dict[str, str], n_workers: int, fingerprints: dict[int, str],
-                   seed: int = 4) -> None:
-    """What ``support/browse.lua`` reads: the simulated workers (a session cookie and the certificates of its
-    account each), the certificates' fingerprints and stored bytes, the verification codes, the event."""
+def write_wrk_data(folder: Path, final: Final, cookies: dict[str, str], links: dict[str, list[tuple[str, str]]],
+                   n_workers: int, fingerprints: dict[int, str], seed: int = 4) -> None:
+    """What ``support/browse.lua`` reads: the simulated workers (a session cookie and the download links its
+    account's certificate page gave, each with its fingerprint), the certificates' fingerprints and stored bytes,
+    the verification codes, the event."""
     from contest.models import CertificateDocument
 
     rng = random.Random(seed)
     workers = [final.accounts[i % len(final.accounts)] for i in range(n_workers)]
     rng.shuffle(workers)
     (folder / "workers.txt").write_text("".join(
-        f"{cookies[a]} {','.join(map(str, final.certificates.get(a, [])))}\n" for a in workers))
+        f"{cookies[a]} {','.join(f'{href}|{fp}' for href, fp in links.get(a, []))}\n" for a in workers))
     (folder / "certificates.txt").write_text("".join(f"{c} {fp}\n" for c, fp in fingerprints.items()))
     (folder / "codes.txt").write_text("".join(f"{code}\n" for code in final.codes))
     (folder / "event.txt").write_text(f"{final.event_id}\n")
@@ -349,18 +376,21 @@ class Wrk:
         return json.loads(line.removeprefix("BENCH-JSON ")), usage.ru_utime + usage.ru_stime
 
 
-async def probe(port: int, final: Final, cookies: dict[str, str]) -> None:
-    """One download and one anonymous results page through nginx, twice, with the headers that matter printed."""
+async def probe(port: int, final: Final, cookies: dict[str, str], links: dict[str, list[tuple[str, str]]]) -> None:
+    """One download by the app's route, one by a page's signed link (if any) and one anonymous results page through
+    nginx, twice each, with the headers that matter printed."""
     account, ids = next(iter(final.certificates.items()))
+    signed = next((href for found in links.values() for href, _fp in found if href.startswith("/files/")), None)
+    paths = [(f"/certificates/{ids[0]}.pdf", cookies[account])] + ([(signed, None)] if signed else [])
     http = Http(port, Stats())
     try:
-        for path, cookie in ((f"/certificates/{ids[0]}.pdf", cookies[account]), (f"/public/results/{final.event_id}", None)):
+        for path, cookie in (*paths, (f"/public/results/{final.event_id}", None)):
             for _ in range(2):
                 status, body = await http.request(page(path, cookie))
                 shown = {k: v for k, v in http.headers.items()
                          if k in ("content-type", "content-disposition", "etag", "cache-control", "vary", "x-cache-status",
                                   "x-accel-redirect", "set-cookie", "content-length")}
-                print(f"probe {path}: {status}, {len(body)} bytes, {shown}")
+                print(f"probe {path[:60]}: {status}, {len(body)} bytes, {shown}")
     finally:
         http.close()
 
@@ -423,6 +453,8 @@ def main() -> None:
                         help="nginx in front as deploy/nginx sets it up (the default when nginx is installed)")
     parser.add_argument("--generator", choices=("wrk", "asyncio"), default="wrk" if shutil.which("wrk") else "asyncio",
                         help="the browsing load: wrk processes (C, one per kind of request) or the asyncio loop")
+    parser.add_argument("--downloads", choices=("signed", "app"), default="signed",
+                        help="behind nginx: signed download links nginx checks (CERTIFICATE_SIGNED_LINKS), or the app's route")
     parser.add_argument("--results-rate", type=float, default=250, help="wrk: public results pages per second offered")
     parser.add_argument("--pdf-rate", type=float, default=350, help="wrk: certificate downloads per second offered")
     parser.add_argument("--pages-rate", type=float, default=50, help="wrk: certificate pages (我的证书) per second offered")
@@ -441,13 +473,18 @@ def main() -> None:
     server = nginx = None
     tmp = Path(tempfile.mkdtemp(prefix="results-day-"))
     store = tmp / "certificate-files"
+    link_secret = secrets.token_hex(24)
     front_env = {"CERTIFICATE_ACCEL_LOCATION": front.ACCEL_LOCATION, "CERTIFICATE_FILE_STORE": str(store),
                  "TRUSTED_PROXY_HOPS": "1"} if args.front == "nginx" else {}
+    if front_env and args.downloads == "signed":
+        front_env.update({"CERTIFICATE_SIGNED_LINKS": "1", "CERTIFICATE_LINK_SECRET": link_secret})
     try:
         app = create_app(TestConfig, {**bench_overrides(url, schema), "SECRET_KEY": secret,
                                       "PUBLIC_BASE_URL": "https://bench.example.org",
                                       "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
-                                      **{k: v for k, v in front_env.items() if k != "TRUSTED_PROXY_HOPS"}})
+                                      **{k: v for k, v in front_env.items() if k != "TRUSTED_PROXY_HOPS"},
+                                      "CERTIFICATE_SIGNED_LINKS": "CERTIFICATE_SIGNED_LINKS" in front_env,
+                                      "CERTIFICATE_LINK_SECRET": link_secret})
         t0 = time.perf_counter()
         with app.app_context():
             db.create_all()
@@ -457,11 +494,15 @@ def main() -> None:
                 fingerprints = prepare_documents(final)
             db.session.remove()
         cookies = log_in(app, final.accounts)  # outside the app context: each request its own (and its own g)
+        links = page_links(app, cookies, fingerprints)
         data = tmp / "wrk"
         data.mkdir()
         with app.app_context():
-            write_wrk_data(data, final, cookies, args.workers, fingerprints)
+            write_wrk_data(data, final, cookies, links, args.workers, fingerprints)
             db.session.remove()
+        signed = sum(href.startswith("/files/") for found in links.values() for href, _fp in found)
+        print(f"download links on the certificate pages: {signed} signed (nginx), "
+              f"{sum(map(len, links.values())) - signed} to the app's route", flush=True)
         print(f"setup: {len(world.numbers)} entries and {len(world.judges)} judges scoring; final event of "
               f"{len(final.accounts)} entries, {sum(map(len, final.certificates.values()))} certificates (drawn and "
               f"stored{', files in the store, every 10th removed again' if front_env else ''}); {len(cookies)} sessions; "
@@ -476,11 +517,11 @@ def main() -> None:
         assert status == 200, status
         port = server.port
         if args.front == "nginx":
-            nginx = front.Nginx(server.port, store, tmp / "nginx", free_port())
+            nginx = front.Nginx(server.port, store, tmp / "nginx", free_port(), link_secret)
             port = nginx.port
         target = Target("app", port, f"/api/v1/events/{world.event_id}/scores", world, seed=5)
         if nginx is not None:
-            asyncio.run(probe(port, final, cookies))
+            asyncio.run(probe(port, final, cookies, links))
         before = cpu_snapshot(server, nginx)
         started = time.perf_counter()
         wrks, figures = [], {}
@@ -575,7 +616,7 @@ def report_wrk(args, elapsed: float, scores: Stats, figures: dict, score_checks:
     secs = args.seconds
     five = sum(n for f in figures.values() for s, n in f["statuses"].items() if int(s) >= 500)
     five += sum(n for key, n in scores.refused.items() if key.startswith("5"))
-    print(f"\ngunicorn -w {args.gunicorn_workers} --threads {args.threads} behind {args.front}; PostgreSQL; "
+    print(f"\ngunicorn -w {args.gunicorn_workers} --threads {args.threads} behind {args.front}; downloads {args.downloads}; PostgreSQL; "
           f"{secs:.0f} s (wall {elapsed:.1f} s); {args.judges} judges every {args.interval:.0f} s (asyncio); "
           f"browsing by wrk over {args.workers} simulated workers of {args.holders} accounts "
           f"(connections {args.wrk_connections})\n")
@@ -592,7 +633,8 @@ def report_wrk(args, elapsed: float, scores: Stats, figures: dict, score_checks:
         seconds = f["duration_us"] / 1e6
         errs = {k: v for k, v in f["errors"].items() if v}
         rows.append((f"{labels[kind]} per s", f"{f['requests'] / seconds:.1f} (offered {offered[kind]:.0f})  {f['statuses']}  "
-                                              f"p50 / p99 {f['p50_ms']:.1f} / {f['p99_ms']:.1f} ms" + (f"  errors {errs}" if errs else "")))
+                                              f"p50 / p99 {f['p50_ms']:.1f} / {f['p99_ms']:.1f} ms" + (f"  errors {errs}" if errs else "")
+                                              + (f"  by signed link {f['via_link']}, by the app's route {f['via_app']}" if kind == "pdf" else "")))
     rows.append(("5xx answers", str(five)))
     rows.append(("server log error lines", f"{len(errors)}" + (f", e.g. {errors[0][:160]}" if errors else "")))
     rows.append(("CPU over the run", ""))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from contest.config import CONFIGS, INSTANCE_PATH, ProductionConfig, resource_dir
+from contest.config import CONFIGS, INSTANCE_PATH, ProductionConfig, check_certificate_links, resource_dir
 
 
 def create_app(config: str | type | None = None, overrides: dict | None = None) -> Flask:
@@ -44,6 +44,7 @@ def load_config(app: Flask, config: str | type | None, overrides: dict) -> None:
     config_class = CONFIGS[config] if isinstance(config, str) else config
     app.config.from_object(config_class)
     app.config.update(overrides)
+    check_certificate_links(app.config)
     if issubclass(config_class, ProductionConfig):
         ProductionConfig.check(app.config)
 

@@ -125,6 +125,15 @@ class Config:
     # Empty (the embedded default): the app sends the bytes itself.
     CERTIFICATE_ACCEL_LOCATION = os.environ.get("CERTIFICATE_ACCEL_LOCATION", "")
     CERTIFICATE_FILE_STORE = os.environ.get("CERTIFICATE_FILE_STORE") or str(INSTANCE_PATH / "certificate-files")
+    # Signed download links checked by nginx (ngx_http_secure_link_module; deploy/nginx/contest.conf): the pages
+    # that offer a certificate link to /files/certificates/<fingerprint>.pdf?n=…&expires=…&md5=…, signed with
+    # CERTIFICATE_LINK_SECRET (the same secret as nginx's secure_link_md5), valid for CERTIFICATE_LINK_SECONDS
+    # (rounded up to the next 5 minutes, so a page shows the same link for a while and a browser's copy
+    # revalidates); nginx serves the file from CERTIFICATE_FILE_STORE without asking the app. The permission is
+    # checked when the page is drawn. On without a secret: the app refuses to start.
+    CERTIFICATE_SIGNED_LINKS = os.environ.get("CERTIFICATE_SIGNED_LINKS", "") in ("1", "true", "yes")
+    CERTIFICATE_LINK_SECRET = os.environ.get("CERTIFICATE_LINK_SECRET", "")
+    CERTIFICATE_LINK_SECONDS = int(os.environ.get("CERTIFICATE_LINK_SECONDS") or 600)
     # Absolute base URL for links that leave the app (certificate QR codes).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
@@ -182,6 +191,20 @@ class ProductionConfig(Config):
                 "Refusing to start in production: set PUBLIC_BASE_URL to the address the public uses "
                 "(e.g. https://contest.example.org); certificate QR codes link to it."
             )
+
+
+MIN_LINK_SECRET = 16
+
+
+def check_certificate_links(config: dict) -> None:
+    """Refuse to start with signed certificate links on but no (or a short) secret: every link would be signed
+    with a guessable key, or nginx would refuse them all."""
+    if config.get("CERTIFICATE_SIGNED_LINKS") and len(config.get("CERTIFICATE_LINK_SECRET") or "") < MIN_LINK_SECRET:
+        raise RuntimeError(
+            "Refusing to start: CERTIFICATE_SIGNED_LINKS is on but CERTIFICATE_LINK_SECRET is not set (a random value "
+            f"of at least {MIN_LINK_SECRET} characters, the same as in nginx's secure_link_md5; "
+            "see deploy/README.md)."
+        )
 
 
 CONFIGS = {"default": Config, "development": Config, "testing": TestConfig, "production": ProductionConfig}

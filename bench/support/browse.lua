@@ -1,8 +1,10 @@
 -- wrk script of bench/results_day.py: one kind of request per wrk process (one thread), paced to a rate.
 --   wrk -t1 -cN -dS -s browse.lua http://127.0.0.1:PORT -- <kind> <rate per s, 0 = as fast as it goes> <data dir>
 -- kinds: results (the public results page, anonymous), pages (我的证书, with a worker's session cookie),
--- pdf (a worker's certificate PDF, with If-None-Match once the worker holds a copy), verify (/verify/<code>).
--- Data (written by results_day.py): workers.txt "<session cookie> <certificate id>,..." per simulated worker,
+-- pdf (a worker's certificate PDF by the link its certificate page gave, with If-None-Match once the worker holds
+-- a copy), verify (/verify/<code>).
+-- Data (written by results_day.py): workers.txt "<session cookie> <link>|<fingerprint>,..." per simulated worker
+-- (a signed /files/certificates/… link nginx serves, or the app's /certificates/<id>.pdf),
 -- certificates.txt "<certificate id> <fingerprint>", codes.txt, event.txt, expect/<fingerprint>.pdf (stored bytes).
 local ffi = require("ffi")
 ffi.cdef[[
@@ -35,7 +37,10 @@ function init(args)
   for _, line in ipairs(lines(dir .. "/workers.txt")) do
     local cookie, certs = line:match("^(%S+)%s*(%S*)$")
     local w = {cookie = cookie, certs = {}, held = {}, step = 0}
-    for id in certs:gmatch("[^,]+") do w.certs[#w.certs + 1] = id end
+    for item in certs:gmatch("[^,]+") do
+      local link, fp = item:match("^(.+)|(%x+)$")
+      w.certs[#w.certs + 1] = {link = link, fp = fp}
+    end
     if kind ~= "pdf" or #w.certs > 0 then workers[#workers + 1] = w end
   end
   fingerprints = {}
@@ -50,6 +55,7 @@ function init(args)
   end
   codes = lines(dir .. "/codes.txt")
   turn, sent, start = 0, 0, nil
+  via_link, via_app = 0, 0
 end
 
 -- paced: the n-th request of this process is not sent before start + n / rate
@@ -76,10 +82,11 @@ function request()
     return wrk.format("GET", "/my/certificates", headers)
   end
   w.step = w.step + 1
-  local id = w.certs[(w.step % #w.certs) + 1]
-  if w.held[id] then headers["If-None-Match"] = '"' .. fingerprints[id] .. '"' end
-  w.held[id] = true  -- from now on this browser holds a copy (its answer is checked below)
-  return wrk.format("GET", "/certificates/" .. id .. ".pdf", headers)
+  local c = w.certs[(w.step % #w.certs) + 1]
+  if w.held[c.link] then headers["If-None-Match"] = '"' .. c.fp .. '"' end
+  w.held[c.link] = true  -- from now on this browser holds a copy (its answer is checked below)
+  if c.link:sub(1, 7) == "/files/" then via_link = via_link + 1 else via_app = via_app + 1 end
+  return wrk.format("GET", c.link, headers)
 end
 
 function response(status, headers, body)
@@ -111,6 +118,7 @@ function done(summary, latency, requests)
   parts = {}
   for fp, n in pairs(t:get("served")) do parts[#parts + 1] = string.format('"%s": %d', fp, n) end
   out[#out + 1] = '"served": {' .. table.concat(parts, ", ") .. '}'
+  out[#out + 1] = string.format('"via_link": %d, "via_app": %d', t:get("via_link"), t:get("via_app"))
   out[#out + 1] = string.format('"wrong_bytes": %d, "wrong_tags": %d, "not_pdf": %d, "unknown_tags": %d',
     t:get("wrong_bytes"), t:get("wrong_tags"), t:get("not_pdf"), t:get("unknown_tags"))
   io.write("BENCH-JSON {" .. table.concat(out, ", ") .. "}\n")

@@ -28,8 +28,9 @@ def _pdf(data: bytes, filename: str):
 @certificates_bp.get("/my/certificates")
 @login_required
 def mine():
-    return render_template("certificates/mine.html", certificates=service.my_certificates(current_user),
-                           unit_certificates=plaques.unit_certificates(current_user))
+    certificates, unit_certificates = service.my_certificates(current_user), plaques.unit_certificates(current_user)
+    return render_template("certificates/mine.html", certificates=certificates, unit_certificates=unit_certificates,
+                           links=service.download_links(current_user, certificates + unit_certificates))
 
 
 @certificates_bp.get("/certificates/<int:cert_id>.pdf")
@@ -75,7 +76,7 @@ def event_certificates(event_id: int):
     search, text, unit = search_args(event.contest.host)
     page = paginate(service.narrow_certificates(query, text, unit))
     return render_template("certificates/event.html", event=event, contest=event.contest, page=page, certificates=page.items,
-                           search=search, confirm=ConfirmForm())
+                           links=service.download_links(current_user, page.items), search=search, confirm=ConfirmForm())
 
 
 @certificates_bp.post("/events/<int:event_id>/certificates/issue")

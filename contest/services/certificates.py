@@ -7,6 +7,8 @@ the event lock); the verification code is 128 random bits, so codes cannot be gu
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import logging
 import os
@@ -17,8 +19,9 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -260,6 +263,16 @@ def _handed_over() -> bool:
     return bool(current_app.config.get("CERTIFICATE_ACCEL_LOCATION"))
 
 
+def _signed_links() -> bool:
+    """nginx checks signed download links and serves stored documents without the app (``CERTIFICATE_SIGNED_LINKS``)."""
+    return bool(current_app.config.get("CERTIFICATE_SIGNED_LINKS"))
+
+
+def _keeps_files() -> bool:
+    """The file store is kept (a copy of ``certificate_documents`` that nginx serves)."""
+    return _handed_over() or _signed_links()
+
+
 def _write_file(etag: str, pdf: bytes) -> None:
     """The file store's copy of a stored document, written whole (a temporary file renamed into place), so
     nginx never serves half a file. ``certificate_documents`` stays the source of truth: a missing file is
@@ -303,9 +316,9 @@ def stored_pdf(cert: Certificate, if_none_match: str | None = None, handover: bo
     ``handover`` (a download, when nginx is in front: ``CERTIFICATE_ACCEL_LOCATION``): a current document is
     not read at all but named by its address in the file store (``accel``), which nginx serves; a file missing
     from the store is written again from the stored row first. A document drawn now is written to the store
-    as it is stored.
+    as it is stored. With signed links (``CERTIFICATE_SIGNED_LINKS``) the store is kept the same way, so that
+    the next page links to the file.
     """
-    handover = handover and _handed_over()
     data = data_of(cert)
     etag = fingerprint(data)
     current = db.session.scalar(
@@ -314,12 +327,13 @@ def stored_pdf(cert: Certificate, if_none_match: str | None = None, handover: bo
     if current == etag:
         if _matches(if_none_match, etag):
             return StoredPdf(etag, None)
-        if handover and _file_of(etag).is_file():
+        if handover and _handed_over() and _file_of(etag).is_file():
             return StoredPdf(etag, None, _accel(etag))
         pdf = db.session.scalar(select(CertificateDocument.pdf).where(CertificateDocument.certificate_id == cert.id))
         if pdf is not None:
-            if handover:
-                _write_file(etag, bytes(pdf))
+            if _keeps_files() and not _file_of(etag).is_file():
+                _write_file(etag, bytes(pdf))  # missing from the store: written again (the next page signs a link to it)
+            if handover and _handed_over():
                 return StoredPdf(etag, None, _accel(etag))
             return StoredPdf(etag, bytes(pdf))
     pdf = render_certificate(data)
@@ -332,7 +346,7 @@ def stored_pdf(cert: Certificate, if_none_match: str | None = None, handover: bo
                 row.fingerprint, row.size, row.pdf, row.rendered_at = etag, len(pdf), pdf, utcnow()
     except IntegrityError:
         logger.info("certificate %s: stored concurrently by another request", cert.id)
-    if _handed_over():
+    if _keeps_files():
         _write_file(etag, pdf)  # the same bytes as the row (equal fingerprints, equal bytes), whoever stored it
         if current and current != etag and _DIGEST.match(current):
             _file_of(current).unlink(missing_ok=True)  # the superseded drawing
@@ -341,6 +355,57 @@ def stored_pdf(cert: Certificate, if_none_match: str | None = None, handover: bo
 
 def _accel(etag: str) -> str:
     return f"{current_app.config['CERTIFICATE_ACCEL_LOCATION'].rstrip('/')}/{etag[:2]}/{etag}.pdf"
+
+
+# ---------------------------------------------------------------------------------------------- download links
+
+
+LINK_PREFIX = "/files/certificates/"
+LINK_STEP = 300  # seconds: a link's expiry is rounded up to this, so a page shows the same link for a while
+
+
+def link_signature(expires: int, path: str, name: str, secret: str) -> str:
+    """What nginx computes for ``secure_link_md5 "$secure_link_expires$uri$arg_n $secret"``: the MD5 (binary)
+    of the expiry, the path, the link's percent-encoded ``n`` (the download name) and the secret, in base64url
+    without ``=`` padding. The name is part of it, so the ``Content-Disposition`` nginx sends cannot be forged."""
+    digest = hashlib.md5(f"{expires}{path}{name} {secret}".encode(), usedforsecurity=False).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def signed_link(etag: str, download_name: str, at: float | None = None) -> str:
+    """``/files/certificates/<fingerprint>.pdf?n=…&expires=…&md5=…``: valid for ``CERTIFICATE_LINK_SECONDS``,
+    rounded up to the next ``LINK_STEP``; ``n`` is the download name percent-encoded as RFC 5987 wants it (nginx
+    puts it into ``filename*=UTF-8''…`` as it is)."""
+    if not _DIGEST.match(etag):
+        raise ValueError(f"not a document fingerprint: {etag!r}")
+    config = current_app.config
+    at = clock.now().timestamp() if at is None else at
+    expires = -(-int(at + config["CERTIFICATE_LINK_SECONDS"]) // LINK_STEP) * LINK_STEP
+    path = f"{LINK_PREFIX}{etag}.pdf"
+    name = quote(download_name, safe="")
+    return f"{path}?n={name}&expires={expires}&md5={link_signature(expires, path, name, config['CERTIFICATE_LINK_SECRET'])}"
+
+
+def download_links(user: User, certs: list[Certificate]) -> dict[int, str]:
+    """Where each certificate's PDF is downloaded from, for the pages that offer them (我的证书, a unit's
+    certificates, an event's). With ``CERTIFICATE_SIGNED_LINKS`` on: a signed link that nginx serves without
+    the app, for a live certificate ``user`` may download whose stored document is current and in the file
+    store; otherwise (and always without the setting) the app's download route, which checks the permission,
+    draws or stores the document and writes the file for the next page."""
+    links = {c.id: url_for("certificates.download", cert_id=c.id) for c in certs}
+    if not _signed_links():
+        return links
+    stored = dict(db.session.execute(
+        select(CertificateDocument.certificate_id, CertificateDocument.fingerprint)
+        .where(CertificateDocument.certificate_id.in_(list(links)))
+    ).all()) if links else {}
+    for cert in certs:
+        etag = stored.get(cert.id)
+        if etag is None or cert.revoked or not can_download(user, cert) or not _DIGEST.match(etag):
+            continue
+        if fingerprint(data_of(cert)) == etag and _file_of(etag).is_file():
+            links[cert.id] = signed_link(etag, file_name(cert))
+    return links
 
 
 def my_certificates(user: User) -> list[Certificate]:
