@@ -163,7 +163,8 @@ def page_links(app, cookies: dict[str, str], fingerprints: dict[int, str]) -> di
     links = {}
     for username, cookie in cookies.items():
         client = app.test_client()
-        answer = client.get("/my/certificates", headers={"User-Agent": AGENT, "Cookie": f"session={cookie}"})
+        client.set_cookie("session", cookie)
+        answer = client.get("/my/certificates", headers={"User-Agent": AGENT})
         assert answer.status_code == 200, (username, answer.status_code)
         found = []
         for href in CERTIFICATE_HREF.findall(answer.text):
