@@ -82,8 +82,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 class Roles:
     """One browser context per user, logged in on first use and kept for the whole journey."""
 
-    def __init__(self, browser, base: str):
+    def __init__(self, browser, base: str, failures_before: int):
         self.browser, self.base, self.pages = browser, base, {}
+        self.failures_before = failures_before  # the session's failures before the journey: screenshots if it adds one
 
     def __call__(self, username: str, *, tablet: bool = False):
         if username not in self.pages:
@@ -125,8 +126,7 @@ def cup(_live_app, live_server, browser, request):
         make_user("inspector2", world.orgs["city"], {Role.JUDGE}, password, "检查员")
         db.session.commit()
         db.session.remove()
-    roles = Roles(browser, base)
-    roles.failures_before = request.session.testsfailed
+    roles = Roles(browser, base, request.session.testsfailed)
     yield app, base, roles
     roles.close(request)
 
@@ -136,7 +136,7 @@ def event_id_of(page) -> int:
 
 
 def row_of(page, text: str):
-    """The table row whose cell or row header names ``text`` exactly."""
+    """The table row with a cell that says exactly ``text``."""
     return page.locator("tr").filter(has=page.get_by_role("cell", name=text, exact=True))
 
 
@@ -189,8 +189,8 @@ def add_unit_event(page, contest_url: str, name: str, award: str) -> int:
     return event_id
 
 
-def assign_inspectors(page, event_id: int, inspectors: tuple[str, ...]) -> None:
-    page.goto(f"{page.url.split('/events/')[0]}/events/{event_id}")
+def assign_inspectors(page, base: str, event_id: int, inspectors: tuple[str, ...]) -> None:
+    page.goto(f"{base}/events/{event_id}")
     page.get_by_role("link", name="裁判", exact=True).click()
     for index, name in enumerate(inspectors):
         page.get_by_label("裁判", exact=True).select_option(label=f"{name} · 衢州市总工会")
@@ -213,8 +213,8 @@ def step_1_the_city_publishes_the_sheet(roles, base) -> dict:
     contest_url = city.url
     events = {ENTERPRISES: add_unit_event(city, contest_url, ENTERPRISES, ENTERPRISES),
               TEAMS: add_unit_event(city, contest_url, TEAMS, TEAMS)}
-    assign_inspectors(city, events[ENTERPRISES], ("检查组长", "检查员"))
-    assign_inspectors(city, events[TEAMS], ("检查组长",))
+    assign_inspectors(city, base, events[ENTERPRISES], ("检查组长", "检查员"))
+    assign_inspectors(city, base, events[TEAMS], ("检查组长",))
 
     # a draft is the host's own; opening registration publishes the contest and its sheets
     enterprise = roles("ent_a")
@@ -300,16 +300,20 @@ def step_3_units_report_figures_with_evidence(roles, base) -> None:
     report(roles("ent_b"), base, "焊接班", ("班组整改照片.png", *png))
     report(roles("ent_c"), base, THIRD, ("整改通知回执.pdf", *pdf))
 
-    # the county reads what its units reported
+    # the county reads what its units reported, read-only
     county = roles("county_b")
     county.goto(f"{base}/assessments/")
-    expect(county.get_by_role("link", name=f"打开 {THIRD}")).to_be_visible()
+    county.get_by_role("link", name=f"打开 {THIRD}").click()
+    expect(county.get_by_test_id("assessment-state")).to_have_text("已提交")
+    expect(county.get_by_test_id("figures-form")).to_have_count(0)
+    expect(county.get_by_test_id("figures-table")).to_contain_text("540")
 
 
 # ---------------------------------------------------------------------------------------------- step 4
 
 
-def draw_numbers(page, base: str, contest_url: str, event: str) -> dict[str, int]:
+def draw_numbers(page, contest_url: str, event: str) -> dict[str, int]:
+    """The draw held on the host's page; the competitor numbers read from its list (unit → number)."""
     page.goto(contest_url)
     page.get_by_role("row", name=event).get_by_role("link", name="抽签").click()
     page.get_by_role("button", name="进行抽签").click()
@@ -366,7 +370,7 @@ def inspect(page, number: int, unit: str, marks: tuple[str, int, str, str]) -> N
 def sign_off(page, base: str, event_id: int) -> None:
     page.goto(f"{base}/events/{event_id}/scores")
     page.get_by_role("button", name="签字确认").click()
-    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.get_by_test_id("signed-off")).to_be_visible()
 
 
 def step_4_inspectors_score_on_tablets_one_offline(roles, base, state) -> None:
@@ -374,7 +378,7 @@ def step_4_inspectors_score_on_tablets_one_offline(roles, base, state) -> None:
     city.goto(state["contest_url"])
     city.get_by_role("button", name="截止报名").click()
     expect(city.get_by_test_id("status")).to_have_text("报名已截止")
-    numbers = {event: draw_numbers(city, base, state["contest_url"], event) for event in (ENTERPRISES, TEAMS)}
+    numbers = {event: draw_numbers(city, state["contest_url"], event) for event in (ENTERPRISES, TEAMS)}
     assert set(numbers[ENTERPRISES]) == {VETOED, WINNER, THIRD} and set(numbers[TEAMS]) == {"运维一班", "焊接班"}
     city.goto(state["contest_url"])
     city.get_by_role("button", name="开始竞赛").click()
@@ -467,8 +471,8 @@ def step_6_awards_go_through_publication_to_final(app, roles, base, state) -> No
     city.goto(f"{base}/events/{state['events'][ENTERPRISES]}/certificates")
     city.get_by_role("button", name="颁发证书").click()
     table = city.locator(".certificates-table tbody")
-    expect(table.locator("tr")).to_have_count(1)
     expect(table).to_contain_text(WINNER)
+    expect(table.locator("tr")).to_have_count(1)  # none for the vetoed unit, none below the places
 
 
 # ---------------------------------------------------------------------------------------------- step 7
