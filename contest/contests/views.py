@@ -167,9 +167,7 @@ def copy(contest_id: int):
 
 def _event_form(event=None) -> EventForm:
     form = EventForm(obj=event)
-    # Unit events (安康杯) are set up with their unit enrolment (issue 14); the page keeps an existing one's kind.
-    form.kind.choices = [(k.value, str(label)) for k, label in EVENT_KIND_LABELS.items()
-                         if k != EventKind.UNIT or (event is not None and event.kind == EventKind.UNIT)]
+    form.kind.choices = [(k.value, str(label)) for k, label in EVENT_KIND_LABELS.items()]
     form.min_skill_level.choices = [("", _("Any"))] + [(s.value, str(SKILL_LABELS[s])) for s in SkillLevel if s != SkillLevel.NONE]
     form.bracket_format.choices = methods.choices()
     if event is not None and not form.is_submitted():

@@ -43,7 +43,7 @@ def ranking(event_id: int):
     objections = service.objections_of(event)
     finals = service.final_candidates(event) if manage else []
     return render_template(
-        "results/ranking.html", event=event, contest=contest, lines=service.result_lines(event, current_user), notes=service.notes_of(event),
+        "results/ranking.html", event=event, contest=contest, lines=service.result_lines(event, current_user), notes=service.shown_notes(event, current_user),
         manage=manage, publication=service.publication_of(contest), objections=objections, finals=finals, confirm=ConfirmForm(),
     )
 

@@ -270,6 +270,20 @@ def notes_of(event: Event) -> list[EventResultNote]:
     return list(db.session.scalars(select(EventResultNote).where(EventResultNote.event_id == event.id).order_by(EventResultNote.id)))
 
 
+#: Notes only the host's organisers read: ``excluded`` names the reasons of an indicator sheet's vetoes
+#: (一票否决); everyone else sees only "not eligible for awards" on the excluded entry's line.
+HOST_ONLY_NOTES = frozenset({"excluded"})
+
+
+def shown_notes(event: Event, viewer: User | None) -> list[EventResultNote]:
+    """The notes of the event's ranking that ``viewer`` may read (``None``: the public): every note for those who
+    manage the contest, the others without ``HOST_ONLY_NOTES``."""
+    notes = notes_of(event)
+    if viewer is not None and policy.can_manage(viewer, event.contest):
+        return notes
+    return [n for n in notes if n.code not in HOST_ONLY_NOTES]
+
+
 def publication_of(contest: Contest) -> Publication | None:
     return db.session.scalar(select(Publication).where(Publication.contest_id == contest.id))
 
@@ -308,7 +322,7 @@ def results_sheet_pdf(event: Event, viewer: User | None, translate: Callable[[Ev
     rows = [ResultRow(line.rank, line.number, line.name, line.unit, line.components, line.total, line.award, "、".join(line.titles))
             for line in result_lines(event, viewer)]
     return render_results_sheet(f"{event.contest.title} · {event.name}", event.contest.host.name,
-                                [c.name for c in event.components], rows, [translate(n) for n in notes_of(event)], clock.now(),
+                                [c.name for c in event.components], rows, [translate(n) for n in shown_notes(event, viewer)], clock.now(),
                                 author=event.contest.issuer)
 
 
@@ -374,7 +388,7 @@ def public_results(event: Event) -> PublicResults:
     hit = cache.get(key)
     if hit is not None and now - hit[0] < PUBLIC_CACHE_SECONDS:
         return hit[1]
-    value = PublicResults(tuple(result_lines(event, None)), tuple(notes_of(event)), publication_of(event.contest))
+    value = PublicResults(tuple(result_lines(event, None)), tuple(shown_notes(event, None)), publication_of(event.contest))
     for note in value.notes:
         db.session.expunge(note)
     if value.publication is not None:

@@ -1,5 +1,6 @@
 """Contests and events: creation at the organiser's level, lifecycle checks, copy, rubric rules."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -116,6 +117,27 @@ def test_contest_pages(world, client, login_as):
     assert "实际操作" not in client.get(f"/events/{event_id}").data.decode()
     client.post(f"/events/{event_id}/components", data={"name": "实际操作", "weight": 100, "aggregation": "mean"})
     assert "实际操作" in client.get(f"/events/{event_id}").data.decode()
+
+
+def test_a_safety_cup_unit_event_is_added_on_the_event_page(world, client, login_as):
+    """A new host sets up his 安康杯 through the pages: the event form offers unit events and the indicator sheet
+    (the form used to hide the unit kind, so only a copy of an earlier contest could have one)."""
+    from contest.models import Event
+
+    login_as("city")
+    response = client.post("/contests/new", data={"title": "2026年衢州市安康杯竞赛", "year": 2026, "kind": "safety"})
+    contest_id = int(response.location.rsplit("/", 1)[1])
+    form = client.get(f"/contests/{contest_id}/events/new").data.decode()
+    assert 'value="unit"' in form and 'value="indicators"' in form
+    response = client.post(f"/contests/{contest_id}/events/new",
+                           data={"name": "优胜企业", "kind": "unit", "bracket_format": "indicators"})
+    assert response.status_code == 302
+    event = service.get_event(world.users["city"], int(response.location.rsplit("/", 1)[1]))
+    assert isinstance(event, Event) and event.takes_units and event.method.name == "indicators"
+    assert client.get(f"/events/{event.id}/indicators").status_code == 200
+    assert f"/events/{event.id}/enrol" in client.get(f"/contests/{contest_id}").data.decode()
+    edit = client.get(f"/events/{event.id}/edit").data.decode()
+    assert re.search(r'<option[^>]*selected[^>]*value="unit"|<option[^>]*value="unit"[^>]*selected', edit)
 
 
 def test_no_reopening_or_rubric_changes_after_a_draw(world):
