@@ -17,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 
 from contest.domain.entrants import EntrantKind
 from contest.domain.errors import N_
+from contest.domain.figures import FIGURES
+from contest.domain.indicators import IndicatorMethod
 from contest.domain.ranking import RankingInput
 from contest.methods.rubric import RubricMethod
 from contest.models import Event
@@ -55,6 +57,12 @@ class IndicatorsMethod(RubricMethod):
             return gettext("Indicator sheet (not set up)")
         return gettext("Indicator sheet: %(count)d indicators, %(total)s points", count=len(sheet.indicators),
                        total=sheet.max_points)
+
+    def published_sheet(self, event: Event) -> dict:
+        """The sheet as the event page shows it to everyone who may see the event (units read it before they
+        report), with what its rule texts need."""
+        return {"sheet": indicator_sheets.sheet_of(event), "Method": IndicatorMethod,
+                "figure_labels": {f.key: f.label for f in FIGURES}}
 
     def sheet_extras(self, event: Event, numbers: dict[int, int]) -> dict:
         return indicator_sheets.inspection_extras(event, numbers)

@@ -82,6 +82,17 @@ def test_registration_opens_only_with_a_sheet_and_only_for_units(world):
     assert contests.change_status(city, contest.id, ContestStatus.OPEN).status == ContestStatus.OPEN
 
 
+def test_units_read_the_published_sheet_on_the_event_page(world, client, login_as):
+    event = unit_event(world)
+    contests.change_status(world.users["city"], event.contest_id, ContestStatus.OPEN)
+    login_as("ent_a")
+    client.get("/locale/zh_CN")
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert 'data-testid="published-sheet"' in page
+    for text in ("隐患排查治理", "未整改隐患", "人均培训学时", "发生亡人事故", "一票否决"):
+        assert text in page, text
+
+
 def _running(world, event, units=("ent_b", "team_b", "ent_a")):
     city = world.users["city"]
     contests.change_status(city, event.contest_id, ContestStatus.OPEN)
