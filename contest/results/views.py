@@ -150,12 +150,16 @@ def public_ranking(event_id: int):
 
 def _shared(page: str):
     """An anonymous visitor's page, which a shared cache (nginx ``proxy_cache``) may keep for
-    ``PUBLIC_CACHE_SECONDS``: the page's own ETag (a 304 when the visitor's copy is current) and ``Vary: Cookie``
-    (the language is a cookie; a session cookie makes it a logged-in page, never shared)."""
+    ``PUBLIC_CACHE_SECONDS`` (``X-Accel-Expires``, which nginx reads and never passes on), while a browser
+    revalidates it on every visit (``no-cache``: a reload after 成绩定稿 shows it at once, a current copy costs a
+    304): the page's own ETag and ``Vary: Cookie`` (the language is a cookie; a session cookie makes it a
+    logged-in page, never shared)."""
     response = current_app.make_response(page)
     if session.modified:  # something was written to the session: never shared
         return response
-    response.headers["Cache-Control"] = f"public, max-age={int(service.PUBLIC_CACHE_SECONDS)}"
+    # X-Accel-Expires before Cache-Control: nginx before 1.23 stops at a "no-cache" it reads first
+    response.headers["X-Accel-Expires"] = str(int(service.PUBLIC_CACHE_SECONDS))
+    response.headers["Cache-Control"] = "public, no-cache"
     response.headers["Vary"] = "Cookie"
     response.add_etag()
     return response.make_conditional(request)
