@@ -545,7 +545,7 @@ class TokenCaller:
 def caller_for_token(token: str) -> TokenCaller | None:
     """``user_for_token`` as a ``TokenCaller``: the same conditions (unexpired token, active user of an active
     unit), one query, one row per role."""
-    rows = db.session.execute(_token_caller_query(), {"digest": _digest(token), "now": utcnow()}).all()
+    rows = db.session.connection().execute(_token_caller_query(), {"digest": _digest(token), "now": utcnow()}).all()
     if not rows:
         return None
     first = rows[0]
