@@ -29,7 +29,7 @@ from contest.domain.passwords import DEMO_PASSWORD, check_new_password
 from contest.extensions import db
 from contest.models import ApiToken, Organisation, Role, SkillLevel, User, UserRole, WorkerProfile, utcnow
 from contest.models.user import Gender
-from contest.services import NotFound, PermissionDenied, audit, login_throttle, transaction
+from contest.services import NotFound, PermissionDenied, audit, driver, login_throttle, transaction
 from contest.services.orgs import subtree
 from contest.services.search import person_clause
 from contest.services.sessions import end_other_sessions
@@ -545,11 +545,24 @@ class TokenCaller:
 def caller_for_token(token: str) -> TokenCaller | None:
     """``user_for_token`` as a ``TokenCaller``: the same conditions (unexpired token, active user of an active
     unit), one query, one row per role."""
-    rows = db.session.connection().execute(_token_caller_query(), {"digest": _digest(token), "now": utcnow()}).all()
+    connection = db.session.connection()
+    params = {"digest": _digest(token), "now": utcnow()}
+    if driver.on_postgresql(connection):
+        rows = driver.execute(connection, _PG_TOKEN_CALLER, params).fetchall()
+    else:
+        rows = [tuple(row) for row in connection.execute(_token_caller_query(), params)]
     if not rows:
         return None
-    first = rows[0]
-    return TokenCaller(first.id, first.path, frozenset(Role(r.role) for r in rows if r.role is not None), first.must_change_password)
+    user_id, must_change_password, path, _role = rows[0]
+    return TokenCaller(user_id, path, frozenset(Role(role) for *_user, role in rows if role is not None), must_change_password)
+
+
+# ``_token_caller_query`` as psycopg SQL (PostgreSQL: ``contest.services.driver``).
+_PG_TOKEN_CALLER = (
+    "SELECT u.id, u.must_change_password, o.path, r.role FROM users u JOIN api_tokens t ON t.user_id = u.id "
+    "JOIN organisations o ON o.id = u.org_id LEFT JOIN user_roles r ON r.user_id = u.id "
+    "WHERE t.digest = %(digest)s AND t.expires_at >= %(now)s AND u.active AND o.active"
+)
 
 
 @cache
