@@ -752,7 +752,8 @@ def _change_scores(changes: dict[int, tuple[int, int, str]], judge_id: int, now:
 # On PostgreSQL the three writes of a sheet take their rows as arrays (``unnest``): each statement has the same
 # text and a handful of parameters whatever the number of items, so psycopg prepares it once per connection
 # (after ``prepare_threshold`` uses) instead of the server parsing a multi-row VALUES of 80-110 parameters at
-# every submission. Same rows, same constraints, same version guard as the portable path above.
+# every submission. Same rows, same constraints, same version guard as the portable path above. Sent on the
+# driver's cursor (``contest.services.driver``), like the submission's reads (``_pg_facts``, ``_PG_ENTRIES``).
 _NEW_SCORES = (
     "INSERT INTO scores (event_id, judge_id, nomination_id, criterion_id, value_x100, note, version, updated_at, updated_by_id) "
     "SELECT %(event_id)s, t.judge_id, t.nomination_id, t.criterion_id, t.value_x100, t.note, 1, %(now)s, %(actor_id)s "
