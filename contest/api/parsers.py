@@ -23,9 +23,9 @@ MAX_PER_PAGE = 200
 def json_object() -> dict:
     """The body as a JSON object: ``BadRequest`` when it is not standard JSON (broken, NaN, Infinity) or not
     an object (an empty body too)."""
-    if request.get_data() and request.get_json(silent=True) is None:
+    data = request.get_json(silent=True)  # read and checked once (depth, control characters: ``contest.boundary``)
+    if data is None and request.get_data():
         raise BadRequest(N_("The body is not standard JSON (NaN and Infinity are not allowed)."))
-    data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise BadRequest(N_("Send a JSON object."))
     return data

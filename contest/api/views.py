@@ -182,7 +182,7 @@ unknown entry or criterion, conflict of interest, value out of range, missing ``
 A new score is sent without ``version``. A change sends the ``version`` it replaces and a ``reason``. After
 sign-off the chief judge corrects any judge's score: ``judge_id``, ``version`` and ``reason`` on each item.""")
 @limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)
-@token_required(Role.JUDGE)
+@token_required(Role.JUDGE, light=True)
 def put_scores(event_id: int):
     """All-or-nothing, idempotent score submission (see ``contest.services.judging.submit_scores``)."""
     try:

@@ -87,6 +87,8 @@ def _loaded_user_id(user) -> int | None:
     loads a user, and never reloads one either (after the service's commit every attribute is expired, and
     reading ``user.id`` or ``is_authenticated`` would cost a pool checkout and a SELECT per request). None for
     no user or Flask-Login's anonymous one."""
+    if user is not None and not hasattr(user, "_sa_instance_state"):  # a plain caller (``accounts.TokenCaller``)
+        return getattr(user, "id", None)
     state = sa_inspect(user, raiseerr=False) if user is not None else None
     identity = state.identity if state is not None else None
     return identity[0] if identity else None

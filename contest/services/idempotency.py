@@ -13,6 +13,7 @@ services turn a result body or a typed refusal into the stored answer through ``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +27,7 @@ from contest.commands import MAX_KEY, MIN_KEY, fingerprint, valid_key
 from contest.domain.errors import N_, InvalidRequest
 from contest.extensions import db
 from contest.models import IdempotencyRecord, utcnow
-from contest.services import transaction
+from contest.services import driver, transaction
 
 __all__ = ["ANSWERS", "MAX_KEY", "MIN_KEY", "Answer", "KeyReused", "answer", "fingerprint", "replay", "store", "store_refusal",
            "stored", "valid_key"]
@@ -80,9 +81,18 @@ def _insert() -> Insert:
 def store(user_id: int, key: str, event_id: int, answer: Answer, request_fingerprint: str, now: datetime | None = None) -> None:
     """Store the answer in the caller's transaction; a second record for the same (user, key) fails on the
     unique index (the caller then replays the first)."""
-    db.session.connection().execute(_insert(), {
-        "user_id": user_id, "key": key, "event_id": event_id, "status_code": answer.status, "response": answer.body,
-        "fingerprint": request_fingerprint, "created_at": now or utcnow()})
+    connection = db.session.connection()
+    params = {"user_id": user_id, "key": key, "event_id": event_id, "status_code": answer.status, "response": answer.body,
+              "fingerprint": request_fingerprint, "created_at": now or utcnow()}
+    if driver.on_postgresql(connection):
+        driver.execute(connection, _PG_INSERT, {**params, "response": json.dumps(answer.body)})
+    else:
+        connection.execute(_insert(), params)
+
+
+# ``_insert`` as psycopg SQL (PostgreSQL, the score submission's hot path: ``contest.services.driver``).
+_PG_INSERT = ("INSERT INTO idempotency_records (user_id, key, event_id, status_code, response, fingerprint, created_at) "
+              "VALUES (%(user_id)s, %(key)s, %(event_id)s, %(status_code)s, %(response)s::json, %(fingerprint)s, %(created_at)s)")
 
 
 def store_refusal(user_id: int, key: str, event_id: int, answer: Answer, request_fingerprint: str) -> Answer:

@@ -37,7 +37,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql import text
 from sqlalchemy.sql.elements import BindParameter
 
 from contest import clock
@@ -85,10 +84,12 @@ from contest.models import (
 )
 from contest.policy import can_follow_scoring, can_see_all_scores
 from contest.policy import judge_assignment as assignment_of
-from contest.services import NotFound, PermissionDenied, audit, idempotency, transaction
+from contest.services import NotFound, PermissionDenied, audit, driver, idempotency, transaction
+from contest.services.accounts import TokenCaller
 from contest.services.registration import lock_event
 
 logger = logging.getLogger(__name__)
+Judge = User | TokenCaller  # who submits: the ORM user (pages, tests) or the API's light caller of a bearer token
 
 MAX_KEY = 100
 SCORING = states.SCORING
@@ -227,9 +228,13 @@ def conflicts_for(judge: User, contest: Contest, entries: list[Entry]) -> set[in
     return _conflicted(judge, contest.conflict_scope, entries)
 
 
-def _conflicted(judge: User, scope: str, entries: list[Entry]) -> set[int]:
+def _org_path(judge: Judge) -> str:
+    return judge.org_path if isinstance(judge, TokenCaller) else judge.org.path
+
+
+def _conflicted(judge: Judge, scope: str, entries: list[Entry]) -> set[int]:
     """Nomination ids among ``entries`` in conflict with the judge under ``scope`` (see ``in_conflict``)."""
-    judge_path = path_ids(judge.org.path)
+    judge_path = path_ids(_org_path(judge))
     levels = _levels([judge_path, *[p for e in entries for p in e.member_paths]])
     return {e.nomination_id for e in entries if in_conflict(judge_path, e.member_paths, levels, scope)}
 
@@ -322,7 +327,7 @@ def sheet(judge: User, event_id: int) -> dict:
 SubmitResult = idempotency.Answer
 
 
-def submit_scores(judge: User, event_id: int, command: SubmitScores | Mapping) -> SubmitResult:
+def submit_scores(judge: Judge, event_id: int, command: SubmitScores | Mapping) -> SubmitResult:
     """All-or-nothing, idempotent submission of score items (see DESIGN.md, JSON API v1).
 
     ``command`` is the typed ``SubmitScores`` (``contest.api.parsers`` builds it from the request); a decoded
@@ -363,7 +368,7 @@ def submit_scores(judge: User, event_id: int, command: SubmitScores | Mapping) -
         return idempotency.store_refusal(judge.id, key, event_id, lost, command.fingerprint)
 
 
-def _submit(judge: User, event_id: int, command: SubmitScores) -> SubmitResult:
+def _submit(judge: Judge, event_id: int, command: SubmitScores) -> SubmitResult:
     key = command.idempotency_key
     facts = _facts(judge, event_id, key or "")
     if facts is None:
@@ -407,9 +412,7 @@ def correct_score(judge: User, command: CorrectScore) -> None:
         raise StaleScore(N_("These scores were changed elsewhere meanwhile; reload the sheet.")) from None
 
 
-@cache
-def _share_lock_statement() -> Select:
-    return select(Event.id).where(Event.id == bindparam("event_id", type_=Integer)).with_for_update(read=True, key_share=True)
+_PG_SHARE_LOCK = "SELECT id FROM events WHERE id = %(event_id)s FOR KEY SHARE"
 
 
 def share_event_lock(event_id: int) -> None:
@@ -421,7 +424,7 @@ def share_event_lock(event_id: int) -> None:
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(update(Event).where(Event.id == event_id).values(id=Event.id))
     else:
-        db.session.connection().execute(_share_lock_statement(), {"event_id": event_id})
+        driver.execute(db.session.connection(), _PG_SHARE_LOCK, {"event_id": event_id})
 
 
 @cache
@@ -473,25 +476,48 @@ def _facts_query() -> Select:
     )
 
 
-def _facts(judge: User, event_id: int, key: str) -> _Facts | None:
+def _facts(judge: Judge, event_id: int, key: str) -> _Facts | None:
     """Everything ``submit_scores`` checks before it looks at entries, or None when the event does not exist.
 
     Read fresh at every submission (nothing cached across requests): the rubric is frozen once the draw is
     held, but status, assignment and sign-off are not.
     """
-    rows = db.session.connection().execute(
-        _facts_query(), {"event_id": event_id, "judge_id": judge.id, "key": key, "judge_path": path_ids(judge.org.path)}
-    ).all()
+    connection = db.session.connection()
+    params = {"event_id": event_id, "judge_id": judge.id, "key": key, "judge_path": path_ids(_org_path(judge))}
+    if driver.on_postgresql(connection):
+        rows = driver.execute(connection, _pg_facts(), params).fetchall()
+    else:
+        rows = [tuple(row) for row in connection.execute(_facts_query(), params)]
     if not rows:
         return None
-    first = rows[0]
+    status, scope, assignment_id, is_chief, sign_off_id, status_code, response, stored_fingerprint, may_conflict = rows[0][:9]
     return _Facts(
-        status=first.status, conflict_scope=first.conflict_scope, assigned=first.assignment_id is not None,
-        is_chief=bool(first.is_chief), signed=first.sign_off_id is not None, may_conflict=bool(first.may_conflict),
-        replay=SubmitResult(first.status_code, first.response) if first.status_code is not None else None,
-        fingerprint=first.fingerprint,
-        criteria={r.criterion_id: scoring.Criterion(r.criterion_id, scoring.from_hundredths(r.max_x100), r.kind.value, name=r.name)
-                  for r in rows if r.criterion_id is not None},
+        status=ContestStatus(status), conflict_scope=scope, assigned=assignment_id is not None,
+        is_chief=bool(is_chief), signed=sign_off_id is not None, may_conflict=bool(may_conflict),
+        replay=SubmitResult(status_code, response) if status_code is not None else None,
+        fingerprint=stored_fingerprint,
+        criteria={criterion_id: scoring.Criterion(criterion_id, scoring.from_hundredths(max_x100), CriterionKind(kind).value, name=name)
+                  for *_facts, criterion_id, name, max_x100, kind in rows if criterion_id is not None},
+    )
+
+
+@cache
+def _pg_facts() -> str:
+    """``_facts_query`` as psycopg SQL (PostgreSQL; the same joins, columns and order, the lists as arrays)."""
+    compared = " OR ".join(
+        f"(c.conflict_scope = '{scope.value}' AND o.level IN ({', '.join(repr(str(level)) for level in levels)}))"
+        for scope, levels in SCOPE_LEVELS.items())
+    return (
+        "SELECT c.status, c.conflict_scope, ja.id, ja.is_chief, so.id, ir.status_code, ir.response, ir.fingerprint, "
+        f"EXISTS (SELECT 1 FROM organisations o WHERE o.id = ANY(%(judge_path)s) AND ({compared})), "
+        "k.id, k.name, k.max_x100, k.kind "
+        "FROM events e JOIN contests c ON c.id = e.contest_id "
+        "LEFT JOIN judge_assignments ja ON ja.event_id = e.id AND ja.judge_id = %(judge_id)s "
+        "LEFT JOIN sign_offs so ON so.event_id = e.id "
+        "LEFT JOIN idempotency_records ir ON ir.user_id = %(judge_id)s AND ir.key = %(key)s "
+        "LEFT JOIN components m ON m.event_id = e.id "
+        "LEFT JOIN criteria k ON k.component_id = m.id "
+        "WHERE e.id = %(event_id)s"
     )
 
 
@@ -524,12 +550,26 @@ def _entries(event_id: int, numbers: list[int], judge_ids: set[int]) -> tuple[di
     current scores (judge, nomination, criterion) → ``_Current`` of those entries by ``judge_ids``."""
     if not numbers:
         return {}, {}
-    rows = db.session.connection().execute(
-        _entries_query(), {"event_id": event_id, "numbers": numbers, "judge_ids": sorted(judge_ids)}
-    ).all()
-    entries = {r.competitor_number: r.id for r in rows}
-    current = {(r.judge_id, r.id, r.criterion_id): _Current(r.score_id, r.value_x100, r.version) for r in rows if r.score_id is not None}
+    connection = db.session.connection()
+    params = {"event_id": event_id, "numbers": numbers, "judge_ids": sorted(judge_ids)}
+    if driver.on_postgresql(connection):
+        rows = driver.execute(connection, _PG_ENTRIES, params).fetchall()
+    else:
+        rows = [tuple(row) for row in connection.execute(_entries_query(), params)]
+    entries = {number: nomination_id for nomination_id, number, *_score in rows}
+    current = {(judge_id, nomination_id, criterion_id): _Current(score_id, value_x100, version)
+               for nomination_id, _n, score_id, judge_id, criterion_id, value_x100, version in rows if score_id is not None}
     return entries, current
+
+
+# ``_entries_query`` as psycopg SQL (PostgreSQL; the same joins, columns and order, the lists as arrays).
+_PG_ENTRIES = (
+    "SELECT n.id, n.competitor_number, s.id, s.judge_id, s.criterion_id, s.value_x100, s.version "
+    "FROM nominations n LEFT JOIN scores s ON s.nomination_id = n.id AND s.event_id = n.event_id "
+    "AND s.judge_id = ANY(%(judge_ids)s) "
+    f"WHERE n.event_id = %(event_id)s AND n.status = '{NominationStatus.CONFIRMED.value}' "
+    "AND n.competitor_number = ANY(%(numbers)s)"
+)
 
 
 # ---------------------------------------------------------------------------------------------- submission: checks
@@ -557,7 +597,7 @@ class _Checked:
     current: dict[tuple[int, int, int], _Current]
 
 
-def _process(judge: User, event_id: int, facts: _Facts, items: tuple[ScoreItem, ...]) -> _Checked:
+def _process(judge: Judge, event_id: int, facts: _Facts, items: tuple[ScoreItem, ...]) -> _Checked:
     """Validate every item: raises ``LockedEvent``, ``InvalidItems`` or ``StaleScore``, else the checked items."""
     allowed = CORRECTING if facts.signed else SCORING
     if facts.status not in allowed:
@@ -595,7 +635,7 @@ def _with_paths(entries: dict[int, int]) -> list[Entry]:
     return [Entry(nomination_id, number, paths.get(nomination_id, ())) for number, nomination_id in entries.items()]
 
 
-def _parse(judge: User, facts: _Facts, items: tuple[ScoreItem, ...], entries: dict[int, int],
+def _parse(judge: Judge, facts: _Facts, items: tuple[ScoreItem, ...], entries: dict[int, int],
            conflicted: set[int]) -> tuple[list[dict], list[_Item]]:
     """Per item: an object, a known entry and criterion of the event, no conflict of interest for the judge's
     own scores, then the item's shape defect if any (a positive whole version, a reason of at most 500
@@ -690,8 +730,8 @@ def _change_scores(changes: dict[int, tuple[int, int, str]], judge_id: int, now:
     """Score id → (version read, new value, note): one UPDATE, each row only if still at the version read, each
     version one up. Raises ``_LostRace`` unless every row was changed."""
     connection = db.session.connection()
-    if _arrays(connection):
-        changed = connection.execute(_CHANGED_SCORES, {
+    if driver.on_postgresql(connection):
+        changed = driver.execute(connection, _CHANGED_SCORES, {
             "now": now, "actor_id": judge_id, "ids": list(changes), "versions": [v for v, _x100, _n in changes.values()],
             "values": [x100 for _v, x100, _n in changes.values()], "notes": [n for _v, _x100, n in changes.values()]}).rowcount
         if changed != len(changes):
@@ -712,43 +752,40 @@ def _change_scores(changes: dict[int, tuple[int, int, str]], judge_id: int, now:
 # On PostgreSQL the three writes of a sheet take their rows as arrays (``unnest``): each statement has the same
 # text and a handful of parameters whatever the number of items, so psycopg prepares it once per connection
 # (after ``prepare_threshold`` uses) instead of the server parsing a multi-row VALUES of 80-110 parameters at
-# every submission. Same rows, same constraints, same version guard as the portable path above.
-_NEW_SCORES = text(
+# every submission. Same rows, same constraints, same version guard as the portable path above. Sent on the
+# driver's cursor (``contest.services.driver``), like the submission's reads (``_pg_facts``, ``_PG_ENTRIES``).
+_NEW_SCORES = (
     "INSERT INTO scores (event_id, judge_id, nomination_id, criterion_id, value_x100, note, version, updated_at, updated_by_id) "
-    "SELECT :event_id, t.judge_id, t.nomination_id, t.criterion_id, t.value_x100, t.note, 1, :now, :actor_id "
-    "FROM unnest(CAST(:judge_ids AS integer[]), CAST(:nomination_ids AS integer[]), CAST(:criterion_ids AS integer[]), "
-    "CAST(:values AS integer[]), CAST(:notes AS text[])) AS t(judge_id, nomination_id, criterion_id, value_x100, note)"
+    "SELECT %(event_id)s, t.judge_id, t.nomination_id, t.criterion_id, t.value_x100, t.note, 1, %(now)s, %(actor_id)s "
+    "FROM unnest(%(judge_ids)s::integer[], %(nomination_ids)s::integer[], %(criterion_ids)s::integer[], "
+    "%(values)s::integer[], %(notes)s::text[]) AS t(judge_id, nomination_id, criterion_id, value_x100, note)"
 )
-_CHANGED_SCORES = text(
-    "UPDATE scores SET value_x100 = t.value_x100, note = t.note, version = scores.version + 1, updated_at = :now, "
-    "updated_by_id = :actor_id "
-    "FROM unnest(CAST(:ids AS integer[]), CAST(:versions AS integer[]), CAST(:values AS integer[]), CAST(:notes AS text[])) "
+_CHANGED_SCORES = (
+    "UPDATE scores SET value_x100 = t.value_x100, note = t.note, version = scores.version + 1, updated_at = %(now)s, "
+    "updated_by_id = %(actor_id)s "
+    "FROM unnest(%(ids)s::integer[], %(versions)s::integer[], %(values)s::integer[], %(notes)s::text[]) "
     "AS t(id, version, value_x100, note) "
     "WHERE scores.id = t.id AND scores.version = t.version"
 )
-_AUDIT_ROWS = text(
+_AUDIT_ROWS = (
     "INSERT INTO score_audit (event_id, nomination_id, criterion_id, judge_id, actor_id, at, old_x100, new_x100, reason, "
     "note, client_key, kind) "
-    "SELECT :event_id, t.nomination_id, t.criterion_id, t.judge_id, :actor_id, :now, t.old_x100, t.new_x100, t.reason, "
-    "t.note, :client_key, t.kind "
-    "FROM unnest(CAST(:nomination_ids AS integer[]), CAST(:criterion_ids AS integer[]), CAST(:judge_ids AS integer[]), "
-    "CAST(:old AS integer[]), CAST(:new AS integer[]), CAST(:reasons AS text[]), CAST(:notes AS text[]), CAST(:kinds AS text[])) "
+    "SELECT %(event_id)s, t.nomination_id, t.criterion_id, t.judge_id, %(actor_id)s, %(now)s, t.old_x100, t.new_x100, t.reason, "
+    "t.note, %(client_key)s, t.kind "
+    "FROM unnest(%(nomination_ids)s::integer[], %(criterion_ids)s::integer[], %(judge_ids)s::integer[], "
+    "%(old)s::integer[], %(new)s::integer[], %(reasons)s::text[], %(notes)s::text[], %(kinds)s::text[]) "
     "AS t(nomination_id, criterion_id, judge_id, old_x100, new_x100, reason, note, kind)"
 )
-
-
-def _arrays(connection) -> bool:
-    return connection.dialect.name == "postgresql"
 
 
 def _insert_scores(rows: list[dict]) -> None:
     """New score rows (``_write``): one statement; a score created meanwhile fails on the unique index."""
     connection = db.session.connection()
-    if not _arrays(connection):
+    if not driver.on_postgresql(connection):
         connection.execute(_insert(Score), rows)
         return
     first = rows[0]
-    connection.execute(_NEW_SCORES, {
+    driver.execute(connection, _NEW_SCORES, {
         "event_id": first["event_id"], "now": first["updated_at"], "actor_id": first["updated_by_id"],
         "judge_ids": [r["judge_id"] for r in rows], "nomination_ids": [r["nomination_id"] for r in rows],
         "criterion_ids": [r["criterion_id"] for r in rows], "values": [r["value_x100"] for r in rows],
@@ -758,11 +795,11 @@ def _insert_scores(rows: list[dict]) -> None:
 def _insert_audits(rows: list[dict]) -> None:
     """The audit rows of one submission (``_write``; one event, actor, time and client key): one statement."""
     connection = db.session.connection()
-    if not _arrays(connection):
+    if not driver.on_postgresql(connection):
         connection.execute(_insert(ScoreAudit), rows)
         return
     first = rows[0]
-    connection.execute(_AUDIT_ROWS, {
+    driver.execute(connection, _AUDIT_ROWS, {
         "event_id": first["event_id"], "actor_id": first["actor_id"], "now": first["at"], "client_key": first["client_key"],
         "nomination_ids": [r["nomination_id"] for r in rows], "criterion_ids": [r["criterion_id"] for r in rows],
         "judge_ids": [r["judge_id"] for r in rows], "old": [r["old_x100"] for r in rows],
