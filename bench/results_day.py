@@ -1,5 +1,6 @@
 """Results day (issue 18 item 7): judges scoring, workers reading results and downloading certificates, and the
-public verification page, all at once against one gunicorn on PostgreSQL behind nginx, in one process tree.
+public verification page, all at once against gunicorn on PostgreSQL behind nginx (the judges' API on an
+instance of its own), in one process tree.
 
     .venv/bin/python bench/results_day.py [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
                                           [--redis redis://127.0.0.1:6379/0] [--judges 200] [--entries 400]
