@@ -1,11 +1,14 @@
 """Results day (issue 18 item 7): judges scoring, workers reading results and downloading certificates, and the
-public verification page, all at once against one gunicorn on PostgreSQL behind nginx, in one process tree.
+public verification page, all at once against gunicorn on PostgreSQL behind nginx (the judges' API on an
+instance of its own), in one process tree.
 
     .venv/bin/python bench/results_day.py [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
                                           [--redis redis://127.0.0.1:6379/0] [--judges 200] [--entries 400]
                                           [--workers 2000] [--holders 400] [--seconds 30]
                                           [--front nginx|none] [--generator wrk|asyncio] [--downloads signed|app]
                                           [--results-rate 250] [--pdf-rate 350] [--pages-rate 50] [--verify-rate 2]
+                                          [--api-instance | --no-api-instance] [--api-workers 1] [--api-threads 4]
+                                          [--page-nice 10]
 
 Setup (not timed), in a throw-away PostgreSQL schema: the score benchmark's running event (``score_load.build``:
 ``--entries`` drawn entries, ``--judges`` judges with bearer tokens), and a second contest whose event of
@@ -40,7 +43,14 @@ Printed: score p50 / p99, requests/s and latency per kind, verification answers 
 5xx and server log error, the CPU each group of processes used (gunicorn, nginx, PostgreSQL, Redis, the
 generator, everything else on the machine), and the reconciliation of the scores (``score_load.reconcile_app``)
 and of the certificate documents (each 200's bytes = the stored bytes, each ETag a stored fingerprint, the file
-store = the stored documents). Targets (issue 18.7): score p99 < 100 ms; results page ≥ 200 requests/s;
+store = the stored documents).
+
+``--api-instance`` (the default behind nginx): the judges' API (``/api/v1/``) runs on a gunicorn instance of its
+own (``--api-workers`` × ``--api-threads``, same app and configuration), which nginx routes to (upstream
+``contest_api``, as ``deploy/nginx/contest.conf`` and ``contest-api@.service``); the pages, downloads and
+verifications stay on the other instance (``--gunicorn-workers`` × ``--threads``). ``--page-nice N`` lowers the
+page instance's CPU priority by N after it started (what ``Nice=``/``CPUWeight=`` in its systemd unit do), so a
+score request is scheduled ahead of page renders. Targets (issue 18.7): score p99 < 100 ms; results page ≥ 200 requests/s;
 downloads ≥ 300/s; no 5xx; reconciliation OK.
 """
 
@@ -93,6 +103,7 @@ from contest.extensions import db  # noqa: E402
 PASSWORD = "Passw0rd!"
 AGENT = "results-day-bench"  # the browsers' User-Agent (a session is bound to address and agent)
 VERIFY_EVERY = 10
+PAGE_NICE = 10  # --page-nice default
 
 
 # ---------------------------------------------------------------------------------------------- setup (not timed)
@@ -418,16 +429,33 @@ def machine_busy() -> float:
     return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_snapshot(server: Server, nginx) -> dict[str, float]:
+def cpu_snapshot(server: Server, nginx, api: Server | None = None) -> dict[str, float]:
     own = resource.getrusage(resource.RUSAGE_SELF)
     return {
-        "gunicorn (app)": server_cpu(server.proc.pid),
+        "gunicorn (app" + (", pages" if api is not None else "") + ")": server_cpu(server.proc.pid),
+        **({"gunicorn (judges' API instance)": server_cpu(api.proc.pid)} if api is not None else {}),
         "nginx": server_cpu(nginx.pid) if nginx is not None else 0.0,
         "PostgreSQL (every backend on the machine)": named_cpu("postgres"),
         "Redis": named_cpu("redis-server"),
         "bench process (scoring clients" + (", browsing" if nginx is None else "") + ")": own.ru_utime + own.ru_stime,
         "machine, all processes": machine_busy(),
     }
+
+
+def renice(pid: int, increment: int) -> int:
+    """Lower the CPU priority of a gunicorn master and its workers by ``increment`` (an unprivileged user may);
+    returns how many processes were changed."""
+    changed = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            proc = int(stat.parent.name)
+            os.setpriority(os.PRIO_PROCESS, proc, os.getpriority(os.PRIO_PROCESS, proc) + increment)
+            changed += 1
+    return changed
 
 
 # ---------------------------------------------------------------------------------------------- main
@@ -461,7 +489,17 @@ def main() -> None:
     parser.add_argument("--pages-rate", type=float, default=50, help="wrk: certificate pages (我的证书) per second offered")
     parser.add_argument("--verify-rate", type=float, default=2, help="wrk: verifications per second offered")
     parser.add_argument("--wrk-connections", default="results=8,pages=4,pdf=16,verify=1")
+    parser.add_argument("--api-instance", action=argparse.BooleanOptionalAction, default=None,
+                        help="behind nginx: the judges' API (/api/v1/) on a gunicorn instance of its own (default: on)")
+    parser.add_argument("--api-workers", type=int, default=1, help="workers of the API instance")
+    parser.add_argument("--api-threads", type=int, default=4, help="threads per worker of the API instance")
+    parser.add_argument("--page-nice", type=int, default=PAGE_NICE,
+                        help="with the API instance: lower the page instance's CPU priority by this (nice increment)")
     args = parser.parse_args()
+    if args.api_instance is None:
+        args.api_instance = args.front == "nginx"
+    if args.api_instance and args.front != "nginx":
+        parser.error("--api-instance needs --front nginx (nginx routes /api/v1/ to it)")
 
     from bench_app import bench_overrides
 
@@ -471,7 +509,7 @@ def main() -> None:
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    server = nginx = None
+    server = nginx = api = None
     tmp = Path(tempfile.mkdtemp(prefix="results-day-"))
     store = tmp / "certificate-files"
     link_secret = secrets.token_hex(24)
@@ -517,13 +555,25 @@ def main() -> None:
         status, _body = server.wait_ready(f"/api/v1/events/{world.event_id}/sheet", world.judges[0][1])
         assert status == 200, status
         port = server.port
+        reniced = 0
+        if args.api_instance:
+            api = Server("api", "results_day_app:create()", env, args.api_workers, args.api_threads, str(logs),
+                         config=None if args.no_gunicorn_config else str(ROOT / "deploy" / "gunicorn.conf.py"))
+            status, _body = api.wait_ready(f"/api/v1/events/{world.event_id}/sheet", world.judges[0][1])
+            assert status == 200, status
+            if args.page_nice:
+                reniced = renice(server.proc.pid, args.page_nice)
         if args.front == "nginx":
-            nginx = front.Nginx(server.port, store, tmp / "nginx", free_port(), link_secret)
+            nginx = front.Nginx(server.port, store, tmp / "nginx", free_port(), link_secret,
+                                api_port=api.port if api is not None else None)
             port = nginx.port
         target = Target("app", port, f"/api/v1/events/{world.event_id}/scores", world, seed=5)
         if nginx is not None:
             asyncio.run(probe(port, final, cookies, links))
-        before = cpu_snapshot(server, nginx)
+        if api is not None:
+            print(f"judges' API on its own instance (gunicorn -w {args.api_workers} --threads {args.api_threads}); "
+                  f"page instance niced +{args.page_nice} ({reniced} processes)", flush=True)
+        before = cpu_snapshot(server, nginx, api)
         started = time.perf_counter()
         wrks, figures = [], {}
         if args.generator == "wrk":
@@ -539,7 +589,7 @@ def main() -> None:
         else:
             scores, browsing = asyncio.run(results_day(target, port, final, cookies, args))
         elapsed = time.perf_counter() - started
-        after = cpu_snapshot(server, nginx)
+        after = cpu_snapshot(server, nginx, api)
         cpu = {k: after[k] - before[k] for k in before}
         if wrks:
             cpu["wrk (4 processes, browsing)"] = wrk_cpu
@@ -547,7 +597,9 @@ def main() -> None:
         cpu["everything else on the machine (other users' jobs)"] = machine - sum(cpu.values())
         cpu["machine, all processes"] = machine
         server.stop()
-        log = (logs / "app.log").read_text()
+        if api is not None:
+            api.stop()
+        log = (logs / "app.log").read_text() + ((logs / "api.log").read_text() if api is not None else "")
         errors = [line for line in log.splitlines() if "Traceback" in line or "ERROR" in line]
         if nginx is not None:
             errors += nginx.errors()
@@ -571,6 +623,8 @@ def main() -> None:
             nginx.stop()
         if server is not None:
             server.stop()
+        if api is not None:
+            api.stop()
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
@@ -617,7 +671,9 @@ def report_wrk(args, elapsed: float, scores: Stats, figures: dict, score_checks:
     secs = args.seconds
     five = sum(n for f in figures.values() for s, n in f["statuses"].items() if int(s) >= 500)
     five += sum(n for key, n in scores.refused.items() if key.startswith("5"))
-    print(f"\ngunicorn -w {args.gunicorn_workers} --threads {args.threads} behind {args.front}; downloads {args.downloads}; PostgreSQL; "
+    api = (f" + judges' API instance -w {args.api_workers} --threads {args.api_threads} (pages niced +{args.page_nice})"
+           if args.api_instance else "")
+    print(f"\ngunicorn -w {args.gunicorn_workers} --threads {args.threads}{api} behind {args.front}; downloads {args.downloads}; PostgreSQL; "
           f"{secs:.0f} s (wall {elapsed:.1f} s); {args.judges} judges every {args.interval:.0f} s (asyncio); "
           f"browsing by wrk over {args.workers} simulated workers of {args.holders} accounts "
           f"(connections {args.wrk_connections})\n")

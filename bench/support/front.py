@@ -1,7 +1,8 @@
 """nginx in front of a benchmark's gunicorn, as ``deploy/nginx/contest.conf`` sets it up in production (plain HTTP on
 127.0.0.1 instead of TLS): anonymous public results pages kept by ``proxy_cache`` for the validity the app states,
 stored certificate PDFs sent from the file store after the app's ``X-Accel-Redirect`` or for a signed link
-(``secure_link``, the secret ``link_secret``). Debian's nginx
+(``secure_link``, the secret ``link_secret``); with ``api_port``, the judges' API (``/api/v1/``) sent to a gunicorn
+instance of its own (upstream ``contest_api``), the pages to the other (``contest_app``). Debian's nginx
 (``apt-get install nginx``), started with a generated configuration in a temporary folder, on a free port, and
 stopped afterwards; nothing outside the folder is written."""
 
@@ -46,7 +47,7 @@ http {{
         keepalive 32;
         keepalive_timeout 1s;  # below gunicorn's --keep-alive (2 s): nginx never reuses a connection gunicorn is closing
     }}
-
+{api_upstream}
     # --- from deploy/nginx/contest.conf (http level) ---
     proxy_cache_path {tmp}/cache levels=1:2 keys_zone=contest_pages:10m max_size=256m inactive=10m use_temp_path=off;
     map "$cookie_session$cookie_remember_token" $contest_personal {{
@@ -93,7 +94,7 @@ http {{
             add_header Content-Disposition "attachment; filename=\"certificate.pdf\"; filename*=UTF-8''$arg_n";
             add_header X-Content-Type-Options nosniff;
         }}
-        location / {{
+{api_location}        location / {{
             proxy_pass http://contest_app;
             include {root}/deploy/nginx/contest-proxy.conf;
         }}
@@ -102,12 +103,28 @@ http {{
 """
 
 
+API_UPSTREAM = """
+    upstream contest_api {{
+        server 127.0.0.1:{api_port};
+        keepalive 32;
+        keepalive_timeout 1s;
+    }}
+"""
+API_LOCATION = """        # --- from deploy/nginx/contest.conf: the judges' API on an instance of its own ---
+        location /api/v1/ {{
+            proxy_pass http://contest_api;
+            include {root}/deploy/nginx/contest-proxy.conf;
+        }}
+"""
+
+
 def available() -> bool:
     return shutil.which("nginx") is not None
 
 
 class Nginx:
-    def __init__(self, app_port: int, store: Path, tmp: Path, port: int, link_secret: str, workers: int = 1):
+    def __init__(self, app_port: int, store: Path, tmp: Path, port: int, link_secret: str, workers: int = 1,
+                 api_port: int | None = None):
         self.port, self.tmp = port, tmp
         tmp.mkdir(parents=True, exist_ok=True)
         store.mkdir(parents=True, exist_ok=True)
@@ -118,7 +135,9 @@ class Nginx:
         user = "user nobody nogroup;" if os.geteuid() == 0 else ""
         (tmp / "nginx.conf").write_text(CONFIG.format(workers=workers, tmp=tmp, user=user, app_port=app_port, port=port,
                                                       root=ROOT, accel=ACCEL_LOCATION, store=store,
-                                                      links=LINK_PREFIX, link_secret=link_secret))
+                                                      links=LINK_PREFIX, link_secret=link_secret,
+                                                      api_upstream=API_UPSTREAM.format(api_port=api_port) if api_port else "",
+                                                      api_location=API_LOCATION.format(root=ROOT) if api_port else ""))
         self.log = open(tmp / "nginx.out", "w+")  # noqa: SIM115
         check = subprocess.run(["nginx", "-t", "-q", "-p", str(tmp), "-c", str(tmp / "nginx.conf")],
                                capture_output=True, text=True)
