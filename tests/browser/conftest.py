@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -26,6 +28,19 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve ``app`` with werkzeug on a free local port in a background thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
 @pytest.fixture(scope="module")
 def _live_app(tmp_path_factory, sqlite_templates):
     """One server per test module: the app served by werkzeug in a background thread."""
@@ -40,12 +55,8 @@ def _live_app(tmp_path_factory, sqlite_templates):
             "resident_ids": {k: v.profile.resident_id for k, v in world.users.items() if v.profile},
         }
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, path, f"http://127.0.0.1:{server.server_port}", ids
-    server.shutdown()
-    thread.join(5)
+    with serving(app) as base:
+        yield app, path, base, ids
 
 
 @pytest.fixture
@@ -71,6 +82,16 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def tablet(browser):
+    """A portrait tablet, in Chinese, with touch."""
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="zh-CN", has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    yield page
+    context.close()
 
 
 @pytest.fixture

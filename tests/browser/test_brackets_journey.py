@@ -5,11 +5,9 @@ become awards."""
 
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
 
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from contest import create_app
 from contest.config import TestConfig
@@ -17,7 +15,7 @@ from contest.extensions import db
 from contest.models import User
 from contest.services import brackets, contests
 from tests.bracket_factories import bracket_event
-from tests.browser.conftest import PASSWORD, WAIT_MS, login
+from tests.browser.conftest import PASSWORD, WAIT_MS, login, serving
 from tests.factories import build_world
 
 
@@ -34,14 +32,8 @@ def serve(tmp_path_factory, entrants: int = 13):
             "tiers": [{"name": "一等奖", "value": "1"}, {"name": "二等奖", "value": "1"}, {"name": "三等奖", "value": "1"}]})
         event_id = scene.event.id
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", app, event_id
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with serving(app) as base:
+        yield base, app, event_id
 
 
 def finish_by_service(app, event_id: int) -> None:

@@ -4,7 +4,6 @@ while offline, and the server stores it exactly once when the connection returns
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
@@ -13,18 +12,9 @@ from contest.extensions import db
 from contest.models import Event, Score, ScoreAudit, User
 from contest.services import contests, draws, indicator_sheets, judging, registration
 from contest.services.contests import EventInput
-from tests.browser.conftest import WAIT_MS, login
+from tests.browser.conftest import login
 from tests.contest_factories import make_contest
 from tests.factories import load_world
-
-
-@pytest.fixture
-def tablet(browser):
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="zh-CN", has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
 
 
 def add_indicator(page, name: str, method: str, **amounts: str) -> None:

@@ -18,21 +18,19 @@ from __future__ import annotations
 
 import re
 import subprocess
-import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from contest import create_app
 from contest.clock import today
 from contest.config import TestConfig
 from contest.extensions import db
 from contest.models import Nomination, Publication, Role, Score, ScoreAudit, utcnow
-from tests.browser.conftest import PASSWORD, WAIT_MS, login, open_menu
+from tests.browser.conftest import PASSWORD, WAIT_MS, login, open_menu, serving
 from tests.factories import build_world, make_user
 
 CONTEST = "2026年衢州市职工职业技能大赛（全流程）"
@@ -57,23 +55,19 @@ def mission(tmp_path_factory, request):
         make_user("chief", world.orgs["city"], {Role.JUDGE}, world.users["city"].password_hash, "总裁判长")
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    m = Mission(app, f"http://127.0.0.1:{server.server_port}")
-    m.state["pages"] = []
-    failures_before = request.session.testsfailed
-    yield m
-    if request.session.testsfailed > failures_before:  # the call failed (counted before teardown)
-        folder = request.config.rootpath / "test-output" / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        for i, page in enumerate(m.state["pages"]):
-            if not page.is_closed():
-                shot = folder / f"mission-{i}.png"
-                page.screenshot(path=str(shot), full_page=True)
-                print(f"screenshot: {shot}")
-    server.shutdown()
-    thread.join(5)
+    with serving(app) as base:
+        m = Mission(app, base)
+        m.state["pages"] = []
+        failures_before = request.session.testsfailed
+        yield m
+        if request.session.testsfailed > failures_before:  # the call failed (counted before teardown)
+            folder = request.config.rootpath / "test-output" / "screenshots"
+            folder.mkdir(parents=True, exist_ok=True)
+            for i, page in enumerate(m.state["pages"]):
+                if not page.is_closed():
+                    shot = folder / f"mission-{i}.png"
+                    page.screenshot(path=str(shot), full_page=True)
+                    print(f"screenshot: {shot}")
 
 
 def open_page(browser, mission: Mission, *, width=1280, height=900, touch=False, downloads=False):

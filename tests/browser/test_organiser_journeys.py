@@ -6,18 +6,16 @@ fit a phone with a favicon (11)."""
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from contest import create_app
 from contest.config import TestConfig
 from contest.extensions import db
 from contest.models import Role
 from contest.services import registration
-from tests.browser.conftest import PASSWORD, WAIT_MS, login
+from tests.browser.conftest import PASSWORD, WAIT_MS, login, serving
 from tests.contest_factories import make_contest
 from tests.factories import build_world, make_user
 
@@ -46,12 +44,8 @@ def server(tmp_path_factory):
         draft = make_contest(city, title="待开赛的焊工赛", events=("焊工",), open_=False)
         ids = {"contest": contest.id, "event": event.id, "draft": draft.id}
         db.session.remove()
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", ids
-    http.shutdown()
-    thread.join(5)
+    with serving(app) as base:
+        yield base, ids
 
 
 def test_city_approval_list_names_counties_and_fits_a_phone(server, browser):

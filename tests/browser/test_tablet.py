@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from contest import create_app
 from contest.config import TestConfig
 from contest.extensions import db
 from contest.models import Criterion, Nomination, Score, ScoreAudit, User
 from contest.services import judging
-from tests.browser.conftest import PASSWORD, WAIT_MS, box_of, login
+from tests.browser.conftest import PASSWORD, box_of, login, serving
 from tests.factories import build_world
 from tests.judging_factories import running_event
 
@@ -52,14 +50,8 @@ def serve(tmp_path_factory, extra_workers: int):
         criteria = {c.name: c.id for c in db.session.scalars(select(Criterion))}
         event_id, numbers = running.event.id, dict(running.numbers)
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Scene(f"http://127.0.0.1:{server.server_port}", app, event_id, numbers, criteria)
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with serving(app) as base:
+        yield Scene(base, app, event_id, numbers, criteria)
 
 
 @pytest.fixture
@@ -72,16 +64,6 @@ def scene(tmp_path_factory):
 def small_scene(tmp_path_factory):
     with serve(tmp_path_factory, extra_workers=0) as s:
         yield s
-
-
-@pytest.fixture
-def tablet(browser):
-    """A portrait tablet."""
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="zh-CN", has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
 
 
 # ---------------------------------------------------------------------------------------------- page helpers

@@ -4,11 +4,8 @@ entry confirmed."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from contest import create_app
 from contest.config import TestConfig
@@ -17,7 +14,7 @@ from contest.domain.orgtree import OrgLevel
 from contest.extensions import db
 from contest.services import contests
 from contest.services.contests import EventInput
-from tests.browser.conftest import PASSWORD, WAIT_MS, login
+from tests.browser.conftest import PASSWORD, WAIT_MS, login, serving
 from tests.contest_factories import add_simple_rubric, make_contest
 from tests.factories import build_world, make_org
 
@@ -41,12 +38,8 @@ def server(tmp_path_factory):
         contests.change_status(city, contest.id, ContestStatus.OPEN)
         ids = {"contest": contest.id, "event": event.id}
         db.session.remove()
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", ids
-    http.shutdown()
-    thread.join(5)
+    with serving(app) as base:
+        yield base, ids
 
 
 def approve_all(page, base) -> None:

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from contest import clock, create_app
 from contest.config import TestConfig
 from contest.extensions import db
-from tests.browser.conftest import PASSWORD, WAIT_MS, login, open_menu
+from tests.browser.conftest import PASSWORD, WAIT_MS, login, open_menu, serving
 from tests.factories import build_world
 
 
@@ -50,12 +48,8 @@ def site(tmp_path_factory):
         ids.update(serial=award.serial, title_serial=title.serial,
                    notice_shown=clock.local(notice_until).strftime("%Y/%m/%d %H:%M"))
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", ids
-    server.shutdown()
-    thread.join(5)
+    with serving(app) as base:
+        yield base, ids
 
 
 @pytest.fixture
