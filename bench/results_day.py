@@ -666,6 +666,26 @@ def cpu_rows(cpu: dict, secs: float) -> list[tuple[str, str]]:
     return [(f"  {name}", f"{value:.1f} s ({value / secs:.2f} cores)") for name, value in cpu.items()]
 
 
+def score_rows(scores: Stats, secs: float) -> list[tuple[str, str]]:
+    return [
+        ("score sheets accepted (per s)", f"{scores.sheets} ({scores.sheets / secs:.1f}/s)"),
+        ("score request p50 / p99 ms", f"{pct(scores.latencies, 50):.1f} / {pct(scores.latencies, 99):.1f}"),
+        ("score sheets refused", f"{sum(scores.refused.values())} {dict(scores.refused) or ''}"),
+    ]
+
+
+def print_report(rows: list[tuple[str, str]], five: int, errors: list[str], cpu: dict, elapsed: float,
+                 score_checks: dict, document_checks: dict) -> None:
+    """The figures table both generators end with (5xx, server errors, CPU), then the reconciliation."""
+    rows = [*rows, ("5xx answers", str(five)),
+            ("server log error lines", f"{len(errors)}" + (f", e.g. {errors[0][:160]}" if errors else "")),
+            ("CPU over the run", ""), *cpu_rows(cpu, elapsed)]
+    width = max(len(r[0]) for r in rows) + 2
+    for label, value in rows:
+        print(f"{label:<{width}}{value}")
+    print_reconciliation(score_checks, document_checks)
+
+
 def report_wrk(args, elapsed: float, scores: Stats, figures: dict, score_checks: dict, document_checks: dict,
                errors: list[str], cpu: dict) -> None:
     secs = args.seconds
@@ -677,11 +697,7 @@ def report_wrk(args, elapsed: float, scores: Stats, figures: dict, score_checks:
           f"{secs:.0f} s (wall {elapsed:.1f} s); {args.judges} judges every {args.interval:.0f} s (asyncio); "
           f"browsing by wrk over {args.workers} simulated workers of {args.holders} accounts "
           f"(connections {args.wrk_connections})\n")
-    rows = [
-        ("score sheets accepted (per s)", f"{scores.sheets} ({scores.sheets / secs:.1f}/s)"),
-        ("score request p50 / p99 ms", f"{pct(scores.latencies, 50):.1f} / {pct(scores.latencies, 99):.1f}"),
-        ("score sheets refused", f"{sum(scores.refused.values())} {dict(scores.refused) or ''}"),
-    ]
+    rows = score_rows(scores, secs)
     offered = {"results": args.results_rate, "pages": args.pages_rate, "pdf": args.pdf_rate, "verify": args.verify_rate}
     labels = {"results": "public results page", "pages": "certificate page (我的证书)", "pdf": "certificate downloads (200 + 304)",
               "verify": "verification"}
@@ -692,14 +708,7 @@ def report_wrk(args, elapsed: float, scores: Stats, figures: dict, score_checks:
         rows.append((f"{labels[kind]} per s", f"{f['requests'] / seconds:.1f} (offered {offered[kind]:.0f})  {f['statuses']}  "
                                               f"p50 / p99 {f['p50_ms']:.1f} / {f['p99_ms']:.1f} ms" + (f"  errors {errs}" if errs else "")
                                               + (f"  by signed link {f['via_link']}, by the app's route {f['via_app']}" if kind == "pdf" else "")))
-    rows.append(("5xx answers", str(five)))
-    rows.append(("server log error lines", f"{len(errors)}" + (f", e.g. {errors[0][:160]}" if errors else "")))
-    rows.append(("CPU over the run", ""))
-    rows += cpu_rows(cpu, elapsed)
-    width = max(len(r[0]) for r in rows) + 2
-    for label, value in rows:
-        print(f"{label:<{width}}{value}")
-    print_reconciliation(score_checks, document_checks)
+    print_report(rows, five, errors, cpu, elapsed, score_checks, document_checks)
 
 
 def print_reconciliation(score_checks: dict, document_checks: dict) -> None:
@@ -723,11 +732,7 @@ def report(args, elapsed: float, scores: Stats, browsing: Browsing, score_checks
     print(f"\ngunicorn -w {args.gunicorn_workers} --threads {args.threads} behind {args.front}; PostgreSQL; {args.seconds:.0f} s "
           f"(wall {elapsed:.1f} s); {args.judges} judges every {args.interval:.0f} s; {args.workers} workers over "
           f"{args.holders} accounts on {args.connections} connections (asyncio)\n")
-    rows = [
-        ("score sheets accepted (per s)", f"{scores.sheets} ({scores.sheets / secs:.1f}/s)"),
-        ("score request p50 / p99 ms", f"{pct(scores.latencies, 50):.1f} / {pct(scores.latencies, 99):.1f}"),
-        ("score sheets refused", f"{sum(scores.refused.values())} {dict(scores.refused) or ''}"),
-    ]
+    rows = score_rows(scores, secs)
     for name, label in (("results", "public results page"), ("certificates", "certificate page (我的证书)")):
         k = kinds[name]
         rows.append((f"{label} requests/s", f"{sum(k.statuses.values()) / secs:.1f}  {dict(k.statuses)}  "
@@ -736,14 +741,7 @@ def report(args, elapsed: float, scores: Stats, browsing: Browsing, score_checks
                  f"{sum(pdf.statuses.values()) / secs:.1f}  {dict(pdf.statuses)}  "
                  f"p50 / p99 {pct(pdf.latencies, 50):.0f} / {pct(pdf.latencies, 99):.0f} ms"))
     rows.append(("verification answers", f"{dict(kinds['verify'].statuses)} (200/404 answered, 429 over the limit)"))
-    rows.append(("5xx answers", str(five)))
-    rows.append(("server log error lines", f"{len(errors)}" + (f", e.g. {errors[0][:160]}" if errors else "")))
-    rows.append(("CPU over the run", ""))
-    rows += cpu_rows(cpu, elapsed)
-    width = max(len(r[0]) for r in rows) + 2
-    for label, value in rows:
-        print(f"{label:<{width}}{value}")
-    print_reconciliation(score_checks, document_checks)
+    print_report(rows, five, errors, cpu, elapsed, score_checks, document_checks)
 
 
 if __name__ == "__main__":
