@@ -302,21 +302,9 @@ def entered_unit_ids(event_id: int) -> set[int]:
 
 
 def nominate_unit(actor: User, event_id: int, unit_id: int) -> Nomination:
-    """An organiser enters a unit (an enterprise or a team organisation) in a unit event (安康杯)."""
-    with transaction():
-        event = get_event(actor, event_id)
-        _check_open(event.contest)
-        lock_event(event)
-        unit = db.session.get(Organisation, unit_id)
-        if unit is None:
-            raise NotFound(N_("This unit does not exist."))
-        facts = quota_facts(event)
-        orgs = _orgs_for([unit.path, event.contest.host.path])
-        plan = plan_unit_nomination(actor, event, unit, facts, orgs, entered_unit_ids(event.id))
-        nomination = nominations.load(nominations.write_nominations(actor, [plan], "submit"))[0]
-        audit(actor, "nomination.create", "nomination", nomination.id, event=event.id, unit=unit.id)
-        notifications.notify_progress([nomination])
-    return nomination
+    """An organiser enters a unit (an enterprise or a team organisation) in a unit event (安康杯):
+    ``enrol_units`` with one unit (its refusal raised as it is)."""
+    return enrol_units(actor, event_id, [unit_id])[0]
 
 
 class UnitsRefused(DomainError):
@@ -347,7 +335,7 @@ def enrol_units(actor: User, event_id: int, unit_ids: Sequence[int]) -> list[Nom
             raise DomainError(N_("Choose the units to enrol."))
         units = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
         if len(units) != len(ids):
-            raise NotFound(N_("Some of the chosen units do not exist."))
+            raise NotFound(N_("This unit does not exist.") if len(ids) == 1 else N_("Some of the chosen units do not exist."))
         facts = quota_facts(event)
         orgs = _orgs_for([u.path for u in units.values()] + [event.contest.host.path])
         entered = entered_unit_ids(event.id)
