@@ -81,6 +81,7 @@ computes the age from the resident ID and passes it as the ``age`` attribute).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -90,7 +91,6 @@ from contest.domain.errors import N_, DomainError
 from contest.domain.ranking import RankedEntry
 
 __all__ = [
-    "assign_awards_excluding",
     "BOUNDARY_POLICIES",
     "ROUNDINGS",
     "ROUNDING_RULES",
@@ -343,6 +343,7 @@ def assign_awards(
     ranking: Sequence[RankedEntry],
     scheme: AwardScheme,
     attributes: Mapping[Hashable, Mapping[str, object]] | None = None,
+    excluded: Mapping[Hashable, str] | None = None,
     places_by_group: Mapping[Hashable, Mapping[str, int]] | None = None,
     group_of: Mapping[Hashable, Hashable] | None = None,
     group_names: Mapping[Hashable, str] | None = None,
@@ -351,15 +352,41 @@ def assign_awards(
 
     ``ranking`` is the output of :func:`contest.domain.ranking.rank_entries` (any order; it is
     sorted by rank). ``attributes`` maps entry ids to data for title predicates (e.g. ``{"age": 29}``).
-    With award places handed down (``places_by_group`` not empty) the tiers are given per group by
-    :func:`assign_awards_by_group`; without, nothing changes.
     Raises DomainError when the ranks are not standard competition ranks ordered by total.
+
+    ``excluded`` (entry id → reason; e.g. a unit vetoed under 一票否决): an excluded entry receives no award
+    tier and no title whatever its total; it keeps its rank and total in the outcomes. The awards are assigned,
+    by the same rules, to the other entries as if the excluded ones were not ranked (ranks counted among the
+    eligible entries only): so a place an excluded entry would have taken goes to the next eligible entry,
+    quotas by proportion count the eligible entries, and a minimum score still applies.
+
+    With award places handed down (``places_by_group`` not empty) the tiers are given per group by
+    :func:`assign_awards_by_group` (excluded entries pass their place on within their group); without, nothing
+    changes.
     """
-    if places_by_group:
-        return assign_awards_by_group(ranking, scheme, places_by_group, group_of or {}, attributes,
-                                      group_names=group_names)
-    attributes = attributes or {}
+    excluded = excluded or {}
     entries = sorted(ranking, key=lambda r: r.rank)
+    if places_by_group:
+        result = assign_awards_by_group(entries, scheme, places_by_group, group_of or {}, attributes,
+                                        excluded=excluded.keys(), group_names=group_names)
+        return _with_excluded_note(result, entries, excluded)
+    if not any(r.entry_id in excluded for r in entries):
+        return _assign(entries, scheme, attributes or {})
+    eligible = [r for r in entries if r.entry_id not in excluded]
+    sizes = Counter(r.rank for r in eligible)
+    reranked, original = [], {}
+    for position, entry in enumerate(eligible):
+        rank = reranked[-1].rank if position and entry.rank == eligible[position - 1].rank else position + 1
+        reranked.append(replace(entry, rank=rank, tie_size=sizes[entry.rank]))
+        original[entry.entry_id] = entry.rank
+    result = _assign(reranked, scheme, attributes or {})
+    given = {o.entry_id: replace(o, rank=original[o.entry_id]) for o in result.outcomes}
+    outcomes = tuple(given.get(r.entry_id) or AwardOutcome(r.entry_id, r.rank, r.total, None, ()) for r in entries)
+    return _with_excluded_note(AwardResult(outcomes, result.quotas, result.counts, result.notes), entries, excluded)
+
+
+def _assign(entries: list[RankedEntry], scheme: AwardScheme, attributes: Mapping[Hashable, Mapping[str, object]]) -> AwardResult:
+    """The tiers by the scheme's quotas over ``entries`` (sorted by rank), every entry eligible."""
     groups = _tie_groups(entries)
     n = len(entries)
     quota_list, small_field = _quotas(scheme, n)
@@ -421,45 +448,6 @@ def assign_awards(
         if outcome.tier is not None:
             counts[outcome.tier] += 1
     return AwardResult(tuple(outcomes), quotas, counts, tuple(notes))
-
-
-def assign_awards_excluding(
-    ranking: Sequence[RankedEntry],
-    scheme: AwardScheme,
-    attributes: Mapping[Hashable, Mapping[str, object]] | None = None,
-    excluded: Mapping[Hashable, str] | None = None,
-    places_by_group: Mapping[Hashable, Mapping[str, int]] | None = None,
-    group_of: Mapping[Hashable, Hashable] | None = None,
-    group_names: Mapping[Hashable, str] | None = None,
-) -> AwardResult:
-    """:func:`assign_awards` for a ranking in which some entries are ``excluded`` (entry id → reason; e.g. a
-    unit vetoed under 一票否决), with award places handed down per group when ``places_by_group`` is set.
-
-    The rule: an excluded entry receives no award tier and no title whatever its total; it keeps its rank and
-    total in the outcomes. The awards are assigned, by the same rules, to the other entries as if the excluded
-    ones were not ranked (ranks counted among the eligible entries only): so a place an excluded entry would
-    have taken goes to the next eligible entry, quotas by proportion count the eligible entries, and a
-    minimum score still applies. Without exclusions this is exactly :func:`assign_awards`.
-    """
-    excluded = excluded or {}
-    if places_by_group:  # places per group: excluded entries pass their place on within their group
-        result = assign_awards_by_group(ranking, scheme, places_by_group, group_of or {}, attributes,
-                                        excluded=excluded.keys(), group_names=group_names)
-        return _with_excluded_note(result, sorted(ranking, key=lambda r: r.rank), excluded)
-    if not any(r.entry_id in excluded for r in ranking):
-        return assign_awards(ranking, scheme, attributes)
-    entries = sorted(ranking, key=lambda r: r.rank)
-    eligible = [r for r in entries if r.entry_id not in excluded]
-    reranked, original = [], {}
-    for position, entry in enumerate(eligible):
-        rank = reranked[-1].rank if position and entry.rank == eligible[position - 1].rank else position + 1
-        size = sum(1 for other in eligible if other.rank == entry.rank)
-        reranked.append(replace(entry, rank=rank, tie_size=size))
-        original[entry.entry_id] = entry.rank
-    result = assign_awards(reranked, scheme, attributes)
-    given = {o.entry_id: replace(o, rank=original[o.entry_id]) for o in result.outcomes}
-    outcomes = tuple(given.get(r.entry_id) or AwardOutcome(r.entry_id, r.rank, r.total, None, ()) for r in entries)
-    return _with_excluded_note(AwardResult(outcomes, result.quotas, result.counts, result.notes), entries, excluded)
 
 
 def _with_excluded_note(result: AwardResult, entries: Sequence[RankedEntry], excluded: Mapping[Hashable, str]) -> AwardResult:

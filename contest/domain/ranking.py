@@ -202,7 +202,7 @@ class RankingInput:
     entry in hundredths (``shown_x100``; ``None``: the ranked total itself), and whether the ranked totals
     are marks (``marks``: an award scheme's minimum score applies only to marks, never to places or points),
     and the entries ``excluded`` from every award whatever their total, with the reason (an indicator sheet's
-    一票否决): they keep their rank and total (``domain.awards.assign_awards_excluding``)."""
+    一票否决): they keep their rank and total (``domain.awards.assign_awards``)."""
 
     ranked: tuple[RankedEntry, ...]
     shown_x100: Mapping[Hashable, int] | None = None

@@ -120,7 +120,7 @@ def _rank(event: Event) -> int:
         scheme = dataclasses.replace(scheme, min_score=None)  # places, not marks: a minimum score has no meaning
     places = award_places.for_ranking(event, [r.entry_id for r in ranked])  # 名额下达: tiers per child unit, if set
     excluded = given.excluded  # e.g. an indicator sheet's 一票否决: no award, rank and total kept
-    result = awards.assign_awards_excluding(ranked, scheme, _attributes(event) if scheme.titles else {}, excluded, **places)
+    result = awards.assign_awards(ranked, scheme, _attributes(event) if scheme.titles else {}, excluded, **places)
     outcomes = result.by_entry()
     db.session.execute(delete(EventResult).where(EventResult.event_id == event.id))
     db.session.execute(delete(EventResultNote).where(EventResultNote.event_id == event.id))

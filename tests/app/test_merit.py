@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import select, update
 
 from contest.clock import today
-from contest.domain import awards
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import DomainError
 from contest.domain.nominations import NominationStatus
@@ -153,7 +152,6 @@ def test_the_cumulative_ranking_sums_the_periods_with_a_missing_period_and_an_ex
     assert [(r.rank, r.total_x100) for r in rows] == [(1, 17500), (2, 17000), (3, 7000)]
 
 
-@pytest.mark.skipif(not hasattr(awards, "assign_awards_excluding"), reason="needs the sheet lane's exclusion in results._rank")
 def test_an_excluded_unit_takes_no_cumulative_award(world):
     contest, _first, _second, cumulative = _three_periods(world)
     city = world.users["city"]

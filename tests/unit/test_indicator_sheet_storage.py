@@ -174,7 +174,7 @@ schemes = st.builds(
 @given(rankings(), schemes)
 def test_excluded_entries_get_no_award_and_their_places_pass_on(given_ranking, scheme):
     ranked, excluded = given_ranking
-    result = awards.assign_awards_excluding(ranked, scheme, {}, excluded)
+    result = awards.assign_awards(ranked, scheme, {}, excluded)
     by_entry = result.by_entry()
     assert set(by_entry) == {r.entry_id for r in ranked}
     for r in ranked:
