@@ -11,9 +11,7 @@ import base64
 import hashlib
 import io
 import logging
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -55,7 +53,7 @@ from contest.models import (
 )
 from contest.models.org import unit_path_loader
 from contest.policy import can_download_certificate as can_download
-from contest.services import PermissionDenied, audit, notifications, search, transaction
+from contest.services import PermissionDenied, audit, filestore, notifications, search, transaction
 from contest.services.registration import lock_event
 
 logger = logging.getLogger(__name__)
@@ -277,17 +275,7 @@ def _write_file(etag: str, pdf: bytes) -> None:
     """The file store's copy of a stored document, written whole (a temporary file renamed into place), so
     nginx never serves half a file. ``certificate_documents`` stays the source of truth: a missing file is
     written again from it on the next download."""
-    path = _file_of(etag)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(pdf)
-        os.chmod(temporary, 0o644)  # nginx's workers run as another user
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    filestore.write_whole(_file_of(etag), pdf)
 
 
 def _forget_document(cert_id: int) -> None:

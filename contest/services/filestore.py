@@ -3,7 +3,7 @@ self-assessment evidence (``services.assessments``).
 
 A file is written once under its SHA-256 digest, ``<dir>/<first two hex digits>/<digest>``, in the folder
 ``ATTACHMENTS_DIR`` (default ``instance/attachments``: outside the web root; nothing under it is served except
-through a view that checks who asks). Writing is atomic (a ``.part`` file renamed into place) and idempotent (equal
+through a view that checks who asks). Writing is atomic (``write_whole``: a ``.part`` file renamed into place) and idempotent (equal
 contents share one file), so a row that names a digest never points at half a file. Rows own the name, type and
 size; files are never deleted (another row may name the same digest).
 """
@@ -47,8 +47,21 @@ def store(data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     path = path_of(digest)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_whole(path, data)
     return digest
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that no reader ever sees half of it: a temporary file of its own in the same
+    folder (two writers of the same file never share one), readable by other users (nginx's workers), renamed
+    into place; removed again if anything fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
