@@ -646,10 +646,15 @@ RENDERER_VERSION = "2026.11.1"
 def fingerprint(data: CertificateData) -> str:
     """SHA-256 (hex) of everything :func:`render_certificate` draws from, and of the renderer's version: equal
     fingerprints mean byte-identical PDFs, so it serves as a strong ETag."""
-    h = hashlib.sha256(RENDERER_VERSION.encode())
+    return digest_of(RENDERER_VERSION, (data.body_template or "", data.team), data)
+
+
+def digest_of(version: str, extra: tuple[str, ...], data: CertificateData) -> str:
+    """SHA-256 (hex) of a layout's ``version``, the certificate's fields every layout draws, the layout's
+    ``extra`` fields, the date numerals and the seal: the fingerprint of a certificate layout's inputs."""
+    h = hashlib.sha256(version.encode())
     for value in (data.serial, data.holder_name, data.contest_title, data.event_name, data.award, "\x1e".join(data.titles),
-                  data.issuer, data.issued_on.isoformat(), data.verify_url, data.body_template or "", data.team,
-                  DATE_NUMERALS):
+                  data.issuer, data.issued_on.isoformat(), data.verify_url, *extra, DATE_NUMERALS):
         h.update(b"\x1f" + value.encode())
     h.update(b"\x1f" + (hashlib.sha256(bytes(data.seal_png)).digest() if data.seal_png else b""))
     return h.hexdigest()

@@ -13,7 +13,6 @@ file identifier = content digest), so :func:`fingerprint` serves as an ETag.
 
 from __future__ import annotations
 
-import hashlib
 import io
 
 from reportlab.lib.colors import Color
@@ -26,6 +25,7 @@ from contest.documents.certificate import (
     _draw_qr,
     _pin_timestamp,
     _seal_image,
+    digest_of,
     format_chinese_date,
 )
 from contest.documents.fonts import FONT_NAME, char_width, text_width
@@ -63,12 +63,7 @@ PLAQUE_VERSION = "2026.11.1"
 
 def fingerprint(data: CertificateData) -> str:
     """SHA-256 (hex) of everything :func:`render_plaque` draws from: equal fingerprints, equal bytes."""
-    h = hashlib.sha256(("plaque " + PLAQUE_VERSION).encode())
-    for value in (data.serial, data.holder_name, data.contest_title, data.event_name, data.award, "\x1e".join(data.titles),
-                  data.issuer, data.issued_on.isoformat(), data.verify_url, DATE_NUMERALS):
-        h.update(b"\x1f" + value.encode())
-    h.update(b"\x1f" + (hashlib.sha256(bytes(data.seal_png)).digest() if data.seal_png else b""))
-    return h.hexdigest()
+    return digest_of("plaque " + PLAQUE_VERSION, (), data)
 
 
 def _fit_lines(text: str, width: float, size_max: float, size_min: float, max_lines: int = 2) -> tuple[float, list[str]]:
