@@ -29,6 +29,7 @@ GENDER_LABELS = {Gender.MALE: _l("Male"), Gender.FEMALE: _l("Female")}
 
 from contest.domain.contests import Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind  # noqa: E402
 from contest.domain.nominations import NominationStatus  # noqa: E402
+from contest.domain.scoring_types import SCORING_TYPES  # noqa: E402
 
 KIND_LABELS = {
     ContestKind.SKILLS: _l("Vocational skills contest"),
@@ -63,7 +64,8 @@ AGGREGATION_LABELS = {
     Aggregation.TRIMMED_MEAN: _l("Mean without the highest and lowest mark"),
     Aggregation.MEDIAN: _l("Median"),
 }
-CRITERION_KIND_LABELS = {CriterionKind.MEASUREMENT: _l("Measurement (objective)"), CriterionKind.JUDGEMENT: _l("Judgement (0–3 per judge)")}
+# Every kind of mark, named by its scoring type (the registry holds the msgids).
+CRITERION_KIND_LABELS = {CriterionKind(kind.name): _l(kind.label) for kind in SCORING_TYPES.values()}
 NOMINATION_STATUS_LABELS = {
     NominationStatus.PENDING: _l("Waiting for approval"),
     NominationStatus.CONFIRMED: _l("Confirmed"),

@@ -13,6 +13,7 @@ from contest.contests.forms import ComponentForm, ContestForm, CopyForm, Criteri
 from contest.domain import contests as states
 from contest.domain.contests import TRANSITIONS, Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
 from contest.domain.errors import DomainError
+from contest.domain.scoring_types import scoring_type
 from contest.forms import ConfirmForm, place_refusal
 from contest.i18n import translate
 from contest.labels import (
@@ -225,7 +226,8 @@ def _event_page(event, rules_form: RankingRulesForm | None = None, status: int =
     component_form = ComponentForm()
     component_form.aggregation.choices = [(a.value, str(label)) for a, label in AGGREGATION_LABELS.items()]
     criterion_form = CriterionForm()
-    criterion_form.kind.choices = [(k.value, str(label)) for k, label in CRITERION_KIND_LABELS.items()]
+    criterion_form.kind.choices = [(k.value, str(label)) for k, label in CRITERION_KIND_LABELS.items()
+                                   if scoring_type(k.value).in_rubric_form]
     from contest.services.judging import assignment_of, sign_off_of
 
     return render_template("contests/event.html", event=event, contest=event.contest, manage=manage,

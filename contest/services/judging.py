@@ -284,8 +284,9 @@ def value_text(x100: int) -> str:
 
 
 def _control(criterion: Criterion) -> dict:
-    """The tablet control of a criterion, from its scoring type (``domain.scoring_types``), and its range."""
-    control = scoring_type(criterion.kind.value).control.as_json(criterion.max_marks)
+    """The tablet control of a criterion, from its scoring type (``domain.scoring_types``), its texts in the
+    user's language, and its range."""
+    control = scoring_type(criterion.kind.value).control_json(criterion.max_marks, gettext)
     return {"range": {k: control[k] for k in ("min", "max", "step")}, "control": control}
 
 
@@ -668,8 +669,9 @@ def _parse(judge: Judge, facts: _Facts, items: tuple[ScoreItem, ...], entries: d
             except DomainError as exc:
                 problem = translate(exc)
             else:
-                if criterion.kind == CriterionKind.VETO.value and mark >= 1 and not item.note:
-                    problem = gettext("A veto needs its reason: note what was found.")
+                kind = scoring_type(criterion.kind)
+                if kind.note_required(mark) and not item.note:
+                    problem = gettext(kind.note_missing)
                 else:
                     seen.add((item.competitor_number, item.criterion_id, judge_id))
                     parsed.append(_Item(item.index, item.competitor_number, nomination_id, criterion, scoring.to_hundredths(mark),

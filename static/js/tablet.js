@@ -262,9 +262,9 @@
     return Object.keys(draft.values).length > 0 || Object.keys(draft.notes).length > 0;
   }
 
-  // Indicator sheets: a count of occurrences and a veto carry a note (what was found; a veto's reason).
+  // A criterion whose control has a ``note`` takes one with the mark (what was found; a veto's reason).
   function takesNote(c) {
-    return c.kind === "occurrences" || c.kind === "veto";
+    return Boolean(controlOf(c).note);
   }
 
   function noteOf(number, criterionId) {
@@ -502,54 +502,66 @@
     refreshForm();
   }
 
-  // The control of a criterion comes from its scoring type (the sheet's ``control``; ``range`` for a sheet
-  // cached before it had one): "choice" is one button per value, "decimal"/"integer" a number field.
+  // The control of a criterion comes from its scoring type (the sheet's ``control``, see docs/API.md): the
+  // widget ("buttons": one per value of ``choices``, "stepper": − count +, "number": a number field), the range,
+  // the hint, the buttons' labels and the note. This page renders and checks from those fields alone and never
+  // asks which kind a criterion is. A sheet without ``control`` (or without the later fields) gets a number field
+  // over its ``range``; the server checks every mark anyway.
   function controlOf(c) {
-    if (c.control) {
-      return c.control;
-    }
-    var judgement = c.kind === "judgement";
-    return { input: judgement ? "choice" : "decimal", min: c.range.min, max: c.range.max, step: c.range.step,
-      choices: judgement ? ["0", "1", "2", "3"] : [] };
+    var given = c.control || { input: "decimal", min: c.range.min, max: c.range.max, step: c.range.step, choices: [] };
+    return {
+      input: given.input, min: given.min, max: given.max, step: given.step, choices: given.choices || [],
+      widget: given.widget || (given.input === "choice" ? "buttons" : "number"),
+      hint: given.hint || t("max_marks", { max: given.max }),
+      labels: given.labels || [],
+      note: given.note || null
+    };
   }
 
-  function isChoice(c) {
-    return controlOf(c).input === "choice";
+  // A value as the judge reads it: a button's label where the control has labels, else the value.
+  function shownValue(c, value) {
+    var control = controlOf(c);
+    var x100 = hundredths(value);
+    for (var i = 0; i < control.labels.length; i += 1) {
+      if (hundredths(control.choices[i]) === x100) {
+        return control.labels[i];
+      }
+    }
+    return value;
   }
 
   function buildRow(number, c, readOnly) {
     var id = "c-" + c.id;
-    var judgement = isChoice(c);
+    var spec = controlOf(c);
+    var buttons = spec.widget === "buttons";
     var row = { criterion: c };
-    var maxText = c.kind === "veto" ? t("veto_hint") : c.kind === "occurrences" ? t("occurrences_hint")
-      : judgement ? t("judgement_range") : t("max_marks", { max: c.range.max });
-    var label = el("label", { className: "crit-label", "for": judgement ? null : id, id: id + "-label" }, [
+    var label = el("label", { className: "crit-label", "for": buttons ? null : id, id: id + "-label" }, [
       el("span", { className: "crit-name", text: c.name }),
-      el("span", { className: "crit-max", text: maxText })
+      el("span", { className: "crit-max", text: spec.hint })
     ]);
     var control;
-    if (judgement) {
+    if (buttons) {
       row.buttons = [];
       control = el("div", { className: "judgement", role: "radiogroup", "aria-labelledby": id + "-label", "data-criterion": c.id });
-      controlOf(c).choices.forEach(function (v) {
-        var text = c.kind === "veto" ? t(hundredths(v) ? "veto_yes" : "veto_no") : v;
+      spec.choices.forEach(function (v, i) {
         var b = el("button", { type: "button", className: "judgement-btn", role: "radio", "aria-checked": "false", "data-value": v,
-          text: text, disabled: readOnly, onclick: function () { onValue(number, c.id, v); } });
+          text: spec.labels[i] || v, disabled: readOnly, onclick: function () { onValue(number, c.id, v); } });
         row.buttons.push(b);
         control.appendChild(b);
       });
     } else {
       row.input = el("input", { id: id, className: "form-control mark-input", type: "text",
-        inputmode: controlOf(c).input === "integer" ? "numeric" : "decimal",
+        inputmode: spec.input === "integer" ? "numeric" : "decimal",
         autocomplete: "off", enterkeyhint: "next", "data-criterion": c.id, "aria-describedby": id + "-msg", readonly: readOnly,
-        placeholder: "0 – " + c.range.max });
+        placeholder: spec.min + " – " + spec.max });
       row.input.value = currentValue(number, c.id);
       row.input.addEventListener("input", function () { onValue(number, c.id, row.input.value); });
       control = row.input;
-      if (c.kind === "occurrences") {  // a stepper: − count +
+      if (spec.widget === "stepper") {  // − count +, within the range
         var step = function (by) {
-          var now = parseInt(currentValue(number, c.id) || "0", 10) || 0;
-          var next = Math.max(0, now + by);
+          var low = parseInt(spec.min, 10) || 0;
+          var now = parseInt(currentValue(number, c.id) || String(low), 10) || low;
+          var next = Math.min(parseInt(spec.max, 10), Math.max(low, now + by * (parseInt(spec.step, 10) || 1)));
           row.input.value = String(next);
           onValue(number, c.id, String(next));
         };
@@ -565,9 +577,9 @@
     var guidance = extras && extras.guidance ? extras.guidance[String(c.id)] : "";
     row.guidance = guidance ? el("div", { className: "crit-guidance small text-muted", text: guidance }) : null;
     row.noteBox = null;
-    if (takesNote(c)) {
+    if (spec.note) {
       row.noteInput = el("input", { id: id + "-note", className: "form-control note-input", type: "text", maxlength: "500",
-        "data-note": c.id, placeholder: c.kind === "veto" ? t("veto_reason_placeholder") : t("note_placeholder"), readonly: readOnly });
+        "data-note": c.id, placeholder: spec.note.placeholder, readonly: readOnly });
       row.noteInput.value = noteOf(number, c.id);
       row.noteInput.addEventListener("input", function () {
         setDraft(number, c.id, undefined, undefined, row.noteInput.value);
@@ -575,7 +587,7 @@
         renderGrid();
       });
       row.noteBox = el("div", { className: "note-box" }, [
-        el("label", { className: "form-label small mb-1", "for": id + "-note", text: c.kind === "veto" ? t("veto_reason_label") : t("note_label") }),
+        el("label", { className: "form-label small mb-1", "for": id + "-note", text: spec.note.label }),
         row.noteInput
       ]);
     }
@@ -632,18 +644,19 @@
     }
     if (x100 === null) {
       result.state = "invalid";
-      result.message = allowed ? t("judgement_range") : t("not_a_number");
+      result.message = allowed ? control.hint : t("not_a_number");
       return result;
     }
     if (x100 > max || x100 < hundredths(control.min) || x100 % step !== 0 || (allowed && allowed.indexOf(x100) < 0)) {
       result.state = "invalid";
-      result.message = allowed ? t("judgement_range") : t("too_high", { max: control.max });
+      result.message = allowed ? control.hint : t("too_high", { max: control.max });
       return result;
     }
-    var note = takesNote(c) ? noteOf(number, c.id) : "";
-    if (c.kind === "veto" && x100 > 0 && !note) {
+    var note = control.note ? noteOf(number, c.id) : "";
+    var noteFrom = control.note ? hundredths(control.note.required_from) : null;
+    if (noteFrom !== null && x100 >= noteFrom && !note) {  // e.g. a veto hit needs its reason
       result.state = "invalid";
-      result.message = t("veto_reason_needed");
+      result.message = control.note.missing;
       return result;
     }
     if (base && hundredths(base.value) === x100 && note === (base.note || "")) {
@@ -715,9 +728,9 @@
       // what the server (or the queue) holds for this criterion
       var note = "";
       if (r.base && r.base.queued) {
-        note = t("queued_value", { value: r.base.value });
+        note = t("queued_value", { value: shownValue(c, r.base.value) });
       } else if (r.base) {
-        note = t("submitted_value", { value: r.base.value });
+        note = t("submitted_value", { value: shownValue(c, r.base.value) });
       }
       row.note.textContent = note;
       row.reasonBox.hidden = !r.needsReason;
@@ -728,7 +741,7 @@
         var mine = currentValue(number, c.id);
         if (hundredths(mine) !== hundredths(detail.current.value)) {
           row.stale.hidden = false;
-          row.stale.appendChild(el("span", { text: t("stale_value", { value: detail.current.value }) + " " }));
+          row.stale.appendChild(el("span", { text: t("stale_value", { value: shownValue(c, detail.current.value) }) + " " }));
           row.stale.appendChild(el("button", { type: "button", className: "btn btn-sm btn-outline-dark", text: t("use_server"),
             "data-use-server": c.id, onclick: function () { useServer(number, c.id); } }));
         }

@@ -8,6 +8,8 @@ import pytest
 from contest.clock import frozen_today, today
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import DomainError
+from contest.domain.scoring_types import SCORING_TYPES
+from contest.labels import CRITERION_KIND_LABELS
 from contest.services import PermissionDenied
 from contest.services import contests as service
 from contest.services.contests import ContestInput, EventInput
@@ -212,3 +214,21 @@ def test_rubric_page_states_the_trimmed_mean_rule_and_when_the_plain_mean_is_use
         db.session.add(JudgeAssignment(event_id=event.id, judge_id=world.users[name].id))
     db.session.commit()
     assert 'id="trim-plain-mean"' not in client.get(f"/events/{event.id}").data.decode()
+
+
+def test_the_rubric_page_names_each_kind_of_mark_from_the_scoring_types(world, client, login_as):
+    """The labels come from the scoring-type registry (every kind); the form offers the kinds an organiser adds
+    by hand (occurrences and vetoes come from an indicator sheet)."""
+    organiser = world.users["city"]
+    contest = service.create_contest(organiser, ContestInput("赛", today().year, "skills"))
+    event = service.create_event(organiser, contest.id, EventInput("电工"))
+    component = service.add_component(organiser, event.id, "实操", 100, "mean")
+    service.add_criterion(organiser, component.id, "操作", "90", "measurement")
+    service.add_criterion(organiser, component.id, "安全", "10", "judgement")
+    login_as("city")
+    page = client.get(f"/events/{event.id}").data.decode()
+    assert "操作 <small class=\"text-muted\">客观测量分</small>" in page
+    assert "安全 <small class=\"text-muted\">评价分（每名裁判0–3分）</small>" in page
+    offered = re.findall(r'<option[^>]*value="(\w+)"', page.split('name="kind"', 1)[1].split("</select>", 1)[0])
+    assert offered == ["measurement", "judgement"]
+    assert {kind.value for kind in CRITERION_KIND_LABELS} == set(SCORING_TYPES)

@@ -18,6 +18,7 @@ from contest.models import Role, Score, ScoreAudit
 from contest.models.safety import SelfAssessment
 from contest.services import contests, draws, indicator_sheets, judging, registration, results
 from contest.services.contests import EventInput
+from tests.conftest import PASSWORD
 from tests.contest_factories import make_contest
 from tests.factories import make_user
 
@@ -151,6 +152,26 @@ def test_a_veto_hit_needs_its_reason_and_notes_are_stored_and_audited(world):
     assert occurrences["control"]["input"] == "integer" and occurrences["control"]["max"] == "999"
     refused = _submit(chief, event, [{"competitor_number": number, "criterion_id": links["proposals"], "value": "1.5"}])
     assert refused.status == 422
+
+
+def test_the_sheet_describes_each_control_for_the_tablet_in_the_users_language(world, client):
+    """The tablet renders from the sheet alone (it names no kind): each criterion's control carries its widget,
+    hint, buttons' labels and note, from the scoring-type registry, translated; the API answer is checked
+    against the OpenAPI description on the way out."""
+    event = unit_event(world)
+    _running(world, event, units=("ent_b",))
+    chief, _ = _inspectors(world, event)
+    token = client.post("/api/v1/tokens", json={"username": chief.username, "password": PASSWORD}).get_json()["token"]
+    answer = client.get(f"/api/v1/events/{event.id}/sheet", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    links = indicator_sheets.criteria_of(event)
+    control = {c["id"]: c["control"] for c in answer.get_json()["criteria"]}
+    veto, hazards, lead = control[links["fatal"]], control[links["hazards"]], control[links["lead"]]
+    assert (veto["widget"], veto["hint"], veto["labels"]) == ("buttons", "一票否决项", ["未触发", "触发"])
+    assert veto["note"] == {"label": "否决原因", "placeholder": "如：3 月发生 1 起亡人事故", "required_from": "1",
+                            "missing": "一票否决须填写原因。"}
+    assert (hazards["widget"], hazards["hint"], hazards["note"]["required_from"]) == ("stepper", "发生次数（处）", None)
+    assert (lead["widget"], lead["hint"], lead["labels"], lead["note"]) == ("number", "最高 30.00", [], None)
 
 
 def test_an_inspector_never_sees_a_unit_of_his_own_enterprise(world):
