@@ -83,6 +83,11 @@ def test_a_sheet_is_built_and_a_unit_inspected_offline(live_server, _live_app, p
     expect(page.locator(f'input.mark-input[data-criterion="{hazards}"]')).to_have_value("2")
     page.locator(f'input[data-note="{hazards}"]').fill("2 处消防通道堵塞")
     page.locator(f'input.mark-input[data-criterion="{proposals}"]').fill("3")
+    # every control is rendered from the sheet's description of it (the scoring-type registry)
+    expect(page.locator(f'.crit-row[data-criterion="{fatal}"] .crit-max')).to_have_text("一票否决项")
+    expect(page.locator(f'.judgement[data-criterion="{fatal}"] .judgement-btn')).to_have_text(["未触发", "触发"])
+    expect(page.locator(f'label[for="c-{fatal}-note"]')).to_have_text("否决原因")
+    expect(page.locator(f'.crit-row[data-criterion="{hazards}"] .crit-max')).to_have_text("发生次数（处）")
     page.locator(f'.judgement[data-criterion="{fatal}"] [data-value="1"]').click()  # hit: needs its reason
     expect(page.locator(f'.crit-row[data-criterion="{fatal}"] .crit-msg')).to_have_text("一票否决须填写原因。")
     expect(page.get_by_test_id("submit")).to_be_disabled()
@@ -94,6 +99,7 @@ def test_a_sheet_is_built_and_a_unit_inspected_offline(live_server, _live_app, p
     page.context.set_offline(False)
     expect(page.get_by_test_id("unsent")).to_have_attribute("data-count", "0")
     expect(page.locator(f'.entry-btn[data-number="{number}"]')).to_have_attribute("data-status", "submitted")
+    expect(page.locator(f'.crit-row[data-criterion="{fatal}"] .crit-note')).to_have_text("已提交：未触发")  # the button's label
 
     with app.app_context():
         rows = db.session.execute(select(Score.criterion_id, Score.value_x100, Score.note, Score.version)
