@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event, func, select
 
+from contest.commands import SubmitScores
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import DomainError
 from contest.extensions import db
@@ -33,7 +34,7 @@ def item(number, criterion, value, **extra):
 def put(judge, run, items, key=None):
     import uuid
 
-    return service.submit_scores(judge, run.event.id, {"idempotency_key": key or uuid.uuid4().hex, "scores": items})
+    return service.submit_scores(judge, run.event.id, SubmitScores.from_json(run.event.id, {"idempotency_key": key or uuid.uuid4().hex, "scores": items}))
 
 
 def fill_all(run, value="50"):
@@ -269,7 +270,7 @@ def test_two_tablets_never_silently_overwrite(app, world, run):
         with app.app_context():
             chief = db.session.get(User, chief_id)
             barrier.wait()
-            results.append(service.submit_scores(chief, event_id, {"idempotency_key": key, "scores": [item(n, c, value)]}))
+            results.append(service.submit_scores(chief, event_id, SubmitScores.from_json(event_id, {"idempotency_key": key, "scores": [item(n, c, value)]})))
             db.session.remove()
 
     threads = [threading.Thread(target=submit, args=(v, k)) for v, k in (("70", "tablet-a-0001"), ("71", "tablet-b-0001"))]
@@ -294,7 +295,7 @@ def test_the_same_key_at_once_writes_once(app, world, run):
         with app.app_context():
             chief = db.session.get(User, chief_id)
             barrier.wait()
-            results.append(service.submit_scores(chief, event_id, {"idempotency_key": "same-key-0001", "scores": [item(n, c, "70")]}))
+            results.append(service.submit_scores(chief, event_id, SubmitScores.from_json(event_id, {"idempotency_key": "same-key-0001", "scores": [item(n, c, "70")]})))
             db.session.remove()
 
     threads = [threading.Thread(target=submit) for _ in range(2)]
