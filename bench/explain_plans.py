@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sqlalchemy import create_engine, event, text  # noqa: E402
 
 from contest import create_app  # noqa: E402
+from contest.commands import SubmitScores  # noqa: E402
 from contest.config import TestConfig  # noqa: E402
 from contest.extensions import db  # noqa: E402
 
@@ -91,7 +92,7 @@ def main() -> None:
                 version = scored.get((judge_id, number))
                 if version is not None and rng.random() > 0.1:
                     return submit_one()
-                answer = judging.submit_scores(judges[judge_id], world.event_id, sheet(world, rng, number, version))
+                answer = judging.submit_scores(judges[judge_id], world.event_id, SubmitScores.from_json(world.event_id, sheet(world, rng, number, version)))
                 assert answer.status == 200, answer.body
                 scored[(judge_id, number)] = (version or 0) + 1
 
@@ -151,10 +152,10 @@ def main() -> None:
             judge_id, token = world.judges[1]
             fresh = next(n for n in world.numbers if (judge_id, n) not in scored)
             explain("a new sheet (service statements)",
-                    lambda: judging.submit_scores(judges[judge_id], world.event_id, sheet(world, rng, fresh)))
+                    lambda: judging.submit_scores(judges[judge_id], world.event_id, SubmitScores.from_json(world.event_id, sheet(world, rng, fresh))))
             again = next((j, n) for (j, n) in scored)
             explain("a changed sheet",
-                    lambda: judging.submit_scores(judges[again[0]], world.event_id, sheet(world, rng, again[1], scored[again])))
+                    lambda: judging.submit_scores(judges[again[0]], world.event_id, SubmitScores.from_json(world.event_id, sheet(world, rng, again[1], scored[again]))))
             explain("bearer-token look-up", lambda: user_for_token(token))
             db.session.remove()
     finally:

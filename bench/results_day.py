@@ -97,6 +97,7 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 from support import front  # noqa: E402
 
 from contest import create_app  # noqa: E402
+from contest.commands import SubmitScores  # noqa: E402
 from contest.config import TestConfig  # noqa: E402
 from contest.extensions import db  # noqa: E402
 
@@ -149,7 +150,7 @@ def build_final(holders: int, seed: int = 7) -> Final:
             items = [{"competitor_number": n, "criterion_id": cid,
                       "value": str(rng.randint(0, 3) if kind == "judgement" else rng.randint(0, top // 100))}
                      for n in entries[start:start + 50] for cid, kind, top in criteria]
-            answer = judging.submit_scores(judge, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})
+            answer = judging.submit_scores(judge, event.id, SubmitScores.from_json(event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items}))
             assert answer.status == 200, answer
     judging.sign_off(judges[0], event.id)
     results.compute_results(city, event.id)

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from contest import clock
 from contest.domain.errors import DomainError
 from contest.extensions import db
+from contest.i18n import translate
 
 
 def register(app: Flask) -> None:
@@ -119,7 +120,7 @@ def create_admin(username: str, name: str, password: str) -> None:
     try:
         check_password_strength(password, username)
     except DomainError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(translate(exc)) from None
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise click.ClickException(_("The user %(username)s already exists.", username=username))
     root = db.session.scalar(select(Organisation).where(Organisation.parent_id.is_(None)))
@@ -197,8 +198,6 @@ def _actor(username: str):
 
 
 def _report_table_error(exc) -> None:
-    from contest.i18n import translate
-
     for error in exc.errors:
         where = _("row %(row)d", row=error.row) if error.row else _("file")
         column = _(", column %(column)s", column=error.column) if error.column else ""

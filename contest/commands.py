@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from contest.domain.errors import N_, Invalid, InvalidItems, InvalidRequest
@@ -119,6 +119,12 @@ class ScoreItem:
                    version, reason, judge_id, defect, number, criterion_id, note.strip())
 
 
+def score_items(items: Sequence[object]) -> tuple[ScoreItem, ...]:
+    """Decoded JSON score items, typed in order (``ScoreItem.from_json``): what ``judging.enter_scores``
+    takes from a seeder, and ``SubmitScores`` holds."""
+    return tuple(ScoreItem.from_json(i, item) for i, item in enumerate(items))
+
+
 @dataclass(frozen=True)
 class SubmitScores:
     """``PUT /events/<id>/scores``: marks, all or nothing, under an idempotency key.
@@ -137,7 +143,7 @@ class SubmitScores:
         key, items = payload.get("idempotency_key"), payload.get("scores")
         parsed = None
         if isinstance(items, list) and 0 < len(items) <= MAX_SCORE_ITEMS:
-            parsed = tuple(ScoreItem.from_json(i, item) for i, item in enumerate(items))
+            parsed = score_items(items)
         return cls(event_id, key if isinstance(key, str) else None, parsed, fingerprint("scores", event_id, payload))
 
 
@@ -297,5 +303,5 @@ class TokenRequest:
 
 __all__ = [
     "MAX_SCORE_ITEMS", "AwardTierInput", "BracketSetup", "CorrectScore", "MatchResult", "RankingRules", "RecordMatch",
-    "ScoreItem", "SubmitScores", "TokenRequest", "Unreadable", "fingerprint", "valid_key", "whole",
+    "ScoreItem", "SubmitScores", "TokenRequest", "Unreadable", "fingerprint", "score_items", "valid_key", "whole",
 ]

@@ -14,8 +14,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from contest import randomness
 from contest.clock import today
+from contest.commands import score_items
 from contest.domain.contests import ContestStatus
 from contest.extensions import db
 from contest.models import Contest, Event, Nomination, User
@@ -63,9 +63,7 @@ def _score(chief: User, second: User, event: Event, marks: dict[int, tuple[str, 
     for judge in (chief, second):
         items = [{"competitor_number": number, "criterion_id": criterion, "value": value}
                  for number, values in marks.items() for criterion, value in zip(criteria, values, strict=True)]
-        answer = judging.submit_scores(judge, event.id, {"idempotency_key": randomness.token_hex(16), "scores": items})
-        if answer.status != 200:
-            raise RuntimeError(f"demo marks refused: {answer.body}")
+        judging.enter_scores(judge, event.id, score_items(items))
     judging.sign_off(chief, event.id)
 
 
@@ -125,8 +123,8 @@ def seed_merit_contest(city: User) -> MeritDemo:
     numbers = _numbers(individual)
     entries = db.session.scalars(select(Nomination).where(Nomination.event_id == individual.id).order_by(Nomination.id)).all()
     criterion = judging.sheet(person_chief, individual.id)["criteria"][0]["id"]
-    judging.submit_scores(person_chief, individual.id, {"idempotency_key": randomness.token_hex(16), "scores": [
-        {"competitor_number": numbers[n.id], "criterion_id": criterion, "value": mark} for n, (_e, _t, mark) in zip(entries, PEOPLE, strict=True)]})
+    judging.enter_scores(person_chief, individual.id, score_items([
+        {"competitor_number": numbers[n.id], "criterion_id": criterion, "value": mark} for n, (_e, _t, mark) in zip(entries, PEOPLE, strict=True)]))
     judging.sign_off(person_chief, individual.id)
     results.compute_results(city, individual.id)
 

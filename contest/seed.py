@@ -20,6 +20,7 @@ from sqlalchemy import select
 from contest import randomness
 from contest.assessments.demo import seed_self_assessments
 from contest.clock import today
+from contest.commands import score_items
 from contest.dashboard.demo import seed_dashboard_demo
 from contest.domain import passwords
 from contest.domain.errors import N_
@@ -115,7 +116,7 @@ def is_seeded() -> bool:
 def seed_demo(seed: int = 2026) -> list[DemoLogin]:
     """Create the demo data; returns the documented logins.
 
-    Replayable: draw seeds, certificate codes and idempotency keys come from ``seed`` (``contest.randomness``),
+    Replayable: draw seeds, certificate codes and the scores' client keys come from ``seed`` (``contest.randomness``),
     and the only dependence on the clock is the current year, which the contests' dates move with on purpose.
     Two runs on the same day write the same rows, timestamps apart.
     """
@@ -437,8 +438,7 @@ def _seed_judging(city: User, electric, welder) -> None:
                         top = float(criterion["max"])
                         value = f"{rng.uniform(top * 0.55, top * 0.98):.1f}"
                     items.append({"competitor_number": entry["competitor_number"], "criterion_id": criterion["id"], "value": value})
-            result = judging.submit_scores(judge, event.id, {"idempotency_key": randomness.token_hex(16), "scores": items})
-            assert result.status == 200, result.body
+            judging.enter_scores(judge, event.id, score_items(items))
     judging.sign_off(_by_username("judge06"), welder.id)
     from contest.services import contests, results
 
@@ -484,7 +484,7 @@ def _full_contest(host_login: str, title: str, year: int, teams: list[str], judg
             items = [{"competitor_number": e["competitor_number"], "criterion_id": c["id"],
                       "value": str(rng.choice((2, 3))) if c["kind"] == "judgement" else f"{rng.uniform(float(c['max']) * 0.6, float(c['max'])):.1f}"}
                      for e in sheet["entries"] for c in sheet["criteria"]]
-            judging.submit_scores(judge, event.id, {"idempotency_key": randomness.token_hex(16), "scores": items})
+            judging.enter_scores(judge, event.id, score_items(items))
         judging.sign_off(_by_username(judges[0]), event.id)
         results.compute_results(host, event.id)
         results.publish(host, contest.id, notice_days=5)

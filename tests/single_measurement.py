@@ -5,23 +5,27 @@ edited for it (the generic pages ``methods.setup``/``methods.entry`` serve its p
 publication and certificates take its ranking like any other).
 
 The values are stored as marks on one measurement criterion that the method adds to the event when it is
-chosen, so the existing write path (``judging.submit_scores``: idempotency, versions, audit, sign-off lock)
-carries them.
+chosen, so the pages' typed score write (``judging.enter_scores``: the API's checks, versions, audit,
+sign-off lock) carries them: the entry page is a form class that builds ``ScoreItem``s and shows the typed
+refusals beside the values they concern.
 """
 
 from __future__ import annotations
 
-import uuid
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from flask import flash, redirect, render_template_string, request, url_for
+from flask import flash, redirect, render_template_string, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import RadioField
+from wtforms import HiddenField, RadioField, StringField
 
+from contest.commands import ScoreItem
 from contest.domain import ranking, scoring
 from contest.domain.contests import Aggregation, CriterionKind
+from contest.domain.errors import DomainError, InvalidItems, StaleScore
+from contest.domain.numbers import parse_plain_int
 from contest.domain.ranking import RankingInput
+from contest.i18n import translate
 from contest.methods import Method, Progress
 from contest.models import Component, Criterion, Event
 from contest.services import contests, judging, results
@@ -37,19 +41,81 @@ SETUP = """{% extends "base.html" %}{% block content %}
 
 ENTRY = """{% extends "base.html" %}{% block content %}
 <h1 class="h3">{{ event.name }} · {{ method.describe(event) }}</h1>
-<form method="post" novalidate>
-  <input type="hidden" name="csrf_token" value="{{ csrf_token() }}"><input type="hidden" name="key" value="{{ key }}">
-  {% for e in sheet.entries %}
-    <div class="mb-2"><label for="value-{{ e.competitor_number }}">No. {{ e.competitor_number }}</label>
-      <input class="form-control" id="value-{{ e.competitor_number }}" name="value-{{ e.competitor_number }}" inputmode="decimal"
-             value="{{ mine.get(e.competitor_number, '') }}" data-testid="value"></div>
+{% if form.refusal %}<div class="alert alert-danger" data-testid="refusal">{{ form.refusal }}</div>{% endif %}
+<form method="post" novalidate>{{ form.csrf_token }}
+  {% for n in form.numbers %}{% set value, version = form.value_field(n), form.version_field(n) %}
+    <div class="mb-2"><label for="{{ value.name }}">{{ value.label.text }}</label>{{ version() }}
+      {{ value(class_="form-control" ~ (" is-invalid" if value.errors else ""), inputmode="decimal", data_testid="value") }}
+      {% for e in value.errors %}<div class="invalid-feedback" data-testid="value-error-{{ n }}">{{ e }}</div>{% endfor %}</div>
   {% endfor %}
+  <div class="mb-2"><label for="reason">Reason for changes</label>{{ form.reason(class_="form-control") }}</div>
   <button class="btn btn-primary" type="submit">Submit</button>
 </form>{% endblock %}"""
 
 
 class DirectionForm(FlaskForm):
     direction = RadioField("Better is")
+
+
+class EntryForm(FlaskForm):
+    """One value per entrant the judge may score (``value-<number>``, with the version he saw as
+    ``version-<number>``) and a reason for changes. Build it with ``for_sheet``; ``items`` gives the typed
+    score items of the values typed that differ from the stored ones."""
+
+    reason = StringField("Reason for changes", name="reason")
+    refusal: str | None = None
+
+    @classmethod
+    def for_sheet(cls, sheet: dict, **kwargs) -> EntryForm:
+        numbers = [e["competitor_number"] for e in sheet["entries"]]
+        fields = {}
+        for n in numbers:
+            fields[f"value_{n}"] = StringField(f"No. {n}", name=f"value-{n}")
+            fields[f"version_{n}"] = HiddenField(name=f"version-{n}")
+        form = type("EntryFormOfSheet", (cls,), fields)(**kwargs)
+        form.numbers = numbers
+        return form
+
+    def value_field(self, number: int):
+        return self._fields[f"value_{number}"]
+
+    def version_field(self, number: int):
+        return self._fields[f"version_{number}"]
+
+    def items(self, criterion_id: int, stored: dict[int, str]) -> list[ScoreItem]:
+        """A ``ScoreItem`` per value typed that is not the stored one (a number equal to it is the same)."""
+        items = []
+        for n in self.numbers:
+            typed = (self.value_field(n).data or "").strip()
+            if not typed or _same(typed, stored.get(n)):
+                continue
+            version = (self.version_field(n).data or "").strip()
+            items.append(ScoreItem(len(items), n, criterion_id, typed, parse_plain_int(version) if version else None,
+                                   (self.reason.data or "").strip(), sent_number=n, sent_criterion=criterion_id))
+        return items
+
+    def place(self, exc: DomainError, items: list[ScoreItem]) -> None:
+        """A refusal of ``judging.enter_scores``: per-item problems beside their values, the rest above the form."""
+        number_of = {item.index: item.competitor_number for item in items}
+        placed = False
+        if isinstance(exc, InvalidItems | StaleScore):
+            for detail in exc.details or ():
+                field = self._fields.get(f"value_{number_of.get(detail.get('index'))}")
+                if field is not None:
+                    message = detail.get("message") or translate(exc)
+                    field.errors = [*field.errors, message if isinstance(message, str) else translate(message)]
+                    placed = True
+        if not placed:
+            self.refusal = translate(exc)
+
+
+def _same(typed: str, stored: str | None) -> bool:
+    if stored is None:
+        return False
+    try:
+        return Decimal(typed) == Decimal(stored)
+    except InvalidOperation:
+        return False
 
 
 class SingleMeasurement(Method):
@@ -86,17 +152,21 @@ class SingleMeasurement(Method):
     def entry_page(self, event: Event):
         sheet = judging.sheet(current_user, event.id)  # 403 for anyone but the event's judges
         criterion_id = sheet["criteria"][0]["id"]
-        if request.method == "POST":
-            items = [{"competitor_number": e["competitor_number"], "criterion_id": criterion_id,
-                      "value": request.form[f"value-{e['competitor_number']}"].strip()}
-                     for e in sheet["entries"] if request.form.get(f"value-{e['competitor_number']}", "").strip()]
-            answer = judging.submit_scores(current_user, event.id, {"idempotency_key": request.form.get("key", ""), "scores": items})
-            if answer.status == 200:
+        stored = {s["competitor_number"]: s for s in sheet["scores"]}
+        form = EntryForm.for_sheet(sheet, data={
+            **{f"value_{n}": s["value"] for n, s in stored.items()}, **{f"version_{n}": str(s["version"]) for n, s in stored.items()}})
+        status = 200
+        if form.validate_on_submit():
+            items = form.items(criterion_id, {n: s["value"] for n, s in stored.items()})
+            try:
+                judging.enter_scores(current_user, event.id, items)
+            except DomainError as exc:
+                form.place(exc, items)
+                status = 422
+            else:
                 flash("Values saved.", "success")
                 return redirect(url_for("methods.entry", event_id=event.id))
-            flash(answer.body["error"]["message"], "danger")
-        mine = {s["competitor_number"]: s["value"] for s in sheet["scores"]}
-        return render_template_string(ENTRY, sheet=sheet, mine=mine, key=uuid.uuid4().hex, event=event, method=self)
+        return render_template_string(ENTRY, form=form, event=event, method=self), status
 
     # ------------------------------------------------------------------ completeness, sign-off, ranking
 

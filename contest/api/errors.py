@@ -6,7 +6,8 @@ description publishes; a test checks that every code the API answers with is lis
 
 ``REFUSALS`` is the one table from a typed refusal (raised by a service, never carrying a status) to the
 status and code the API answers with; ``answer`` turns a result body or a refusal into an
-``idempotency.Answer`` (stored under idempotency keys), ``refusal_response`` into a response.
+``idempotency.Answer`` (stored under idempotency keys), ``refusal_response`` sends that answer as it is (one
+envelope built once, never unpacked and built again), ``api_error`` an error a route names itself.
 """
 
 from __future__ import annotations
@@ -125,13 +126,12 @@ def answer(outcome: dict | Exception) -> Answer:
     if isinstance(outcome, dict):
         return Answer(200, outcome)
     status, code = status_of(outcome)
-    return Answer(status, {"error": {"code": code, "message": translate(outcome), "details": details_of(outcome, status)}})
+    return Answer(status, _envelope(code, translate(outcome), details_of(outcome, status)))
 
 
 def refusal_response(refusal: Exception):
-    """The response for a refusal (with ``Retry-After`` for a throttled login)."""
-    found = answer(refusal)
-    response = api_error(found.status, found.body["error"]["code"], found.body["error"]["message"], found.body["error"]["details"])
+    """The response for a refusal (with ``Retry-After`` for a throttled login): its ``answer``, sent as it is."""
+    response = _response(answer(refusal))
     if isinstance(refusal, LoginThrottled):
         response.headers["Retry-After"] = str(refusal.retry_after)
     return response
@@ -141,14 +141,23 @@ def answer_response(found: Answer):
     """An ``Answer`` (stored or new) as a response; an error envelope always has ``details``."""
     body = found.body
     if "error" in body:
-        body = {**body, "error": {"details": None, **body["error"]}}
-    return jsonify(body), found.status
+        body = {**body, "error": {"details": None, **body["error"]}}  # records stored before ``details`` existed
+    return _response(Answer(found.status, body))
 
 
 def api_error(status: int, code: str, message: str, details: list | dict | None = None):
-    response = jsonify({"error": {"code": code, "message": str(message), "details": details}})
-    response.status_code = status
-    if status == 401:
+    """The response for an error the route (or the auth layer) names itself, in the same envelope."""
+    return _response(Answer(status, _envelope(code, message, details)))
+
+
+def _envelope(code: str, message: str, details: list | dict | None) -> dict:
+    return {"error": {"code": code, "message": str(message), "details": details}}
+
+
+def _response(found: Answer):
+    response = jsonify(found.body)
+    response.status_code = found.status
+    if found.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="contest"'
     return response
 

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, HiddenField, StringField
+from wtforms.validators import ValidationError
 
-from contest.commands import BracketSetup
+from contest.commands import MAX_MATCH_SCORE, MAX_REASON, BracketSetup, MatchResult
 from contest.domain.numbers import parse_plain_int
 
 SWISS_TIE_BREAKS = 4
@@ -86,6 +87,71 @@ class BracketSetupForm(FlaskForm):
             colours=bool(self.colours.data),
             tie_breakers=tuple(v for v in (self[f"tie_break{i}"].data or "" for i in range(1, SWISS_TIE_BREAKS + 1)) if v),
         )
+
+
+class MatchResultForm(FlaskForm):
+    """A match result on the tablet-sized match page → ``MatchResult`` (``command``). Field names are the
+    API's (``brackets.js`` sends the same fields to ``PUT /api/v1/matches/<id>``). Each field's own problem is
+    shown beside it; the service's refusals that name a field (``FieldError``) go there too
+    (``contest.forms.place_refusal``). ``get`` gives the value a field shows after a refused post."""
+
+    winner = StringField(_l("Winner"))
+    home_score = StringField()
+    away_score = StringField()
+    kind = StringField(_l("How it ended"))
+    version = HiddenField()
+    reason = StringField(_l("Reason for the change (required)"))
+    confirm = BooleanField(false_values=("", "0", "false"))
+
+    def get(self, name: str, default: object = None) -> object:
+        """What the field ``name`` shows: the text posted, else ``default``."""
+        field = self._fields.get(name)
+        if field is None or not field.raw_data:
+            return default
+        return field.data
+
+    def validate_winner(self, field) -> None:
+        if (field.data or "").strip() not in ("home", "away", "draw"):
+            raise ValidationError(_l("Choose the winner."))
+
+    def validate_kind(self, field) -> None:
+        if (field.data or "normal") not in ("normal", "walkover", "retired"):
+            raise ValidationError(_l("Unknown kind of result."))
+
+    def validate_home_score(self, field) -> None:
+        _check_score(field.data)
+
+    def validate_away_score(self, field) -> None:
+        _check_score(field.data)
+
+    def validate_version(self, field) -> None:
+        if (field.data or "").strip() and parse_plain_int(field.data.strip()) is None:
+            raise ValidationError(_l("The version must be a whole number."))
+
+    def validate_reason(self, field) -> None:
+        if len((field.data or "").strip()) > MAX_REASON:
+            raise ValidationError(_l("The reason is longer than %(limit)d characters.", limit=MAX_REASON))
+
+    def command(self) -> MatchResult:
+        """The typed result (call after ``validate``): empty scores are 0, an empty version is none."""
+        version = (self.version.data or "").strip()
+        return MatchResult(
+            winner=self.winner.data.strip(), home_score=_score(self.home_score.data), away_score=_score(self.away_score.data),
+            kind=self.kind.data or "normal", version=parse_plain_int(version) if version else None,
+            reason=(self.reason.data or "").strip(), confirm=bool(self.confirm.data))
+
+
+def _score(raw: str | None) -> int:
+    raw = (raw or "").strip()
+    return parse_plain_int(raw) if raw else 0
+
+
+def _check_score(raw: str | None) -> None:
+    raw = (raw or "").strip()
+    if raw:
+        value = parse_plain_int(raw)
+        if value is None or value > MAX_MATCH_SCORE:
+            raise ValidationError(_l("Scores are whole numbers from 0 to %(max)d.", max=MAX_MATCH_SCORE))
 
 
 def _int(raw: str | None) -> int | None:

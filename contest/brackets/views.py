@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.access import organiser_required, public, roles_required
-from contest.brackets.forms import BracketSetupForm
+from contest.brackets.forms import BracketSetupForm, MatchResultForm
 from contest.domain.errors import DomainError
 from contest.extensions import login_manager
 from contest.forms import ConfirmForm, place_refusal
@@ -95,34 +95,36 @@ def discard(event_id: int):
 @brackets_bp.route("/brackets/matches/<int:match_id>", methods=["GET", "POST"])
 @roles_required(Role.JUDGE)
 def match(match_id: int):
-    """Record or correct one match result (tablet-sized). A correction that clears later results asks first."""
+    """Record or correct one match result (tablet-sized): form → ``MatchResult`` → ``brackets.record_result``.
+    A problem with a field, or a refusal naming one, is shown beside it; a correction that clears later
+    results asks first."""
     row = get_match(match_id)
     bracket = service.bracket_view(current_user, row.event_id)
     current = next(m for m in bracket.matches if m.id == row.id)
+    form = MatchResultForm()
     affected: list[str] = []
     status = 200
     if request.method == "POST":
-        try:
-            recorded = service.record_result(current_user, row.id, request.form)
-        except service.NeedsConfirmation as exc:
-            affected, status = exc.affected, 409
-            flash(translate(exc), "warning")
-        except service.StaleMatch as exc:
-            status = 409
-            flash(translate(exc), "danger")
-            return redirect(url_for("brackets.match", match_id=row.id))
-        except DomainError as exc:
-            status = 422
-            flash(translate(exc), "danger")
-        else:
-            # the bracket page says that this match's result was recorded
-            if recorded.sign_off_lifted:
-                flash(translate(service.SIGN_OFF_LIFTED), "warning")
-            return redirect(url_for("brackets.view", event_id=row.event_id, recorded=row.id) + f"#m-{row.key}")
+        status = 422
+        if form.validate_on_submit():
+            try:
+                recorded = service.record_result(current_user, row.id, form.command())
+            except service.NeedsConfirmation as exc:
+                affected, status = exc.affected, 409
+                flash(translate(exc), "warning")
+            except service.StaleMatch as exc:
+                flash(translate(exc), "danger")
+                return redirect(url_for("brackets.match", match_id=row.id))
+            except DomainError as exc:
+                flash(place_refusal(form, exc), "danger")
+            else:
+                # the bracket page says that this match's result was recorded
+                if recorded.sign_off_lifted:
+                    flash(translate(service.SIGN_OFF_LIFTED), "warning")
+                return redirect(url_for("brackets.view", event_id=row.event_id, recorded=row.id) + f"#m-{row.key}")
     keys = {m.key: m for m in bracket.matches}
     return render_template("brackets/match.html", b=bracket, m=current, event=bracket.event, contest=bracket.event.contest,
-                           form=request.form if request.method == "POST" else {}, affected=[keys[k] for k in affected if k in keys],
-                           confirm=ConfirmForm()), status
+                           form=form, affected=[keys[k] for k in affected if k in keys]), status
 
 
 @brackets_bp.post("/brackets/events/<int:event_id>/sign-off")

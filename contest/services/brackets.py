@@ -425,24 +425,20 @@ def match_json(row: Match) -> dict:
             "version": row.version}
 
 
-def parse_entry(data: object) -> Entry:
-    """An Entry from form or JSON data, with a clear ``Invalid`` for each bad field (``MatchResult.from_data``)."""
-    return MatchResult.from_data(data)
-
-
 def _check_entry(entry: Entry, m: bk.ResolvedMatch) -> None:
-    """Consistency of winner, kind and scores (the domain checks who may win)."""
+    """Consistency of winner, kind and scores (the domain checks who may win); a refusal names the field
+    (``FieldError``: 422 ``invalid`` in the API as any rule refusal, beside the field on the match page)."""
     if entry.winner == "draw" and entry.kind != "normal":
-        raise DomainError(N_("A walk-over or a retirement has a winner."))
+        raise FieldError("kind", N_("A walk-over or a retirement has a winner."))
     if entry.kind == "normal":
         if entry.winner == "draw" and entry.home_score != entry.away_score:
-            raise DomainError(N_("A draw has equal scores."))
+            raise FieldError("away_score", N_("A draw has equal scores."))
         if entry.winner == "home" and entry.home_score < entry.away_score:
-            raise DomainError(N_("The winner cannot have the lower score."))
+            raise FieldError("home_score", N_("The winner cannot have the lower score."))
         if entry.winner == "away" and entry.away_score < entry.home_score:
-            raise DomainError(N_("The winner cannot have the lower score."))
+            raise FieldError("away_score", N_("The winner cannot have the lower score."))
     if len(entry.reason) > MAX_REASON:
-        raise DomainError(N_("The reason is longer than %(limit)d characters."), limit=MAX_REASON)
+        raise FieldError("reason", N_("The reason is longer than %(limit)d characters."), limit=MAX_REASON)
 
 
 def _check_judge(actor: User, event: Event, m: bk.ResolvedMatch, signed_off: bool) -> JudgeAssignment:
@@ -463,7 +459,7 @@ def _check_judge(actor: User, event: Event, m: bk.ResolvedMatch, signed_off: boo
     return assignment
 
 
-def record_result(actor: User, match_id: int, data: MatchResult | Mapping | None) -> Match:
+def record_result(actor: User, match_id: int, entry: MatchResult) -> Match:
     """Record or correct a match result; winners advance by resolution, Swiss rounds are paired as each
     round finishes. A correction that changes who played later clears those results — only once the caller
     has confirmed the list (NeedsConfirmation otherwise). Every write is audited.
@@ -471,26 +467,24 @@ def record_result(actor: User, match_id: int, data: MatchResult | Mapping | None
     A clearing correction after the sign-off leaves the bracket unfinished, so it also lifts the sign-off
     (audited; ``row.sign_off_lifted`` tells the caller to say so): the chief judge enters the cleared
     matches again and signs off again. A scored contest goes back to running; once the results are
-    published such a correction is refused."""
+    published such a correction is refused.
+
+    ``entry`` is the typed ``MatchResult`` (the match page's ``MatchResultForm`` builds it, seeders and tests
+    directly); refusals are typed (``NotFound``, ``PermissionDenied``, ``LockedMatch``, ``MatchNotReady``,
+    ``StaleMatch``, ``NeedsConfirmation``, ``DomainError``) and the caller picks how to say them."""
     with transaction():
         _lock_bracket_of(match_id)
-        return _record(actor, match_id, data)
+        return _record(actor, match_id, entry)
 
 
-def submit_result(actor: User, match_id: int, command: RecordMatch | Mapping | object) -> idempotency.Answer:
+def submit_result(actor: User, match_id: int, command: RecordMatch) -> idempotency.Answer:
     """``PUT /api/v1/matches/<id>``: ``record_result`` answered in the API's words (``idempotency.answer``),
-    with an optional ``idempotency_key``. ``command`` is the typed ``RecordMatch`` (``contest.api.parsers``), or a
-    decoded JSON mapping typed here by ``RecordMatch.from_json``. With a key, the answer — a refusal too — is
+    with an optional ``idempotency_key``. ``command`` is the typed ``RecordMatch`` (``contest.api.parsers``
+    builds it from the request; a result it could not read is ``Unreadable``, refused here once the caller's
+    access was checked, as before). With a key, the answer — a refusal too — is
     stored with the request's fingerprint in the same transaction (refusals in one of their own after the
     rollback); the key is looked up after the bracket lock, so a concurrent duplicate waits and then gets the
     first answer."""
-    if not isinstance(command, Mapping | RecordMatch):  # not an object: refused after the judge check, as before
-        command = RecordMatch(match_id, MatchResult.read(command))
-    if not isinstance(command, RecordMatch):
-        try:
-            command = RecordMatch.from_json(match_id, command)
-        except DomainError as exc:
-            return idempotency.answer(exc)
     key, request = command.idempotency_key, command.fingerprint
     try:
         with transaction():
@@ -520,7 +514,7 @@ def submit_result(actor: User, match_id: int, command: RecordMatch | Mapping | o
 SIGN_OFF_LIFTED = DomainError(N_("The sign-off of this event has been lifted: enter the results of the cleared matches, then sign the bracket off again."))
 
 
-def _record(actor: User, match_id: int, data: MatchResult | Unreadable | Mapping | None) -> Match:
+def _record(actor: User, match_id: int, data: MatchResult | Unreadable) -> Match:
     row = db.session.get(Match, match_id)
     if row is None:
         raise NotFound(N_("This match does not exist."))
@@ -535,7 +529,7 @@ def _record(actor: User, match_id: int, data: MatchResult | Unreadable | Mapping
     _check_judge(actor, event, m, signed_off)
     if isinstance(data, Unreadable):  # who may, before what is sent
         raise data.refusal
-    entry = data if isinstance(data, MatchResult) else MatchResult.from_data(data)
+    entry = data
     if m.state not in (bk.MatchState.READY, bk.MatchState.FINISHED):
         raise MatchNotReady(N_("Match %(key)s is not ready to be played."), key=row.key)
     _check_entry(entry, m)
@@ -549,7 +543,7 @@ def _record(actor: User, match_id: int, data: MatchResult | Unreadable | Mapping
     if entry.version is not None and entry.version != row.version:
         raise StaleMatch(match_json(row))
     if old is not None and not entry.reason:
-        raise DomainError(N_("Give a reason for changing a recorded result."))
+        raise FieldError("reason", N_("Give a reason for changing a recorded result."))
     result = bk.Result(winner_id, new["home_score"], new["away_score"], bk.ResultKind(entry.kind), m.home_id, m.away_id)
     bk.validate_result(structure, others, row.key, result)
     after = bk.resolve(structure, {**others, row.key: result})

@@ -1,20 +1,21 @@
 """Judging: assignments and conflicts of interest, the score sheet, idempotent all-or-nothing score
 submission with versions, the append-only audit, completeness and the chief judge's sign-off.
 
-``submit_scores`` is the one write path for scores, used by the JSON API (``PUT /api/v1/events/<id>/scores``)
-and therefore by the tablet page; the scoring page's correction (``correct_score``) goes through the same
-checks and write for one item. Both take typed commands (``contest.commands``) and raise or answer typed
-refusals; the statuses are the API's (``contest.api.errors.REFUSALS``). Rules are in ``contest.domain.judging`` (conflicts, who may change what)
-and ``contest.domain.scoring`` (mark ranges, aggregation, completeness).
+Scores have one set of checks and one write (``_process``, ``_write_scores``) behind two doors:
+``submit_scores`` for the JSON API (``PUT /api/v1/events/<id>/scores``, and therefore the tablet page), which
+takes the typed ``SubmitScores`` and answers in the API's words under an idempotency key; and
+``enter_scores`` for pages (a method's entry page; ``correct_score``, the chief judge's correction), which
+takes typed ``ScoreItem``s and raises typed refusals. Neither picks a status: that is the API's
+(``contest.api.errors.REFUSALS``) or the page's. Rules are in ``contest.domain.judging`` (conflicts, who may
+change what) and ``contest.domain.scoring`` (mark ranges, aggregation, completeness).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import secrets
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -39,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import BindParameter
 
-from contest import clock
+from contest import clock, randomness
 from contest.commands import MAX_SCORE_ITEMS as MAX_ITEMS
 from contest.commands import CorrectScore, ScoreItem, SubmitScores
 from contest.documents.xlsx import write_xlsx
@@ -48,7 +49,6 @@ from contest.domain import scoring
 from contest.domain.contests import ContestStatus, CriterionKind
 from contest.domain.errors import (
     N_,
-    BadRequest,
     DomainError,
     InvalidItems,
     InvalidRequest,
@@ -328,12 +328,12 @@ def sheet(judge: User, event_id: int) -> dict:
 SubmitResult = idempotency.Answer
 
 
-def submit_scores(judge: Judge, event_id: int, command: SubmitScores | Mapping) -> SubmitResult:
+def submit_scores(judge: Judge, event_id: int, command: SubmitScores) -> SubmitResult:
     """All-or-nothing, idempotent submission of score items (see DESIGN.md, JSON API v1).
 
-    ``command`` is the typed ``SubmitScores`` (``contest.api.parsers`` builds it from the request); a decoded
-    JSON mapping is typed here with the same ``SubmitScores.from_json`` (seeders, tests, benchmarks). The
-    answer is the API's (``idempotency.answer``): the result body or a typed refusal, never a status chosen here.
+    ``command`` is the typed ``SubmitScores``: ``contest.api.parsers`` builds it from the request, seeders,
+    tests and benchmarks with ``SubmitScores.from_json``. The answer is the API's (``idempotency.answer``):
+    the result body or a typed refusal, never a status chosen here. Pages write with ``enter_scores``.
 
     Refused in this order: the event exists (``NotFound``) and the caller is one of its judges
     (``PermissionDenied``); the key and the item list are well-formed (``InvalidRequest``); a replayed
@@ -348,10 +348,6 @@ def submit_scores(judge: Judge, event_id: int, command: SubmitScores | Mapping) 
     the changed ones, one INSERT of the audit rows and one of the idempotency record. A judge who can
     conflict adds two (members' units and their levels).
     """
-    if not isinstance(command, SubmitScores):
-        if not isinstance(command, Mapping):
-            return idempotency.answer(BadRequest(N_("Send a JSON object.")))
-        command = SubmitScores.from_json(event_id, command)
     key = command.idempotency_key
     try:
         with transaction():
@@ -391,26 +387,37 @@ def _submit(judge: Judge, event_id: int, command: SubmitScores) -> SubmitResult:
     return _write(judge.id, event_id, key, checked, command.fingerprint)
 
 
-def correct_score(judge: User, command: CorrectScore) -> None:
-    """One score changed from the scoring page (the chief judge's correction after sign-off): the same
-    checks, write and audit as ``submit_scores`` for one item, under a fresh key (kept in the audit row).
-    Raises the typed refusals (``NotFound``, ``PermissionDenied``, ``LockedEvent``, ``InvalidItems``,
-    ``StaleScore``) for the page to show beside its fields."""
-    item = ScoreItem(0, command.competitor_number, command.criterion_id, command.value, command.version, command.reason,
-                     command.judge_id, sent_number=command.competitor_number, sent_criterion=command.criterion_id)
-    key = secrets.token_hex(16)
+def enter_scores(judge: Judge, event_id: int, items: Sequence[ScoreItem]) -> list[dict]:
+    """Scores entered on a page (a method's entry page, the chief judge's correction): the same checks, write
+    and audit rows as ``submit_scores``, under a fresh client key kept in the audit rows, but no idempotency
+    key and no answer (a page that posts again sees what is stored and sends versions).
+
+    Raises the typed refusals for the page to show beside its fields: ``NotFound``, ``PermissionDenied``,
+    ``InvalidRequest`` (no items, or more than 500), ``LockedEvent``, ``InvalidItems`` (per-item details with
+    the item's ``index``), ``StaleScore`` (also when another tablet wrote meanwhile). Returns the saved scores
+    (competitor number, criterion id, value, version, note), as the API's answer lists them."""
+    key = randomness.token_hex(16)  # replayable in ``seed-demo``
     try:
         with transaction():
-            share_event_lock(command.event_id)
-            facts = _facts(judge, command.event_id, key)
+            share_event_lock(event_id)
+            facts = _facts(judge, event_id, key)
             if facts is None:
                 raise NotFound(N_("This event does not exist."))
             if not facts.assigned:
                 raise PermissionDenied(N_("You are not a judge of this event."))
-            checked = _process(judge, command.event_id, facts, (item,))
-            _write(judge.id, command.event_id, key, checked, idempotency.fingerprint("correction", command.event_id, asdict(command)))
+            if not 0 < len(items) <= MAX_ITEMS:
+                raise InvalidRequest(N_("Send between 1 and %(limit)d score items."), limit=MAX_ITEMS)
+            return _write_scores(judge.id, event_id, key, _process(judge, event_id, facts, tuple(items)), utcnow())
     except (IntegrityError, _LostRace):
         raise StaleScore(N_("These scores were changed elsewhere meanwhile; reload the sheet.")) from None
+
+
+def correct_score(judge: User, command: CorrectScore) -> None:
+    """One score changed from the scoring page (the chief judge's correction after sign-off): ``enter_scores``
+    with one item, raising its typed refusals for the page to show beside its fields."""
+    enter_scores(judge, command.event_id, (ScoreItem(
+        0, command.competitor_number, command.criterion_id, command.value, command.version, command.reason, command.judge_id,
+        sent_number=command.competitor_number, sent_criterion=command.criterion_id),))
 
 
 _PG_SHARE_LOCK = "SELECT id FROM events WHERE id = %(event_id)s FOR KEY SHARE"
@@ -694,10 +701,21 @@ class _LostRace(Exception):
 
 
 def _write(judge_id: int, event_id: int, key: str, checked: _Checked, request: str) -> SubmitResult:
+    """``_write_scores``, then the answer stored under the key (in the caller's transaction)."""
+    now = utcnow()
+    result = idempotency.answer({"idempotency_key": key, "saved": _write_scores(judge_id, event_id, key, checked, now)})
+    # The key is stored with the answer in the same transaction. A concurrent duplicate of this request
+    # blocks on the score rows written above (unique index or row lock) until this commits, then fails
+    # and replays this answer (see ``submit_scores``).
+    idempotency.store(judge_id, key, event_id, result, request, now)
+    return result
+
+
+def _write_scores(judge_id: int, event_id: int, key: str, checked: _Checked, now: datetime) -> list[dict]:
     """Write checked items in the caller's transaction: new scores in one INSERT (a score created meanwhile
     fails on the unique (judge, entry, criterion) index), changes in one UPDATE that only touches rows still
-    at the version read (``_LostRace`` otherwise), one audit row per item, and the answer under the key."""
-    now = utcnow()
+    at the version read (``_LostRace`` otherwise), one audit row per item (with ``key`` as its client key).
+    Returns the saved scores."""
     new_rows, changes, audits, saved = [], {}, [], []
     for item in checked.items:
         score = checked.current.get((item.judge_id, item.nomination_id, item.criterion.id))
@@ -720,12 +738,7 @@ def _write(judge_id: int, event_id: int, key: str, checked: _Checked, request: s
     if changes:
         _change_scores(changes, judge_id, now)
     _insert_audits(audits)
-    result = idempotency.answer({"idempotency_key": key, "saved": saved})
-    # The key is stored with the answer in the same transaction. A concurrent duplicate of this request
-    # blocks on the score rows written above (unique index or row lock) until this commits, then fails
-    # and replays this answer (see ``submit_scores``).
-    idempotency.store(judge_id, key, event_id, result, request, now)
-    return result
+    return saved
 
 
 def _change_scores(changes: dict[int, tuple[int, int, str]], judge_id: int, now: datetime) -> None:

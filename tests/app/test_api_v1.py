@@ -12,6 +12,7 @@ import pytest
 
 from contest.api.errors import ERROR_CODES
 from contest.api.openapi import UndocumentedResponse, build_spec
+from contest.commands import SubmitScores
 from contest.domain.contests import ContestStatus
 from contest.extensions import db
 from contest.services import brackets, judging
@@ -32,7 +33,7 @@ def fill_all(run) -> None:
         sheet = judging.sheet(judge, run.event.id)
         items = [{"competitor_number": e["competitor_number"], "criterion_id": c["id"], "value": "2" if c["kind"] == "judgement" else "50"}
                  for e in sheet["entries"] for c in sheet["criteria"]]
-        assert judging.submit_scores(judge, run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items}).status == 200
+        assert judging.submit_scores(judge, run.event.id, SubmitScores.from_json(run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})).status == 200
 
 
 # ---------------------------------------------------------------------------------------------- the description

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from contest.assessments.demo import demo_figures, seed_self_assessments, tiny_png
+from contest.commands import SubmitScores
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import DomainError, FieldError, InvalidItems, Locked
 from contest.domain.figures import FIGURE_KEYS, AssessmentState
@@ -173,7 +174,7 @@ def test_a_first_score_locks_it_too(world, entries):
     assessments.save_figures(world.users["ent_a"], ent.id, FULL)  # running, but nothing scored yet
     sheet = judging.sheet(inspector, event.id)
     item = {"competitor_number": sheet["entries"][0]["competitor_number"], "criterion_id": sheet["criteria"][0]["id"], "value": "50"}
-    assert judging.submit_scores(inspector, event.id, {"idempotency_key": "first-score-key", "scores": [item]}).status == 200
+    assert judging.submit_scores(inspector, event.id, SubmitScores.from_json(event.id, {"idempotency_key": "first-score-key", "scores": [item]})).status == 200
     with pytest.raises(Locked):
         assessments.save_figures(world.users["ent_a"], ent.id, FULL)
 

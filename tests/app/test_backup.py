@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, delete, func, select, text, update
 from sqlalchemy.engine import make_url
 
 from contest import create_app
+from contest.commands import SubmitScores
 from contest.config import TestConfig
 from contest.extensions import db
 from contest.models import (
@@ -72,8 +73,8 @@ def test_backup_while_scores_are_written_restores_whole(app, world, final, tmp_p
             while not stop.is_set():
                 for (number, criterion), (version, value) in list(versions.items())[:3]:
                     # re-confirmed at the same value: new versions and audit rows, the results stay right
-                    answer = judging.submit_scores(chief, event_id, {"idempotency_key": uuid.uuid4().hex, "scores": [
-                        {"competitor_number": number, "criterion_id": criterion, "value": value, "version": version, "reason": "复核"}]})
+                    answer = judging.submit_scores(chief, event_id, SubmitScores.from_json(event_id, {"idempotency_key": uuid.uuid4().hex, "scores": [
+                        {"competitor_number": number, "criterion_id": criterion, "value": value, "version": version, "reason": "复核"}]}))
                     if answer.status != 200:
                         errors.append(answer.body)
                         return

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from contest.commands import SubmitScores
 from contest.domain.contests import ContestStatus
 from contest.domain.entrants import EntrantKind
 from contest.domain.errors import DomainError
@@ -117,7 +118,7 @@ def _score_rank_and_finalise(world, organiser, event, entered):
     for judge in (chief, second):
         items = [{"competitor_number": number, "criterion_id": c, "value": v[i]}
                  for number, v in marks.items() for i, c in enumerate(criteria)]
-        assert judging.submit_scores(judge, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items}).status == 200
+        assert judging.submit_scores(judge, event.id, SubmitScores.from_json(event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})).status == 200
     judging.sign_off(chief, event.id)
     rows = results.compute_results(organiser, event.id)
     assert [r.nomination_id for r in rows] == [n.id for n in entered]

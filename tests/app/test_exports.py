@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from contest.commands import SubmitScores
 from contest.documents.xlsx import FORMULA_TRIGGERS
 from contest.extensions import db
 from contest.models import MatchAudit, ScoreAudit
@@ -88,7 +89,7 @@ def hostile(world):
         sheet = judging.sheet(judge, run.event.id)
         items = [{"competitor_number": e["competitor_number"], "criterion_id": c["id"],
                   "value": "2" if c["kind"] == "judgement" else "50.5"} for e in sheet["entries"] for c in criteria]
-        assert judging.submit_scores(judge, run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items}).status == 200
+        assert judging.submit_scores(judge, run.event.id, SubmitScores.from_json(run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})).status == 200
     judging.sign_off(run.chief, run.event.id)
     results.compute_results(city, run.event.id)
     scene = bracket_event(world, "single_elimination", 4)

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from contest.commands import SubmitScores
 from contest.extensions import db
 from contest.models import Score
 from contest.services import judging, results
@@ -32,7 +33,7 @@ def test_grouped_marks_are_the_scores_table_grouped(world):
         items = [{"competitor_number": e["competitor_number"], "criterion_id": c["id"],
                   "value": "1" if c["kind"] == "judgement" else f"{(e['competitor_number'] * 7 + k * 3 + j) % 10}.{j * 25}"}
                  for e in sheet["entries"] for k, c in enumerate(criteria)]
-        answer = judging.submit_scores(judge, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})
+        answer = judging.submit_scores(judge, event.id, SubmitScores.from_json(event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items}))
         assert answer.status == 200, answer.body
 
     expected: dict[int, dict[int, list[Decimal]]] = defaultdict(dict)

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from contest.commands import SubmitScores
 from contest.domain.contests import ContestStatus
 from contest.extensions import db
 from contest.models import AuditLog, IdempotencyRecord, Match, MatchAudit, Score, ScoreAudit, SignOff
@@ -50,12 +51,12 @@ def test_the_fingerprint_is_of_the_request_not_of_its_field_order():
 
 def test_the_same_key_with_another_request_is_refused_and_writes_nothing(run):
     key = "tablet-key-0001"
-    first = service.submit_scores(run.chief, run.event.id, {"idempotency_key": key, "scores": [first_item(run, "70")]})
+    first = service.submit_scores(run.chief, run.event.id, SubmitScores.from_json(run.event.id, {"idempotency_key": key, "scores": [first_item(run, "70")]}))
     assert first.status == 200
     before = counts()
-    again = service.submit_scores(run.chief, run.event.id, {"scores": [first_item(run, "70")], "idempotency_key": key})
+    again = service.submit_scores(run.chief, run.event.id, SubmitScores.from_json(run.event.id, {"scores": [first_item(run, "70")], "idempotency_key": key}))
     assert again == first  # the same request, fields in another order: the first answer word for word
-    other = service.submit_scores(run.chief, run.event.id, {"idempotency_key": key, "scores": [first_item(run, "71")]})
+    other = service.submit_scores(run.chief, run.event.id, SubmitScores.from_json(run.event.id, {"idempotency_key": key, "scores": [first_item(run, "71")]}))
     assert other.status == 422 and other.body["error"]["code"] == "idempotency_key_reused"
     assert set(other.body["error"]) == {"code", "message", "details"} and other.body["error"]["details"] is None
     assert counts() == before
@@ -63,17 +64,17 @@ def test_the_same_key_with_another_request_is_refused_and_writes_nothing(run):
 
 
 def test_a_lost_race_409_is_stored_and_replayed_word_for_word(run, monkeypatch):
-    assert service.submit_scores(run.chief, run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": [first_item(run, "70")]}).status == 200
+    assert service.submit_scores(run.chief, run.event.id, SubmitScores.from_json(run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": [first_item(run, "70")]})).status == 200
     change = {"idempotency_key": "tablet-key-0002", "scores": [first_item(run, "75", version=1, reason="复核")]}
 
     def lost(*_args):  # another tablet changed the score between this request's read and its write
         raise service._LostRace()
 
     monkeypatch.setattr(service, "_change_scores", lost)
-    refused = service.submit_scores(run.chief, run.event.id, change)
+    refused = service.submit_scores(run.chief, run.event.id, SubmitScores.from_json(run.event.id, change))
     assert refused.status == 409 and refused.body["error"]["code"] == "stale"
     monkeypatch.undo()
-    assert service.submit_scores(run.chief, run.event.id, change) == refused  # a retry: the same answer, no write
+    assert service.submit_scores(run.chief, run.event.id, SubmitScores.from_json(run.event.id, change)) == refused  # a retry: the same answer, no write
     assert db.session.scalar(select(Score.value_x100)) == 7000
     assert db.session.scalar(select(IdempotencyRecord.status_code).where(IdempotencyRecord.key == "tablet-key-0002")) == 409
 
@@ -135,7 +136,7 @@ def test_a_correction_that_clears_matches_after_sign_off_lifts_it(world, client)
     entry = {"winner": flip, "home_score": 21 if flip == "home" else 15, "away_score": 15 if flip == "home" else 21,
              "version": semi.version, "reason": "记分错误"}
     with pytest.raises(brackets.NeedsConfirmation, match="sign-off lifted") as asked:
-        brackets.record_result(scene.chief, semi.id, entry)
+        brackets.record_result(scene.chief, semi.id, brackets.Entry.from_data(entry))
     assert asked.value.affected == ["W2-1"] and asked.value.lifts_sign_off
     token = client.post("/api/v1/tokens", json={"username": "chief", "password": PASSWORD}).get_json()["token"]
     answer = client.put(f"/api/v1/matches/{semi.id}", json={**entry, "confirm": True, "idempotency_key": "match-key-0004"},
@@ -164,7 +165,6 @@ def test_a_clearing_correction_is_refused_once_results_are_published(world):
     semi = db.session.scalar(select(Match).where(Match.event_id == scene.event.id, Match.key == "W1-1"))
     flip = "away" if semi.winner_id == semi.home_id else "home"
     with pytest.raises(brackets.DomainError, match="published"):
-        brackets.record_result(scene.chief, semi.id, {"winner": flip, "home_score": 21 if flip == "home" else 15,
-                                                      "away_score": 15 if flip == "home" else 21, "version": semi.version,
-                                                      "reason": "记分错误", "confirm": True})
+        brackets.record_result(scene.chief, semi.id, brackets.Entry(flip, 21 if flip == "home" else 15, 15 if flip == "home" else 21,
+                                                                    version=semi.version, reason="记分错误", confirm=True))
     assert db.session.scalar(select(SignOff.id).where(SignOff.event_id == scene.event.id)) is not None

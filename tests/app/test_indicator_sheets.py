@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from contest.commands import SubmitScores
 from contest.domain.contests import ContestStatus, CriterionKind
 from contest.domain.errors import DomainError
 from contest.domain.indicators import Indicator, IndicatorMethod, Section, Sheet
@@ -116,7 +117,7 @@ def _inspectors(world, event):
 
 
 def _submit(judge, event, items):
-    return judging.submit_scores(judge, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})
+    return judging.submit_scores(judge, event.id, SubmitScores.from_json(event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items}))
 
 
 def test_the_sheet_is_read_only_once_registration_has_closed(world, client, login_as):

@@ -26,13 +26,14 @@ from contest.domain.errors import (
     StaleScore,
 )
 from contest.extensions import db
-from contest.models import ScoreAudit
+from contest.models import MatchAudit, ScoreAudit
 from contest.services import AccessError, NotFound, PermissionDenied
 from contest.services import judging as judging_service
 from contest.services.accounts import LoginRefused, PasswordChangeRequired
 from contest.services.brackets import NeedsConfirmation, StaleMatch
 from contest.services.idempotency import KeyReused
 from contest.services.login_throttle import LoginThrottled
+from tests.app.test_brackets import draw_up, login, match_by_key
 from tests.bracket_factories import bracket_event
 from tests.judging_factories import running_event
 
@@ -248,3 +249,42 @@ def test_bracket_setup_refusals_are_shown_beside_their_fields(world, client, log
     assert page.status_code == 422 and 'data-testid="setup-error-seeding"' in page.get_data(as_text=True)
     page = client.post(f"/brackets/events/{scene.event.id}/setup", data={"seeding": "ranking"})
     assert page.status_code == 422 and 'data-testid="setup-error-ranked_event_id"' in page.get_data(as_text=True)
+
+
+def _match_page(world, client):
+    """A drawn-up four-entrant bracket, the chief judge logged in (in Chinese); its first match."""
+    scene = bracket_event(world, "single_elimination", 4)
+    draw_up(world, scene)
+    login(client, "chief")
+    return scene, match_by_key(scene, "W1-1")
+
+
+def _error(html: str, field: str) -> str:
+    return html.split(f'data-testid="match-error-{field}">')[1].split("</div>")[0]
+
+
+def test_the_match_form_refuses_bad_fields_beside_them_in_chinese(world, client):
+    scene, first = _match_page(world, client)
+    page = client.post(f"/brackets/matches/{first.id}", data={"home_score": "二十一", "away_score": "1000", "kind": "forfeit",
+                                                              "version": "x"})
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert _error(html, "winner") == "请选择胜方。"
+    assert _error(html, "home_score") == _error(html, "away_score") == "比分须为 0 至 999 的整数。"
+    assert _error(html, "kind") == "未知的结果类型。" and _error(html, "version") == "版本号须为整数。"
+    assert 'id="home_score" name="home_score"' in html and 'value="二十一"' in html  # what was typed stays
+    assert 'is-invalid" aria-invalid="true" aria-describedby="home_score-error' in html
+    assert not match_by_key(scene, "W1-1").finished
+    assert db.session.scalar(select(func.count(MatchAudit.id))) == 0
+
+
+def test_the_match_form_shows_the_services_refusal_beside_the_field_it_names(world, client):
+    scene, first = _match_page(world, client)
+    page = client.post(f"/brackets/matches/{first.id}", data={"winner": "home", "home_score": "3", "away_score": "21", "version": "0"})
+    assert page.status_code == 422
+    assert _error(page.get_data(as_text=True), "home_score") == "胜方比分不能低于负方。"
+    assert client.post(f"/brackets/matches/{first.id}", data={"winner": "home", "home_score": "21", "away_score": "3",
+                                                              "version": "0"}).status_code == 302
+    page = client.post(f"/brackets/matches/{first.id}", data={"winner": "away", "home_score": "3", "away_score": "21", "version": "1"})
+    assert page.status_code == 422 and _error(page.get_data(as_text=True), "reason") == "修改已录入的结果须填写原因。"
+    assert match_by_key(scene, "W1-1").finished and db.session.scalar(select(func.count(MatchAudit.id))) == 1

@@ -7,10 +7,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event, func, select
 
+from contest.commands import SubmitScores, score_items
 from contest.domain.contests import ContestStatus
-from contest.domain.errors import DomainError
+from contest.domain.errors import DomainError, InvalidItems, InvalidRequest, StaleScore
 from contest.extensions import db
-from contest.models import Role, Score, ScoreAudit, User
+from contest.models import IdempotencyRecord, Role, Score, ScoreAudit, User
 from contest.services import PermissionDenied
 from contest.services import judging as service
 from tests.factories import make_user
@@ -33,7 +34,7 @@ def item(number, criterion, value, **extra):
 def put(judge, run, items, key=None):
     import uuid
 
-    return service.submit_scores(judge, run.event.id, {"idempotency_key": key or uuid.uuid4().hex, "scores": items})
+    return service.submit_scores(judge, run.event.id, SubmitScores.from_json(run.event.id, {"idempotency_key": key or uuid.uuid4().hex, "scores": items}))
 
 
 def fill_all(run, value="50"):
@@ -269,7 +270,7 @@ def test_two_tablets_never_silently_overwrite(app, world, run):
         with app.app_context():
             chief = db.session.get(User, chief_id)
             barrier.wait()
-            results.append(service.submit_scores(chief, event_id, {"idempotency_key": key, "scores": [item(n, c, value)]}))
+            results.append(service.submit_scores(chief, event_id, SubmitScores.from_json(event_id, {"idempotency_key": key, "scores": [item(n, c, value)]})))
             db.session.remove()
 
     threads = [threading.Thread(target=submit, args=(v, k)) for v, k in (("70", "tablet-a-0001"), ("71", "tablet-b-0001"))]
@@ -294,7 +295,7 @@ def test_the_same_key_at_once_writes_once(app, world, run):
         with app.app_context():
             chief = db.session.get(User, chief_id)
             barrier.wait()
-            results.append(service.submit_scores(chief, event_id, {"idempotency_key": "same-key-0001", "scores": [item(n, c, "70")]}))
+            results.append(service.submit_scores(chief, event_id, SubmitScores.from_json(event_id, {"idempotency_key": "same-key-0001", "scores": [item(n, c, "70")]})))
             db.session.remove()
 
     threads = [threading.Thread(target=submit) for _ in range(2)]
@@ -316,3 +317,25 @@ def test_flags_are_shown_in_words_on_the_criterion_concerned(world, run, client)
     page = client.get(f"/events/{run.event.id}/scores").data.decode()
     flag = page.split('data-code="judgement_spread"')[1].split("</div>")[0]
     assert "裁判评分相差超过 1 分" in flag and "Check:" not in page
+
+
+def test_pages_enter_scores_as_typed_items_and_hear_typed_refusals(world, run):
+    """``enter_scores``: the API's checks and write without an idempotency answer; refusals are raised."""
+    sheet = service.sheet(run.chief, run.event.id)
+    number, criterion = sheet["entries"][0]["competitor_number"], sheet["criteria"][0]["id"]
+    with pytest.raises(InvalidItems) as refused:
+        service.enter_scores(run.chief, run.event.id, score_items([item(number, criterion, "70"), item(number, criterion, "1000")]))
+    assert [d["index"] for d in refused.value.details] == [1] and isinstance(refused.value.details[0]["message"], str)
+    assert db.session.scalar(select(func.count(Score.id))) == 0
+    saved = service.enter_scores(run.chief, run.event.id, score_items([item(number, criterion, "70")]))
+    assert saved == [{"competitor_number": number, "criterion_id": criterion, "value": "70.00", "version": 1}]
+    with pytest.raises(StaleScore):  # a change without the version seen
+        service.enter_scores(run.chief, run.event.id, score_items([item(number, criterion, "71", reason="复核")]))
+    service.enter_scores(run.chief, run.event.id, score_items([item(number, criterion, "71", version=1, reason="复核")]))
+    with pytest.raises(InvalidRequest):
+        service.enter_scores(run.chief, run.event.id, ())
+    with pytest.raises(PermissionDenied):
+        service.enter_scores(world.users["city"], run.event.id, score_items([item(number, criterion, "70")]))
+    audits = db.session.scalars(select(ScoreAudit).order_by(ScoreAudit.id)).all()
+    assert [(a.kind, a.new_x100) for a in audits] == [("entry", 7000), ("change", 7100)] and all(a.client_key for a in audits)
+    assert db.session.scalar(select(func.count(IdempotencyRecord.id))) == 0

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, update
 
 from contest.clock import today
+from contest.commands import SubmitScores
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import DomainError
 from contest.domain.nominations import NominationStatus
@@ -57,7 +58,7 @@ def score(world, event, chief, totals: dict[str, str]):
     criterion = sheet["criteria"][0]["id"]
     number = {n.unit_id: n.competitor_number for n in db.session.scalars(select(Nomination).where(Nomination.event_id == event.id))}
     items = [{"competitor_number": number[world.orgs[key].id], "criterion_id": criterion, "value": value} for key, value in totals.items()]
-    assert judging.submit_scores(chief, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items}).status == 200
+    assert judging.submit_scores(chief, event.id, SubmitScores.from_json(event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})).status == 200
     judging.sign_off(chief, event.id)
     results.compute_results(world.users["city"], event.id)
 

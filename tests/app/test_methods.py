@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from contest import methods
 from contest.clock import today
@@ -14,7 +14,7 @@ from contest.domain.contests import ContestStatus
 from contest.extensions import db
 from contest.methods.bracket import BRACKET
 from contest.methods.rubric import RUBRIC
-from contest.models import Event, EventResult, Nomination, Publication, Role, utcnow
+from contest.models import Event, EventResult, IdempotencyRecord, Nomination, Publication, Role, Score, utcnow
 from contest.services import certificates, contests, draws, judging, registration, results
 from contest.services.contests import ContestInput, EventInput
 from tests.conftest import PASSWORD
@@ -82,6 +82,10 @@ def _workers(world, count: int):
         make_user(f"mw{i}", world.orgs["team_a" if i % 2 else "team_b"], {Role.WORKER}, pw, name=f"选手{i}") for i in range(count - 2)]
 
 
+def _error_beside(page, number: int) -> str:
+    return page.data.decode().split(f'data-testid="value-error-{number}">')[1].split("</div>")[0]
+
+
 def test_a_test_only_method_gets_set_up_entry_ranking_and_certificates(world, client, login_as, app):
     """One module (tests/single_measurement.py), one registration call, no edit anywhere else."""
     with methods.registered(SingleMeasurement()):
@@ -123,8 +127,24 @@ def test_a_test_only_method_gets_set_up_entry_ranking_and_certificates(world, cl
         assert f"/events/{event.id}/entry" in judge.get("/judging/").data.decode()
         assert 'data-testid="value"' in judge.get(f"/events/{event.id}/entry").data.decode()
         seconds = {n: f"{11 + i * 0.25:.2f}" for i, n in enumerate(reversed(numbers))}  # the highest number runs fastest
-        assert judge.post(f"/events/{event.id}/entry", data={"key": "k" * 16, **{f"value-{n}": v for n, v in seconds.items()}}).status_code == 302
+        # A value the rubric refuses: the typed refusal is shown beside it (in Chinese), nothing is written.
+        bad = judge.post(f"/events/{event.id}/entry", data={f"value-{numbers[0]}": "abc", f"value-{numbers[1]}": "12.00"})
+        assert bad.status_code == 422 and f'data-testid="value-error-{numbers[1]}"' not in bad.data.decode()
+        assert not _error_beside(bad, numbers[0]).isascii() and 'value="abc"' in bad.data.decode()
+        assert db.session.scalar(select(func.count(Score.id)).where(Score.event_id == event.id)) == 0
+        assert judge.post(f"/events/{event.id}/entry", data={f"value-{n}": v for n, v in seconds.items()}).status_code == 302
         assert 'value="11.00"' in judge.get(f"/events/{event.id}/entry").data.decode()
+        # A change needs the version the page showed (sent back hidden) and a reason.
+        versions = {f"version-{n}": "1" for n in numbers}
+        changed = {**versions, **{f"value-{n}": v for n, v in seconds.items()}, f"value-{numbers[0]}": "30"}
+        refused = judge.post(f"/events/{event.id}/entry", data=changed)
+        assert refused.status_code == 422 and _error_beside(refused, numbers[0]) == "修改已提交的分数必须填写理由。"
+        assert judge.post(f"/events/{event.id}/entry", data={**changed, "reason": "计时器读错"}).status_code == 302
+        assert judge.post(f"/events/{event.id}/entry", data={**changed, "reason": "计时器读错"}).status_code == 422  # nothing changed
+        assert judge.post(f"/events/{event.id}/entry", data={**changed, f"value-{numbers[0]}": seconds[numbers[0]],
+                                                              f"version-{numbers[0]}": "2", "reason": "改回"}).status_code == 302
+        assert db.session.scalar(select(func.count(Score.id)).where(Score.event_id == event.id)) == 10
+        assert db.session.scalar(select(func.count(IdempotencyRecord.id))) == 0  # a page write: no idempotency answer
 
         # Completeness and sign-off through the API, which asks the method.
         token = judge.post("/api/v1/tokens", json={"username": "chief", "password": PASSWORD}).get_json()["token"]

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from contest.commands import SubmitScores
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import DomainError
 from contest.extensions import db
@@ -71,8 +72,8 @@ def test_an_upheld_objection_shows_what_changed(world, published, client, login_
     sheet = judging.sheet(run.chief, run.event.id)
     theory = sheet["criteria"][0]["id"]
     current = next(s for s in sheet["scores"] if s["competitor_number"] == last.number and s["criterion_id"] == theory)
-    judging.submit_scores(run.chief, run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": [
-        {"competitor_number": last.number, "criterion_id": theory, "value": "100", "version": current["version"], "reason": "异议复核"}]})
+    judging.submit_scores(run.chief, run.event.id, SubmitScores.from_json(run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": [
+        {"competitor_number": last.number, "criterion_id": theory, "value": "100", "version": current["version"], "reason": "异议复核"}]}))
     results.resolve_objection(city, objection.id, True, "经复核笔试成绩录错，已更正。")
     changes = results.changes_of(db.session.get(type(objection), objection.id))
     moved = next(c for c in changes if c.before["rank"] == last.rank)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from contest.commands import SubmitScores
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import DomainError
 from contest.domain.identity import generate_resident_id
@@ -36,7 +37,7 @@ def scored(world):
         sheet = judging.sheet(judge, event.id)
         items = [{"competitor_number": e["competitor_number"], "criterion_id": c, "value": str(plan[e["competitor_number"]][i])}
                  for e in sheet["entries"] for i, c in enumerate(criteria)]
-        assert judging.submit_scores(judge, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items}).status == 200
+        assert judging.submit_scores(judge, event.id, SubmitScores.from_json(event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})).status == 200
     judging.sign_off(run.chief, event.id)
     contests.set_ranking_rules(world.users["city"], event.id, [f"component:{event.components[1].id}"], {
         **contests.DEFAULT_AWARD_SCHEME, "youth_title": {"name": "青年岗位能手", "max_age": "35"}})
@@ -160,7 +161,7 @@ def running_event_for(world, organiser):
     sheet = judging.sheet(chief, event.id)
     items = [{"competitor_number": e["competitor_number"], "criterion_id": c["id"], "value": "2" if c["kind"] == "judgement" else str(10 + e["competitor_number"])}
              for e in sheet["entries"] for c in sheet["criteria"]]
-    judging.submit_scores(chief, event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})
+    judging.submit_scores(chief, event.id, SubmitScores.from_json(event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items}))
     judging.sign_off(chief, event.id)
     results.compute_results(organiser, event.id)
     return event
@@ -188,8 +189,8 @@ def test_an_upheld_objection_is_corrected_by_the_chief_and_recomputed(world, sco
     sheet = judging.sheet(run.chief, run.event.id)
     theory = sheet["criteria"][0]["id"]
     current = next(s for s in sheet["scores"] if s["competitor_number"] == last.number and s["criterion_id"] == theory)
-    fixed = judging.submit_scores(run.chief, run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": [
-        {"competitor_number": last.number, "criterion_id": theory, "value": "100", "version": current["version"], "reason": "异议复核：笔试录错"}]})
+    fixed = judging.submit_scores(run.chief, run.event.id, SubmitScores.from_json(run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": [
+        {"competitor_number": last.number, "criterion_id": theory, "value": "100", "version": current["version"], "reason": "异议复核：笔试录错"}]}))
     assert fixed.status == 200
     results.resolve_objection(city, objection.id, True, "经复核笔试成绩录错，已更正。")
     assert results.result_lines(run.event, city)[-1].nomination_id != last.nomination_id  # the corrected entry moved up

@@ -18,6 +18,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select, text
 
+from contest.commands import SubmitScores
 from contest.domain.errors import DomainError
 from contest.extensions import db
 from contest.models import Match, MatchAudit, Role, Score, ScoreAudit, SignOff, User
@@ -114,7 +115,7 @@ def fill_all(run) -> None:
     for judge in (run.chief, run.judge, run.other):
         sheet = service.sheet(judge, run.event.id)
         items = [item(e["competitor_number"], c["id"], "2" if c["kind"] == "judgement" else "50") for e in sheet["entries"] for c in sheet["criteria"]]
-        assert service.submit_scores(judge, run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items}).status == 200
+        assert service.submit_scores(judge, run.event.id, SubmitScores.from_json(run.event.id, {"idempotency_key": uuid.uuid4().hex, "scores": items})).status == 200
 
 
 def own_change(run, judge):
@@ -135,7 +136,7 @@ def test_a_sign_off_waits_for_a_submission_that_read_before_it(app, world, monke
     race.pause_after(monkeypatch, service, "_process")  # read the event's state and the scores, not yet written
     race.note_lock(monkeypatch, service, "lock_event")
     race.run(app,
-             lambda: service.submit_scores(db.session.get(User, judge_id), event_id, change),
+             lambda: service.submit_scores(db.session.get(User, judge_id), event_id, SubmitScores.from_json(event_id, change)),
              lambda: service.sign_off(db.session.get(User, chief_id), event_id).id)
     assert race.outcomes[FIRST].status == 200, race.outcomes[FIRST]
     assert isinstance(race.outcomes[SECOND], int), race.outcomes[SECOND]
@@ -156,7 +157,7 @@ def test_a_submission_that_reaches_the_lock_after_a_sign_off_sees_it(app, world,
     race.note_lock(monkeypatch, service, "share_event_lock")
     race.run(app,
              lambda: service.sign_off(db.session.get(User, chief_id), event_id).id,
-             lambda: service.submit_scores(db.session.get(User, judge_id), event_id, change))
+             lambda: service.submit_scores(db.session.get(User, judge_id), event_id, SubmitScores.from_json(event_id, change)))
     assert isinstance(race.outcomes[FIRST], int), race.outcomes[FIRST]
     refused = race.outcomes[SECOND]
     assert refused.status == 409 and refused.body["error"]["code"] == "locked", refused

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from contest.commands import SubmitScores
 from contest.extensions import db
 from contest.models import Publication, utcnow
 from contest.services import judging
@@ -24,7 +25,7 @@ def score_and_sign_off(app, event_id: int) -> None:
             items = [{"competitor_number": e["competitor_number"], "criterion_id": c["id"],
                       "value": "2" if c["kind"] == "judgement" else str(min(int(float(c["max"])), 40 + e["competitor_number"]))}
                      for e in sheet["entries"] for c in sheet["criteria"]]
-            assert judging.submit_scores(judge, event_id, {"idempotency_key": uuid.uuid4().hex, "scores": items}).status == 200
+            assert judging.submit_scores(judge, event_id, SubmitScores.from_json(event_id, {"idempotency_key": uuid.uuid4().hex, "scores": items})).status == 200
         chief = db.session.scalar(db.select(User).where(User.username == "chief"))
         judging.sign_off(chief, event_id)
         db.session.remove()

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from contest import create_app
+from contest.commands import SubmitScores
 from contest.config import TestConfig
 from contest.extensions import db
 from contest.models import Criterion, Nomination, Score, ScoreAudit, User
@@ -312,7 +313,7 @@ def test_after_sign_off_an_ordinary_judge_is_locked_out(small_scene, tablet):
     with scene.app.app_context():
         judge_b = db.session.scalar(select(User).where(User.username == "judge_b"))
         item = {"competitor_number": number, "criterion_id": scene.criteria["笔试"], "value": "82", "version": 1, "reason": "复核"}
-        assert judging.submit_scores(judge_b, scene.event_id, {"idempotency_key": "other-tablet-1", "scores": [item]}).status == 200
+        assert judging.submit_scores(judge_b, scene.event_id, SubmitScores.from_json(scene.event_id, {"idempotency_key": "other-tablet-1", "scores": [item]})).status == 200
         db.session.remove()
     mark(page, scene.criteria["笔试"]).fill("81")
     page.locator(f'input[data-reason="{scene.criteria["笔试"]}"]').fill("看错了")
@@ -329,7 +330,7 @@ def test_after_sign_off_an_ordinary_judge_is_locked_out(small_scene, tablet):
         users = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(["chief", "judge"])))}
         for username, entries in (("chief", scene.numbers.values()), ("judge", [scene.numbers["worker_b"]])):
             items = [{"competitor_number": n, "criterion_id": c, "value": "2"} for n in entries for c in scene.criteria.values()]
-            result = judging.submit_scores(users[username], scene.event_id, {"idempotency_key": f"seed-{username}-1", "scores": items})
+            result = judging.submit_scores(users[username], scene.event_id, SubmitScores.from_json(scene.event_id, {"idempotency_key": f"seed-{username}-1", "scores": items}))
             assert result.status == 200, result.body
         judging.sign_off(users["chief"], scene.event_id)
         db.session.remove()
