@@ -26,11 +26,8 @@ def paginate_list(items: list, per_page: int | None = None):
     """The ``?page=`` of a list already in memory (the unit tree, which is ordered in Python)."""
     from flask import current_app
 
-    from contest.web import Page
+    from contest.web import Page, page_number
 
-    try:
-        number = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = page_number()
     size = per_page or current_app.config["PER_PAGE"]
     return Page(items[(number - 1) * size:number * size], len(items), number, size)
