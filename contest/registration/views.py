@@ -86,7 +86,7 @@ def nominate(event_id: int):
     if event.takes_units:
         return redirect(url_for("registration.enrol", event_id=event.id))
     form = NominateForm()
-    search = request.args.get("q", "")
+    search, text, unit = search_args(event.contest.host)
     if form.validate_on_submit():
         try:
             if event.is_team:
@@ -104,9 +104,9 @@ def nominate(event_id: int):
             if len(nominations) == 1:
                 return redirect(url_for("registration.nomination", nomination_id=nominations[0].id))
             return redirect(url_for("registration.event_nominations", event_id=event.id))
-    workers = service.nominable_workers(current_user, event, search)
-    return render_template("registration/nominate.html", event=event, contest=event.contest, form=form, workers=workers,
-                           search=search, open=_registration_open(event)), 422 if form.errors else 200
+    page = paginate(service.nominable_workers_query(current_user, event, text, unit))
+    return render_template("registration/nominate.html", event=event, contest=event.contest, form=form, workers=page.items,
+                           page=page, search=search, open=_registration_open(event)), 422 if form.errors else 200
 
 
 def _nominated_message(nomination) -> str:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from contest import policy
@@ -62,6 +62,7 @@ from contest.policy import can_review_nomination as can_review
 from contest.services import NotFound, PermissionDenied, audit, nominations, notifications, transaction
 from contest.services.contests import draws_held
 from contest.services.nominations import PlannedNomination
+from contest.services.search import clean, person_clause, unit_clause
 
 logger = logging.getLogger(__name__)
 
@@ -582,20 +583,21 @@ def my_nominations(user: User) -> list[Nomination]:
     ))
 
 
-def nominable_workers(actor: User, event: Event, search: str = "", limit: int = 50) -> list[User]:
-    """Workers in the actor's subtree under the host who are not yet entered, for the nomination form."""
+def nominable_workers_query(actor: User, event: Event, search: str = "", unit: Organisation | None = None):
+    """Workers in the actor's subtree under the host who are not yet entered, for the nomination form (a select
+    to paginate), found by name, username or pinyin initials and narrowed to ``unit``'s subtree."""
     query = (
         select(User).join(User.org).options(unit_path_loader(User.org))
         .where(policy.scope_clause(actor), Organisation.path.startswith(event.contest.host.path), User.active.is_(True),
                User.role_rows.any(UserRole.role == Role.WORKER),
                User.id.not_in(select(NominationMember.user_id).where(NominationMember.event_id == event.id, NominationMember.live.is_(True))))
-        .order_by(Organisation.path, User.name)
-        .limit(limit)
+        .order_by(Organisation.path, User.name, User.id)
     )
-    if search:
-        like = f"%{search.strip()}%"
-        query = query.where(or_(User.name.ilike(like), User.username.ilike(like)))
-    return list(db.session.scalars(query))
+    if clean(search):
+        query = query.where(person_clause(search))
+    if unit is not None:
+        query = query.where(unit_clause(User.org_id, unit))
+    return query
 
 
 def count_by_status(event_ids: Sequence[int]) -> dict[int, Counter]:
