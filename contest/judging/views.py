@@ -11,6 +11,7 @@ from contest.domain.errors import InvalidItems, LockedEvent, StaleScore
 from contest.forms import ConfirmForm
 from contest.i18n import translate
 from contest.judging.forms import CorrectionForm
+from contest.listing import search_args
 from contest.models import Role
 from contest.services import judging as service
 from contest.web import download_name, paginate, post_action, send_xlsx
@@ -49,8 +50,10 @@ def judges(event_id: int):
             url_for("judging.judges", event_id=event.id),
         )
     overview = service.conflict_overview(current_user, event.id)
+    search, text, unit = search_args(event.contest.host)
+    page = paginate(service.assignable_judges(current_user, event, text, unit))
     return render_template("judging/judges.html", event=event, contest=event.contest, overview=overview,
-                           candidates=service.assignable_judges(current_user, event), confirm=ConfirmForm())
+                           candidates=page.items, page=page, search=search, searched=bool(text or unit), confirm=ConfirmForm())
 
 
 @judging_bp.post("/events/<int:event_id>/judges/<int:judge_id>/chief")

@@ -85,6 +85,7 @@ from contest.models import (
 from contest.policy import can_follow_scoring, can_see_all_scores
 from contest.policy import judge_assignment as assignment_of
 from contest.services import NotFound, PermissionDenied, audit, driver, idempotency, transaction
+from contest.services import search as search_service
 from contest.services.accounts import TokenCaller
 from contest.services.registration import lock_event
 
@@ -117,15 +118,21 @@ def _managed(actor: User, event_id: int) -> Event:
     return managed_event(actor, event_id, N_("Only organisers of %(host)s assign judges."))
 
 
-def assignable_judges(actor: User, event: Event) -> list[User]:
-    """Active judges of the host's units not yet assigned to the event."""
+def assignable_judges(actor: User, event: Event, search: str = "", unit: Organisation | None = None):
+    """Active judges of the host's units not yet assigned to the event (a select to paginate), found by name,
+    username or pinyin initials and narrowed to ``unit``'s subtree."""
     assigned = select(JudgeAssignment.judge_id).where(JudgeAssignment.event_id == event.id)
-    return list(db.session.scalars(
+    query = (
         select(User).join(User.org)
         .where(Organisation.path.startswith(event.contest.host.path), User.active.is_(True),
                User.role_rows.any(UserRole.role == Role.JUDGE), User.id.not_in(assigned))
-        .order_by(Organisation.path, User.name)
-    ))
+        .order_by(Organisation.path, User.name, User.id)
+    )
+    if search_service.clean(search):
+        query = query.where(search_service.person_clause(search))
+    if unit is not None:
+        query = query.where(search_service.unit_clause(User.org_id, unit))
+    return query
 
 
 def assign_judge(actor: User, event_id: int, judge_id: int, chief: bool = False) -> JudgeAssignment:
