@@ -16,7 +16,7 @@ from contest.domain.errors import DomainError
 from contest.domain.nominations import NominationStatus
 from contest.forms import ConfirmForm, ImportForm
 from contest.i18n import translate
-from contest.listing import search_args
+from contest.listing import paged, search_args
 from contest.models import Role
 from contest.registration.forms import AwardPlacesForm, EnrolForm, NominateForm, QuotaForm, RejectForm, WithdrawForm
 from contest.services import award_places as places_service
@@ -296,8 +296,11 @@ def draw(event_id: int):
         return post_action(lambda: draw_service.hold_draw(current_user, event.id), _("The draw has been held and recorded."),
                            url_for("registration.draw", event_id=event.id))
     record = draw_service.get_draw(event.id)
-    rows = draw_service.sign_in_rows(current_user, event.id) if record and manage else []
-    return render_template("registration/draw.html", event=event, contest=event.contest, record=record, rows=rows, manage=manage,
+    search, text, unit = search_args(event.contest.host)
+    page = paged(lambda number, size: draw_service.sign_in_page(current_user, event.id, number, size, text, unit)
+                 if record and manage else ([], 0))
+    return render_template("registration/draw.html", event=event, contest=event.contest, record=record, rows=page.items, manage=manage,
+                           page=page, search=search,
                            verified=draw_service.verify_draw(event.id) if record else None, confirm=ConfirmForm(),
                            closed=event.contest.status == ContestStatus.CLOSED)
 

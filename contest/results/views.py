@@ -17,7 +17,7 @@ from contest.documents.xlsx import write_xlsx
 from contest.domain.contests import OBJECTIONS
 from contest.forms import ConfirmForm, ListSearchForm
 from contest.i18n import translate
-from contest.listing import search_args
+from contest.listing import paged, search_args
 from contest.models import Event
 from contest.services import contests as contest_service
 from contest.services import results as service
@@ -45,10 +45,9 @@ def ranking(event_id: int):
     objections = service.objections_of(event)
     finals = service.final_candidates(event) if manage else []
     search, text, unit = search_args(contest.host)
-    number, size = page_number(), current_app.config["PER_PAGE"]
-    lines, total = service.result_page(event, current_user, number, size, text, unit)
+    page = paged(lambda number, size: service.result_page(event, current_user, number, size, text, unit))
     return render_template(
-        "results/ranking.html", event=event, contest=contest, lines=lines, page=Page(lines, total, number, size), search=search,
+        "results/ranking.html", event=event, contest=contest, lines=page.items, page=page, search=search,
         masked=not contest_service.shows_full_names(current_user, contest), notes=service.shown_notes(event, current_user),
         manage=manage, publication=service.publication_of(contest), objections=objections, finals=finals, confirm=ConfirmForm(),
     )

@@ -274,12 +274,7 @@ def _results_query(event: Event, masked: bool, search: str = "", unit: Organisat
     if text or unit is not None:
         query = query.join(Nomination, Nomination.id == EventResult.nomination_id)
     if text:
-        found = [search_service.in_units_named(Nomination.org_id, text), search_service.in_units_named(Nomination.unit_id, text)]
-        if text.isdigit():
-            found.append(Nomination.competitor_number == int(text))
-        if not masked:
-            found.append(search_service.nomination_clause(text))
-        query = query.where(or_(*found))
+        query = query.where(search_service.entry_clause(text, names=not masked))
     if unit is not None:
         query = query.where(search_service.unit_clause(Nomination.org_id, unit))
     return query

@@ -91,6 +91,20 @@ def nomination_clause(text: str):
     return or_(Nomination.id.in_(members), Nomination.team_name.ilike(like, escape="\\"), Nomination.unit_id.in_(units))
 
 
+def entry_clause(text: str, names: bool = True):
+    """Entries (nominations) found by a competitor number, by a unit (its name or pinyin initials; the entries of
+    the units below it too) and — when ``names`` — by ``nomination_clause`` (a member's name, username or pinyin
+    initials, a team's name). Pages that mask names search with ``names=False``: a search never reveals a name
+    the page hides."""
+    text = clean(text)
+    found = [in_units_named(Nomination.org_id, text), in_units_named(Nomination.unit_id, text)]
+    if text.isdigit():
+        found.append(Nomination.competitor_number == int(text))
+    if names:
+        found.append(nomination_clause(text))
+    return or_(*found)
+
+
 def filter_nominations(query, text: str = "", unit: Organisation | None = None):
     """``query`` (a select of nominations) narrowed to the search text and the unit's subtree."""
     if clean(text):
