@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,7 +26,7 @@ from contest.services import nomination_import
 from contest.services import registration as service
 from contest.services.search import filter_nominations
 from contest.spreadsheets import TableError, build_template
-from contest.web import download_name, paginate, post_action, safe_next, send_xlsx
+from contest.web import Page, download_name, page_number, paginate, post_action, safe_next, send_xlsx
 
 registration_bp = Blueprint("registration", __name__)
 
@@ -132,8 +132,12 @@ def enrol(event_id: int):
             for entry in entries:
                 flash(_nominated_message(entry), "success")
             return redirect(url_for("registration.enrol", event_id=event_id))
-    event, rows = service.enrolment_rows(current_user, event_id)
+    event = contest_service.get_event(current_user, event_id)
+    search, text, unit = search_args(event.contest.host)
+    number, size = page_number(), current_app.config["PER_PAGE"]
+    event, rows, total = service.enrolment_page(current_user, event_id, text, unit, number, size)
     return render_template("registration/enrol.html", event=event, contest=event.contest, form=form, rows=rows,
+                           page=Page(rows, total, number, size), search=search,
                            refusals=refusals, open=_registration_open(event)), 422 if refusals else 200
 
 
