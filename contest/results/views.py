@@ -128,8 +128,9 @@ def export_pdf(event_id: int):
 @results_bp.get("/public/results/")
 @public
 def public_index():
-    page = paginate(service.visible_publications(current_user))
-    return render_template("results/public_index.html", page=page)
+    search = ListSearchForm(request.args)
+    page = paginate(service.visible_publications(current_user, clean(search.q.data)))
+    return render_template("results/public_index.html", page=page, search=search)
 
 
 @results_bp.get("/public/results/<int:event_id>")

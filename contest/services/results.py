@@ -706,6 +706,11 @@ def promote(actor: User, event_id: int, count: int | None = None) -> list[Nomina
     return created
 
 
-def visible_publications(user: User | None):
-    """Contests in notice or final, newest first (the public results list)."""
-    return select(Contest).where(Contest.status.in_(states.PUBLISHED)).order_by(Contest.year.desc(), Contest.id.desc())
+def visible_publications(user: User | None, text: str = ""):
+    """Contests in notice or final, newest first (the public results list); ``text`` finds a title or the host
+    unit (name or pinyin initials)."""
+    query = select(Contest).where(Contest.status.in_(states.PUBLISHED)).order_by(Contest.year.desc(), Contest.id.desc())
+    if search_service.clean(text):
+        hosts = select(Organisation.id).where(search_service.unit_name_clause(text))
+        query = query.where(or_(search_service.contains(Contest.title, text), Contest.host_id.in_(hosts)))
+    return query
