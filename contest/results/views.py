@@ -145,7 +145,7 @@ def public_ranking(event_id: int):
     key = (*service.public_state(event), str(get_locale()), number) if cacheable else None
     if key is not None and (cached := public_pages().get(key)) is not None:
         return _shared(cached)
-    shown = service.public_results(event, number, text)
+    shown = service.public_results(event, number, text, service.PUBLIC_PER_PAGE)
     page = render_template("results/public_ranking.html", event=event, contest=event.contest, publication=shown.publication,
                            lines=shown.lines, notes=shown.notes, search=ListSearchForm(request.args),
                            page=Page(list(shown.lines), shown.total, number, service.PUBLIC_PER_PAGE),
