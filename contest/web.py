@@ -48,13 +48,17 @@ class Page:
         return self.page < self.pages
 
 
+def page_number() -> int:
+    """The ``?page=`` asked for (1 when missing or not a number)."""
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
 def paginate(query: Select, per_page: int | None = None) -> Page:
     """The ``?page=`` of ``query``: one count query and one page query, whatever the number of rows."""
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
-    return paginate_select(query, page, per_page or current_app.config["PER_PAGE"])
+    return paginate_select(query, page_number(), per_page or current_app.config["PER_PAGE"])
 
 
 def paginate_select(query: Select, page: int, per_page: int) -> Page:

@@ -48,13 +48,12 @@ STATE_LABELS = {
 
 
 class OverviewFilter(FlaskForm):
-    """The overview's filter (GET, no CSRF): a state and a part of the unit's name."""
+    """The overview's filter by state (GET, no CSRF); the unit's name and subtree are ``ListSearchForm``'s."""
 
     class Meta:
         csrf = False
 
     state = SelectField(_l("State"), validate_choice=False)
-    q = StringField(_l("Unit"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

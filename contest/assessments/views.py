@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +16,9 @@ from contest.domain.errors import DomainError, FieldError, InvalidItems, Locked
 from contest.domain.figures import FIGURES
 from contest.forms import ConfirmForm
 from contest.i18n import translate
+from contest.listing import search_args
 from contest.services import assessments as service
+from contest.web import Page, page_number
 
 assessments_bp = Blueprint("assessments", __name__)
 BY_KEY = {f.key: f for f in FIGURES}
@@ -126,8 +128,11 @@ def submit(event_id: int, nomination_id: int):
 @organiser_required
 def overview(event_id: int):
     filters = OverviewFilter(request.args)
-    event, rows = service.event_overview(current_user, event_id, filters.chosen_state(), filters.q.data or "")
-    return render_template("assessments/overview.html", event=event, rows=rows, filters=filters, state_labels=STATE_LABELS,
+    search, text, unit = search_args()
+    number, size = page_number(), current_app.config["PER_PAGE"]
+    event, rows, total = service.event_overview(current_user, event_id, filters.chosen_state(), text, unit, number, size)
+    return render_template("assessments/overview.html", event=event, rows=rows, filters=filters, search=search,
+                           page=Page(rows, total, number, size), state_labels=STATE_LABELS,
                            key_figures=service.KEY_FIGURES, by_key=BY_KEY)
 
 

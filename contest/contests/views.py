@@ -24,6 +24,7 @@ from contest.labels import (
     SKILL_LABELS,
     STATUS_LABELS,
 )
+from contest.listing import search_args
 from contest.models import SkillLevel
 from contest.services import contests as service
 from contest.services import registration as reg
@@ -43,8 +44,9 @@ def index():
     year = request.args.get("year", type=int)
     kind = request.args.get("kind") if request.args.get("kind") in {k.value for k in ContestKind} else None
     status = request.args.get("status") if request.args.get("status") in {s.value for s in ContestStatus} else None
-    page = paginate(service.contests_query(current_user, year=year, kind=kind, status=status))
-    return render_template("contests/index.html", page=page, year=year, kind=kind, status=status,
+    search, text, unit = search_args()
+    page = paginate(service.contests_query(current_user, year=year, kind=kind, status=status, search=text, unit=unit))
+    return render_template("contests/index.html", page=page, year=year, kind=kind, status=status, search=search,
                            can_create=current_user.has_role("organiser", "admin"))
 
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.access import organiser_required, roles_required
 from contest.domain.errors import InvalidItems, LockedEvent, StaleScore
-from contest.forms import ConfirmForm
+from contest.forms import ConfirmForm, ListSearchForm
 from contest.i18n import translate
 from contest.judging.forms import CorrectionForm
+from contest.listing import search_args
 from contest.models import Role
 from contest.services import judging as service
-from contest.web import download_name, paginate, post_action, send_xlsx
+from contest.services.search import clean
+from contest.web import Page, download_name, page_number, paginate, post_action, send_xlsx
 
 judging_bp = Blueprint("judging", __name__)
 
@@ -49,8 +51,10 @@ def judges(event_id: int):
             url_for("judging.judges", event_id=event.id),
         )
     overview = service.conflict_overview(current_user, event.id)
+    search, text, unit = search_args(event.contest.host)
+    page = paginate(service.assignable_judges(current_user, event, text, unit))
     return render_template("judging/judges.html", event=event, contest=event.contest, overview=overview,
-                           candidates=service.assignable_judges(current_user, event), confirm=ConfirmForm())
+                           candidates=page.items, page=page, search=search, searched=bool(text or unit), confirm=ConfirmForm())
 
 
 @judging_bp.post("/events/<int:event_id>/judges/<int:judge_id>/chief")
@@ -79,9 +83,14 @@ def scores(event_id: int):
 def _scores_page(event_id: int, correction: CorrectionForm | None = None, status: int = 200):
     """The scoring page; ``correction`` is a posted correction form that was refused, shown open in its cell
     with the messages beside its fields."""
-    view = service.score_overview(current_user, event_id)
+    if current_user.has_role(Role.ORGANISER, Role.ADMIN):
+        search, text, unit = search_args()
+    else:  # a judge sees competitor numbers only and searches by them (``score_overview`` says who may search names)
+        search, text, unit = ListSearchForm(request.args), clean(request.args.get("q")), None
+    number, size = page_number(), current_app.config["PER_PAGE"]
+    view = service.score_overview(current_user, event_id, number, size, text, unit)
     return render_template("judging/scores.html", view=view, event=view.event, contest=view.event.contest, confirm=ConfirmForm(),
-                           correction=correction), status
+                           correction=correction, search=search, page=Page(view.entries, view.total, number, size)), status
 
 
 @judging_bp.post("/events/<int:event_id>/sign-off")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, validates
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from contest.domain.contact import name_initials
 from contest.domain.orgtree import OrgLevel, path_ids
 from contest.extensions import db
 from contest.models.base import enum_column
@@ -20,10 +21,14 @@ class Organisation(db.Model):
         CheckConstraint("path LIKE '/%/'", name="path_shape"),
         # "Everything under X" is ``path LIKE 'X%'``: PostgreSQL needs pattern ops to use an index for it.
         Index("ix_organisations_path_prefix", "path", postgresql_ops={"path": "varchar_pattern_ops"}),
+        # Search by pinyin initials, a prefix range as for people (contest.services.search.initials_clause).
+        Index("ix_organisations_name_initials", "name_initials"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
+    # Pinyin initials of ``name`` ("kcdl" for 柯城电力), kept by ``_set_initials`` whenever the name is written.
+    name_initials: Mapped[str] = mapped_column(String(50), default="", server_default="")
     level: Mapped[OrgLevel] = mapped_column(enum_column(OrgLevel, "org_level"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     # "/1/7/42/": ids from the root down to and including this unit.
@@ -36,6 +41,11 @@ class Organisation(db.Model):
     children: Mapped[list[Organisation]] = relationship(
         back_populates="parent", order_by="Organisation.position, Organisation.id"
     )
+
+    @validates("name")
+    def _set_initials(self, _key: str, value: str) -> str:
+        self.name_initials = name_initials(value or "")
+        return value
 
     @property
     def depth(self) -> int:

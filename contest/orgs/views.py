@@ -9,6 +9,7 @@ from flask_login import current_user
 from contest import policy
 from contest.access import organiser_required
 from contest.documents.xlsx import write_xlsx
+from contest.domain.contact import looks_like_initials
 from contest.domain.errors import DomainError
 from contest.domain.orgtree import child_levels, may_hold
 from contest.forms import ConfirmForm, ImportForm
@@ -41,7 +42,8 @@ def index():
     if unit is not None:
         orgs = [o for o in orgs if o.path.startswith(unit.path)]
     if text:
-        orgs = [o for o in orgs if text.lower() in o.name.lower()]
+        initials = text.lower() if looks_like_initials(text) else None
+        orgs = [o for o in orgs if text.lower() in o.name.lower() or (initials and o.name_initials.startswith(initials))]
     base_depth = min((o.depth for o in orgs), default=0)
     page = paginate_list(orgs, per_page=200)
     return render_template(

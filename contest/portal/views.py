@@ -15,6 +15,7 @@ from contest.domain import contests as states
 from contest.domain.errors import DomainError
 from contest.forms import ConfirmForm
 from contest.i18n import translate
+from contest.listing import search_args
 from contest.loaders import managed_contest
 from contest.portal.cache import cached_page, clear
 from contest.services import portal as service
@@ -90,8 +91,10 @@ def manage_announcements():
                 clear()
                 flash(_("The announcement has been posted on the portal."), "success")
                 return redirect(url_for("portal.announcement", announcement_id=item.id))
-    page = paginate(service.managed_announcements_query(current_user))
-    return render_template("portal/manage.html", page=page, errors=errors, confirm=ConfirmForm(), form=request.form), 422 if errors else 200
+    search, text, unit = search_args()
+    page = paginate(service.managed_announcements_query(current_user, text, unit))
+    return render_template("portal/manage.html", page=page, errors=errors, confirm=ConfirmForm(), form=request.form,
+                           search=search), 422 if errors else 200
 
 
 @portal_bp.post("/announcements/<int:announcement_id>/withdraw")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +16,7 @@ from contest.domain.errors import DomainError
 from contest.domain.nominations import NominationStatus
 from contest.forms import ConfirmForm, ImportForm
 from contest.i18n import translate
-from contest.listing import search_args
+from contest.listing import paged, search_args
 from contest.models import Role
 from contest.registration.forms import AwardPlacesForm, EnrolForm, NominateForm, QuotaForm, RejectForm, WithdrawForm
 from contest.services import award_places as places_service
@@ -26,7 +26,7 @@ from contest.services import nomination_import
 from contest.services import registration as service
 from contest.services.search import filter_nominations
 from contest.spreadsheets import TableError, build_template
-from contest.web import download_name, paginate, post_action, safe_next, send_xlsx
+from contest.web import Page, download_name, page_number, paginate, post_action, safe_next, send_xlsx
 
 registration_bp = Blueprint("registration", __name__)
 
@@ -86,7 +86,7 @@ def nominate(event_id: int):
     if event.takes_units:
         return redirect(url_for("registration.enrol", event_id=event.id))
     form = NominateForm()
-    search = request.args.get("q", "")
+    search, text, unit = search_args(event.contest.host)
     if form.validate_on_submit():
         try:
             if event.is_team:
@@ -104,9 +104,9 @@ def nominate(event_id: int):
             if len(nominations) == 1:
                 return redirect(url_for("registration.nomination", nomination_id=nominations[0].id))
             return redirect(url_for("registration.event_nominations", event_id=event.id))
-    workers = service.nominable_workers(current_user, event, search)
-    return render_template("registration/nominate.html", event=event, contest=event.contest, form=form, workers=workers,
-                           search=search, open=_registration_open(event)), 422 if form.errors else 200
+    page = paginate(service.nominable_workers_query(current_user, event, text, unit))
+    return render_template("registration/nominate.html", event=event, contest=event.contest, form=form, workers=page.items,
+                           page=page, search=search, open=_registration_open(event)), 422 if form.errors else 200
 
 
 def _nominated_message(nomination) -> str:
@@ -132,8 +132,12 @@ def enrol(event_id: int):
             for entry in entries:
                 flash(_nominated_message(entry), "success")
             return redirect(url_for("registration.enrol", event_id=event_id))
-    event, rows = service.enrolment_rows(current_user, event_id)
+    event = contest_service.get_event(current_user, event_id)
+    search, text, unit = search_args(event.contest.host)
+    number, size = page_number(), current_app.config["PER_PAGE"]
+    event, rows, total = service.enrolment_page(current_user, event_id, text, unit, number, size)
     return render_template("registration/enrol.html", event=event, contest=event.contest, form=form, rows=rows,
+                           page=Page(rows, total, number, size), search=search,
                            refusals=refusals, open=_registration_open(event)), 422 if refusals else 200
 
 
@@ -296,8 +300,11 @@ def draw(event_id: int):
         return post_action(lambda: draw_service.hold_draw(current_user, event.id), _("The draw has been held and recorded."),
                            url_for("registration.draw", event_id=event.id))
     record = draw_service.get_draw(event.id)
-    rows = draw_service.sign_in_rows(current_user, event.id) if record and manage else []
-    return render_template("registration/draw.html", event=event, contest=event.contest, record=record, rows=rows, manage=manage,
+    search, text, unit = search_args(event.contest.host)
+    page = paged(lambda number, size: draw_service.sign_in_page(current_user, event.id, number, size, text, unit)
+                 if record and manage else ([], 0))
+    return render_template("registration/draw.html", event=event, contest=event.contest, record=record, rows=page.items, manage=manage,
+                           page=page, search=search,
                            verified=draw_service.verify_draw(event.id) if record else None, confirm=ConfirmForm(),
                            closed=event.contest.status == ContestStatus.CLOSED)
 

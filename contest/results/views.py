@@ -15,12 +15,14 @@ from contest.access import login_required, organiser_required, public
 from contest.clock import format_local
 from contest.documents.xlsx import write_xlsx
 from contest.domain.contests import OBJECTIONS
-from contest.forms import ConfirmForm
+from contest.forms import ConfirmForm, ListSearchForm
 from contest.i18n import translate
+from contest.listing import paged, search_args
 from contest.models import Event
 from contest.services import contests as contest_service
 from contest.services import results as service
-from contest.web import PageCache, download_name, paginate, post_action, send_xlsx
+from contest.services.search import clean
+from contest.web import Page, PageCache, download_name, page_number, paginate, post_action, send_xlsx
 
 results_bp = Blueprint("results", __name__)
 
@@ -42,8 +44,11 @@ def ranking(event_id: int):
     manage = contest_service.can_manage(current_user, contest)
     objections = service.objections_of(event)
     finals = service.final_candidates(event) if manage else []
+    search, text, unit = search_args(contest.host)
+    page = paged(lambda number, size: service.result_page(event, current_user, number, size, text, unit))
     return render_template(
-        "results/ranking.html", event=event, contest=contest, lines=service.result_lines(event, current_user), notes=service.shown_notes(event, current_user),
+        "results/ranking.html", event=event, contest=contest, lines=page.items, page=page, search=search,
+        masked=not contest_service.shows_full_names(current_user, contest), notes=service.shown_notes(event, current_user),
         manage=manage, publication=service.publication_of(contest), objections=objections, finals=finals, confirm=ConfirmForm(),
     )
 
@@ -123,29 +128,33 @@ def export_pdf(event_id: int):
 @results_bp.get("/public/results/")
 @public
 def public_index():
-    page = paginate(service.visible_publications(current_user))
-    return render_template("results/public_index.html", page=page)
+    search = ListSearchForm(request.args)
+    page = paginate(service.visible_publications(current_user, clean(search.q.data)))
+    return render_template("results/public_index.html", page=page, search=search)
 
 
 @results_bp.get("/public/results/<int:event_id>")
 @public
 def public_ranking(event_id: int):
     event = service.public_event(event_id)
-    # the page of an anonymous visitor is the same for all of them: cached for a few seconds, keyed by what it shows
+    number, text = page_number(), clean(request.args.get("q"))
+    # the page of an anonymous visitor is the same for all of them: cached for a few seconds, keyed by what it shows;
+    # only the pages of the whole ranking (no search, no other argument: the pages' links repeat the arguments)
     anonymous = not current_user.is_authenticated and not session.get("_flashes")
-    key = (*service.public_state(event), str(get_locale()), request.full_path) if anonymous else None
+    cacheable = anonymous and not text and set(request.args) <= {"page"}
+    key = (*service.public_state(event), str(get_locale()), number) if cacheable else None
     if key is not None and (cached := public_pages().get(key)) is not None:
         return _shared(cached)
-    shown = service.public_results(event)
+    shown = service.public_results(event, number, text, service.PUBLIC_PER_PAGE)
     page = render_template("results/public_ranking.html", event=event, contest=event.contest, publication=shown.publication,
-                           lines=shown.lines, notes=shown.notes,
+                           lines=shown.lines, notes=shown.notes, search=ListSearchForm(request.args),
+                           page=Page(list(shown.lines), shown.total, number, service.PUBLIC_PER_PAGE),
                            # the objection form is a logged-in visitor's: no CSRF token (a session cookie) for others
                            confirm=ConfirmForm() if current_user.is_authenticated else None,
                            in_notice=event.contest.status in OBJECTIONS, objections=service.objection_summary(event.id))
     if key is not None:
         public_pages().put(key, page)
-        return _shared(page)
-    return page
+    return _shared(page) if anonymous else page
 
 
 def _shared(page: str):

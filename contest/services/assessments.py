@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from contest import policy
@@ -62,7 +62,7 @@ from contest.models import (
     User,
     utcnow,
 )
-from contest.services import NotFound, audit, filestore, transaction
+from contest.services import NotFound, audit, filestore, search, transaction
 from contest.services.filestore import Upload
 from contest.services.registration import lock_event
 
@@ -361,17 +361,41 @@ def my_assessments(actor: User) -> list[AssessmentRow]:
     return _rows(query)
 
 
-def event_overview(actor: User, event_id: int, state: AssessmentState | None = None, text: str = "") -> tuple[Event, list[AssessmentRow]]:
+#: The stored statuses of a self-assessment (the ``status_known`` constraint of ``self_assessments``).
+STORED_STATUSES = ("draft", "submitted")
+
+
+def event_overview(actor: User, event_id: int, state: AssessmentState | None = None, text: str = "",
+                   unit: Organisation | None = None, page: int = 1,
+                   per_page: int | None = None) -> tuple[Event, list[AssessmentRow], int]:
     """Every unit entry of the event the actor may follow, with its state and key figures: all of them for the
     host's organisers (and administrators), the entries of their subtree for other organisers. Filtered by the
-    shown state and by a part of the unit's name."""
+    shown state, by the unit's name or pinyin initials and by a unit's subtree; one page (``per_page``; all when
+    None) in SQL, with the number of entries found.
+
+    The shown state is ``figures.assessment_state`` of the stored status: the filter asks the rule which stored
+    statuses (none yet, draft, submitted) show as ``state`` for this event, and selects those."""
     event = get_event(actor, event_id)
     require(policy.is_organiser(actor))
     query = _entries_query().where(Nomination.event_id == event.id)
     if not policy.can_manage(actor, event.contest):
         query = query.where(policy.scope_clause(actor, Organisation.path))
-    text = (text or "").strip()
-    if text:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Organisation.name.like(f"%{escaped}%", escape="\\"))
-    return event, _rows(query.order_by(Organisation.path), state)
+    if search.clean(text):
+        query = query.where(search.unit_name_clause(text))
+    if unit is not None:
+        query = query.where(Organisation.path.startswith(unit.path))
+    if state is not None:
+        locked = event.id in _started_events({event.id})
+        shown = [status for status in (None, *STORED_STATUSES) if assessment_state(status, locked) == state]
+        query = query.where(or_(
+            *([SelfAssessment.id.is_(None)] if None in shown else []),
+            SelfAssessment.status.in_([status for status in shown if status is not None]),
+        ))
+    total = None
+    if per_page is not None:
+        total = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Nomination.id).subquery())) or 0
+        query = query.limit(per_page).offset((max(page, 1) - 1) * per_page)
+    rows = _rows(query.order_by(Organisation.path, Nomination.id))
+    return event, rows, len(rows) if total is None else total
+
+

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from contest import methods, policy
 from contest.clock import today
@@ -46,6 +46,7 @@ from contest.loaders import (
 from contest.models import Component, Contest, Criterion, Draw, Event, JudgeAssignment, Nomination, Organisation, User
 from contest.policy import can_manage, shows_full_names, visible_clause
 from contest.services import NotFound, audit, transaction
+from contest.services import search as search_service
 
 __all__ = ["MANAGE_CONTEST", "can_manage", "get_contest", "get_event", "managed_event", "require_host", "shows_full_names",
            "visible_clause"]  # re-exported for the views (see contest.policy and contest.loaders)
@@ -62,8 +63,15 @@ RUBRIC_EDITABLE = states.PREPARING
 # here for the views and services that use them.
 
 
-def contests_query(user: User, year: int | None = None, kind: str | None = None, status: str | None = None, level: str | None = None):
+def contests_query(user: User, year: int | None = None, kind: str | None = None, status: str | None = None, level: str | None = None,
+                   search: str = "", unit: Organisation | None = None):
+    """The contests ``user`` sees, newest first; ``search`` finds a title or a host unit (by name or pinyin
+    initials), ``unit`` keeps the contests hosted by it or a unit below it."""
     query = select(Contest).join(Contest.host).where(visible_clause(user)).order_by(Contest.year.desc(), Contest.id.desc())
+    if search_service.clean(search):
+        query = query.where(or_(search_service.contains(Contest.title, search), search_service.unit_name_clause(search)))
+    if unit is not None:
+        query = query.where(search_service.unit_clause(Contest.host_id, unit))
     if year:
         query = query.where(Contest.year == year)
     if kind:

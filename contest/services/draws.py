@@ -27,9 +27,10 @@ from contest.domain.identity import mask_resident_id
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
 from contest.loaders import managed_event
-from contest.models import Draw, Event, Nomination, NominationMember, User
+from contest.models import Draw, Event, Nomination, NominationMember, Organisation, User
 from contest.models.org import unit_path_loader
 from contest.services import audit, transaction
+from contest.services import search as search_service
 from contest.services.registration import lock_event
 
 logger = logging.getLogger(__name__)
@@ -132,17 +133,35 @@ def _row(nomination: Nomination) -> SignInRow:
 
 def sign_in_rows(actor: User, event_id: int) -> list[SignInRow]:
     """The drawn entries of the event by competitor number; names are for the host's organisers only."""
+    return [_row(n) for n in db.session.scalars(_drawn(actor, event_id).order_by(Nomination.competitor_number))]
+
+
+def sign_in_page(actor: User, event_id: int, page: int, per_page: int, search: str = "",
+                 unit: Organisation | None = None) -> tuple[list[SignInRow], int]:
+    """One page of ``sign_in_rows`` (SQL ``LIMIT``/``OFFSET``) and the number of rows found: ``search`` finds a
+    competitor number, a name (or pinyin initials, a team's name) or a unit (``search.entry_clause``), ``unit``
+    keeps the entries of that unit's subtree."""
+    query = _drawn(actor, event_id)
+    if search_service.clean(search):
+        query = query.where(search_service.entry_clause(search))
+    if unit is not None:
+        query = query.where(search_service.unit_clause(Nomination.org_id, unit))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(query.order_by(Nomination.competitor_number).limit(per_page).offset((max(page, 1) - 1) * per_page))
+    return [_row(n) for n in rows], total
+
+
+def _drawn(actor: User, event_id: int):
+    """The drawn entries of the event (a select); names are for the host's organisers only."""
     event = _managed_event(actor, event_id)
     if get_draw(event.id) is None:
         raise DomainError(N_("Hold the draw first: the sign-in sheet lists the competitor numbers."))
-    nominations = db.session.scalars(
+    return (
         select(Nomination)
         .where(Nomination.event_id == event.id, Nomination.status == NominationStatus.CONFIRMED,
                Nomination.competitor_number.is_not(None))
         .options(unit_path_loader(Nomination.org), selectinload(Nomination.members).selectinload(NominationMember.user).selectinload(User.profile))
-        .order_by(Nomination.competitor_number)
     )
-    return [_row(n) for n in nominations]
 
 
 def _subtitle(event: Event) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -29,6 +29,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    false,
     func,
     insert,
     or_,
@@ -82,9 +83,10 @@ from contest.models import (
     UserRole,
     utcnow,
 )
-from contest.policy import can_follow_scoring, can_see_all_scores
+from contest.policy import can_follow_scoring, can_manage, can_see_all_scores
 from contest.policy import judge_assignment as assignment_of
 from contest.services import NotFound, PermissionDenied, audit, driver, idempotency, transaction
+from contest.services import search as search_service
 from contest.services.accounts import TokenCaller
 from contest.services.registration import lock_event
 
@@ -117,15 +119,21 @@ def _managed(actor: User, event_id: int) -> Event:
     return managed_event(actor, event_id, N_("Only organisers of %(host)s assign judges."))
 
 
-def assignable_judges(actor: User, event: Event) -> list[User]:
-    """Active judges of the host's units not yet assigned to the event."""
+def assignable_judges(actor: User, event: Event, search: str = "", unit: Organisation | None = None):
+    """Active judges of the host's units not yet assigned to the event (a select to paginate), found by name,
+    username or pinyin initials and narrowed to ``unit``'s subtree."""
     assigned = select(JudgeAssignment.judge_id).where(JudgeAssignment.event_id == event.id)
-    return list(db.session.scalars(
+    query = (
         select(User).join(User.org)
         .where(Organisation.path.startswith(event.contest.host.path), User.active.is_(True),
                User.role_rows.any(UserRole.role == Role.JUDGE), User.id.not_in(assigned))
-        .order_by(Organisation.path, User.name)
-    ))
+        .order_by(Organisation.path, User.name, User.id)
+    )
+    if search_service.clean(search):
+        query = query.where(search_service.person_clause(search))
+    if unit is not None:
+        query = query.where(search_service.unit_clause(User.org_id, unit))
+    return query
 
 
 def assign_judge(actor: User, event_id: int, judge_id: int, chief: bool = False) -> JudgeAssignment:
@@ -923,11 +931,19 @@ class ScoreOverview:
     results: dict  # nomination_id → scoring.EntryResult
     missing_by_judge: dict  # judge_id → count
     rubric_problem: str | None = None  # why there is nothing to score yet (an incomplete rubric), translated
+    numbers: dict = field(default_factory=dict)  # nomination_id → competitor number, of every entry
+    total: int = 0  # entries found (``entries`` is one page of them)
+    names_searched: bool = False  # the search looks at names and units (the host's organisers), else numbers only
 
 
-def score_overview(user: User, event_id: int) -> ScoreOverview:
+def score_overview(user: User, event_id: int, page: int = 1, per_page: int | None = None, search: str = "",
+                   unit: Organisation | None = None) -> ScoreOverview:
     """Progress for everyone involved; every judge's values only for the chief judge and the host's
-    organisers (and for all assigned judges after sign-off)."""
+    organisers (and for all assigned judges after sign-off).
+
+    The entry rows are one page (``per_page``; all when None) of the entries found by ``search``: a competitor
+    number, and — for the host's organisers only, who see names — a name, pinyin initials or a unit
+    (``search.entry_clause``), within ``unit``; judges see numbers only, so they search by number only."""
     event = event_or_404(event_id)
     assignment = assignment_of(user, event.id)
     if not can_follow_scoring(user, event, assignment):
@@ -937,9 +953,16 @@ def score_overview(user: User, event_id: int) -> ScoreOverview:
     except DomainError as exc:  # an event whose rubric is not complete yet has nothing to score
         report, rubric_problem = scoring.CompletenessReport(0, 0, ()), translate(exc)
     all_scores = can_see_all_scores(user, event)
-    entries = entries_of(event.id)
+    names_searched = can_manage(user, event.contest)
+    numbers = dict(db.session.execute(_numbered(event.id).order_by(Nomination.competitor_number)).all())
+    if per_page is None and not search_service.clean(search) and unit is None:
+        entries, total = entries_of(event.id), len(numbers)
+    else:
+        entries, total = _entry_page(event, page, per_page, search, unit if names_searched else None, names_searched)
     values, results = {}, {}
     query = select(Score.nomination_id, Score.criterion_id, Score.judge_id, Score.value_x100, Score.version).where(Score.event_id == event.id)
+    if len(entries) < len(numbers):
+        query = query.where(Score.nomination_id.in_([e.nomination_id for e in entries]))
     if not all_scores:
         query = query.where(Score.judge_id == user.id)
     for n, c, j, v, version in db.session.execute(query):
@@ -951,7 +974,32 @@ def score_overview(user: User, event_id: int) -> ScoreOverview:
     for item in report.missing:
         missing[item.judge_id] = missing.get(item.judge_id, 0) + 1
     return ScoreOverview(event, assignment, all_scores, sign_off_of(event.id), report, entries, assignments(event.id),
-                         _criteria(event.id), values, results, missing, rubric_problem)
+                         _criteria(event.id), values, results, missing, rubric_problem, numbers, total, names_searched)
+
+
+def _numbered(event_id: int):
+    return select(Nomination.id, Nomination.competitor_number).where(
+        Nomination.event_id == event_id, Nomination.status == NominationStatus.CONFIRMED, Nomination.competitor_number.is_not(None)
+    )
+
+
+def _entry_page(event: Event, page: int, per_page: int | None, search: str, unit: Organisation | None,
+                names: bool) -> tuple[list[Entry], int]:
+    query = _numbered(event.id)
+    text = search_service.clean(search)
+    if text and names:
+        query = query.where(search_service.entry_clause(text))
+    elif text:
+        query = query.where(Nomination.competitor_number == int(text) if text.isdigit() else false())
+    if unit is not None:
+        query = query.where(search_service.unit_clause(Nomination.org_id, unit))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = query.order_by(Nomination.competitor_number)
+    if per_page is not None:
+        query = query.limit(per_page).offset((max(page, 1) - 1) * per_page)
+    rows = db.session.execute(query).all()
+    paths = member_paths([r[0] for r in rows]) if rows else {}
+    return [Entry(i, n, paths.get(i, ())) for i, n in rows], total
 
 
 def audit_workbook(event: Event, query, with_sign_off: bool = True) -> bytes:

@@ -23,7 +23,7 @@ from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_, DomainError
 from contest.extensions import db
 from contest.models import Announcement, Attachment, Contest, Organisation, User, utcnow
-from contest.services import NotFound, PermissionDenied, audit, filestore, transaction
+from contest.services import NotFound, PermissionDenied, audit, filestore, search, transaction
 from contest.services.contests import can_manage
 from contest.services.filestore import Upload
 
@@ -87,10 +87,16 @@ def public_announcement(announcement_id: int) -> Announcement:
     return announcement
 
 
-def managed_announcements_query(actor: User):
-    """The announcements of the actor's subtree (withdrawn ones too), newest first."""
-    return (select(Announcement).join(Organisation, Organisation.id == Announcement.org_id)
-            .where(policy.scope_clause(actor)).order_by(Announcement.published_at.desc(), Announcement.id.desc()))
+def managed_announcements_query(actor: User, text: str = "", unit: Organisation | None = None):
+    """The announcements of the actor's subtree (withdrawn ones too), newest first; ``text`` finds a title or the
+    posting unit (name or pinyin initials), ``unit`` keeps those posted by it or a unit below it."""
+    query = (select(Announcement).join(Organisation, Organisation.id == Announcement.org_id)
+             .where(policy.scope_clause(actor)).order_by(Announcement.published_at.desc(), Announcement.id.desc()))
+    if search.clean(text):
+        query = query.where(or_(search.contains(Announcement.title, text), search.unit_name_clause(text)))
+    if unit is not None:
+        query = query.where(Organisation.path.startswith(unit.path))
+    return query
 
 
 def public_attachment(attachment_id: int) -> tuple[Attachment, Path]:

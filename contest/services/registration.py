@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from contest import policy
@@ -62,6 +62,7 @@ from contest.policy import can_review_nomination as can_review
 from contest.services import NotFound, PermissionDenied, audit, nominations, notifications, transaction
 from contest.services.contests import draws_held
 from contest.services.nominations import PlannedNomination
+from contest.services.search import clean, person_clause, unit_clause, unit_name_clause
 
 logger = logging.getLogger(__name__)
 
@@ -369,21 +370,39 @@ class EnrolmentRow:
         return self.nomination is not None and self.nomination.status in LIVE
 
 
-def enrolment_rows(actor: User, event_id: int) -> tuple[Event, list[EnrolmentRow]]:
+def enrolment_rows(actor: User, event_id: int, search: str = "", unit: Organisation | None = None, page: int = 1,
+                   per_page: int | None = None) -> tuple[Event, list[EnrolmentRow]]:
     """The enterprises and teams of the actor's units within the host's (active, tree order), each with its
-    latest entry in the unit event: what the enrolment page lists. Three queries."""
+    latest entry in the unit event: what the enrolment page lists. Three queries. ``enrolment_page`` narrows and
+    pages them."""
+    event, rows, _total = enrolment_page(actor, event_id, search, unit, page, per_page)
+    return event, rows
+
+
+def enrolment_page(actor: User, event_id: int, search: str = "", unit: Organisation | None = None, page: int = 1,
+                   per_page: int | None = None) -> tuple[Event, list[EnrolmentRow], int]:
+    """One page (``per_page``; all when None) of ``enrolment_rows`` found by ``search`` (a unit's name or pinyin
+    initials) within ``unit``'s subtree, and the number of units found; four queries when paged."""
     event = get_event(actor, event_id)
     if event.entrant_kind != EntrantKind.UNIT:
         raise NotFound(N_("%(event)s is not an event for units."), event=event.name)
     if not actor.has_role(Role.ORGANISER, Role.ADMIN):
         raise PermissionDenied(N_("Units are nominated by their organisers."))
     host = event.contest.host
-    units = list(db.session.scalars(
+    query = (
         select(Organisation)
         .where(policy.scope_clause(actor), Organisation.path.startswith(host.path), Organisation.active.is_(True),
                Organisation.level.in_(UNIT_LEVELS))
-        .order_by(Organisation.path)
-    ))
+    )
+    if clean(search):
+        query = query.where(unit_name_clause(search))
+    if unit is not None:
+        query = query.where(Organisation.path.startswith(unit.path))
+    total = None
+    if per_page is not None:
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        query = query.limit(per_page).offset((max(page, 1) - 1) * per_page)
+    units = list(db.session.scalars(query.order_by(Organisation.path)))
     latest: dict[int, Nomination] = {}
     if units:
         for nomination in db.session.scalars(
@@ -391,7 +410,7 @@ def enrolment_rows(actor: User, event_id: int) -> tuple[Event, list[EnrolmentRow
             .where(Nomination.event_id == event.id, Nomination.unit_id.in_([u.id for u in units])).order_by(Nomination.id)
         ):
             latest[nomination.unit_id] = nomination
-    return event, [EnrolmentRow(unit, latest.get(unit.id)) for unit in units]
+    return event, [EnrolmentRow(unit, latest.get(unit.id)) for unit in units], len(units) if total is None else total
 
 
 def _orgs_for(paths: Iterable[str]) -> dict[int, Organisation]:
@@ -582,20 +601,21 @@ def my_nominations(user: User) -> list[Nomination]:
     ))
 
 
-def nominable_workers(actor: User, event: Event, search: str = "", limit: int = 50) -> list[User]:
-    """Workers in the actor's subtree under the host who are not yet entered, for the nomination form."""
+def nominable_workers_query(actor: User, event: Event, search: str = "", unit: Organisation | None = None):
+    """Workers in the actor's subtree under the host who are not yet entered, for the nomination form (a select
+    to paginate), found by name, username or pinyin initials and narrowed to ``unit``'s subtree."""
     query = (
         select(User).join(User.org).options(unit_path_loader(User.org))
         .where(policy.scope_clause(actor), Organisation.path.startswith(event.contest.host.path), User.active.is_(True),
                User.role_rows.any(UserRole.role == Role.WORKER),
                User.id.not_in(select(NominationMember.user_id).where(NominationMember.event_id == event.id, NominationMember.live.is_(True))))
-        .order_by(Organisation.path, User.name)
-        .limit(limit)
+        .order_by(Organisation.path, User.name, User.id)
     )
-    if search:
-        like = f"%{search.strip()}%"
-        query = query.where(or_(User.name.ilike(like), User.username.ilike(like)))
-    return list(db.session.scalars(query))
+    if clean(search):
+        query = query.where(person_clause(search))
+    if unit is not None:
+        query = query.where(unit_clause(User.org_id, unit))
+    return query
 
 
 def count_by_status(event_ids: Sequence[int]) -> dict[int, Counter]:

@@ -44,6 +44,7 @@ from contest.models import (
     Nomination,
     NominationMember,
     Objection,
+    Organisation,
     Publication,
     User,
     WorkerProfile,
@@ -53,6 +54,7 @@ from contest.models.org import unit_path_loader
 from contest.policy import can_see_results as can_see_results  # re-exported for the views and the API
 from contest.policy import shows_full_names
 from contest.services import NotFound, PermissionDenied, audit, award_places, nominations, notifications, transaction
+from contest.services import search as search_service
 from contest.services.contests import award_scheme_of
 from contest.services.judging import sign_off_of, value_text
 from contest.services.nominations import PlannedNomination
@@ -249,11 +251,37 @@ def result_lines(event: Event, viewer: User | None) -> list[ResultLine]:
     """The stored ranking as ``viewer`` may see it (``viewer=None``: the public), in two queries; names in full or
     masked by the one rule, ``contests.shows_full_names``."""
     masked = not shows_full_names(viewer, event.contest)
-    results = list(db.session.scalars(
-        select(EventResult).where(EventResult.event_id == event.id)
-        .options(unit_path_loader(EventResult.nomination, Nomination.org))
-        .order_by(EventResult.rank, EventResult.id)
-    ))
+    return _lines(event, masked, _results_query(event, masked).order_by(EventResult.rank, EventResult.id))
+
+
+def result_page(event: Event, viewer: User | None, page: int, per_page: int, search: str = "",
+                unit: Organisation | None = None) -> tuple[list[ResultLine], int]:
+    """One page of ``result_lines`` (SQL ``LIMIT``/``OFFSET``; each line keeps its rank) and the number of lines
+    found, in three queries. ``search`` finds a competitor number, a unit (by name or pinyin initials, with the
+    entries below it) and — only where ``viewer`` sees names in full — an entrant's name, username, pinyin initials
+    or team name: a masked name is never searched, so a search cannot reveal it. ``unit`` keeps the entries of
+    that unit's subtree."""
+    masked = not shows_full_names(viewer, event.contest)
+    query = _results_query(event, masked, search, unit)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = query.order_by(EventResult.rank, EventResult.id).limit(per_page).offset((max(page, 1) - 1) * per_page)
+    return _lines(event, masked, query), total
+
+
+def _results_query(event: Event, masked: bool, search: str = "", unit: Organisation | None = None):
+    query = select(EventResult).where(EventResult.event_id == event.id)
+    text = search_service.clean(search)
+    if text or unit is not None:
+        query = query.join(Nomination, Nomination.id == EventResult.nomination_id)
+    if text:
+        query = query.where(search_service.entry_clause(text, names=not masked))
+    if unit is not None:
+        query = query.where(search_service.unit_clause(Nomination.org_id, unit))
+    return query
+
+
+def _lines(event: Event, masked: bool, query) -> list[ResultLine]:
+    results = list(db.session.scalars(query.options(unit_path_loader(EventResult.nomination, Nomination.org))))
     component_ids = [str(c.id) for c in event.components]
     lines = []
     for r in results:
@@ -343,14 +371,17 @@ def seeding_sources(user: User, event: Event) -> list[Event]:
 
 @dataclass(frozen=True)
 class PublicResults:
-    """What the public results page shows of an event's stored ranking (the same for every visitor)."""
+    """What the public results page shows of an event's stored ranking (the same for every visitor): one page of
+    lines (``total`` lines found in all)."""
 
     lines: tuple[ResultLine, ...]
     notes: tuple[EventResultNote, ...]
     publication: Publication | None
+    total: int = 0
 
 
 PUBLIC_CACHE_SECONDS = 5.0
+PUBLIC_PER_PAGE = 100
 _PUBLIC_CACHE_MAX = 512
 
 
@@ -374,25 +405,31 @@ def public_state(event: Event) -> tuple:
     return (event.id, str(event.contest.status), _results_marker(event.id), summary)
 
 
-def public_results(event: Event) -> PublicResults:
-    """The public ranking, notes and publication of an event, cached per process for a few seconds.
+def public_results(event: Event, page: int = 1, search: str = "", per_page: int = PUBLIC_PER_PAGE) -> PublicResults:
+    """One page of the public ranking (names masked; ``search`` finds a competitor number or a unit, see
+    ``result_page``), with the notes and publication of the event; the pages of the whole ranking (no search)
+    are cached per process for a few seconds, a search is answered afresh (it must not evict the common pages).
 
-    The key holds the event, the contest's state and the marker of the stored ranking (one small query), so a
-    publication, a finalisation or a new computation (an upheld objection) shows at once, in every process;
-    what the key cannot see (a holder's name corrected without a new computation) shows within
+    The key holds the event, the page, the contest's state and the marker of the stored ranking (one small
+    query), so a publication, a finalisation or a new computation (an upheld objection) shows at once, in every
+    process; what the key cannot see (a holder's name corrected without a new computation) shows within
     ``PUBLIC_CACHE_SECONDS``. Rows are detached plain values: nothing lazy is loaded from a cached entry.
     """
-    key = (event.id, str(event.contest.status), _results_marker(event.id))
+    searched = bool(search_service.clean(search))
+    key = (event.id, page, per_page, str(event.contest.status), _results_marker(event.id))
     now = time.monotonic()
     cache = _public_cache()
-    hit = cache.get(key)
+    hit = None if searched else cache.get(key)
     if hit is not None and now - hit[0] < PUBLIC_CACHE_SECONDS:
         return hit[1]
-    value = PublicResults(tuple(result_lines(event, None)), tuple(shown_notes(event, None)), publication_of(event.contest))
+    lines, total = result_page(event, None, page, per_page, search)
+    value = PublicResults(tuple(lines), tuple(shown_notes(event, None)), publication_of(event.contest), total)
     for note in value.notes:
         db.session.expunge(note)
     if value.publication is not None:
         db.session.expunge(value.publication)
+    if searched:
+        return value
     if len(cache) >= _PUBLIC_CACHE_MAX:
         cache.clear()
     cache[key] = (now, value)
@@ -669,6 +706,11 @@ def promote(actor: User, event_id: int, count: int | None = None) -> list[Nomina
     return created
 
 
-def visible_publications(user: User | None):
-    """Contests in notice or final, newest first (the public results list)."""
-    return select(Contest).where(Contest.status.in_(states.PUBLISHED)).order_by(Contest.year.desc(), Contest.id.desc())
+def visible_publications(user: User | None, text: str = ""):
+    """Contests in notice or final, newest first (the public results list); ``text`` finds a title or the host
+    unit (name or pinyin initials)."""
+    query = select(Contest).where(Contest.status.in_(states.PUBLISHED)).order_by(Contest.year.desc(), Contest.id.desc())
+    if search_service.clean(text):
+        hosts = select(Organisation.id).where(search_service.unit_name_clause(text))
+        query = query.where(or_(search_service.contains(Contest.title, text), Contest.host_id.in_(hosts)))
+    return query

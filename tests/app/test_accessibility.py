@@ -13,6 +13,7 @@ import pytest
 from tests.app.test_route_matrix import MATRIX, matrix_client, template  # noqa: F401  (fixtures)
 
 UNLABELLED_TYPES = {"hidden", "submit", "button", "reset", "image"}
+NATIVE_CONTROLS = {"button", "input", "select", "textarea", "summary"}  # and <a href>: focusable without a tabindex
 VOID = {"input", "br", "img", "hr", "meta", "link", "source", "area", "base", "col", "embed", "param", "track", "wbr"}
 
 
@@ -33,6 +34,9 @@ class Walker(HTMLParser):
         tabindex = attrs.get("tabindex")
         if tabindex and tabindex.lstrip("-").isdigit() and int(tabindex) > 0:
             self.problems.append(f"positive tabindex on <{tag} {attrs}>")
+        native = (tag in NATIVE_CONTROLS and attrs.get("type") != "hidden") or (tag == "a" and "href" in attrs)
+        if native and tabindex and tabindex.lstrip("-").isdigit() and int(tabindex) < 0:
+            self.problems.append(f"<{tag}> taken out of the tab order (tabindex={tabindex}): {attrs}")
         if tag == "label":
             self.open_labels += 1
             if attrs.get("for"):
@@ -120,10 +124,12 @@ def test_every_control_is_labelled_and_reachable(role, matrix_client):  # noqa: 
 
 def test_the_walker_finds_what_it_should():
     bad = walk('<form><input name="a"><select id="s"></select><span role="button">x</span><button></button>'
-               '<input tabindex="2" aria-label="b"></form>')
-    assert len(bad.unlabelled()) == 2 and len(bad.problems) == 3
+               '<input tabindex="2" aria-label="b"><a href="/x" tabindex="-1">x</a><button tabindex="-1">y</button>'
+               '<select tabindex="-1" aria-label="c"></select></form>')
+    assert len(bad.unlabelled()) == 2 and len(bad.problems) == 6
     good = walk('<label for="a">A</label><input id="a"><label>B <input name="b"></label><input aria-label="C">'
-                '<input type="hidden" name="csrf"><button aria-label="关闭"></button><a href="/">首页</a>')
+                '<input type="hidden" name="csrf"><button aria-label="关闭"></button><a href="/">首页</a>'
+                '<div class="modal" tabindex="-1"></div><a tabindex="-1" id="anchor"></a><button tabindex="0">z</button>')
     assert good.unlabelled() == [] and good.problems == []
 
 

@@ -34,3 +34,16 @@ def test_downgrade_to_base_and_up_again(empty_app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert "organisations" in inspect(db.engine).get_table_names()
+
+
+@pytest.mark.db
+def test_existing_units_get_their_initials(empty_app):
+    """0023 writes the pinyin initials of the units that exist before it (later ones get them with the name)."""
+    from sqlalchemy import text
+
+    upgrade(revision="0021")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO organisations (name, level, path, active, position) VALUES ('柯城电力', 'enterprise', '/1/', true, 0)"))
+    upgrade()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT name_initials FROM organisations")).scalar_one() == "kcdl"
