@@ -6,7 +6,6 @@ fixed names, dates derived from ``today()``, PDFs written invariantly."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from io import BytesIO
 
 from sqlalchemy import select, update
 
@@ -135,23 +134,10 @@ def _targets(year: int, city: User) -> None:
 
 
 def demo_pdf(title: str, lines: list[str]) -> bytes:
-    """A one-page A4 PDF with Chinese text, byte-for-byte the same on every run (ReportLab's invariant mode)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
+    """A one-page A4 PDF with Chinese text, byte-for-byte the same on every run (``contest.documents.notice``)."""
+    from contest.documents.notice import render_notice
 
-    from contest.documents.fonts import FONT_NAME
-
-    out = BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
-    pdf.setTitle(title)
-    pdf.setFont(FONT_NAME, 18)
-    pdf.drawCentredString(A4[0] / 2, A4[1] - 90, title)
-    pdf.setFont(FONT_NAME, 12)
-    for i, line in enumerate(lines):
-        pdf.drawString(72, A4[1] - 140 - i * 22, line)
-    pdf.showPage()
-    pdf.save()
-    return out.getvalue()
+    return render_notice(title, lines)
 
 
 def _announcements(city: User, kecheng: User, year: int) -> None:
