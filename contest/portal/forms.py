@@ -63,3 +63,12 @@ class AnnouncementFilter(FlaskForm):
         self.unit.choices = [("", _l("City and counties"))] + [
             (u.id, (INDENT + u.name) if u.level == OrgLevel.ENTERPRISE else u.name) for u in units
         ]
+
+
+class RulesDocumentForm(FlaskForm):
+    """A contest's rules document (one file, checked by content in ``services.portal.add_rules_document``)."""
+
+    file = MultipleFileField(_l("Rules document (PDF, Word, Excel; at most 10 MB)"))
+
+    def uploads(self) -> list[Upload]:
+        return uploads_of(self.file)

@@ -18,7 +18,7 @@ from contest.forms import ConfirmForm, place_refusal
 from contest.i18n import translate
 from contest.loaders import managed_contest
 from contest.portal.cache import cached_page, clear
-from contest.portal.forms import AnnouncementFilter, AnnouncementForm
+from contest.portal.forms import AnnouncementFilter, AnnouncementForm, RulesDocumentForm
 from contest.services import PermissionDenied
 from contest.services import portal as service
 from contest.web import paginate, post_action
@@ -77,10 +77,6 @@ def attachment(attachment_id: int):
 # ---------------------------------------------------------------------------------------------- organisers
 
 
-def _uploads(field: str) -> list[service.Upload]:
-    return [service.Upload(f.filename or "", f.read()) for f in request.files.getlist(field) if f and (f.filename or "")]
-
-
 @portal_bp.route("/announcements/manage", methods=["GET", "POST"])
 @organiser_required
 def manage_announcements():
@@ -119,7 +115,7 @@ def rules_documents(contest_id: int):
     item = managed_contest(current_user, contest_id)
     error = None
     if request.method == "POST":
-        uploads = _uploads("file")
+        uploads = RulesDocumentForm().uploads()
         if not uploads:
             error = _("Choose a file to upload.")
         else:
