@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 UPHELD = "upheld"
@@ -19,7 +19,7 @@ class PublishForm(FlaskForm):
 class ResolveObjectionForm(FlaskForm):
     """The host's answer to an objection: uphold or dismiss, and the answer's text."""
 
-    decision = SelectField(_l("Decision"), choices=[("dismissed", _l("Dismiss")), (UPHELD, _l("Uphold (scores corrected)"))], validate_choice=False)
+    decision = StringField(_l("Decision"))  # "upheld", or anything else (the page's select: "dismissed")
     resolution = StringField(_l("Answer"))
 
     @property
