@@ -4,8 +4,10 @@ Announcements are posted by organisers of an enterprise or above (``policy.can_p
 their unit, addressed to that unit or one in its subtree (the audience), and are public once posted; withdrawing
 one hides it and its files. The portal's list shows by default the announcements addressed to the city or a county
 (``FRONT_PAGE_LEVELS``: a team's or an enterprise's notice does not crowd the city's front page); filtered by a unit,
-those addressed to that unit or a unit above it. Refusals tied to a field of the form are ``FieldError``s. Files are checked by content (``contest.domain.attachments``) and stored under the
-instance folder by their SHA-256 digest (``contest.services.filestore``).
+those addressed to that unit or a unit above it. Refusals tied to a field of the form are ``FieldError``s.
+
+Files are checked by content (``contest.domain.attachments``) and stored under the instance folder by their
+SHA-256 digest (``contest.services.filestore``).
 """
 
 from __future__ import annotations
