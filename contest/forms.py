@@ -1,5 +1,9 @@
 """Forms shared by several blueprints."""
 
+from collections.abc import Callable
+
+from flask import flash, redirect
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -7,6 +11,7 @@ from wtforms import SelectField, StringField
 
 from contest.domain.errors import DomainError, FieldError
 from contest.i18n import translate
+from contest.web import post_action
 
 
 class ConfirmForm(FlaskForm):
@@ -43,3 +48,15 @@ def place_refusal(form: FlaskForm, exc: DomainError, fallback: str | None = None
     if field is not None:
         field.errors = [*field.errors, message]
     return message
+
+
+def form_action(form: FlaskForm, action: Callable[[], object], success: str | Callable[[object], str], target: str):
+    """The body of a POST button that carries values (a reason, a number): ``form`` checks them first — a bad one
+    is flashed with its field's label and nothing is done — then ``action`` runs as in ``contest.web.post_action``
+    (its refusal flashed, or ``success``), and the browser goes back to ``target``."""
+    if not form.validate():
+        for field in form:
+            for error in field.errors:
+                flash(_("%(field)s: %(error)s", field=field.label.text, error=error) if field.label.text else str(error), "danger")
+        return redirect(target)
+    return post_action(action, success, target)

@@ -364,3 +364,14 @@ def abilities(user: User | None, contest: Contest, event: Event | None = None) -
         object=signed_in and status in states.OBJECTIONS,
         results_final=status in states.FINAL,
     )
+
+
+def can_post_announcement(user: User) -> bool:
+    """Organisers of the city, a county or an enterprise (and administrators) post announcements on the public
+    portal; a team's (班组) organisers do not."""
+    return is_organiser(user) and (is_admin(user) or user.org.level != OrgLevel.TEAM)
+
+
+def can_address_announcement(user: User, audience: Organisation) -> bool:
+    """An announcement is addressed to the poster's own unit or a unit in its subtree (administrators: any unit)."""
+    return can_post_announcement(user) and in_scope(user, audience)

@@ -86,7 +86,7 @@ def show(event_id: int, nomination_id: int):
 def upload(event_id: int, nomination_id: int):
     page = service.assessment_page(current_user, event_id, nomination_id)
     evidence_form = EvidenceForm()
-    uploads = [service.Upload(f.filename or "", f.read()) for f in request.files.getlist("files") if f and f.filename]
+    uploads = [service.Upload(f.filename or "", f.read()) for f in evidence_form.files.data or [] if f and getattr(f, "filename", "")]
     try:
         added = service.add_evidence_files(current_user, nomination_id, uploads, evidence_form.figure.data or None)
     except DomainError as exc:

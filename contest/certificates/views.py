@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from contest.access import login_required, organiser_required, public
+from contest.certificates.forms import CertificateSettingsForm, ReasonForm
 from contest.domain.errors import DomainError
-from contest.forms import ConfirmForm
+from contest.forms import ConfirmForm, form_action
 from contest.i18n import translate
 from contest.listing import search_args
 from contest.security import verification_limit
@@ -91,7 +92,8 @@ def issue(event_id: int):
 @organiser_required
 def revoke(cert_id: int):
     cert = service.get_for_organiser(current_user, cert_id)
-    return post_action(lambda: service.revoke(current_user, cert_id, request.form.get("reason", "")), _("The certificate has been revoked."),
+    form = ReasonForm()
+    return form_action(form, lambda: service.revoke(current_user, cert_id, form.reason.data or ""), _("The certificate has been revoked."),
                        url_for("certificates.event_certificates", event_id=cert.event_id))
 
 
@@ -99,7 +101,8 @@ def revoke(cert_id: int):
 @organiser_required
 def reissue(cert_id: int):
     cert = service.get_for_organiser(current_user, cert_id)
-    return post_action(lambda: service.reissue(current_user, cert_id, request.form.get("reason", "")),
+    form = ReasonForm()
+    return form_action(form, lambda: service.reissue(current_user, cert_id, form.reason.data or ""),
                        lambda new: _("A new certificate %(serial)s replaces the old one.", serial=new.serial),
                        url_for("certificates.event_certificates", event_id=cert.event_id))
 
@@ -107,11 +110,12 @@ def reissue(cert_id: int):
 @certificates_bp.post("/contests/<int:contest_id>/certificate-settings")
 @organiser_required
 def settings(contest_id: int):
-    upload = request.files.get("seal")
-    return post_action(
-        lambda: service.set_certificate_settings(current_user, contest_id, request.form.get("issuer", ""), request.form.get("template", ""),
-                                                 upload.read() if upload and upload.filename else None, bool(request.form.get("remove_seal"))),
-        _("The certificate settings have been saved."), request.form.get("back") or url_for("contests.detail", contest_id=contest_id),
+    form = CertificateSettingsForm()
+    return form_action(
+        form,
+        lambda: service.set_certificate_settings(current_user, contest_id, form.issuer.data or "", form.template.data or "",
+                                                 form.seal_bytes(), form.remove_seal.data),
+        _("The certificate settings have been saved."), form.back_target() or url_for("contests.detail", contest_id=contest_id),
     )
 
 

@@ -109,3 +109,9 @@ class RankingRulesForm(FlaskForm):
             rounding=self.rounding.data or "", boundary_policy=self.boundary_policy.data or "", min_score=text("min_score"),
             top_title_name=text("top_title_name"), top_title_ranks=text("top_title_ranks"),
             youth_title_name=text("youth_title_name"), youth_title_max_age=text("youth_title_max_age"))
+
+
+class StatusForm(FlaskForm):
+    """A contest status button: the state to move to (the service refuses an unknown or illegal one)."""
+
+    target = StringField(_l("Status"))

@@ -9,12 +9,20 @@ from flask_login import current_user
 from contest import methods
 from contest.access import login_required, organiser_required
 from contest.clock import today
-from contest.contests.forms import ComponentForm, ContestForm, CopyForm, CriterionForm, EventForm, RankingRulesForm
+from contest.contests.forms import (
+    ComponentForm,
+    ContestForm,
+    CopyForm,
+    CriterionForm,
+    EventForm,
+    RankingRulesForm,
+    StatusForm,
+)
 from contest.domain import contests as states
 from contest.domain.contests import TRANSITIONS, Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
 from contest.domain.errors import DomainError
 from contest.domain.scoring_types import scoring_type
-from contest.forms import ConfirmForm, place_refusal
+from contest.forms import ConfirmForm, form_action, place_refusal
 from contest.i18n import translate
 from contest.labels import (
     AGGREGATION_LABELS,
@@ -28,7 +36,7 @@ from contest.listing import search_args
 from contest.models import SkillLevel
 from contest.services import contests as service
 from contest.services import registration as reg
-from contest.web import paginate, post_action
+from contest.web import paginate
 
 contests_bp = Blueprint("contests", __name__)
 
@@ -128,9 +136,9 @@ def edit(contest_id: int):
 @organiser_required
 def change_status(contest_id: int):
     _require_manage(service.get_contest(current_user, contest_id))
-    target = request.form.get("target", "")
-    return post_action(
-        lambda: service.change_status(current_user, contest_id, target),
+    form = StatusForm()
+    return form_action(
+        form, lambda: service.change_status(current_user, contest_id, form.target.data or ""),
         lambda contest: _("The contest is now: %(status)s.", status=STATUS_LABELS[contest.status]),
         url_for("contests.detail", contest_id=contest_id),
     )

@@ -1,12 +1,12 @@
 """Demo data for the dashboard and the portal (called once from ``contest.seed``): this year's county and
 enterprise contests with entries spread over the months, a 安康杯 contest with enterprises and teams enrolled as
-units (the coverage table's figures), targets, announcements with a PDF, and a rules document. Deterministic:
+units (the coverage table's figures), targets, announcements with a PDF (the city's and
+counties' for the front page, a county's to an enterprise and an enterprise's own), and a rules document. Deterministic:
 fixed names, dates derived from ``today()``, PDFs written invariantly."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from io import BytesIO
 
 from sqlalchemy import select, update
 
@@ -135,23 +135,10 @@ def _targets(year: int, city: User) -> None:
 
 
 def demo_pdf(title: str, lines: list[str]) -> bytes:
-    """A one-page A4 PDF with Chinese text, byte-for-byte the same on every run (ReportLab's invariant mode)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
+    """A one-page A4 PDF with Chinese text, byte-for-byte the same on every run (``contest.documents.notice``)."""
+    from contest.documents.notice import render_notice
 
-    from contest.documents.fonts import FONT_NAME
-
-    out = BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
-    pdf.setTitle(title)
-    pdf.setFont(FONT_NAME, 18)
-    pdf.drawCentredString(A4[0] / 2, A4[1] - 90, title)
-    pdf.setFont(FONT_NAME, 12)
-    for i, line in enumerate(lines):
-        pdf.drawString(72, A4[1] - 140 - i * 22, line)
-    pdf.showPage()
-    pdf.save()
-    return out.getvalue()
+    return render_notice(title, lines)
 
 
 def _announcements(city: User, kecheng: User, year: int) -> None:
@@ -173,4 +160,14 @@ def _announcements(city: User, kecheng: User, year: int) -> None:
     )
     for author, title, body, days_ago, files in notices:
         seed_announcement(author.org_id, author, title, body, now - timedelta(days=days_ago), files)
+    # A county's notice to one of its enterprises and an enterprise's to its own teams: listed on the portal only
+    # under that enterprise (or below), not on the city's front page.
+    enterprise = by_username("kecheng.e1")
+    seed_announcement(kecheng.org_id, kecheng, f"关于{enterprise.org.name}承办区级技能比武的通知",
+                      f"{enterprise.org.name}：经研究，区级职工岗位练兵技能比武由你单位承办，请做好场地和设备准备。",
+                      now - timedelta(days=7), audience_id=enterprise.org_id)
+    seed_announcement(enterprise.org_id, enterprise, f"{enterprise.org.name}班组安全培训安排",
+                      "各班组：本月安全培训按轮班安排进行，请班组长组织全员参加并做好签到。", now - timedelta(days=3),
+                      [Upload("安全培训安排.pdf", demo_pdf(f"{enterprise.org.name}班组安全培训安排",
+                                                          ["一、时间：每周三下午。", "二、地点：公司培训中心。", "三、要求：全员参加，做好签到。"]))])
     db.session.commit()

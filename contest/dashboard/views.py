@@ -16,10 +16,11 @@ from contest.dashboard.board import (
     dashboard_context,
     year_asked,
 )
+from contest.dashboard.forms import TargetsForm
 from contest.documents.xlsx import Sheet, write_workbook
 from contest.domain import targets as rules
-from contest.domain.errors import DomainError
-from contest.i18n import translate
+from contest.domain.errors import DomainError, FieldError
+from contest.forms import place_refusal
 from contest.labels import KIND_LABELS, LEVEL_LABELS
 from contest.services import dashboard as service
 from contest.services.certificates import my_certificates
@@ -95,29 +96,20 @@ def targets():
     year = year_asked()
     unit = service.dashboard_unit(current_user, request.args.get("unit", type=int))
     board_targets = service.stored_targets(current_user, unit, year)
-    errors: dict[str, str] = {}
+    form = TargetsForm()
+    if form.validate_on_submit():
+        try:
+            service.set_targets(current_user, unit.id, year, form.values())
+        except DomainError as exc:
+            message = place_refusal(form, exc)
+            if not isinstance(exc, FieldError):
+                flash(message, "danger")
+        else:
+            flash(_("The targets have been saved."), "success")
+            return redirect(url_for("dashboard.index", year=year, unit=unit.id))
+    errors = form.errors_by_metric()
     if request.method == "POST":
-        values: dict[str, int | None] = {}
-        for metric in rules.METRICS:
-            raw = request.form.get(metric, "").strip()
-            if raw == "":
-                values[metric] = None
-            elif raw.isascii() and raw.isdigit():
-                try:
-                    values[metric] = rules.check_target(metric, int(raw))
-                except DomainError as exc:
-                    errors[metric] = translate(exc)
-            else:
-                errors[metric] = _("Enter a whole number, or leave it empty for the plan's default.")
-        if not errors:
-            try:
-                service.set_targets(current_user, unit.id, year, values)
-            except DomainError as exc:
-                flash(translate(exc), "danger")
-            else:
-                flash(_("The targets have been saved."), "success")
-                return redirect(url_for("dashboard.index", year=year, unit=unit.id))
-        board_targets = {m: request.form.get(m, "") for m in rules.METRICS}
+        board_targets = form.entered()
     defaults = {m: rules.default_target(m, unit.depth) for m in rules.METRICS}
     return render_template("dashboard/targets.html", unit=unit, year=year, stored=board_targets, defaults=defaults, errors=errors,
                            METRIC_LABELS=METRIC_LABELS, metrics=rules.METRICS), 422 if errors else 200

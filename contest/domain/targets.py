@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from contest.domain.errors import N_, DomainError
+from contest.domain.errors import N_, DomainError, FieldError
 
 METRICS: tuple[str, ...] = ("city_skills_contests", "county_contests", "entries", "safety_coverage")
 
@@ -54,12 +54,13 @@ def effective_targets(stored: Mapping[str, int], unit_depth: int) -> dict[str, i
 
 
 def check_target(metric: str, value: int) -> int:
+    """``value`` if it is a target ``metric`` may have; else a ``FieldError`` on the metric's field."""
     if metric not in METRICS:
         raise DomainError(N_("Unknown target."))
     if value < 0 or value > MAX_TARGET:
-        raise DomainError(N_("A target must be a whole number from 0 to %(max)d."), max=MAX_TARGET)
+        raise FieldError(metric, N_("A target must be a whole number from 0 to %(max)d."), max=MAX_TARGET)
     if metric == "safety_coverage" and value > 100:
-        raise DomainError(N_("Safety Cup coverage is a percentage: at most 100."))
+        raise FieldError(metric, N_("Safety Cup coverage is a percentage: at most 100."))
     return value
 
 

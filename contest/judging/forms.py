@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import BooleanField, IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from contest.commands import MAX_REASON, CorrectScore
@@ -32,3 +32,10 @@ class CorrectionForm(FlaskForm):
     def is_for(self, number: int, criterion_id: int, judge_id: int) -> bool:
         """Whether this (posted) form is the one of the score in this cell."""
         return (self.competitor_number.data, self.criterion_id.data, self.judge_id.data) == (number, criterion_id, judge_id)
+
+
+class AssignJudgeForm(FlaskForm):
+    """Assign a judge to the event, optionally as its chief judge (the service checks the candidate)."""
+
+    judge_id = IntegerField(_l("Judge"), validators=[Optional()])
+    chief = BooleanField(_l("Chief judge"))

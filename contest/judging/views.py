@@ -8,9 +8,9 @@ from flask_login import current_user
 
 from contest.access import organiser_required, roles_required
 from contest.domain.errors import InvalidItems, LockedEvent, StaleScore
-from contest.forms import ConfirmForm, ListSearchForm
+from contest.forms import ConfirmForm, ListSearchForm, form_action
 from contest.i18n import translate
-from contest.judging.forms import CorrectionForm
+from contest.judging.forms import AssignJudgeForm, CorrectionForm
 from contest.listing import search_args
 from contest.models import Role
 from contest.services import judging as service
@@ -45,8 +45,9 @@ def tablet(event_id: int):
 def judges(event_id: int):
     event = service.get_event(current_user, event_id)
     if request.method == "POST":
-        return post_action(
-            lambda: service.assign_judge(current_user, event.id, request.form.get("judge_id", type=int) or 0, bool(request.form.get("chief"))),
+        form = AssignJudgeForm()
+        return form_action(
+            form, lambda: service.assign_judge(current_user, event.id, form.judge_id.data or 0, form.chief.data),
             _("The judge has been assigned."),
             url_for("judging.judges", event_id=event.id),
         )

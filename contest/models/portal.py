@@ -33,20 +33,24 @@ class Target(db.Model):
 
 
 class Announcement(db.Model):
-    """A notice posted by an organiser for his unit's subtree; public on the portal once posted."""
+    """A notice posted by an organiser of ``org`` (the issuing unit) for ``audience``: that unit or one in its
+    subtree. Public on the portal once posted; the portal's front list shows the city's and the counties' notices,
+    a unit's list those of the unit and the units above it."""
 
     __tablename__ = "announcements"
     __table_args__ = (Index("ix_announcements_published", "published_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    audience_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    org: Mapped[Organisation] = relationship(lazy="joined")
+    org: Mapped[Organisation] = relationship(lazy="joined", foreign_keys=[org_id])
+    audience: Mapped[Organisation] = relationship(lazy="joined", foreign_keys=[audience_id])
     attachments: Mapped[list[Attachment]] = relationship(
         primaryjoin="and_(Attachment.announcement_id == Announcement.id)", order_by="Attachment.id", lazy="selectin",
         viewonly=True,

@@ -4,6 +4,8 @@ from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from contest.forms import ImportForm
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -29,3 +31,10 @@ class FilterForm(FlaskForm):
     q = StringField(_l("Search"))
     role = SelectField(_l("Role"), validate_choice=False)
     org = SelectField(_l("Unit"), validate_choice=False)
+
+
+class AccountImportForm(ImportForm):
+    """The accounts import: the file, and the resident ID numbers the organiser has checked against the ID card
+    (asked for when a row looks like someone already in the system)."""
+
+    confirm_id = SelectMultipleField(validate_choice=False)

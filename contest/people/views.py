@@ -11,10 +11,10 @@ from contest.access import organiser_required
 from contest.documents.xlsx import write_xlsx
 from contest.domain.errors import DomainError
 from contest.domain.identity import mask_resident_id
-from contest.forms import ConfirmForm, ImportForm, place_refusal
+from contest.forms import ConfirmForm, place_refusal
 from contest.labels import GENDER_LABELS, ROLE_LABELS, SKILL_LABELS
 from contest.models import Role, SkillLevel, User
-from contest.people.forms import AccountForm, FilterForm
+from contest.people.forms import AccountForm, AccountImportForm, FilterForm
 from contest.services import accounts as service
 from contest.services import orgs as org_service
 from contest.services.accounts import AccountInput
@@ -180,13 +180,13 @@ def _set_active(user_id: int, active: bool):
 @people_bp.route("/import", methods=["GET", "POST"])
 @organiser_required
 def import_people():
-    form = ImportForm()
+    form = AccountImportForm()
     errors, suspects = [], []
     if form.validate_on_submit():
         upload = form.file.data
         try:
             created = service.import_accounts(current_user, upload.read(), upload.filename,
-                                              confirmed_ids=request.form.getlist("confirm_id"))
+                                              confirmed_ids=form.confirm_id.data or [])
         except service.NeedsIdConfirmation as exc:
             suspects = exc.suspects
         except TableError as exc:

@@ -9,15 +9,18 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from contest import policy
 from contest.access import organiser_required, public
 from contest.domain import attachments as kinds
 from contest.domain import contests as states
-from contest.domain.errors import DomainError
-from contest.forms import ConfirmForm
+from contest.domain.errors import DomainError, FieldError
+from contest.forms import ConfirmForm, place_refusal
 from contest.i18n import translate
 from contest.listing import search_args
 from contest.loaders import managed_contest
 from contest.portal.cache import cached_page, clear
+from contest.portal.forms import AnnouncementFilter, AnnouncementForm, RulesDocumentForm
+from contest.services import PermissionDenied
 from contest.services import portal as service
 from contest.web import paginate, post_action
 
@@ -48,7 +51,12 @@ def contest(contest_id: int):
 @public
 @cached_page
 def announcements():
-    return render_template("portal/announcements.html", page=paginate(service.announcements_query()))
+    """By default the announcements addressed to the city or a county; ``?unit=`` (a county or an enterprise) those
+    that apply to that unit (its own and its ancestors')."""
+    form = AnnouncementFilter(request.args)
+    form.set_units(service.filter_units())
+    unit = service.filter_unit(form.unit.data)
+    return render_template("portal/announcements.html", page=paginate(service.announcements_query(unit)), form=form, unit=unit)
 
 
 @portal_bp.get("/portal/announcements/<int:announcement_id>")
@@ -70,31 +78,28 @@ def attachment(attachment_id: int):
 # ---------------------------------------------------------------------------------------------- organisers
 
 
-def _uploads(field: str) -> list[service.Upload]:
-    return [service.Upload(f.filename or "", f.read()) for f in request.files.getlist(field) if f and (f.filename or "")]
-
-
 @portal_bp.route("/announcements/manage", methods=["GET", "POST"])
 @organiser_required
 def manage_announcements():
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        title = request.form.get("title", "")
-        if not title.strip():
-            errors["title"] = _("Give the announcement a title.")
+    may_post = policy.can_post_announcement(current_user)
+    if request.method == "POST" and not may_post:
+        raise PermissionDenied()  # a team's organisers do not post on the portal
+    form = AnnouncementForm(audience=current_user.org_id)
+    form.set_audiences(service.audience_choices(current_user) if may_post else [])
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            item = service.post_announcement(current_user, form.title.data, form.body.data, form.uploads(),
+                                             audience_id=form.audience.data)
+        except FieldError as exc:
+            place_refusal(form, exc)
         else:
-            try:
-                item = service.post_announcement(current_user, title, request.form.get("body", ""), _uploads("files"))
-            except DomainError as exc:
-                errors["files" if "file" in exc.message.lower() else "title"] = translate(exc)
-            else:
-                clear()
-                flash(_("The announcement has been posted on the portal."), "success")
-                return redirect(url_for("portal.announcement", announcement_id=item.id))
+            clear()
+            flash(_("The announcement has been posted on the portal."), "success")
+            return redirect(url_for("portal.announcement", announcement_id=item.id))
     search, text, unit = search_args()
     page = paginate(service.managed_announcements_query(current_user, text, unit))
-    return render_template("portal/manage.html", page=page, errors=errors, confirm=ConfirmForm(), form=request.form,
-                           search=search), 422 if errors else 200
+    return render_template("portal/manage.html", page=page, form=form, may_post=may_post, confirm=ConfirmForm(),
+                           search=search), 422 if form.errors else 200
 
 
 @portal_bp.post("/announcements/<int:announcement_id>/withdraw")
@@ -113,7 +118,7 @@ def rules_documents(contest_id: int):
     item = managed_contest(current_user, contest_id)
     error = None
     if request.method == "POST":
-        uploads = _uploads("file")
+        uploads = RulesDocumentForm().uploads()
         if not uploads:
             error = _("Choose a file to upload.")
         else:

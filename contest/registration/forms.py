@@ -49,3 +49,9 @@ class AwardPlacesForm(FlaskForm):
                 else:
                     errors[name] = str(_l("Enter a whole number of at least 0."))
         return places, errors
+
+
+class ApproveForm(FlaskForm):
+    """Approve a nomination; ``next`` is the page to go back to (checked by ``safe_next``)."""
+
+    next = HiddenField()

@@ -18,7 +18,15 @@ from contest.forms import ConfirmForm, ImportForm
 from contest.i18n import translate
 from contest.listing import paged, search_args
 from contest.models import Role
-from contest.registration.forms import AwardPlacesForm, EnrolForm, NominateForm, QuotaForm, RejectForm, WithdrawForm
+from contest.registration.forms import (
+    ApproveForm,
+    AwardPlacesForm,
+    EnrolForm,
+    NominateForm,
+    QuotaForm,
+    RejectForm,
+    WithdrawForm,
+)
 from contest.services import award_places as places_service
 from contest.services import contests as contest_service
 from contest.services import draws as draw_service
@@ -195,7 +203,7 @@ def nomination(nomination_id: int):
 @organiser_required
 def approve(nomination_id: int):
     service.get_nomination(current_user, nomination_id)
-    target = request.form.get("next")
+    target = ApproveForm().next.data
     return post_action(
         lambda: service.approve(current_user, nomination_id),
         lambda nomination: _("The entry is confirmed.") if nomination.status == NominationStatus.CONFIRMED

@@ -15,10 +15,11 @@ from contest.access import login_required, organiser_required, public
 from contest.clock import format_local
 from contest.documents.xlsx import write_xlsx
 from contest.domain.contests import OBJECTIONS
-from contest.forms import ConfirmForm, ListSearchForm
+from contest.forms import ConfirmForm, ListSearchForm, form_action
 from contest.i18n import translate
 from contest.listing import paged, search_args
 from contest.models import Event
+from contest.results.forms import FinalLinkForm, ObjectionForm, PromoteForm, PublishForm, ResolveObjectionForm
 from contest.services import contests as contest_service
 from contest.services import results as service
 from contest.services.search import clean
@@ -63,7 +64,8 @@ def compute(event_id: int):
 @results_bp.post("/contests/<int:contest_id>/publish")
 @organiser_required
 def publish(contest_id: int):
-    return post_action(lambda: service.publish(current_user, contest_id, request.form.get("notice_days", type=int)),
+    form = PublishForm()
+    return form_action(form, lambda: service.publish(current_user, contest_id, form.notice_days.data),
                        lambda p: _("The results are published for public notice until %(until)s.", until=format_local(p.notice_until)),
                        url_for("contests.detail", contest_id=contest_id))
 
@@ -79,8 +81,9 @@ def finalise(contest_id: int):
 @organiser_required
 def resolve(objection_id: int):
     objection = service.get_objection(objection_id)
-    return post_action(
-        lambda: service.resolve_objection(current_user, objection_id, request.form.get("decision") == "upheld", request.form.get("resolution", "")),
+    form = ResolveObjectionForm()
+    return form_action(
+        form, lambda: service.resolve_objection(current_user, objection_id, form.upheld, form.resolution.data or ""),
         _("The objection has been answered."), url_for("results.ranking", event_id=objection.event_id),
     )
 
@@ -88,14 +91,16 @@ def resolve(objection_id: int):
 @results_bp.post("/events/<int:event_id>/final")
 @organiser_required
 def link_final(event_id: int):
-    return post_action(lambda: service.link_final(current_user, event_id, request.form.get("final_event_id", type=int)),
+    form = FinalLinkForm()
+    return form_action(form, lambda: service.link_final(current_user, event_id, form.final_event_id.data),
                        _("The event now feeds the chosen final."), url_for("results.ranking", event_id=event_id))
 
 
 @results_bp.post("/events/<int:event_id>/promote")
 @organiser_required
 def promote(event_id: int):
-    return post_action(lambda: service.promote(current_user, event_id, request.form.get("count", type=int)),
+    form = PromoteForm()
+    return form_action(form, lambda: service.promote(current_user, event_id, form.count.data),
                        lambda created: _("%(count)d entries have been promoted into the final.", count=len(created)),
                        url_for("results.ranking", event_id=event_id))
 
@@ -177,7 +182,8 @@ def _shared(page: str):
 @results_bp.post("/public/results/<int:event_id>/objections")
 @login_required
 def object_to(event_id: int):
-    return post_action(
-        lambda: service.file_objection(current_user, event_id, request.form.get("text", ""), request.form.get("nomination_id", type=int)),
+    form = ObjectionForm()
+    return form_action(
+        form, lambda: service.file_objection(current_user, event_id, form.text.data or "", form.nomination_id.data),
         _("Your objection has been filed; the host will answer it."), url_for("results.public_ranking", event_id=event_id),
     )

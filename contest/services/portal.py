@@ -1,8 +1,13 @@
 """The public portal's reads, announcements (通知公告) and attachments (announcement files, contest rules documents).
 
-Announcements are posted by organisers for their unit's subtree and are public once posted; withdrawing one
-hides it and its files. Files are checked by content (``contest.domain.attachments``) and stored under the
-instance folder by their SHA-256 digest (``contest.services.filestore``).
+Announcements are posted by organisers of an enterprise or above (``policy.can_post_announcement``) in the name of
+their unit, addressed to that unit or one in its subtree (the audience), and are public once posted; withdrawing
+one hides it and its files. The portal's list shows by default the announcements addressed to the city or a county
+(``FRONT_PAGE_LEVELS``: a team's or an enterprise's notice does not crowd the city's front page); filtered by a unit,
+those addressed to that unit or a unit above it. Refusals tied to a field of the form are ``FieldError``s.
+
+Files are checked by content (``contest.domain.attachments``) and stored under the instance folder by their
+SHA-256 digest (``contest.services.filestore``).
 """
 
 from __future__ import annotations
@@ -13,19 +18,21 @@ import zipfile
 from pathlib import Path
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from contest import policy
 from contest.clock import today
 from contest.domain import contests as states
 from contest.domain.attachments import clean_filename, sniff
 from contest.domain.contests import ContestStatus
-from contest.domain.errors import N_, DomainError
+from contest.domain.errors import N_, DomainError, FieldError
+from contest.domain.orgtree import OrgLevel, path_ids
 from contest.extensions import db
 from contest.models import Announcement, Attachment, Contest, Organisation, User, utcnow
 from contest.services import NotFound, PermissionDenied, audit, filestore, search, transaction
 from contest.services.contests import can_manage
 from contest.services.filestore import Upload
+from contest.services.orgs import subtree
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +42,8 @@ PUBLIC_CONTEST = (ContestStatus.OPEN, ContestStatus.CLOSED, ContestStatus.RUNNIN
 MAX_TITLE = 200
 MAX_BODY = 20_000
 MAX_FILES = 5
+FRONT_PAGE_LEVELS = (OrgLevel.CITY, OrgLevel.COUNTY)  # audiences listed on the portal without a unit filter
+FILTER_LEVELS = (OrgLevel.COUNTY, OrgLevel.ENTERPRISE)  # units a visitor may filter the announcements by
 
 
 # ---------------------------------------------------------------------------------------------- reads
@@ -72,12 +81,33 @@ def public_contest(contest_id: int) -> Contest:
     return contest
 
 
-def announcements_query():
-    return select(Announcement).where(Announcement.withdrawn_at.is_(None)).order_by(Announcement.published_at.desc(), Announcement.id.desc())
+def announcements_query(unit: Organisation | None = None):
+    """Live announcements, newest first: addressed to the city or a county (``FRONT_PAGE_LEVELS``) when ``unit``
+    is None, else those that apply to ``unit``: addressed to it or to a unit above it."""
+    query = select(Announcement).where(Announcement.withdrawn_at.is_(None))
+    if unit is None:
+        audience = aliased(Organisation)
+        query = query.join(audience, audience.id == Announcement.audience_id).where(audience.level.in_(FRONT_PAGE_LEVELS))
+    else:
+        query = query.where(Announcement.audience_id.in_(path_ids(unit.path)))
+    return query.order_by(Announcement.published_at.desc(), Announcement.id.desc())
 
 
 def latest_announcements(limit: int = 5) -> list[Announcement]:
     return list(db.session.scalars(announcements_query().limit(limit)))
+
+
+def filter_units() -> list[Organisation]:
+    """The units a visitor may filter the announcements by (active counties and enterprises), in tree order."""
+    units = list(db.session.scalars(select(Organisation).where(Organisation.level.in_(FILTER_LEVELS), Organisation.active.is_(True))))
+    by_id = {u.id: u for u in units}
+    return sorted(units, key=lambda u: tuple((by_id[i].position, by_id[i].name, i) if i in by_id else (0, "", i) for i in path_ids(u.path)))
+
+
+def filter_unit(unit_id: int | None) -> Organisation | None:
+    """The unit of a portal filter, or None when there is none or it is not one a visitor may filter by."""
+    unit = db.session.get(Organisation, unit_id) if unit_id else None
+    return unit if unit is not None and unit.active and unit.level in FILTER_LEVELS else None
 
 
 def public_announcement(announcement_id: int) -> Announcement:
@@ -138,25 +168,49 @@ def _attachment(upload: Upload, actor: User, **owner: int) -> Attachment:
     return attachment
 
 
-def post_announcement(actor: User, title: str, body: str, uploads: list[Upload] = ()) -> Announcement:
-    """An organiser posts a notice for his unit; public at once on the portal."""
-    if not policy.is_organiser(actor):
+def audience_choices(actor: User) -> list[Organisation]:
+    """The units the actor may address an announcement to: his own and the active units below it, in tree order."""
+    return subtree(actor, root=actor.org, include_inactive=False)
+
+
+def _check_files(uploads: list[Upload]) -> None:
+    """Every file's content is one that may be attached, before anything is stored: else a ``FieldError`` on
+    ``files``."""
+    for upload in uploads:
+        try:
+            sniff(upload.data, clean_filename(upload.filename), _zip_names)
+        except DomainError as exc:
+            raise FieldError("files", exc.message, **exc.params) from exc
+
+
+def post_announcement(actor: User, title: str, body: str, uploads: list[Upload] = (), audience_id: int | None = None) -> Announcement:
+    """An organiser of an enterprise or above posts a notice in the name of his unit, addressed to ``audience_id``
+    (his own unit when None, or one in its subtree); public at once on the portal. Refusals of a value are
+    ``FieldError`` on ``title``, ``body``, ``audience`` or ``files``; nothing is written then."""
+    if not policy.can_post_announcement(actor):
         raise PermissionDenied()
     title, body = (title or "").strip(), (body or "").strip()
     if not title:
-        raise DomainError(N_("Give the announcement a title."))
-    if len(title) > MAX_TITLE or len(body) > MAX_BODY:
-        raise DomainError(N_("The title or the text is too long."))
+        raise FieldError("title", N_("Give the announcement a title."))
+    if len(title) > MAX_TITLE:
+        raise FieldError("title", N_("The title or the text is too long."))
+    if len(body) > MAX_BODY:
+        raise FieldError("body", N_("The title or the text is too long."))
+    audience = actor.org if audience_id is None else db.session.get(Organisation, audience_id)
+    if audience is None or not audience.active or not policy.can_address_announcement(actor, audience):
+        raise FieldError("audience", N_("Choose your own unit or a unit under it."))
     uploads = [u for u in uploads if u.data or u.filename]
     if len(uploads) > MAX_FILES:
-        raise DomainError(N_("Attach at most %(count)d files."), count=MAX_FILES)
+        raise FieldError("files", N_("Attach at most %(count)d files."), count=MAX_FILES)
+    _check_files(uploads)
     with transaction():
-        announcement = Announcement(org_id=actor.org_id, title=title, body=body, created_by_id=actor.id, published_at=utcnow())
+        announcement = Announcement(org_id=actor.org_id, audience_id=audience.id, title=title, body=body,
+                                    created_by_id=actor.id, published_at=utcnow())
         db.session.add(announcement)
         db.session.flush()
         for upload in uploads:
             _attachment(upload, actor, announcement_id=announcement.id)
-        audit(actor, "announcement.post", "announcement", announcement.id, title=title, files=len(uploads))
+        audit(actor, "announcement.post", "announcement", announcement.id, title=title, files=len(uploads), audience=audience.id)
     return announcement
 
 
@@ -201,12 +255,14 @@ def remove_rules_document(actor: User, attachment_id: int) -> Contest:
     return contest
 
 
-def seed_announcement(org_id: int, actor: User | None, title: str, body: str, published_at, files: list[Upload] = ()) -> Announcement:
-    """Demo data: an announcement with files, inside the caller's transaction."""
-    announcement = Announcement(org_id=org_id, title=title, body=body, created_by_id=actor.id if actor else None, published_at=published_at)
+def seed_announcement(org_id: int, actor: User | None, title: str, body: str, published_at, files: list[Upload] = (),
+                      audience_id: int | None = None) -> Announcement:
+    """Demo data: an announcement with files (addressed to its unit unless ``audience_id``), inside the caller's
+    transaction."""
+    announcement = Announcement(org_id=org_id, audience_id=audience_id or org_id, title=title, body=body,
+                                created_by_id=actor.id if actor else None, published_at=published_at)
     db.session.add(announcement)
     db.session.flush()
     for upload in files:
         _attachment(upload, actor, announcement_id=announcement.id)
     return announcement
-

@@ -183,3 +183,16 @@ def test_the_readme_names_each_demo_login_with_what_it_shows(stop):
 def test_each_demo_login_shows_what_the_readme_says(demo, client, stop):
     client.get("/locale/zh_CN")
     CHECKS[stop.username](client)
+
+
+def test_the_demo_portal_shows_the_city_and_counties_and_an_enterprise_its_own_notices(demo, client):
+    """The demo's announcements: the city's and 柯城区's on the front list; 柯城区's notice to an enterprise and the
+    enterprise's own only under that enterprise (with the city's and the county's above it)."""
+    enterprise = _user("kecheng.e1").org
+    front = client.get("/portal/announcements/").get_data(as_text=True)
+    assert "职业技能大赛的通知" in front and "柯城区职工岗位练兵报名提醒" in front
+    assert "班组安全培训安排" not in front and "承办区级技能比武" not in front
+    own = client.get(f"/portal/announcements/?unit={enterprise.id}").get_data(as_text=True)
+    assert "班组安全培训安排" in own and "承办区级技能比武" in own and "柯城区职工岗位练兵报名提醒" in own
+    other = client.get(f"/portal/announcements/?unit={_user('qujiang').org_id}").get_data(as_text=True)
+    assert "柯城区职工岗位练兵报名提醒" not in other and "班组安全培训安排" not in other

@@ -229,3 +229,15 @@ def test_no_function_level_import_hides_a_cycle():
     found = hidden_cycles()
     assert sorted(found - set(HIDDEN_CYCLES)) == [], "a function-level import hides a cycle"
     assert sorted(set(HIDDEN_CYCLES) - found) == [], "no longer a cycle, remove from HIDDEN_CYCLES"
+
+
+def test_only_the_documents_kit_imports_reportlab():
+    """Every PDF is drawn in ``contest.documents`` (one printing kit: fonts, line breaking, page furniture)."""
+    outside = sorted(
+        f"{module_name(path)} imports {name}"
+        for path in ROOT.rglob("*.py")
+        if not under(module_name(path), "contest.documents")
+        for name in imported_names(path)
+        if under(name, "reportlab")
+    )
+    assert outside == [], "draw PDFs through contest.documents:\n" + "\n".join(outside)
