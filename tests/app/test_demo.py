@@ -183,3 +183,18 @@ def test_the_readme_names_each_demo_login_with_what_it_shows(stop):
 def test_each_demo_login_shows_what_the_readme_says(demo, client, stop):
     client.get("/locale/zh_CN")
     CHECKS[stop.username](client)
+
+
+def test_the_demo_dashboard_adds_up_and_has_approvals_of_every_age(demo):
+    """The city's dashboard on the demo: the month-by-month table ends at the headline, awards are in place
+    order, and approvals are waiting in each age bucket (under 3, 3–7 and over 7 days)."""
+    from contest.services import dashboard
+
+    city = _user("city")
+    board = dashboard.build(city, city.org, today().year)
+    for metric in ("city_skills_contests", "county_contests", "entries"):
+        assert board.months[metric][-1].done == board.headline[metric].value, metric
+    places = [label for label in board.award_labels if label in ("一等奖", "二等奖", "三等奖")]
+    assert places == ["一等奖", "二等奖", "三等奖"]
+    waiting, over3, over7 = (sum(row[i] for row in board.waiting) for i in (1, 2, 3))
+    assert waiting - over3 > 0 and over3 - over7 > 0 and over7 > 0
