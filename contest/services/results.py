@@ -350,8 +350,14 @@ class PublicResults:
     publication: Publication | None
 
 
-PUBLIC_CACHE_SECONDS = 5.0
+PUBLIC_CACHE_SECONDS = 5.0  # the default of the ``PUBLIC_CACHE_SECONDS`` setting
 _PUBLIC_CACHE_MAX = 512
+
+
+def public_cache_seconds() -> float:
+    """How long the public results page and its ranking are cached: the ``PUBLIC_CACHE_SECONDS`` setting
+    (configuration or environment), 5 s by default; 0 turns the caching off."""
+    return float(current_app.config.get("PUBLIC_CACHE_SECONDS", PUBLIC_CACHE_SECONDS))
 
 
 def _public_cache() -> dict[tuple, tuple[float, PublicResults]]:
@@ -380,13 +386,17 @@ def public_results(event: Event) -> PublicResults:
     The key holds the event, the contest's state and the marker of the stored ranking (one small query), so a
     publication, a finalisation or a new computation (an upheld objection) shows at once, in every process;
     what the key cannot see (a holder's name corrected without a new computation) shows within
-    ``PUBLIC_CACHE_SECONDS``. Rows are detached plain values: nothing lazy is loaded from a cached entry.
+    ``public_cache_seconds()`` (0: not cached). Rows are detached plain values: nothing lazy is loaded from a
+    cached entry.
     """
+    seconds = public_cache_seconds()
+    if seconds <= 0:
+        return PublicResults(tuple(result_lines(event, None)), tuple(shown_notes(event, None)), publication_of(event.contest))
     key = (event.id, str(event.contest.status), _results_marker(event.id))
     now = time.monotonic()
     cache = _public_cache()
     hit = cache.get(key)
-    if hit is not None and now - hit[0] < PUBLIC_CACHE_SECONDS:
+    if hit is not None and now - hit[0] < seconds:
         return hit[1]
     value = PublicResults(tuple(result_lines(event, None)), tuple(shown_notes(event, None)), publication_of(event.contest))
     for note in value.notes:
