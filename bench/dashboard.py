@@ -9,6 +9,10 @@ busy machine).
 Setup (not timed) inserts directly: 6 counties × 20 enterprises × 3 teams, 20,000 workers, the contests spread over
 the city (6 %), counties (60 %) and enterprises, every kind, one event each, entries (a quarter pending, with their
 last step) dated through the year, and results with awards and titles for the published tenth of the contests.
+The first contest is the city's 安康杯 of the year, published, with the two unit events 优胜企业 and 优胜班组: every
+enterprise and team of the tree enrolled as a unit (a few withdrawn), each with a result (one in forty vetoed) and
+most with submitted self-assessment figures, so the 安康杯 coverage queries read real data; the worker entries go
+to the other contests (still ``--entries`` in all).
 Timed: ``GET /dashboard/`` as the city organiser through the test client (login, session, rendering included), and
 the figures alone (``services.dashboard.build``); the median and the fastest of the rounds are printed.
 """
@@ -43,6 +47,7 @@ from contest.models import (  # noqa: E402
     NominationStep,
     Organisation,
     Role,
+    SelfAssessment,
     User,
     UserRole,
 )
@@ -87,7 +92,7 @@ def build(contests: int, entries: int) -> None:
     for i in range(contests):
         r = i % 50
         hosts.append(city if r < 3 else counties[i % 6] if r < 33 else enterprises[i % len(enterprises)])
-    contest_rows = [{"title": f"竞赛{i}", "year": YEAR, "kind": KINDS[i % len(KINDS)], "host_id": h.id,
+    contest_rows = [{"title": f"竞赛{i}", "year": YEAR, "kind": "safety" if i == 0 else KINDS[i % len(KINDS)], "host_id": h.id,
                      "status": "published" if i % 10 == 0 else "open", "registration_opens": date(YEAR, 1 + i % 12, 1),
                      "registration_closes": date(YEAR, 1 + i % 12, 20), "contest_date": date(YEAR, 1 + i % 12, 25),
                      "created_at": datetime(YEAR, 1, 1)} for i, h in enumerate(hosts)]
@@ -95,16 +100,18 @@ def build(contests: int, entries: int) -> None:
     event_ids = list(db.session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), [
         {"contest_id": c, "name": ["电工", "焊工", "数控车工", "钢筋工", "砌筑工", "安全知识"][i % 6], "kind": "individual", "team_min": 1,
          "team_max": 1, "occupations": "", "tie_breakers": [], "award_scheme": {}, "position": 0} for i, c in enumerate(contest_ids)]))
-    # entries: contests take workers of their host's subtree
+    safety_units(contest_ids[0], city, enterprises, teams, rng)
+    # entries: contests take workers of their host's subtree (not the 安康杯, contest 0: units enter it)
+    hosts, event_ids = hosts[1:], event_ids[1:]
     by_prefix: dict[str, list[int]] = {}
     for w, team in worker_team.items():
         for prefix in (city.path, "/".join(team.path.split("/")[:3]) + "/", "/".join(team.path.split("/")[:4]) + "/"):
             by_prefix.setdefault(prefix, []).append(w)
     nominations, members, taken = [], [], set()
-    per_contest = entries // contests
-    for i, (event_id, host) in enumerate(zip(event_ids, hosts, strict=True)):
+    per_contest, spare = divmod(entries, len(event_ids))
+    for i, (event_id, host) in enumerate(zip(event_ids, hosts, strict=True), start=1):
         pool = by_prefix[host.path]
-        for k in range(per_contest + (1 if i < entries % contests else 0)):
+        for k in range(per_contest + (1 if i <= spare else 0)):
             w = pool[rng.randrange(len(pool))]
             while (event_id, w) in taken:
                 w = pool[rng.randrange(len(pool))]
@@ -120,7 +127,7 @@ def build(contests: int, entries: int) -> None:
                                                   for n, (e, w) in zip(nomination_ids, members, strict=True)])
     db.session.execute(insert(NominationStep), [{"nomination_id": n, "action": "submit", "reason": "", "at": row["created_at"]}
                                                 for n, row in zip(nomination_ids, nominations, strict=True) if row["status"] == "pending"])
-    published = {event_ids[i] for i in range(0, contests, 10)}
+    published = {event_ids[i - 1] for i in range(10, contests, 10)}
     results, rank = [], {}
     for n, row in zip(nomination_ids, nominations, strict=True):
         if row["event_id"] in published:
@@ -131,6 +138,39 @@ def build(contests: int, entries: int) -> None:
                             "titles": ["技术能手"] if r <= 3 else [], "computed_at": datetime(YEAR, 6, 1)})
     db.session.execute(insert(EventResult), results)
     db.session.commit()
+
+
+def safety_units(contest_id: int, city: Organisation, enterprises: list[Organisation], teams: list[Organisation], rng: random.Random) -> None:
+    """The city's 安康杯 (published): every enterprise and team enrolled as a unit in 优胜企业 / 优胜班组, one in
+    fifty withdrawn, the others ranked with a result (one in forty vetoed) and, for four in five, submitted figures."""
+    scheme = {"mode": "count", "tiers": [{"name": "", "value": "0"}]}
+    events = {name: db.session.scalar(insert(Event).returning(Event.id), {
+        "contest_id": contest_id, "name": name, "kind": "unit", "team_min": 1, "team_max": 1, "occupations": "", "tie_breakers": [],
+        "award_scheme": {**scheme, "tiers": [{"name": name, "value": str(places)}]}, "position": position})
+        for position, (name, places) in enumerate((("优胜企业", 20), ("优胜班组", 60)))}
+    units = [(events["优胜企业"], u) for u in enterprises] + [(events["优胜班组"], u) for u in teams]
+    rows = [{"event_id": e, "org_id": u.id, "chain": f"/{u.id}/{city.id}/", "level": 1, "status": "withdrawn" if i % 50 == 7 else "confirmed",
+             "entrant_kind": "unit", "unit_id": u.id, "created_at": datetime(YEAR, 3, 1) + timedelta(days=i % 30)} for i, (e, u) in enumerate(units)]
+    ids = list(db.session.scalars(insert(Nomination).returning(Nomination.id, sort_by_parameter_order=True), rows))
+    live = [(n, row) for n, row in zip(ids, rows, strict=True) if row["status"] == "confirmed"]
+    rank: dict[int, int] = {}
+    results, figures = [], []
+    for k, (n, row) in enumerate(live):
+        r = rank[row["event_id"]] = rank.get(row["event_id"], 0) + 1
+        vetoed = k % 40 == 3
+        results.append({"event_id": row["event_id"], "nomination_id": n, "rank": r, "total_x100": 10000 - 7 * r, "components": {},
+                        "award": None if vetoed or r > (20 if row["event_id"] == events["优胜企业"] else 60) else
+                        ("优胜企业" if row["event_id"] == events["优胜企业"] else "优胜班组"),
+                        "titles": [], "excluded_reason": "一票否决：发生亡人事故" if vetoed else None, "computed_at": datetime(YEAR, 11, 1)})
+        if k % 5:
+            found = rng.randint(5, 40)
+            figures.append({"event_id": row["event_id"], "nomination_id": n, "status": "submitted", "submitted_at": datetime(YEAR, 10, 1),
+                            "updated_at": datetime(YEAR, 10, 1), "figures": {
+                                "workers": str(rng.randint(30, 400)), "hazards_found": str(found), "hazards_corrected": str(found - rng.randint(0, 3)),
+                                "proposals_made": str(rng.randint(2, 30)), "proposals_adopted": str(rng.randint(0, 2)),
+                                "fatal_accidents": "1" if vetoed else "0"}})
+    db.session.execute(insert(EventResult), results)
+    db.session.execute(insert(SelfAssessment), figures)
 
 
 @contextmanager
@@ -198,8 +238,10 @@ def main() -> None:
         figures()
         sa_event.remove(db.engine, "before_cursor_execute", listener)
         board = dashboard.build(city, city.org, YEAR)
+        totals = board.coverage.totals
         print(f"figures: {board.contests_total} contests, {board.entries} entries by {board.workers} workers, "
-              f"{sum(r[1] for r in board.waiting)} waiting, {len(count)} queries")
+              f"{sum(r[1] for r in board.waiting)} waiting, 安康杯 coverage {totals.enterprise_coverage} % of enterprises, "
+              f"{len(count)} queries")
         page()  # warm: templates compiled
         for name, fn in (("GET /dashboard/ (page)", page), ("dashboard.build (figures)", figures)):
             wall, cpu = timed(fn, args.rounds)

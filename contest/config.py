@@ -134,6 +134,9 @@ class Config:
     CERTIFICATE_SIGNED_LINKS = os.environ.get("CERTIFICATE_SIGNED_LINKS", "") in ("1", "true", "yes")
     CERTIFICATE_LINK_SECRET = os.environ.get("CERTIFICATE_LINK_SECRET", "")
     CERTIFICATE_LINK_SECONDS = int(os.environ.get("CERTIFICATE_LINK_SECONDS") or 600)
+    # The public results page of an anonymous visitor, and the ranking it shows, are cached per process for this
+    # many seconds (contest.services.results.public_cache_seconds); 0 turns both caches off (bench/portal.py).
+    PUBLIC_CACHE_SECONDS = float(os.environ.get("PUBLIC_CACHE_SECONDS") or 5)
     # Absolute base URL for links that leave the app (certificate QR codes).
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 

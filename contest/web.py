@@ -101,6 +101,8 @@ class PageCache:
         return hit[1]
 
     def put(self, key: Hashable, page: str) -> None:
+        if self.seconds <= 0:  # caching turned off
+            return
         with self._lock:
             if len(self._pages) >= self.max_entries:
                 self._pages.clear()

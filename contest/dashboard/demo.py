@@ -63,6 +63,7 @@ def seed_dashboard_demo() -> None:
         _contest(city, f"{year}年衢州市{title}", "skills", event_name, date(year, month, 12), workers, nominator=admin)
     _targets(year, city)
     _announcements(city, by_username("kecheng"), year)
+    _age_waiting_approvals()
 
 
 def _contest(host: User, title: str, kind: str, event_name: str, opens: date, workers: list[User], nominator: User | None = None) -> Contest:
@@ -82,11 +83,12 @@ def _contest(host: User, title: str, kind: str, event_name: str, opens: date, wo
     if closes < today():
         with frozen_today(closes + timedelta(days=1)):
             contests.change_status(host, contest.id, ContestStatus.CLOSED)
-    # Entries dated through the registration window (the month-by-month table reads their dates).
+    # Entries dated through the registration window, never after yesterday (the month-by-month table reads their
+    # dates; an entry dated in the future would count in the headline but in no month shown yet).
     ids = list(db.session.scalars(select(Nomination.id).where(Nomination.event_id == event.id).order_by(Nomination.id)))
-    span = 30
+    span, latest = 30, max(opens, today() - timedelta(days=1))
     for i, nomination_id in enumerate(ids):
-        day = opens + timedelta(days=(i * 7) % span)
+        day = min(opens + timedelta(days=(i * 7) % span), latest)
         db.session.execute(update(Nomination).where(Nomination.id == nomination_id).values(created_at=datetime(day.year, day.month, day.day, 2)))
     db.session.commit()
     return contest
@@ -120,6 +122,23 @@ def _safety_units(county: User, title: str, opens: date) -> Contest:
             contests.change_status(county, contest.id, ContestStatus.CLOSED)
     db.session.commit()
     return contest
+
+
+WAITING_AGES = (1, 5, 10)  # days: one waiting approval in three in each age bucket (under 3, 3–7, over 7 days)
+
+
+def _age_waiting_approvals() -> None:
+    """Back-date the approvals waiting so far (pending nominations, by id), in turn by ``WAITING_AGES`` days:
+    each step and the nomination's creation move back together, so the dashboard's age columns all have figures."""
+    from contest.domain.nominations import NominationStatus
+
+    pending = db.session.scalars(select(Nomination).where(Nomination.status == NominationStatus.PENDING).order_by(Nomination.id)).all()
+    for i, nomination in enumerate(pending):
+        back = timedelta(days=WAITING_AGES[i % len(WAITING_AGES)])
+        nomination.created_at -= back
+        for step in nomination.steps:
+            step.at -= back
+    db.session.commit()
 
 
 def _targets(year: int, city: User) -> None:

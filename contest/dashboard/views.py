@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 
 from contest.access import login_required, organiser_required
@@ -64,7 +65,7 @@ def workbook_sheets(board: service.Dashboard) -> list[Sheet]:
         month_headers += [f"{METRIC_LABELS[metric]} · {_('Done')}", f"{METRIC_LABELS[metric]} · {_('Straight-line target')}"]
     return [
         Sheet(_("Targets"), [_("Measure"), _("Done"), _("Target"), _("Progress (per cent)")], target_rows),
-        Sheet(_("Contests by level"), [_("Level"), *[str(KIND_LABELS[k]) for k in board.kinds], _("Total")], level_rows),
+        Sheet(_("Contests by level"), [_("Level"), *[str(KIND_LABELS[k]) for k in board.kinds], pgettext("count", "Total")], level_rows),
         Sheet(_("By unit"), [_("Unit"), _("Level"), _("Contests hosted"), _("Entries"), _("Workers")], unit_rows),
         Sheet(_("By trade"), [_("Trade"), _("Entries"), _("Workers")], trade_rows),
         Sheet(_("Approvals waiting"), [_("Waiting at"), _("Waiting"), str(WAIT_LABELS["fresh"]), str(WAIT_LABELS["week"]),

@@ -615,3 +615,16 @@ def assign_awards_by_group(
     quotas = {tier.name: sum(p.get(tier.name, 0) for p in places_by_group.values()) for tier in scheme.tiers}
     counts = {tier.name: sum(1 for o in outcomes if o.tier == tier.name) for tier in scheme.tiers}
     return AwardResult(tuple(outcomes), quotas, counts, tuple(notes))
+
+
+def award_column_order(labels: Collection[str], schemes: Collection[Sequence[str]]) -> list[str]:
+    """The awards of several events side by side (the dashboard's award columns), in place order.
+
+    Each scheme is one event's tier names in order (一等奖, 二等奖, 三等奖). Schemes with more tiers come first
+    (equal lengths: by their names); each lists its tiers in order, skipping those already listed and those no
+    result holds. A label found in no scheme (the scheme changed after the results were computed) comes last, by
+    name. So 一等奖, 二等奖, 三等奖 come before the single tier of a unit event (优胜企业)."""
+    wanted, out = set(labels), []
+    for tiers in sorted({tuple(s) for s in schemes}, key=lambda tiers: (-len(tiers), tiers)):
+        out += [name for name in dict.fromkeys(tiers) if name in wanted and name not in out]
+    return out + sorted(wanted - set(out))

@@ -30,7 +30,7 @@ results_bp = Blueprint("results", __name__)
 
 def public_pages() -> PageCache:
     """The anonymous public results pages of this app (per app: a test run makes many over repeating ids)."""
-    return current_app.extensions.setdefault("contest.public_pages", PageCache(service.PUBLIC_CACHE_SECONDS))
+    return current_app.extensions.setdefault("contest.public_pages", PageCache(service.public_cache_seconds()))
 
 
 def _visible_event(event_id: int) -> Event:
@@ -143,9 +143,10 @@ def public_index():
 def public_ranking(event_id: int):
     event = service.public_event(event_id)
     number, text = page_number(), clean(request.args.get("q"))
-    # the page of an anonymous visitor is the same for all of them: cached for a few seconds, keyed by what it shows;
-    # only the pages of the whole ranking (no search, no other argument: the pages' links repeat the arguments)
-    anonymous = not current_user.is_authenticated and not session.get("_flashes")
+    # the page of an anonymous visitor is the same for all of them: cached for a few seconds (unless the
+    # PUBLIC_CACHE_SECONDS setting is 0), keyed by what it shows; only the pages of the whole ranking (no search,
+    # no other argument: the pages' links repeat the arguments)
+    anonymous = not current_user.is_authenticated and not session.get("_flashes") and service.public_cache_seconds() > 0
     cacheable = anonymous and not text and set(request.args) <= {"page"}
     key = (*service.public_state(event), str(get_locale()), number) if cacheable else None
     if key is not None and (cached := public_pages().get(key)) is not None:
@@ -164,7 +165,7 @@ def public_ranking(event_id: int):
 
 def _shared(page: str):
     """An anonymous visitor's page, which a shared cache (nginx ``proxy_cache``) may keep for
-    ``PUBLIC_CACHE_SECONDS`` (``X-Accel-Expires``, which nginx reads and never passes on), while a browser
+    ``public_cache_seconds()`` (``X-Accel-Expires``, which nginx reads and never passes on), while a browser
     revalidates it on every visit (``no-cache``: a reload after 成绩定稿 shows it at once, a current copy costs a
     304): the page's own ETag and ``Vary: Cookie`` (the language is a cookie; a session cookie makes it a
     logged-in page, never shared)."""
@@ -172,7 +173,7 @@ def _shared(page: str):
     if session.modified:  # something was written to the session: never shared
         return response
     # X-Accel-Expires before Cache-Control: nginx before 1.23 stops at a "no-cache" it reads first
-    response.headers["X-Accel-Expires"] = str(int(service.PUBLIC_CACHE_SECONDS))
+    response.headers["X-Accel-Expires"] = str(int(service.public_cache_seconds()))
     response.headers["Cache-Control"] = "public, no-cache"
     response.headers["Vary"] = "Cookie"
     response.add_etag()

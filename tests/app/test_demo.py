@@ -196,3 +196,18 @@ def test_the_demo_portal_shows_the_city_and_counties_and_an_enterprise_its_own_n
     assert "班组安全培训安排" in own and "承办区级技能比武" in own and "柯城区职工岗位练兵报名提醒" in own
     other = client.get(f"/portal/announcements/?unit={_user('qujiang').org_id}").get_data(as_text=True)
     assert "柯城区职工岗位练兵报名提醒" not in other and "班组安全培训安排" not in other
+
+
+def test_the_demo_dashboard_adds_up_and_has_approvals_of_every_age(demo):
+    """The city's dashboard on the demo: the month-by-month table ends at the headline, awards are in place
+    order, and approvals are waiting in each age bucket (under 3, 3–7 and over 7 days)."""
+    from contest.services import dashboard
+
+    city = _user("city")
+    board = dashboard.build(city, city.org, today().year)
+    for metric in ("city_skills_contests", "county_contests", "entries"):
+        assert board.months[metric][-1].done == board.headline[metric].value, metric
+    places = [label for label in board.award_labels if label in ("一等奖", "二等奖", "三等奖")]
+    assert places == ["一等奖", "二等奖", "三等奖"]
+    waiting, over3, over7 = (sum(row[i] for row in board.waiting) for i in (1, 2, 3))
+    assert waiting - over3 > 0 and over3 - over7 > 0 and over7 > 0

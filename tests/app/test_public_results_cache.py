@@ -72,3 +72,16 @@ def test_anonymous_page_tells_a_shared_cache_how_long_and_revalidates(world, sco
     login_as("worker")
     mine = client.get(path)
     assert mine.headers["Cache-Control"] == "no-store" and "ETag" not in mine.headers
+
+
+def test_a_zero_cache_lifetime_turns_the_caching_off(world, scored, client, app):  # noqa: F811
+    """``PUBLIC_CACHE_SECONDS = 0`` (bench/portal.py's uncached run): neither the page nor the ranking is kept,
+    and nothing tells a shared cache to keep the page."""
+    run = published(world, scored)
+    app.config["PUBLIC_CACHE_SECONDS"] = 0
+    path = f"/public/results/{run.event.id}"
+    first = client.get(path)
+    assert first.status_code == 200 and client.get(path).text == first.text
+    assert "X-Accel-Expires" not in first.headers
+    assert not app.extensions.get("contest.public_pages", None) or not app.extensions["contest.public_pages"]._pages
+    assert not app.extensions.get("contest.public_results")

@@ -41,7 +41,7 @@ def test_the_dashboard_renders_its_charts_under_the_csp(_live_app, live_server, 
     login(page, base, "city")
     expect(page.locator('[data-metric="city-contests"]')).to_have_text("1")
     expect(page.locator('[data-metric="entries"]')).to_have_text("2")
-    for chart in ("levels", "months", "units"):
+    for chart in ("levels", "months", "units", "map"):  # the map: the vendored county map of Quzhou
         expect(page.locator(f'[data-chart="{chart}"][data-chart-ready] canvas')).to_have_count(1)
     # drill down into a county, charts again
     page.get_by_role("link", name="柯城区").first.click()

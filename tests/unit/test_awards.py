@@ -24,6 +24,7 @@ from contest.domain.awards import (
     all_of,
     assign_awards,
     attribute_equals,
+    award_column_order,
     has_award,
     tier_quotas,
     top_ranks_title,
@@ -444,3 +445,12 @@ def test_cumulative_quotas_against_a_place_by_place_reference(specs, entrants, t
     for tier, quota_so_far in zip(tiers, itertools.accumulate(result.quotas.values()), strict=True):
         awarded += result.counts[tier.name]
         assert awarded <= quota_so_far
+
+
+def test_award_columns_follow_the_schemes_tier_order():
+    default = ("一等奖", "二等奖", "三等奖")
+    assert award_column_order({"三等奖", "一等奖", "二等奖"}, [default]) == ["一等奖", "二等奖", "三等奖"]
+    # a unit event's single tier after the longer scheme; a label no scheme names (changed since) last
+    assert award_column_order({"优胜企业", "三等奖", "一等奖", "旧奖项"}, [("优胜企业",), default]) == ["一等奖", "三等奖", "优胜企业", "旧奖项"]
+    assert award_column_order({"二等奖", "金奖"}, [("金奖", "银奖"), default, default]) == ["二等奖", "金奖"]
+    assert award_column_order(set(), [default]) == []
