@@ -1,7 +1,7 @@
 """organisations' name initials, for the search of long lists by pinyin initials (as users' since 0015)
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-11-30 05:20:00
 
 """

@@ -367,3 +367,14 @@ def test_public_results_index_by_title_host_and_page(world, client, one_per_page
     assert titles("?q=比武") == ["柯城区电工比武"] and titles("?q=kcq") == ["柯城区电工比武"]
     assert titles("?q=衢州市") == ["职业技能大赛"]
     assert len(titles()) == 1 and len(titles("?page=2")) == 1 and titles() != titles("?page=2")
+
+
+def test_the_objection_form_says_it_lists_one_page(world, ranked, client, login_as, monkeypatch):
+    """On a paged public ranking the objection form's entry list holds the page's entries only, and says so."""
+    results.publish(world.users["city"], ranked.event.contest.id)
+    monkeypatch.setattr(results, "PUBLIC_PER_PAGE", 3)
+    login_as("worker")
+    url = f"/public/results/{ranked.event.id}"
+    assert 'id="nomination-help"' in _get(client, url)
+    one_page = _get(client, f"{url}?q={ranked.numbers['worker']}")
+    assert 'id="nomination_id"' in one_page and 'id="nomination-help"' not in one_page
