@@ -40,12 +40,13 @@ from contest.loaders import (
     get_event,
     managed_contest,
     managed_event,
+    or_404,
     require,
     require_host,
 )
 from contest.models import Component, Contest, Criterion, Draw, Event, JudgeAssignment, Nomination, Organisation, User
 from contest.policy import can_manage, shows_full_names, visible_clause
-from contest.services import NotFound, audit, transaction
+from contest.services import audit, transaction
 
 __all__ = ["MANAGE_CONTEST", "can_manage", "get_contest", "get_event", "managed_event", "require_host", "shows_full_names",
            "visible_clause"]  # re-exported for the views (see contest.policy and contest.loaders)
@@ -81,17 +82,11 @@ def find_event(event_id: int) -> Event | None:
 
 
 def get_component(component_id: int) -> Component:
-    component = db.session.get(Component, component_id)
-    if component is None:
-        raise NotFound(N_("Not found."))
-    return component
+    return or_404(Component, component_id)
 
 
 def get_criterion(criterion_id: int) -> Criterion:
-    criterion = db.session.get(Criterion, criterion_id)
-    if criterion is None:
-        raise NotFound(N_("Not found."))
-    return criterion
+    return or_404(Criterion, criterion_id)
 
 
 def _managed(user: User, contest_id: int) -> Contest:
@@ -379,9 +374,7 @@ def add_component(actor: User, event_id: int, name: str, weight: int, aggregatio
 
 def remove_component(actor: User, component_id: int) -> None:
     with transaction():
-        component = db.session.get(Component, component_id)
-        if component is None:
-            raise NotFound()
+        component = or_404(Component, component_id)
         _editable_event_contest(actor, get_event(actor, component.event_id).contest_id)
         audit(actor, "component.delete", "event", component.event_id, name=component.name)
         db.session.delete(component)
@@ -398,9 +391,7 @@ def parse_marks(text: str) -> Decimal:
 
 def add_criterion(actor: User, component_id: int, name: str, max_marks: str, kind: str) -> Criterion:
     with transaction():
-        component = db.session.get(Component, component_id)
-        if component is None:
-            raise NotFound()
+        component = or_404(Component, component_id)
         _editable_event_contest(actor, get_event(actor, component.event_id).contest_id)
         name = " ".join((name or "").split())
         if not name or len(name) > 100:
@@ -419,9 +410,7 @@ def add_criterion(actor: User, component_id: int, name: str, max_marks: str, kin
 
 def remove_criterion(actor: User, criterion_id: int) -> None:
     with transaction():
-        criterion = db.session.get(Criterion, criterion_id)
-        if criterion is None:
-            raise NotFound()
+        criterion = or_404(Criterion, criterion_id)
         _editable_event_contest(actor, get_event(actor, criterion.component.event_id).contest_id)
         audit(actor, "criterion.delete", "event", criterion.component.event_id, name=criterion.name)
         db.session.delete(criterion)
