@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import lazyload
 
+from contest.clock import today
 from contest.domain import contests as states
-from contest.domain.contests import ContestStatus
+from contest.domain.contests import ContestStatus, registration_is_open
 from contest.domain.judging import in_conflict
-from contest.domain.nominations import NominationStatus, may_act
+from contest.domain.nominations import LIVE, NominationStatus, may_act
 from contest.domain.orgtree import OrgLevel, child_levels, path_ids
 from contest.extensions import db
 from contest.models import (
@@ -303,10 +304,24 @@ def can_allocate_places(actor: User, parent: Organisation) -> bool:
     return is_admin(actor) or (actor.has_role(Role.ORGANISER) and actor.org_id == parent.id)
 
 
+def may_allocate_places(actor: User, parent: Organisation, contest: Contest) -> bool:
+    """The quota form: the unit that hands the places down (``can_allocate_places``) while quotas may change
+    (``PREPARING``; the service also refuses once the event's draw is held)."""
+    return can_allocate_places(actor, parent) and contest.status in states.PREPARING
+
+
 def can_withdraw_nomination(actor: User, nomination: Nomination) -> bool:
     """A member of the entry, or an organiser of the entrants' units."""
     return (any(m.user_id == actor.id for m in nomination.members) or is_admin(actor)
             or (actor.has_role(Role.ORGANISER) and in_scope(actor, nomination.org)))
+
+
+def may_withdraw(actor: User, nomination: Nomination) -> bool:
+    """The withdraw button: who (``can_withdraw_nomination``) and when (a live nomination, while registration is
+    open: its state and today within the window)."""
+    contest = nomination.event.contest
+    return (nomination.status in LIVE and can_withdraw_nomination(actor, nomination)
+            and registration_is_open(contest.status, contest.registration_opens, contest.registration_closes, today()))
 
 
 def sees_every_nomination(actor: User, contest: Contest) -> bool:
@@ -389,8 +404,10 @@ class Abilities:
     import_nominations: bool = False  # upload nominations while registration is open
     enter: bool = False  # a worker enters himself while registration is open
     draw: bool = False  # the draw page (every state but a draft)
+    hold_draw: bool = False  # hold the draw now (registration closed, the contest not started)
     results: bool = False  # the ranking page for the host (once the contest has started)
     compute: bool = False  # compute the results again (until they are final)
+    rules: bool = False  # change an event's ranking rules: tie-breakers, award scheme (until the results are public)
     publish: bool = False  # start the public notice (every event scored)
     finalise: bool = False  # make the results final (after the notice)
     issue: bool = False  # issue certificates (results final)
@@ -413,8 +430,10 @@ def abilities(user: User | None, contest: Contest, event: Event | None = None) -
         import_nominations=signed_in and can_import_nominations(user) and status in states.REGISTRATION,
         enter=signed_in and user.has_role(Role.WORKER) and status in states.REGISTRATION,
         draw=manage and status in states.DRAWING,
+        hold_draw=manage and status in states.DRAW_HELD,
         results=manage and status in states.RESULTS_STAGE,
         compute=manage and status in states.COMPUTING,
+        rules=manage and status not in states.PUBLISHED,
         publish=manage and status in states.PUBLISHABLE,
         finalise=manage and status in states.FINALISABLE,
         issue=manage and status in states.FINAL,

@@ -124,6 +124,10 @@ FINAL: tuple[ContestStatus, ...] = (S.FINAL,)
 """Results are final: certificates are issued, finals see the promoted entries; judges no longer change."""
 SET_BY_SERVICES: tuple[ContestStatus, ...] = (S.SCORED, S.PUBLISHED, S.FINAL)
 """States reached by scoring and publication, never by the organiser's status buttons."""
+UPCOMING: tuple[ContestStatus, ...] = (S.OPEN, S.CLOSED, S.RUNNING)
+"""The public portal lists a contest as upcoming while it takes entries, waits to start or runs."""
+PUBLIC: tuple[ContestStatus, ...] = (S.OPEN, S.CLOSED, S.RUNNING, S.SCORED, S.PUBLISHED, S.FINAL)
+"""A contest has a public page (and its rules documents are public) once it is no longer a draft."""
 
 
 @dataclass(frozen=True)
