@@ -298,6 +298,7 @@ def _apply_event(event: Event, data: EventInput) -> None:
     event.min_skill_level = data.min_skill_level or None
     event.occupations = (data.occupations or "").strip()
     event.capacity = data.capacity
+    event.method.leave(event)
     method.apply_choice(event, data.bracket_format or "")
     event.tie_breakers = list(data.tie_breakers or [])
     spec = event_spec(event)
