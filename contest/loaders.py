@@ -3,7 +3,8 @@
 
 Services call these first in a use case, then check state and write. The rules themselves live in
 ``contest.policy``; this module only pairs "load" with "check", so every service refuses the same way.
-Imports: models, the policy, and the access errors of ``contest.services`` (its package module only).
+Imports: models, the policy, and the access errors of ``contest.services`` (its package module only). Imported by:
+services (first thing in a use case) and views that only need an object loaded.
 """
 
 from __future__ import annotations

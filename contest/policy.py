@@ -11,7 +11,8 @@ The rules are pure-ish: they read the objects they are given and, for the few re
 of the database (is the user a judge of the event, a member of a confirmed entry, has the event been
 signed off), one small query each (``judge_assignment``, ``is_entrant``, ``is_signed_off``). Which
 contest states allow what is defined once in ``contest.domain.contests`` (``PREPARING``, ``SCORING``,
-``PUBLISHED`` …). This module imports models and the domain, never services or views.
+``PUBLISHED`` …). This module imports models, the domain and the clock, never services or views; it is imported
+by the loaders, services, views (``may``) and the template globals.
 """
 
 from __future__ import annotations

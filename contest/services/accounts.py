@@ -541,6 +541,11 @@ class TokenCaller:
     must_change_password: bool
 
 
+#: Who called the API: the account (``user_for_token``) or, on the hot routes, its token's plain facts
+#: (``caller_for_token``).
+Caller = User | TokenCaller
+
+
 def caller_for_token(token: str) -> TokenCaller | None:
     """``user_for_token`` as a ``TokenCaller``: the same conditions (unexpired token, active user of an active
     unit), one query, one row per role."""
