@@ -220,7 +220,7 @@ def _rules_form(event, formdata=None) -> RankingRulesForm:
 
 def _event_page(event, rules_form: RankingRulesForm | None = None, status: int = 200):
     """The event page; ``rules_form`` is a posted, refused ranking-rules form (shown open, errors beside fields)."""
-    may = policy.abilities(current_user, event.contest, event)
+    may = policy.abilities(current_user, event.contest)
     component_form = ComponentForm()
     component_form.aggregation.choices = [(a.value, str(label)) for a, label in AGGREGATION_LABELS.items()]
     criterion_form = CriterionForm()

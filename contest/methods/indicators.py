@@ -47,6 +47,9 @@ class IndicatorsMethod(RubricMethod):
             return N_("Event %(event)s has no indicator sheet yet: build it (or copy last year's) before registration opens.")
         return None
 
+    def apply_choice(self, event: Event, value: str) -> None:
+        event.method_name = self.name  # named (the rubric method it extends stores none)
+
     def describe(self, event: Event) -> str:
         sheet = indicator_sheets.sheet_of(event)
         if not sheet.indicators:

@@ -299,7 +299,7 @@ def draw(event_id: int):
     rows = draw_service.sign_in_rows(current_user, event.id) if record and manage else []
     return render_template("registration/draw.html", event=event, contest=event.contest, record=record, rows=rows, manage=manage,
                            verified=draw_service.verify_draw(event.id) if record else None, confirm=ConfirmForm(),
-                           may=policy.abilities(current_user, event.contest, event))
+                           may=policy.abilities(current_user, event.contest))
 
 
 @registration_bp.get("/events/<int:event_id>/sign-in.pdf")
