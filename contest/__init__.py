@@ -1,4 +1,19 @@
-"""Contest: skills-competition and contest management for a city federation of trade unions."""
+"""Contest: skills-competition and contest management for a city federation of trade unions.
+
+What lives here: ``create_app`` (the application factory, read top to bottom as named steps: extensions, blueprints,
+error handlers, commands, template helpers) and the modules every layer shares — ``config``, ``extensions`` (the
+extension objects, created unbound), ``clock`` (the one clock), ``policy`` and ``loaders`` (who may do what; load
+by id or 404), ``access`` (the route decorators), ``commands`` (typed requests), ``i18n``, ``labels``, ``web`` and
+``forms`` (web helpers), ``spreadsheets``, ``cli`` and the demo seed. The layers are the sub-packages: ``domain``,
+``models``, ``services``, ``documents``, ``methods``, ``api`` and one package per blueprint (see
+docs/ARCHITECTURE.md, "The map").
+
+Imports: ``contest.config`` at module level; everything else (models, extensions, the blueprints and the api, from
+an explicit list) inside ``create_app``'s steps, so importing any module of the package never builds an app.
+Imported by: the WSGI entry point, the ``flask --app contest`` command line, tests and benchmarks;
+inside the package nothing imports ``create_app``. The import rules between the layers are enforced by
+tests/unit/test_import_rules.py.
+"""
 
 from __future__ import annotations
 

@@ -3,10 +3,13 @@
 
 Services call these first in a use case, then check state and write. The rules themselves live in
 ``contest.policy``; this module only pairs "load" with "check", so every service refuses the same way.
-Imports: models, the policy, and the access errors of ``contest.services`` (its package module only).
+Imports: models, the policy, and the access errors of ``contest.services`` (its package module only). Imported by:
+services (first thing in a use case) and views that only need an object loaded.
 """
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -14,8 +17,10 @@ from sqlalchemy.orm import joinedload
 from contest import policy
 from contest.domain.errors import N_
 from contest.extensions import db
-from contest.models import Certificate, Contest, Event, JudgeAssignment, Nomination, User
+from contest.models import Certificate, Contest, Event, JudgeAssignment, Nomination, Notification, User
 from contest.services import NotFound, PermissionDenied
+
+T = TypeVar("T")
 
 MANAGE_CONTEST = N_("Only organisers of %(host)s manage this contest.")
 
@@ -24,6 +29,15 @@ def require(allowed: bool, message: str | None = None, **params: object) -> None
     """Refuse with ``PermissionDenied`` (403) unless ``allowed``."""
     if not allowed:
         raise PermissionDenied(message, **params) if message else PermissionDenied()
+
+
+def or_404(model: type[T], object_id: int, message: str = N_("Not found.")) -> T:
+    """The row of ``model`` with the primary key ``object_id``, or ``NotFound`` with ``message`` (whoever asks:
+    the caller checks the policy that fits)."""
+    row = db.session.get(model, object_id)
+    if row is None:
+        raise NotFound(message)
+    return row
 
 
 def get_contest(user: User, contest_id: int) -> Contest:
@@ -48,10 +62,7 @@ def get_event(user: User, event_id: int) -> Event:
 
 def event_or_404(event_id: int) -> Event:
     """The event whoever asks (the caller checks the policy that fits: a judge, a viewer of results …)."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound(N_("This event does not exist."))
-    return event
+    return or_404(Event, event_id, N_("This event does not exist."))
 
 
 def require_host(user: User, contest: Contest, message: str = MANAGE_CONTEST) -> None:
@@ -93,7 +104,20 @@ def get_nomination(actor: User, nomination_id: int) -> Nomination:
 
 
 def certificate_or_404(cert_id: int) -> Certificate:
-    cert = db.session.get(Certificate, cert_id)
-    if cert is None:
-        raise NotFound(N_("This certificate does not exist."))
-    return cert
+    return or_404(Certificate, cert_id, N_("This certificate does not exist."))
+
+
+def assignment_or_404(event_id: int, judge_id: int) -> JudgeAssignment:
+    """The assignment of ``judge_id`` as a judge of the event (the caller manages the event)."""
+    assignment = db.session.scalar(
+        select(JudgeAssignment).where(JudgeAssignment.event_id == event_id, JudgeAssignment.judge_id == judge_id))
+    if assignment is None:
+        raise NotFound(N_("This judge is not assigned to the event."))
+    return assignment
+
+
+def own_notification(user: User, notification_id: int) -> Notification:
+    """One of the user's own notifications (``policy.can_read_notification``)."""
+    note = or_404(Notification, notification_id, N_("This notification does not exist."))
+    require(policy.can_read_notification(user, note))
+    return note

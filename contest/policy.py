@@ -11,7 +11,8 @@ The rules are pure-ish: they read the objects they are given and, for the few re
 of the database (is the user a judge of the event, a member of a confirmed entry, has the event been
 signed off), one small query each (``judge_assignment``, ``is_entrant``, ``is_signed_off``). Which
 contest states allow what is defined once in ``contest.domain.contests`` (``PREPARING``, ``SCORING``,
-``PUBLISHED`` …). This module imports models and the domain, never services or views.
+``PUBLISHED`` …). This module imports models, the domain and the clock, never services or views; it is imported
+by the loaders, services, views (``may``) and the template globals.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import lazyload
 
+from contest.clock import today
 from contest.domain import contests as states
-from contest.domain.contests import ContestStatus
+from contest.domain.contests import ContestStatus, registration_is_open
 from contest.domain.judging import in_conflict
-from contest.domain.nominations import NominationStatus, may_act
+from contest.domain.nominations import LIVE, NominationStatus, may_act
 from contest.domain.orgtree import OrgLevel, child_levels, path_ids
 from contest.extensions import db
 from contest.models import (
@@ -34,6 +36,7 @@ from contest.models import (
     JudgeAssignment,
     Nomination,
     NominationMember,
+    Notification,
     Organisation,
     Role,
     SignOff,
@@ -185,6 +188,22 @@ def shows_full_names(viewer: User | None, contest: Contest) -> bool:
 # ---------------------------------------------------------------------------------------------- judging and results
 
 
+def is_chief(assignment: JudgeAssignment | None) -> bool:
+    """Whether a judge assignment (``judge_assignment``; ``None``: not a judge of the event) is the chief judge's."""
+    return assignment is not None and assignment.is_chief
+
+
+def can_sign_off(assignment: JudgeAssignment | None) -> bool:
+    """Only the event's chief judge (裁判长) signs it off, whatever its decision method (marks or a bracket)."""
+    return is_chief(assignment)
+
+
+def can_correct_signed_off(assignment: JudgeAssignment | None) -> bool:
+    """After sign-off only the chief judge corrects a mark or a match result (with a reason; the state decides
+    until when)."""
+    return is_chief(assignment)
+
+
 def can_follow_scoring(user: User, event: Event, assignment: JudgeAssignment | None) -> bool:
     """The scoring overview: the event's judges and the host's organisers."""
     return assignment is not None or can_manage(user, event.contest)
@@ -195,7 +214,7 @@ def can_see_all_scores(user: User, event: Event) -> bool:
     if can_manage(user, event.contest):
         return True
     assignment = judge_assignment(user, event.id)
-    return assignment is not None and (assignment.is_chief or is_signed_off(event.id))
+    return assignment is not None and (is_chief(assignment) or is_signed_off(event.id))
 
 
 def can_see_results(user: User | None, event: Event) -> bool:
@@ -206,8 +225,7 @@ def can_see_results(user: User | None, event: Event) -> bool:
         return False
     if can_manage(user, event.contest):
         return True
-    assignment = judge_assignment(user, event.id)
-    return assignment is not None and assignment.is_chief
+    return is_chief(judge_assignment(user, event.id))
 
 
 def can_view_bracket(user: User | None, event: Event) -> bool:
@@ -224,11 +242,44 @@ def can_watch_matches(user: User, event: Event) -> bool:
     """The match audit of a bracket: the host's organisers and the event's chief judge."""
     if can_manage(user, event.contest):
         return True
-    assignment = judge_assignment(user, event.id)
-    return assignment is not None and assignment.is_chief
+    return is_chief(judge_assignment(user, event.id))
 
 
 # ---------------------------------------------------------------------------------------------- nominations, certificates
+
+
+def can_nominate_others(actor: User) -> bool:
+    """Organisers (and administrators) nominate other workers, and teams; a worker enters only himself."""
+    return actor.has_role(Role.ORGANISER, Role.ADMIN)
+
+
+def can_enrol_units(actor: User) -> bool:
+    """Units (enterprises, teams) are entered in a unit event by organisers (administrators too); which units, is
+    ``in_scope``."""
+    return actor.has_role(Role.ORGANISER, Role.ADMIN)
+
+
+def can_import_nominations(actor: User) -> bool:
+    """A nomination file (xlsx/CSV) is uploaded by organisers (administrators too); each row is then checked as a
+    nomination by that organiser."""
+    return actor.has_role(Role.ORGANISER, Role.ADMIN)
+
+
+def nominating_unit(actor: User, contest: Contest, for_others: bool) -> int | None:
+    """The unit whose approval a new nomination carries from the start (its approvals up to that unit count as
+    given): an organiser nominating others acts for his own unit, an administrator for the host; nobody's for a
+    worker entering himself (``None``). The unit must lie on the nomination's approval chain (the caller's check)."""
+    if not for_others:
+        return None
+    if is_admin(actor):
+        return contest.host_id
+    return actor.org_id if actor.has_role(Role.ORGANISER) else None
+
+
+def sees_award_places_of(actor: User, unit: Organisation) -> bool:
+    """The award places handed down to ``unit`` are read by the organisers of that unit and of the units below it
+    (the host's organisers, who set them, read all: ``can_manage``)."""
+    return actor.has_role(Role.ORGANISER) and actor.org.path.startswith(unit.path)
 
 
 def can_view_nomination(actor: User, nomination: Nomination) -> bool:
@@ -254,10 +305,24 @@ def can_allocate_places(actor: User, parent: Organisation) -> bool:
     return is_admin(actor) or (actor.has_role(Role.ORGANISER) and actor.org_id == parent.id)
 
 
+def may_allocate_places(actor: User, parent: Organisation, contest: Contest) -> bool:
+    """The quota form: the unit that hands the places down (``can_allocate_places``) while quotas may change
+    (``PREPARING``; the service also refuses once the event's draw is held)."""
+    return can_allocate_places(actor, parent) and contest.status in states.PREPARING
+
+
 def can_withdraw_nomination(actor: User, nomination: Nomination) -> bool:
     """A member of the entry, or an organiser of the entrants' units."""
     return (any(m.user_id == actor.id for m in nomination.members) or is_admin(actor)
             or (actor.has_role(Role.ORGANISER) and in_scope(actor, nomination.org)))
+
+
+def may_withdraw(actor: User, nomination: Nomination) -> bool:
+    """The withdraw button: who (``can_withdraw_nomination``) and when (a live nomination, while registration is
+    open: its state and today within the window)."""
+    contest = nomination.event.contest
+    return (nomination.status in LIVE and can_withdraw_nomination(actor, nomination)
+            and registration_is_open(contest.status, contest.registration_opens, contest.registration_closes, today()))
 
 
 def sees_every_nomination(actor: User, contest: Contest) -> bool:
@@ -265,12 +330,22 @@ def sees_every_nomination(actor: User, contest: Contest) -> bool:
     return is_admin(actor) or actor.org_id == contest.host_id
 
 
+def can_download_unit_certificates(user: User, org_id: int) -> bool:
+    """A unit's certificates (and plaques) are its own organisers' to download."""
+    return user.has_role(Role.ORGANISER) and user.org_id == org_id
+
+
 def can_download_certificate(user: User, cert: Certificate) -> bool:
     """Holders download their own certificates (a unit's, the unit's own organisers); the host's organisers
     every certificate of the contest."""
-    if cert.org_id is not None and user.org_id == cert.org_id and user.has_role(Role.ORGANISER):
+    if cert.org_id is not None and can_download_unit_certificates(user, cert.org_id):
         return True
     return (cert.user_id is not None and cert.user_id == user.id) or can_manage(user, cert.event.contest)
+
+
+def can_read_notification(user: User, note: Notification) -> bool:
+    """A notification is its recipient's alone (to read and to mark read)."""
+    return note.user_id == user.id
 
 
 # ---------------------------------------------------------------------------------------------- self-assessments (安康杯)
@@ -330,8 +405,10 @@ class Abilities:
     import_nominations: bool = False  # upload nominations while registration is open
     enter: bool = False  # a worker enters himself while registration is open
     draw: bool = False  # the draw page (every state but a draft)
+    hold_draw: bool = False  # hold the draw now (registration closed, the contest not started)
     results: bool = False  # the ranking page for the host (once the contest has started)
     compute: bool = False  # compute the results again (until they are final)
+    rules: bool = False  # change an event's ranking rules: tie-breakers, award scheme (until the results are public)
     publish: bool = False  # start the public notice (every event scored)
     finalise: bool = False  # make the results final (after the notice)
     issue: bool = False  # issue certificates (results final)
@@ -351,11 +428,13 @@ def abilities(user: User | None, contest: Contest, event: Event | None = None) -
         manage=manage,
         edit=manage and status in states.PREPARING,
         delete=manage and status in states.DELETABLE,
-        import_nominations=signed_in and user.has_role(Role.ORGANISER, Role.ADMIN) and status in states.REGISTRATION,
+        import_nominations=signed_in and can_import_nominations(user) and status in states.REGISTRATION,
         enter=signed_in and user.has_role(Role.WORKER) and status in states.REGISTRATION,
         draw=manage and status in states.DRAWING,
+        hold_draw=manage and status in states.DRAW_HELD,
         results=manage and status in states.RESULTS_STAGE,
         compute=manage and status in states.COMPUTING,
+        rules=manage and status not in states.PUBLISHED,
         publish=manage and status in states.PUBLISHABLE,
         finalise=manage and status in states.FINALISABLE,
         issue=manage and status in states.FINAL,

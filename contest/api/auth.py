@@ -12,8 +12,8 @@ from flask_limiter.util import get_remote_address
 
 from contest.access import _mark
 from contest.api.errors import api_error
-from contest.models import Role, User
-from contest.services.accounts import TokenCaller, caller_for_token, user_for_token
+from contest.domain.roles import Role
+from contest.services.accounts import Caller, caller_for_token, user_for_token
 
 
 def bearer_token() -> str | None:
@@ -33,7 +33,7 @@ def rate_limit_key() -> str:
     return get_remote_address()
 
 
-def api_user() -> User | TokenCaller:
+def api_user() -> Caller:
     return g.api_user
 
 

@@ -16,8 +16,8 @@ from contest.api.openapi import PAGE_PARAMS, operation, query_param, spec_for
 from contest.api.parsers import page_args
 from contest.domain import contests as states
 from contest.domain.errors import DomainError
+from contest.domain.roles import Role
 from contest.extensions import limiter
-from contest.models import Role
 from contest.security import verification_limit
 from contest.services import AccessError, brackets, event_reads, judging, results
 from contest.services import certificates as certificate_service

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from contest import methods
+from contest import methods, policy
 from contest.access import login_required, organiser_required
 from contest.clock import today
 from contest.contests.forms import (
@@ -18,7 +18,6 @@ from contest.contests.forms import (
     RankingRulesForm,
     StatusForm,
 )
-from contest.domain import contests as states
 from contest.domain.contests import TRANSITIONS, Aggregation, ContestKind, ContestStatus, CriterionKind, EventKind
 from contest.domain.errors import DomainError
 from contest.domain.scoring_types import scoring_type
@@ -232,7 +231,7 @@ def _rules_form(event, formdata=None) -> RankingRulesForm:
 
 def _event_page(event, rules_form: RankingRulesForm | None = None, status: int = 200):
     """The event page; ``rules_form`` is a posted, refused ranking-rules form (shown open, errors beside fields)."""
-    manage = service.can_manage(current_user, event.contest) and event.contest.status in service.RUBRIC_EDITABLE
+    may = policy.abilities(current_user, event.contest)
     component_form = ComponentForm()
     component_form.aggregation.choices = [(a.value, str(label)) for a, label in AGGREGATION_LABELS.items()]
     criterion_form = CriterionForm()
@@ -240,12 +239,12 @@ def _event_page(event, rules_form: RankingRulesForm | None = None, status: int =
                                    if scoring_type(k.value).in_rubric_form]
     from contest.services.judging import assignment_of, sign_off_of
 
-    return render_template("contests/event.html", event=event, contest=event.contest, manage=manage,
-                           is_host=service.can_manage(current_user, event.contest),
+    return render_template("contests/event.html", event=event, contest=event.contest, manage=may.edit,
+                           is_host=may.manage,
                            is_judge=assignment_of(current_user, event.id) is not None, sign_off=sign_off_of(event.id),
                            scheme=service.award_scheme_dict(event), rules_form=rules_form or _rules_form(event),
                            rules_refused=rules_form is not None,
-                           can_rules=service.can_manage(current_user, event.contest) and event.contest.status not in states.PUBLISHED,
+                           can_rules=may.rules,
                            component_form=component_form, criterion_form=criterion_form, confirm=ConfirmForm(),
                            trim=service.trim_rule_of(event)), status
 

@@ -124,6 +124,10 @@ FINAL: tuple[ContestStatus, ...] = (S.FINAL,)
 """Results are final: certificates are issued, finals see the promoted entries; judges no longer change."""
 SET_BY_SERVICES: tuple[ContestStatus, ...] = (S.SCORED, S.PUBLISHED, S.FINAL)
 """States reached by scoring and publication, never by the organiser's status buttons."""
+UPCOMING: tuple[ContestStatus, ...] = (S.OPEN, S.CLOSED, S.RUNNING)
+"""The public portal lists a contest as upcoming while it takes entries, waits to start or runs."""
+PUBLIC: tuple[ContestStatus, ...] = (S.OPEN, S.CLOSED, S.RUNNING, S.SCORED, S.PUBLISHED, S.FINAL)
+"""A contest has a public page (and its rules documents are public) once it is no longer a draft."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,6 @@ class EventSpec:
     team_max: int = 1
     min_age: int | None = None
     max_age: int | None = None
-    bracket_format: str | None = None
     rubric: bool = True  # decided by marks on its rubric (False: another decision method, e.g. a bracket)
     not_ready: str | None = None  # why the event's decision method cannot run yet (a msgid with %(event)s), if so
 
@@ -173,7 +176,7 @@ def check_event(event: EventSpec) -> None:
     - team events: 2 ≤ min ≤ max ≤ 20; individual events: size exactly 1;
     - an age range, when given, satisfies 16 ≤ min ≤ max ≤ 70;
     - its decision method is ready (``not_ready`` unset; e.g. an indicator sheet with indicators, for units);
-    - a scored event (decided by its rubric: no bracket format, ``rubric`` true) has components whose weights are positive integers summing to
+    - a scored event (decided by its rubric: ``rubric`` true) has components whose weights are positive integers summing to
       100, each with at least one criterion whose maximum is positive (a judgement criterion is marked 0–3
       by each judge and scaled to its maximum, see ``domain.scoring``).
     """
@@ -189,7 +192,7 @@ def check_event(event: EventSpec) -> None:
             raise DomainError(N_("Event %(event)s: ages must lie between 16 and 70."), event=event.name)
     if event.not_ready:
         raise DomainError(event.not_ready, event=event.name)
-    if event.bracket_format or not event.rubric:
+    if not event.rubric:
         return
     check_rubric(event.name, event.components)
 

@@ -21,7 +21,6 @@ from functools import lru_cache
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
-from contest.clock import today
 from contest.domain.errors import N_, DomainError
 
 _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
@@ -52,13 +51,14 @@ def probably_lost_digits(resident_id: str) -> bool:
     return len(resident_id) == 18 and resident_id.endswith("000")
 
 
-def normalise_resident_id(raw: object, *, number_cell: bool = False) -> str:
+def normalise_resident_id(raw: object, *, number_cell: bool = False, today: date | None = None) -> str:
     """Return the canonical 18-character form of a resident ID or raise ``InvalidResidentId``.
 
     Accepts surrounding spaces, full-width digits and a lower-case check letter ``x``. ``number_cell`` says
     the value came from a spreadsheet cell holding a number: such a value is always refused with
     :data:`LOST_DIGITS`, whatever it looks like, as are scientific notation, a ``.0`` tail and an ID ending
-    in 000 whose check digit fails.
+    in 000 whose check digit fails. A birth date after ``today`` (the caller's clock, ``contest.clock.today()``;
+    default: the system's date) is impossible.
     """
     text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip().replace(" ", "")
     if not text:
@@ -67,7 +67,7 @@ def normalise_resident_id(raw: object, *, number_cell: bool = False) -> str:
         raise lost_digits(text)
     text = text.upper()
     try:
-        return _validate(text)
+        return _validate(text, today or date.today())
     except InvalidLength:
         raise InvalidResidentId(
             N_("The resident ID number must have 18 characters (%(count)d given)."), count=len(text)
@@ -86,7 +86,7 @@ def normalise_resident_id(raw: object, *, number_cell: bool = False) -> str:
         ) from None
 
 
-def _validate(number: str) -> str:
+def _validate(number: str, today: date) -> str:
     number = ric.compact(number)
     if len(number) != 18:
         raise InvalidLength()
@@ -95,7 +95,7 @@ def _validate(number: str) -> str:
     if number[-1] != ric.calc_check_digit(number):
         raise InvalidChecksum()
     born = ric.get_birth_date(number)  # raises InvalidComponent for an impossible date
-    if born > today() or born.year < 1900:
+    if born > today or born.year < 1900:
         raise InvalidComponent()
     if not any(props for _part, props in _regions().info(number[:6])[1:]):
         raise InvalidComponent()

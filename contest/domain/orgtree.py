@@ -58,6 +58,11 @@ def path_ids(path: str) -> list[int]:
     return [int(part) for part in inner.split("/")] if inner else []
 
 
+def depth_of(path: str) -> int:
+    """How far below the root the unit at ``path`` lies: ``"/1/"`` → 0 (the city), ``"/1/7/"`` → 1, ``"/"`` → -1."""
+    return len(path_ids(path)) - 1
+
+
 def make_path(ids) -> str:
     """The materialised path of ``ids`` in the order given: ``[1, 7, 42]`` → ``"/1/7/42/"``; ``[]`` → ``"/"``."""
     return "/" + "".join(f"{int(i)}/" for i in ids)

@@ -32,7 +32,7 @@ def index():
     # The organisers' home page is the dashboard of their unit for this year (contest.dashboard).
     dashboard = dashboard_context(current_user.org_id) if current_user.has_role(Role.ORGANISER, Role.ADMIN) else {}
     return render_template("home/index.html", **dashboard, todo=items, assignments=assignments, certificates=certificates, my_contests=contests,
-                           objections=objections, objection_changes={o.id: changes_of(o) for o in objections if o.status == "upheld"})
+                           objections=objections, objection_changes={o.id: changes_of(o) for o in objections if o.is_upheld})
 
 
 @home_bp.get("/locale/<code>")

@@ -2,17 +2,20 @@
 
 What lives here: the registry (``METHODS``, ``register``, ``method_of``) and the base class
 (``contest.methods.base.Method``); one module per method — ``rubric`` (judges' marks on criteria),
-``bracket`` (head-to-head matches) — each a thin adapter over its services (``services.judging``,
-``services.brackets``); ``builtin`` registers the methods that ship with the app; ``views`` holds the two
-generic pages (a method's set-up and its judges' entry page) for methods without pages of their own.
+``bracket`` (head-to-head matches), ``indicators`` (a 安康杯/立功竞赛 indicator sheet scored by inspectors) and
+``period_total`` (a 立功竞赛's cumulative ranking over its period events) — each a thin adapter over its services
+(``services.judging``, ``services.brackets``, ``services.indicator_sheets``, ``services.periods``); ``builtin``
+registers the methods that ship with the app; ``views`` holds the two generic pages (a method's set-up and its
+judges' entry page) for methods without pages of their own.
 
 Each method supplies its set-up form, its judges' entry page, its API shape, its completeness check, its
 sign-off condition and its ranking input (``domain.ranking.RankingInput``) to ``services.results``. The rest of
 the app asks the event (``event.method``) and never which method it holds.
 
-Who may import: this module (the registry) and ``base`` are imported by the models (``Event.method``) and so
-import nothing but the domain; the method modules import services and are imported only by ``builtin`` (and
-tests registering their own method).
+Imports: this module (the registry) and ``base`` import nothing but the domain (the models for type hints only);
+the method modules import services, never the api or a blueprint's views. Imported by: the models
+(``Event.method``) and services import the registry and ``base``; the method modules are imported only by
+``builtin`` (and tests registering their own method).
 """
 
 from __future__ import annotations

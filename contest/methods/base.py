@@ -80,9 +80,13 @@ class Method:
         return self.name
 
     def apply_choice(self, event: Event, value: str) -> None:
-        """Write the choice into the event's columns (the event form; inside the caller's transaction)."""
+        """Write the choice into the event's columns (the event form; inside the caller's transaction). The method
+        the event leaves has cleared its own columns first (``leave``)."""
         event.method_name = self.name
-        event.bracket_format = None
+
+    def leave(self, event: Event) -> None:
+        """The event is switching to another method (or re-choosing): clear the columns only this method writes
+        (default: none), before the new method's ``apply_choice``."""
 
     def claims(self, event: Event) -> bool:
         """Whether an event that names no method is decided by this one (events stored before the registry)."""

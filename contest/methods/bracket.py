@@ -46,6 +46,9 @@ class BracketMethod(Method):
         event.method_name = None
         event.bracket_format = value
 
+    def leave(self, event: Event) -> None:
+        event.bracket_format = None  # the column is this method's: an event decided otherwise has none
+
     def claims(self, event: Event) -> bool:
         return bool(event.bracket_format)
 

@@ -48,8 +48,7 @@ class IndicatorsMethod(RubricMethod):
         return None
 
     def apply_choice(self, event: Event, value: str) -> None:
-        event.method_name = self.name
-        event.bracket_format = None
+        event.method_name = self.name  # named (the rubric method it extends stores none)
 
     def describe(self, event: Event) -> str:
         sheet = indicator_sheets.sheet_of(event)

@@ -38,7 +38,6 @@ class RubricMethod(Method):
 
     def apply_choice(self, event: Event, value: str) -> None:
         event.method_name = None
-        event.bracket_format = None
 
     def api_links(self, event: Event) -> dict[str, str]:
         return {"sheet": url_for("api.score_sheet", event_id=event.id), "submit": url_for("api.put_scores", event_id=event.id)}

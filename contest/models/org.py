@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, vali
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from contest.domain.contact import name_initials
-from contest.domain.orgtree import OrgLevel, path_ids
+from contest.domain.orgtree import OrgLevel, depth_of, path_ids
 from contest.extensions import db
 from contest.models.base import enum_column
 
@@ -49,7 +49,7 @@ class Organisation(db.Model):
 
     @property
     def depth(self) -> int:
-        return self.path.count("/") - 2
+        return depth_of(self.path)
 
     @property
     def ancestor_ids(self) -> list[int]:

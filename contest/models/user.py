@@ -10,16 +10,10 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from contest.domain.contact import name_initials
+from contest.domain.roles import Role
 from contest.extensions import db
 from contest.models.base import enum_column, utcnow
 from contest.models.org import Organisation
-
-
-class Role(str, enum.Enum):
-    ADMIN = "admin"
-    ORGANISER = "organiser"
-    JUDGE = "judge"
-    WORKER = "worker"
 
 
 class SkillLevel(str, enum.Enum):

@@ -11,7 +11,7 @@ from flask_login import current_user
 from contest import policy
 from contest.access import login_required, organiser_required
 from contest.clock import today
-from contest.domain.contests import ContestStatus, registration_is_open
+from contest.domain.contests import registration_is_open
 from contest.domain.errors import DomainError
 from contest.domain.nominations import NominationStatus
 from contest.forms import ConfirmForm, ImportForm
@@ -60,7 +60,7 @@ def quotas(event_id: int):
     unit, own, children, facts = service.quota_overview(current_user, event_id)
     left, limited_by = service.places_left_to(unit, facts)
     event = contest_service.get_event(current_user, event_id)
-    can_allocate = policy.can_allocate_places(current_user, unit) and event.contest.status in service.BEFORE_DRAW
+    can_allocate = policy.may_allocate_places(current_user, unit, event.contest)
     return render_template("registration/quotas.html", event=event, contest=event.contest, unit=unit, own=own,
                            children=children, can_allocate=can_allocate, form=QuotaForm(),
                            left=left, limited_by=limited_by, limited_view=facts.view(limited_by) if limited_by else None)
@@ -194,7 +194,7 @@ def nomination(nomination_id: int):
     return render_template(
         "registration/nomination.html", nomination=nomination, event=nomination.event, contest=nomination.event.contest,
         can_review=service.can_review(current_user, nomination),
-        can_withdraw=nomination.status in (NominationStatus.PENDING, NominationStatus.CONFIRMED) and _registration_open(nomination.event),
+        can_withdraw=policy.may_withdraw(current_user, nomination),
         confirm=ConfirmForm(), reject_form=reject_form, withdraw_form=WithdrawForm(),
     )
 
@@ -260,7 +260,7 @@ def my_entries():
 
     objections = results.my_objections(current_user)
     return render_template("registration/my_entries.html", nominations=service.my_nominations(current_user), objections=objections,
-                           objection_changes={o.id: results.changes_of(o) for o in objections if o.status == "upheld"})
+                           objection_changes={o.id: results.changes_of(o) for o in objections if o.is_upheld})
 
 
 # ---------------------------------------------------------------------------------------------- bulk nomination
@@ -314,7 +314,7 @@ def draw(event_id: int):
     return render_template("registration/draw.html", event=event, contest=event.contest, record=record, rows=page.items, manage=manage,
                            page=page, search=search,
                            verified=draw_service.verify_draw(event.id) if record else None, confirm=ConfirmForm(),
-                           closed=event.contest.status == ContestStatus.CLOSED)
+                           may=policy.abilities(current_user, event.contest))
 
 
 @registration_bp.get("/events/<int:event_id>/sign-in.pdf")

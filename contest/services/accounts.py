@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest import policy
+from contest.clock import today
 from contest.domain.errors import N_, DomainError, FieldError
 from contest.domain.identity import (
     InvalidResidentId,
@@ -27,9 +28,10 @@ from contest.domain.identity import (
 )
 from contest.domain.passwords import DEMO_PASSWORD, check_new_password
 from contest.extensions import db
+from contest.loaders import or_404, require
 from contest.models import ApiToken, Organisation, Role, SkillLevel, User, UserRole, WorkerProfile, utcnow
 from contest.models.user import Gender
-from contest.services import NotFound, PermissionDenied, audit, driver, login_throttle, transaction
+from contest.services import PermissionDenied, audit, driver, login_throttle, transaction
 from contest.services.orgs import subtree
 from contest.services.search import person_clause
 from contest.services.sessions import end_other_sessions
@@ -137,11 +139,8 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
 
 
 def get_user(actor: User, user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound(N_("This account does not exist."))
-    if not policy.can_view_user(actor, user):
-        raise PermissionDenied()
+    user = or_404(User, user_id, N_("This account does not exist."))
+    require(policy.can_view_user(actor, user))
     return user
 
 
@@ -233,7 +232,7 @@ def _clean_account(actor: User, data: AccountInput, existing: User | None = None
     skill_level = SkillLevel.NONE
     if Role.WORKER in data.roles:
         try:
-            resident_id = normalise_resident_id(data.resident_id)
+            resident_id = normalise_resident_id(data.resident_id, today=today())
         except InvalidResidentId as exc:
             raise FieldError("resident_id", exc.message, **exc.params) from None
         gender = GENDER_NAMES.get((data.gender or "").strip().lower()) or (
@@ -540,6 +539,11 @@ class TokenCaller:
     org_path: str
     roles: frozenset[Role]
     must_change_password: bool
+
+
+#: Who called the API: the account (``user_for_token``) or, on the hot routes, its token's plain facts
+#: (``caller_for_token``).
+Caller = User | TokenCaller
 
 
 def caller_for_token(token: str) -> TokenCaller | None:

@@ -49,7 +49,7 @@ from contest.domain.figures import (
 )
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
-from contest.loaders import get_event, require
+from contest.loaders import get_event, or_404, require
 from contest.models import (
     Contest,
     Event,
@@ -228,9 +228,7 @@ def add_evidence(actor: User, nomination_id: int, filename: str, data: bytes, fi
 def remove_evidence(actor: User, evidence_id: int) -> Nomination:
     """Remove an evidence file from a self-assessment (the stored file stays: another row may share its digest)."""
     with transaction():
-        row = db.session.get(EvidenceFile, evidence_id)
-        if row is None:
-            raise NotFound(N_("This evidence file does not exist."))
+        row = or_404(EvidenceFile, evidence_id, N_("This evidence file does not exist."))
         nomination, assessment = _writable(actor, row.assessment.nomination_id)
         was_submitted = _touch(actor, assessment)
         audit(actor, "assessment.evidence_removed", "nomination", nomination.id, file=row.id, filename=row.filename,
@@ -307,9 +305,7 @@ def assessment_page(actor: User, event_id: int, nomination_id: int) -> Assessmen
 def evidence_file(actor: User, evidence_id: int) -> tuple[EvidenceFile, Path]:
     """An evidence file and where its bytes are, for a reader of its assessment (403 otherwise; 404 when it does
     not exist or its bytes are gone)."""
-    row = db.session.get(EvidenceFile, evidence_id)
-    if row is None:
-        raise NotFound(N_("This evidence file does not exist."))
+    row = or_404(EvidenceFile, evidence_id, N_("This evidence file does not exist."))
     require(policy.can_read_assessment(actor, _nomination(row.assessment.nomination_id)))
     path = filestore.path_of(row.sha256)
     if not path.exists():

@@ -23,9 +23,9 @@ from contest.domain.entrants import EntrantKind
 from contest.domain.errors import N_, DomainError
 from contest.domain.orgtree import path_ids
 from contest.extensions import db
-from contest.loaders import get_event, managed_event
-from contest.models import AwardPlace, Event, Nomination, Organisation, Role, User
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.loaders import get_event, managed_event, require
+from contest.models import AwardPlace, Event, Nomination, Organisation, User
+from contest.services import NotFound, audit, transaction
 from contest.services.contests import award_scheme_of
 
 logger = logging.getLogger(__name__)
@@ -80,11 +80,8 @@ def places_view(actor: User, event_id: int) -> PlacesView:
     if may_set:
         shown = children
     else:
-        if not actor.has_role(Role.ORGANISER):
-            raise PermissionDenied(MANAGE_PLACES, host=contest.host.name)
-        shown = [child for child in children if actor.org.path.startswith(child.path)]
-        if not shown:
-            raise PermissionDenied(MANAGE_PLACES, host=contest.host.name)
+        shown = [child for child in children if policy.sees_award_places_of(actor, child)]
+        require(bool(shown), MANAGE_PLACES, host=contest.host.name)
     tiers = award_scheme_of(event).tiers
     places = _places(event.id, [u.id for u in shown])
     totals = {t.name: sum(p.get(t.name, 0) for p in places.values()) for t in tiers}

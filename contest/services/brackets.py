@@ -38,7 +38,7 @@ from contest.domain.ranking import Contender, RankedEntry
 from contest.extensions import db
 from contest.i18n import translate
 from contest.labels import MATCH_KIND_LABELS
-from contest.loaders import event_or_404, get_event, managed_event
+from contest.loaders import event_or_404, get_event, managed_event, require
 from contest.models import (
     BracketPlan,
     Event,
@@ -55,7 +55,14 @@ from contest.models import (
     utcnow,
 )
 from contest.models.org import unit_path_loader
-from contest.policy import can_manage, can_see_results, can_watch_matches, shows_full_names
+from contest.policy import (
+    can_correct_signed_off,
+    can_manage,
+    can_see_results,
+    can_sign_off,
+    can_watch_matches,
+    shows_full_names,
+)
 from contest.policy import can_view_bracket as can_view
 from contest.policy import judge_assignment as assignment_of
 from contest.services import AccessError, NotFound, PermissionDenied, audit, idempotency, transaction
@@ -446,7 +453,7 @@ def _check_judge(actor: User, event: Event, m: bk.ResolvedMatch, signed_off: boo
     if assignment is None:
         raise PermissionDenied(N_("You are not a judge of this event."))
     if signed_off:
-        if not assignment.is_chief:
+        if not can_correct_signed_off(assignment):
             raise LockedMatch(N_("The event has been signed off; only the chief judge can correct a result."))
         if event.contest.status not in CORRECTING:
             raise LockedMatch(N_("The results are final."))
@@ -618,9 +625,7 @@ def sign_off(chief: User, event_id: int) -> SignOff:
     """The chief judge confirms a finished bracket: its placements become final input for the results."""
     with transaction():
         event = event_or_404(event_id)
-        assignment = assignment_of(chief, event.id)
-        if assignment is None or not assignment.is_chief:
-            raise PermissionDenied(N_("Only the chief judge signs the event off."))
+        require(can_sign_off(assignment_of(chief, event.id)), N_("Only the chief judge signs the event off."))
         _lock_bracket(select(BracketPlan.id).where(BracketPlan.event_id == event.id).scalar_subquery())
         if event.contest.status not in states.SCORING:
             raise LockedEvent(N_("Scoring is not open for this event."))

@@ -40,12 +40,13 @@ from contest.loaders import (
     get_event,
     managed_contest,
     managed_event,
+    or_404,
     require,
     require_host,
 )
 from contest.models import Component, Contest, Criterion, Draw, Event, JudgeAssignment, Nomination, Organisation, User
 from contest.policy import can_manage, shows_full_names, visible_clause
-from contest.services import NotFound, audit, transaction
+from contest.services import audit, transaction
 from contest.services import search as search_service
 
 __all__ = ["MANAGE_CONTEST", "can_manage", "get_contest", "get_event", "managed_event", "require_host", "shows_full_names",
@@ -89,17 +90,11 @@ def find_event(event_id: int) -> Event | None:
 
 
 def get_component(component_id: int) -> Component:
-    component = db.session.get(Component, component_id)
-    if component is None:
-        raise NotFound(N_("Not found."))
-    return component
+    return or_404(Component, component_id)
 
 
 def get_criterion(criterion_id: int) -> Criterion:
-    criterion = db.session.get(Criterion, criterion_id)
-    if criterion is None:
-        raise NotFound(N_("Not found."))
-    return criterion
+    return or_404(Criterion, criterion_id)
 
 
 def _managed(user: User, contest_id: int) -> Contest:
@@ -311,6 +306,7 @@ def _apply_event(event: Event, data: EventInput) -> None:
     event.min_skill_level = data.min_skill_level or None
     event.occupations = (data.occupations or "").strip()
     event.capacity = data.capacity
+    event.method.leave(event)
     method.apply_choice(event, data.bracket_format or "")
     event.tie_breakers = list(data.tie_breakers or [])
     spec = event_spec(event)
@@ -387,9 +383,7 @@ def add_component(actor: User, event_id: int, name: str, weight: int, aggregatio
 
 def remove_component(actor: User, component_id: int) -> None:
     with transaction():
-        component = db.session.get(Component, component_id)
-        if component is None:
-            raise NotFound()
+        component = or_404(Component, component_id)
         _editable_event_contest(actor, get_event(actor, component.event_id).contest_id)
         audit(actor, "component.delete", "event", component.event_id, name=component.name)
         db.session.delete(component)
@@ -406,9 +400,7 @@ def parse_marks(text: str) -> Decimal:
 
 def add_criterion(actor: User, component_id: int, name: str, max_marks: str, kind: str) -> Criterion:
     with transaction():
-        component = db.session.get(Component, component_id)
-        if component is None:
-            raise NotFound()
+        component = or_404(Component, component_id)
         _editable_event_contest(actor, get_event(actor, component.event_id).contest_id)
         name = " ".join((name or "").split())
         if not name or len(name) > 100:
@@ -427,9 +419,7 @@ def add_criterion(actor: User, component_id: int, name: str, max_marks: str, kin
 
 def remove_criterion(actor: User, criterion_id: int) -> None:
     with transaction():
-        criterion = db.session.get(Criterion, criterion_id)
-        if criterion is None:
-            raise NotFound()
+        criterion = or_404(Criterion, criterion_id)
         _editable_event_contest(actor, get_event(actor, criterion.component.event_id).contest_id)
         audit(actor, "criterion.delete", "event", criterion.component.event_id, name=criterion.name)
         db.session.delete(criterion)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from contest import methods
 from contest.domain.errors import N_, DomainError
 from contest.extensions import db
-from contest.loaders import event_or_404
+from contest.loaders import event_or_404, or_404
 from contest.models import BracketPlan, Event, JudgeAssignment, Match, Score, User
 from contest.policy import can_follow_scoring
 from contest.services import NotFound, PermissionDenied, brackets, judging
@@ -107,7 +107,5 @@ def match_of(user: User, match_id: int) -> tuple[brackets.BracketView, brackets.
 
 def get_match(match_id: int) -> Match:
     """A bracket match by id (404 when there is none); who may record it is ``brackets.record_result``'s call."""
-    match = db.session.get(Match, match_id)
-    if match is None:
-        raise NotFound(N_("Not found."))
+    match = or_404(Match, match_id)
     return match

@@ -63,7 +63,7 @@ from contest.domain.orgtree import path_ids
 from contest.domain.scoring_types import scoring_type
 from contest.extensions import db
 from contest.i18n import translate
-from contest.loaders import event_or_404, get_event, judged_event, managed_event
+from contest.loaders import assignment_or_404, event_or_404, get_event, judged_event, managed_event, require
 from contest.models import (
     Component,
     Contest,
@@ -83,7 +83,7 @@ from contest.models import (
     UserRole,
     utcnow,
 )
-from contest.policy import can_follow_scoring, can_manage, can_see_all_scores
+from contest.policy import can_follow_scoring, can_manage, can_see_all_scores, can_sign_off
 from contest.policy import judge_assignment as assignment_of
 from contest.services import NotFound, PermissionDenied, audit, driver, idempotency, transaction
 from contest.services import search as search_service
@@ -167,9 +167,7 @@ def set_chief(actor: User, event_id: int, judge_id: int) -> None:
         event = _managed(actor, event_id)
         if sign_off_of(event.id):
             raise DomainError(N_("The event has been signed off; the chief judge can no longer change."))
-        assignment = db.session.scalar(select(JudgeAssignment).where(JudgeAssignment.event_id == event.id, JudgeAssignment.judge_id == judge_id))
-        if assignment is None:
-            raise NotFound(N_("This judge is not assigned to the event."))
+        assignment = assignment_or_404(event.id, judge_id)
         _clear_chief(event.id)
         assignment.is_chief = True
         audit(actor, "judge.chief", "event", event.id, judge=judge_id)
@@ -178,9 +176,7 @@ def set_chief(actor: User, event_id: int, judge_id: int) -> None:
 def remove_judge(actor: User, event_id: int, judge_id: int) -> None:
     with transaction():
         event = _managed(actor, event_id)
-        assignment = db.session.scalar(select(JudgeAssignment).where(JudgeAssignment.event_id == event.id, JudgeAssignment.judge_id == judge_id))
-        if assignment is None:
-            raise NotFound(N_("This judge is not assigned to the event."))
+        assignment = assignment_or_404(event.id, judge_id)
         if db.session.scalar(select(func.count(Score.id)).where(Score.event_id == event.id, Score.judge_id == judge_id)):
             raise DomainError(N_("%(name)s has already entered scores and stays on the event."), name=assignment.judge.name)
         db.session.delete(assignment)
@@ -856,8 +852,7 @@ def sign_off(chief: User, event_id: int) -> SignOff:
     """The chief judge locks a complete event; when every event with entries is signed off the contest is scored."""
     with transaction():
         event, assignment = _judge_context(chief, event_id)
-        if not assignment.is_chief:
-            raise PermissionDenied(N_("Only the chief judge signs the event off."))
+        require(can_sign_off(assignment), N_("Only the chief judge signs the event off."))
         if event.contest.status not in SCORING:
             raise LockedEvent(N_("Scoring is not open for this event."))
         # Submissions hold a shared lock on the event until they commit (``share_event_lock``): this waits

@@ -17,11 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from contest import policy
+from contest.clock import today
 from contest.domain.errors import N_, DomainError
 from contest.domain.identity import LOST_DIGITS, InvalidResidentId, normalise_resident_id, probably_lost_digits
 from contest.extensions import db
-from contest.loaders import get_contest
-from contest.models import Organisation, Role, User, WorkerProfile
+from contest.loaders import get_contest, require
+from contest.models import Organisation, User, WorkerProfile
 from contest.services import PermissionDenied, audit, notifications, transaction
 from contest.services.nominations import write_nominations
 from contest.services.registration import (
@@ -66,8 +67,7 @@ def _load_workers(resident_ids: set[str]) -> dict[str, User]:
 
 def import_nominations(actor: User, contest_id: int, data: bytes, filename: str, max_rows: int = 20_000) -> list[int]:
     """Create every nomination in the file, or none; returns the new nominations' ids."""
-    if not actor.has_role(Role.ORGANISER, Role.ADMIN):
-        raise PermissionDenied()
+    require(policy.can_import_nominations(actor))
     contest = get_contest(actor, contest_id)
     _check_open(contest)
     rows = read_table(data, filename, COLUMNS, max_rows=max_rows)
@@ -83,7 +83,7 @@ def import_nominations(actor: User, contest_id: int, data: bytes, filename: str,
             continue
         cell = row.cells["resident_id"]
         try:
-            resident_id = normalise_resident_id(row.get("resident_id"), number_cell=cell.numeric)
+            resident_id = normalise_resident_id(row.get("resident_id"), number_cell=cell.numeric, today=today())
         except InvalidResidentId as exc:
             errors.append(RowError(row.number, header["resident_id"], exc.message, exc.params))
             continue

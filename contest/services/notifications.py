@@ -35,7 +35,9 @@ from contest.domain.contact import clean_email
 from contest.domain.contests import ContestStatus
 from contest.domain.errors import N_
 from contest.domain.nominations import NominationStatus
+from contest.domain.orgtree import path_ids
 from contest.extensions import db
+from contest.loaders import own_notification
 from contest.models import (
     Contest,
     Event,
@@ -48,7 +50,7 @@ from contest.models import (
     UserRole,
     utcnow,
 )
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services import audit, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +164,7 @@ def notify_progress(nominations: Iterable) -> int:
     rows: list[dict] = []
     if waiting:
         units = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_({k[0] for k in waiting})))}
-        above = {int(i) for unit in units.values() for i in unit.path.strip("/").split("/")}
+        above = {i for unit in units.values() for i in path_ids(unit.path)}
         organisers: dict[int, list[int]] = defaultdict(list)
         for user_id, org_id in db.session.execute(
             select(User.id, User.org_id).join(UserRole, UserRole.user_id == User.id)
@@ -171,7 +173,7 @@ def notify_progress(nominations: Iterable) -> int:
             organisers[org_id].append(user_id)
         for (org_id, _event_id), group in waiting.items():
             event, unit = group[0].event, units[org_id]
-            chain = [int(i) for i in unit.path.strip("/").split("/")][::-1]  # the unit, then up to the root
+            chain = path_ids(unit.path)[::-1]  # the unit, then up to the root
             chain = chain[:chain.index(event.contest.host_id) + 1] if event.contest.host_id in chain else chain[:1]
             recipients = next((organisers[i] for i in chain if organisers.get(i)), [])
             rows += _rows(recipients, "nominations_waiting", {"count": len(group), "event_id": event.id, "event": event.name,
@@ -325,11 +327,7 @@ def inbox_query(user: User):
 def mark_read(user: User, notification_id: int) -> Notification:
     """Mark one of the user's own notifications read (reading it again changes nothing)."""
     with transaction():
-        note = db.session.get(Notification, notification_id)
-        if note is None:
-            raise NotFound(N_("This notification does not exist."))
-        if note.user_id != user.id:
-            raise PermissionDenied()
+        note = own_notification(user, notification_id)
         if note.read_at is None:
             note.read_at = utcnow()
     return note

@@ -10,8 +10,9 @@ from contest import policy
 from contest.domain.errors import N_, DomainError
 from contest.domain.orgtree import child_path, may_hold, path_ids
 from contest.extensions import db
+from contest.loaders import or_404, require
 from contest.models import Organisation, OrgLevel, Role, User, UserRole
-from contest.services import NotFound, PermissionDenied, audit, transaction
+from contest.services import PermissionDenied, audit, transaction
 from contest.spreadsheets import Column, RowError, TableError, read_table
 
 MAX_NAME = 100
@@ -35,11 +36,8 @@ LEVEL_NAMES = {
 
 def get_org(actor: User, org_id: int) -> Organisation:
     """The unit ``org_id`` if the actor may see it."""
-    org = db.session.get(Organisation, org_id)
-    if org is None:
-        raise NotFound(N_("This unit does not exist."))
-    if not policy.can_view_org(actor, org):
-        raise PermissionDenied()
+    org = or_404(Organisation, org_id, N_("This unit does not exist."))
+    require(policy.can_view_org(actor, org))
     return org
 
 

@@ -34,7 +34,7 @@ from contest.domain.nominations import NominationStatus
 from contest.domain.orgtree import path_ids
 from contest.domain.periods import PeriodResult, Standing, cumulative_standings, next_label, series_name
 from contest.extensions import db
-from contest.loaders import get_contest, managed_contest, managed_event
+from contest.loaders import get_contest, managed_contest, managed_event, or_404
 from contest.models import (
     Component,
     Contest,
@@ -392,9 +392,7 @@ class PeriodPage:
 
 
 def _visible(viewer: User | None, contest_id: int) -> tuple[Contest, bool]:
-    contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        raise NotFound(N_("This contest does not exist."))
+    contest = or_404(Contest, contest_id, N_("This contest does not exist."))
     if viewer is not None and getattr(viewer, "is_authenticated", False):
         contest = get_contest(viewer, contest_id)
         if policy.can_manage(viewer, contest):

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from contest import policy
 from contest.documents.plaque import fingerprint, render_plaque
 from contest.domain.errors import N_, DomainError
 from contest.extensions import db
-from contest.models import Certificate, Role, User
+from contest.models import Certificate, User
 from contest.services.certificates import _matches, data_of, get_for_download
 
 
@@ -37,7 +38,7 @@ def plaque_of(user: User, cert_id: int, if_none_match: str | None = None) -> Pla
 
 def unit_certificates(user: User) -> list[Certificate]:
     """The live certificates naming the user's own unit, for its organisers (they may download them)."""
-    if not user.has_role(Role.ORGANISER):
+    if not policy.can_download_unit_certificates(user, user.org_id):
         return []
     return list(db.session.scalars(
         select(Certificate).where(Certificate.org_id == user.org_id, Certificate.revoked_at.is_(None))

@@ -36,9 +36,6 @@ from contest.services.orgs import subtree
 
 logger = logging.getLogger(__name__)
 
-UPCOMING = (ContestStatus.OPEN, ContestStatus.CLOSED, ContestStatus.RUNNING)
-PUBLIC_CONTEST = (ContestStatus.OPEN, ContestStatus.CLOSED, ContestStatus.RUNNING, ContestStatus.SCORED,
-                  ContestStatus.PUBLISHED, ContestStatus.FINAL)
 MAX_TITLE = 200
 MAX_BODY = 20_000
 MAX_FILES = 5
@@ -52,7 +49,7 @@ FILTER_LEVELS = (OrgLevel.COUNTY, OrgLevel.ENTERPRISE)  # units a visitor may fi
 def upcoming_contests(limit: int = 20) -> list[Contest]:
     """Contests taking or about to take place: open, closed for registration, or running; soonest deadline first."""
     return list(db.session.scalars(
-        select(Contest).where(Contest.status.in_(UPCOMING), or_(Contest.contest_date.is_(None), Contest.contest_date >= today()))
+        select(Contest).where(Contest.status.in_(states.UPCOMING), or_(Contest.contest_date.is_(None), Contest.contest_date >= today()))
         .order_by(Contest.registration_closes.is_(None), Contest.registration_closes, Contest.contest_date, Contest.id).limit(limit)
     ))
 
@@ -76,7 +73,7 @@ def rules_documents(contest_ids: list[int]) -> dict[int, list[Attachment]]:
 
 def public_contest(contest_id: int) -> Contest:
     contest = db.session.get(Contest, contest_id)
-    if contest is None or contest.status not in PUBLIC_CONTEST:
+    if contest is None or contest.status not in states.PUBLIC:
         raise NotFound()
     return contest
 

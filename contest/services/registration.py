@@ -222,9 +222,9 @@ def plan_nomination(
     if not members:
         raise DomainError(N_("Choose who enters."))
     is_self = len(members) == 1 and members[0].id == actor.id
-    if not is_self and not actor.has_role(Role.ORGANISER, Role.ADMIN):
+    if not is_self and not policy.can_nominate_others(actor):
         raise PermissionDenied(N_("Workers may only enter themselves."))
-    if event.is_team and is_self and not actor.has_role(Role.ORGANISER, Role.ADMIN):
+    if event.is_team and is_self and not policy.can_nominate_others(actor):
         raise DomainError(N_("Teams are nominated by a team leader or an organiser."))
     for member in members:
         if member.profile is None or not member.has_role(Role.WORKER):
@@ -258,9 +258,7 @@ def _climb(actor: User, contest: Contest, bottom_path: str, is_self: bool, facts
     (None: confirmed). A nominating organiser's own unit and those below count as approved (an administrator
     nominates as the host), each within its quota; the approvals are recorded in ``facts.used``."""
     chain = approval_chain(bottom_path, contest.host.path)
-    nominator = actor.org_id if actor.has_role(Role.ORGANISER) and not is_self else None
-    if policy.is_admin(actor) and not is_self:
-        nominator = contest.host_id
+    nominator = policy.nominating_unit(actor, contest, for_others=not is_self)
     if nominator is not None and nominator not in chain:
         raise PermissionDenied(N_("Only organisers of the units between the entrants and the host nominate for this contest."))
     level = first_waiting(chain, nominator)
@@ -283,7 +281,7 @@ def plan_unit_nomination(actor: User, event: Event, unit: Organisation, facts: Q
     contest = event.contest
     if event.entrant_kind != EntrantKind.UNIT:
         raise DomainError(N_("%(event)s is not an event for units."), event=event.name)
-    if not actor.has_role(Role.ORGANISER, Role.ADMIN):
+    if not policy.can_enrol_units(actor):
         raise PermissionDenied(N_("Units are nominated by their organisers."))
     if unit.level not in UNIT_LEVELS or not unit.active:
         raise DomainError(N_("Only active enterprises and teams enter as units."))
@@ -386,7 +384,7 @@ def enrolment_page(actor: User, event_id: int, search: str = "", unit: Organisat
     event = get_event(actor, event_id)
     if event.entrant_kind != EntrantKind.UNIT:
         raise NotFound(N_("%(event)s is not an event for units."), event=event.name)
-    if not actor.has_role(Role.ORGANISER, Role.ADMIN):
+    if not policy.can_enrol_units(actor):
         raise PermissionDenied(N_("Units are nominated by their organisers."))
     host = event.contest.host
     query = (

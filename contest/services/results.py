@@ -35,7 +35,7 @@ from contest.domain.nominations import NominationStatus
 from contest.domain.orgtree import path_ids
 from contest.domain.quotas import check_approval
 from contest.extensions import db
-from contest.loaders import event_or_404, get_contest, get_event, require_host
+from contest.loaders import event_or_404, get_contest, get_event, or_404, require, require_host
 from contest.models import (
     Contest,
     Event,
@@ -53,7 +53,7 @@ from contest.models import (
 from contest.models.org import unit_path_loader
 from contest.policy import can_see_results as can_see_results  # re-exported for the views and the API
 from contest.policy import shows_full_names
-from contest.services import NotFound, PermissionDenied, audit, award_places, nominations, notifications, transaction
+from contest.services import NotFound, audit, award_places, nominations, notifications, transaction
 from contest.services import search as search_service
 from contest.services.contests import award_scheme_of
 from contest.services.judging import sign_off_of, value_text
@@ -318,11 +318,8 @@ def publication_of(contest: Contest) -> Publication | None:
 
 def visible_event(user: User | None, event_id: int) -> Event:
     """The event whose results ``user`` may see (404 / 403 otherwise)."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound(N_("This event does not exist."))
-    if not can_see_results(user, event):
-        raise PermissionDenied()
+    event = event_or_404(event_id)
+    require(can_see_results(user, event))
     return event
 
 
@@ -339,9 +336,7 @@ def objections_of(event: Event) -> list[Objection]:
 
 
 def get_objection(objection_id: int) -> Objection:
-    objection = db.session.get(Objection, objection_id)
-    if objection is None:
-        raise NotFound(N_("Not found."))
+    objection = or_404(Objection, objection_id)
     return objection
 
 
@@ -518,9 +513,7 @@ def resolve_objection(actor: User, objection_id: int, upheld: bool, resolution: 
     (the chief judge corrects the scores); the results are then recomputed here."""
     resolution = (resolution or "").strip()
     with transaction():
-        objection = db.session.get(Objection, objection_id)
-        if objection is None:
-            raise NotFound()
+        objection = or_404(Objection, objection_id)
         event = objection.event
         require_host(actor, event.contest, MANAGE_RESULTS)
         if objection.status != "open":
@@ -654,9 +647,7 @@ def link_final(actor: User, event_id: int, final_event_id: int | None) -> Event:
         if final_event_id is None:
             event.final_event_id = None
             return event
-        final = db.session.get(Event, final_event_id)
-        if final is None:
-            raise NotFound(N_("This event does not exist."))
+        final = event_or_404(final_event_id)
         host, final_host = event.contest.host, final.contest.host
         if final_host.id == host.id or not host.path.startswith(final_host.path):
             raise DomainError(N_("A preliminary feeds a final hosted by a unit above its own host."))

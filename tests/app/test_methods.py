@@ -76,6 +76,22 @@ def test_the_methods_answer_for_their_events(world):
     assert updated.method is RUBRIC and updated.bracket_format is None
 
 
+def test_the_bracket_method_owns_its_column(world):
+    """Only the bracket method writes ``bracket_format``; switching away from it clears the column (the method being
+    left cleans up), whichever method comes next, and switching to it sets the format."""
+    city = world.users["city"]
+    contest = contests.create_contest(city, ContestInput("2026年职工技能运动会", today().year, "sports", today(),
+                                                         today() + timedelta(days=30), today() + timedelta(days=60)))
+    event = contests.create_event(city, contest.id, EventInput("象棋", bracket_format="round_robin"))
+    with methods.registered(SingleMeasurement()):
+        moved = contests.update_event(city, event.id, EventInput("象棋", bracket_format="single_measurement"))
+        assert moved.method.name == "single_measurement" and moved.bracket_format is None
+        back = contests.update_event(city, event.id, EventInput("象棋", bracket_format="swiss"))
+        assert back.method is BRACKET and back.method_name is None and back.bracket_format == "swiss"
+    again = contests.update_event(city, event.id, EventInput("象棋", bracket_format="single_elimination"))
+    assert again.method is BRACKET and again.bracket_format == "single_elimination"
+
+
 def _workers(world, count: int):
     pw = world.users["worker"].password_hash
     return [world.users["worker"], world.users["worker_b"]] + [

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import pytest
 from flask_login import AnonymousUserMixin
+from sqlalchemy import select
 
 from contest import policy
 from contest.domain import contests as states
 from contest.domain.contests import ContestStatus
 from contest.domain.nominations import NominationStatus
 from contest.extensions import db
-from contest.models import JudgeAssignment, Role, SignOff
+from contest.models import JudgeAssignment, Nomination, Notification, Role, SignOff
 from contest.services import registration
 from tests.contest_factories import make_contest
 from tests.factories import make_user
@@ -36,8 +37,10 @@ ABILITIES = {
     "import_nominations": (ORGANISERS, {S.OPEN}),
     "enter": (WORKERS, {S.OPEN}),
     "draw": (HOST, ALL - {S.DRAFT}),
+    "hold_draw": (HOST, {S.CLOSED}),
     "results": (HOST, {S.RUNNING, S.SCORED, S.PUBLISHED, S.FINAL}),
     "compute": (HOST, {S.RUNNING, S.SCORED, S.PUBLISHED}),
+    "rules": (HOST, ALL - {S.PUBLISHED, S.FINAL}),
     "publish": (HOST, {S.SCORED}),
     "finalise": (HOST, {S.PUBLISHED}),
     "issue": (HOST, {S.FINAL}),
@@ -126,7 +129,7 @@ def test_state_sets_are_the_lifecycles_states():
     order = list(S)
     for name in ("PREPARING", "DELETABLE", "REGISTRATION", "REVIEWING", "DRAW_HELD", "DRAWING", "BRACKET_SETUP", "SCORING", "CORRECTING",
                  "SIGN_OFF_LIFTABLE", "RESULTS_STAGE", "COMPUTING", "PUBLISHABLE", "FINALISABLE", "PUBLISHED", "OBJECTIONS",
-                 "FINAL", "SET_BY_SERVICES"):
+                 "FINAL", "SET_BY_SERVICES", "UPCOMING", "PUBLIC"):
         value = getattr(states, name)
         assert isinstance(value, tuple) and value, name
         assert list(value) == sorted(value, key=order.index), name
@@ -158,3 +161,97 @@ def test_nominations(setting, world):
         assert not policy.can_review_nomination(user, nomination), user.username
     assert policy.can_withdraw_nomination(worker_b, nomination) and policy.can_withdraw_nomination(county_b, nomination)
     assert not policy.can_withdraw_nomination(users["other_organiser"], nomination)
+
+
+# ---------------------------------------------------------------------------------------------- rules moved out of the services
+
+NOMINATORS = ORGANISERS  # organisers and administrators nominate others, enrol units, upload nomination files
+
+
+@pytest.mark.parametrize("rule", ["can_nominate_others", "can_enrol_units", "can_import_nominations"])
+def test_who_nominates_for_others(setting, rule):
+    """Organisers (any unit) and administrators; never a worker, a judge (the pages need a login first)."""
+    _contest, _event, users = setting
+    answers = {role: getattr(policy, rule)(user) for role, user in users.items() if role != "anonymous"}
+    assert answers == {role: role in NOMINATORS for role in answers}
+
+
+def test_the_unit_a_nomination_starts_approved_at(setting, world):
+    """An organiser nominating others acts for his own unit, an administrator for the host, a worker entering
+    himself (or an organiser entering himself) for nobody."""
+    contest, _event, users = setting
+    expected = {"admin": contest.host_id, "host": world.orgs["city"].id, "other_organiser": world.orgs["county_a"].id,
+                "team_leader": world.orgs["team_a"].id, "judge": None, "chief": None, "worker": None}
+    for role, unit in expected.items():
+        assert policy.nominating_unit(users[role], contest, for_others=True) == unit, role
+        assert policy.nominating_unit(users[role], contest, for_others=False) is None, role
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_who_may_allocate_places_and_when(setting, world, status):
+    """The unit directly above (its organisers; administrators too), before the contest starts."""
+    contest, _event, users = setting
+    contest.status = status
+    db.session.commit()
+    city, county_a = world.orgs["city"], world.orgs["county_a"]
+    for role, user in users.items():
+        if role == "anonymous":
+            continue
+        assert policy.can_allocate_places(user, city) == (role in ("admin", "host")), role  # the city's children
+        assert policy.can_allocate_places(user, county_a) == (role in ("admin", "other_organiser")), role
+        assert policy.may_allocate_places(user, city, contest) == (
+            role in ("admin", "host") and status in (S.DRAFT, S.OPEN, S.CLOSED)), role
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_the_withdraw_button(setting, status):
+    """Who (a member, an organiser of the entrant's units, an administrator) and when (a live entry while
+    registration is open)."""
+    contest, event, users = setting
+    entry = db.session.scalar(select(Nomination).where(Nomination.event_id == event.id))
+    contest.status = status
+    db.session.commit()
+    who = {"admin", "host", "other_organiser", "team_leader", "worker"}  # the worker's unit is 运维一班 under 柯城区
+    for role, user in users.items():
+        if role == "anonymous":
+            continue
+        assert policy.can_withdraw_nomination(user, entry) == (role in who), role
+        assert policy.may_withdraw(user, entry) == (role in who and status == S.OPEN), role
+
+
+def test_award_places_are_read_by_the_units_they_were_handed_to_and_below(world):
+    county_a, ent_a = world.orgs["county_a"], world.orgs["ent_a"]
+    assert policy.sees_award_places_of(world.users["county_a"], county_a)
+    assert policy.sees_award_places_of(world.users["ent_a"], county_a)  # below 柯城区
+    assert policy.sees_award_places_of(world.users["team_a"], county_a)
+    assert not policy.sees_award_places_of(world.users["county_a"], ent_a)  # above the unit: not its row
+    assert not policy.sees_award_places_of(world.users["county_b"], county_a)
+    assert not policy.sees_award_places_of(world.users["worker"], county_a)  # workers: no role to read them
+    assert not policy.sees_award_places_of(world.users["judge"], county_a)
+
+
+def test_a_units_certificates_are_its_organisers(world):
+    ent_a = world.orgs["ent_a"].id
+    assert policy.can_download_unit_certificates(world.users["ent_a"], ent_a)
+    for key in ("county_a", "city", "judge", "team_a", "admin"):  # not the unit's own organiser (admins: as hosts)
+        assert not policy.can_download_unit_certificates(world.users[key], ent_a), key
+
+
+@pytest.mark.parametrize("status", list(S))
+def test_only_the_chief_judge_signs_off_and_corrects_after(setting, status):
+    """The rule is the judge's, whatever the state (the services refuse by state separately)."""
+    contest, event, users = setting
+    contest.status = status
+    db.session.commit()
+    for role, user in users.items():
+        assignment = policy.judge_assignment(user, event.id)
+        assert policy.is_chief(assignment) == (role == "chief"), role
+        assert policy.can_sign_off(assignment) == (role == "chief"), role
+        assert policy.can_correct_signed_off(assignment) == (role == "chief"), role
+
+
+def test_a_notification_is_its_recipients(world):
+    note = Notification(user_id=world.users["worker"].id, kind="quota_allocated", params={})
+    assert policy.can_read_notification(world.users["worker"], note)
+    for key in ("worker_b", "admin", "city"):
+        assert not policy.can_read_notification(world.users[key], note), key

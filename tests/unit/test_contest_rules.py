@@ -95,7 +95,7 @@ def test_incomplete_events_are_refused(event, message):
 
 
 def test_bracket_events_need_no_rubric():
-    check_event(EventSpec("羽毛球", EventKind.INDIVIDUAL, (), bracket_format="single_elimination"))
+    check_event(EventSpec("羽毛球", EventKind.INDIVIDUAL, (), rubric=False))
 
 
 def test_window_rules():

@@ -3,7 +3,7 @@ from itertools import product
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contest.domain.orgtree import OrgLevel, child_levels, child_path, make_path, may_hold, path_ids
+from contest.domain.orgtree import OrgLevel, child_levels, child_path, depth_of, make_path, may_hold, path_ids
 
 
 def test_levels_hold_only_the_documented_children():
@@ -40,6 +40,14 @@ def test_make_path_and_path_ids_round_trip(ids):
     assert path_ids(path) == ids
     assert make_path(path_ids(path)) == path
     assert path.startswith("/") and path.endswith("/") and "//" not in path
+
+
+@given(IDS)
+def test_depth_counts_the_units_above(ids):
+    """The root (the city) is at depth 0; the old ``path.count("/") - 2`` gives the same answer."""
+    path = make_path(ids)
+    assert depth_of(path) == len(ids) - 1 == path.count("/") - 2
+    assert depth_of("/1/") == 0 and depth_of("/1/7/42/") == 2
 
 
 @given(IDS, st.integers(min_value=1, max_value=10**6))

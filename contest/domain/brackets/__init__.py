@@ -2,7 +2,13 @@
 
 Generate a :class:`Structure` (``build_bracket`` or a format's function), store it, record results per match
 key, and call :func:`resolve` to see who plays where; :func:`dependants` lists the matches to clear after a
-correction; :func:`placements` gives the final places for the ranking and awards engine.
+correction; :func:`placements` gives the final places for the ranking and awards engine. One module per format
+(``elimination``, ``round_robin``, ``swiss``), the registry of formats (``formats.BRACKETS``), the stored shape
+(``model``, ``serial``), resolution and standings.
+
+Imports: only ``contest.domain`` (pure: no Flask, no SQLAlchemy). Imported by: ``services.brackets``, the bracket
+decision method (``methods.bracket``), ``models.bracket`` and the unit tests; the rest of the app goes through
+``services.brackets``.
 """
 
 from contest.domain.brackets.elimination import (
