@@ -417,19 +417,20 @@ def public_results(event: Event, page: int = 1, search: str = "", per_page: int 
     ``public_cache_seconds()`` (0: not cached). Rows are detached plain values: nothing lazy is loaded from a
     cached entry.
     """
-    seconds = public_cache_seconds()
-    searched = bool(search_service.clean(search))
-    if seconds <= 0 or searched:
+    def drawn() -> PublicResults:
         lines, total = result_page(event, None, page, per_page, search)
         return PublicResults(tuple(lines), tuple(shown_notes(event, None)), publication_of(event.contest), total)
+
+    seconds = public_cache_seconds()
+    if seconds <= 0 or search_service.clean(search):
+        return drawn()
     key = (event.id, page, per_page, str(event.contest.status), _results_marker(event.id))
     now = time.monotonic()
     cache = _public_cache()
     hit = cache.get(key)
     if hit is not None and now - hit[0] < seconds:
         return hit[1]
-    lines, total = result_page(event, None, page, per_page, search)
-    value = PublicResults(tuple(lines), tuple(shown_notes(event, None)), publication_of(event.contest), total)
+    value = drawn()
     for note in value.notes:
         db.session.expunge(note)
     if value.publication is not None:
