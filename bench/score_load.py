@@ -55,6 +55,7 @@ sys.path.insert(0, str(APPS))
 
 from sqlalchemy import create_engine, event, select, text  # noqa: E402
 
+from bench.support import stop_process  # noqa: E402
 from contest import create_app  # noqa: E402
 from contest.config import TestConfig  # noqa: E402
 from contest.extensions import db  # noqa: E402
@@ -162,13 +163,7 @@ class Server:
         raise RuntimeError(f"{self.name} did not start:\n{self.log.read()[-3000:]}")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_process(self.proc, signal.SIGTERM, group=True)
         self.log.close()
 
 

@@ -3,6 +3,9 @@ PostgreSQL schema that is dropped afterwards)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -38,3 +41,19 @@ def throwaway_app(database_url: str | None) -> Iterator[Flask]:
             if schema:
                 with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
                     conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def stop_process(proc: subprocess.Popen, sig: int, *, group: bool = False, grace: float = 10) -> None:
+    """Stop a server started in a session of its own: ``sig`` to its master (``group``: to its whole process
+    group), then SIGKILL to the group if it has not exited within ``grace`` seconds."""
+    if proc.poll() is not None:
+        return
+    if group:
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

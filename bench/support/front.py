@@ -16,6 +16,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from . import stop_process
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 ACCEL_LOCATION = "/_stored/certificates/"
 LINK_PREFIX = "/files/certificates/"  # contest.services.certificates.LINK_PREFIX
@@ -163,11 +165,5 @@ class Nginx:
         return [line for line in path.read_text().splitlines() if "[error]" in line or "[crit]" in line] if path.exists() else []
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGQUIT)  # graceful: the master stops its workers
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_process(self.proc, signal.SIGQUIT)  # graceful: the master stops its workers
         self.log.close()
