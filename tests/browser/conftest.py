@@ -84,23 +84,27 @@ def browser():
         browser.close()
 
 
+def new_page(browser, width: int, height: int, *, locale: str = "zh-CN", **options):
+    """A page in a browser context of its own (a viewport, a language and Playwright's context ``options``) that
+    waits for page state up to ``WAIT_MS``; close it with ``page.context.close()``."""
+    page = browser.new_context(viewport={"width": width, "height": height}, locale=locale, **options).new_page()
+    page.set_default_timeout(WAIT_MS)
+    return page
+
+
 @pytest.fixture
 def tablet(browser):
     """A portrait tablet, in Chinese, with touch."""
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="zh-CN", has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
+    page = new_page(browser, 768, 1024, has_touch=True)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
+    page = new_page(browser, 1024, 768, locale="en-US")
     yield page
-    context.close()
+    page.context.close()
 
 
 def login(page, base: str, username: str, password: str = PASSWORD) -> None:

@@ -15,7 +15,7 @@ from contest.config import TestConfig
 from contest.extensions import db
 from contest.models import Role
 from contest.services import registration
-from tests.browser.conftest import PASSWORD, WAIT_MS, login, serving
+from tests.browser.conftest import PASSWORD, login, new_page, serving
 from tests.contest_factories import make_contest
 from tests.factories import build_world, make_user
 
@@ -50,9 +50,7 @@ def server(tmp_path_factory):
 
 def test_city_approval_list_names_counties_and_fits_a_phone(server, browser):
     base, _ids = server
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
+    page = new_page(browser, PHONE["width"], PHONE["height"])
     login(page, base, "city")
     # served under a content-hashed name (contest/assets.py)
     expect(page.locator('link[rel="icon"]')).to_have_attribute("href", re.compile(r"^/static/favicon\.([0-9a-f]+\.)?svg$"))
@@ -67,7 +65,7 @@ def test_city_approval_list_names_counties_and_fits_a_phone(server, browser):
     line = heading.evaluate("h => parseFloat(getComputedStyle(h).lineHeight)")
     assert box["height"] < 2 * line + 16
     assert page.locator(".table-responsive").first.evaluate("d => getComputedStyle(d).overflowX") == "auto"
-    context.close()
+    page.context.close()
 
 
 def test_several_workers_nominated_in_one_step(server, page):

@@ -14,7 +14,7 @@ from contest.domain.orgtree import OrgLevel
 from contest.extensions import db
 from contest.services import contests
 from contest.services.contests import EventInput
-from tests.browser.conftest import PASSWORD, WAIT_MS, login, serving
+from tests.browser.conftest import PASSWORD, login, new_page, serving
 from tests.contest_factories import add_simple_rubric, make_contest
 from tests.factories import build_world, make_org
 
@@ -53,9 +53,7 @@ def approve_all(page, base) -> None:
 
 def test_an_enterprise_enrols_itself_and_two_teams_the_county_approves_the_city_confirms(server, browser):
     base, ids = server
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
+    page = new_page(browser, 1024, 768)
 
     login(page, base, "ent_a")
     page.goto(f"{base}/contests/{ids['contest']}")
@@ -86,4 +84,4 @@ def test_an_enterprise_enrols_itself_and_two_teams_the_county_approves_the_city_
     page.goto(enrol_url)
     for unit in UNITS:
         expect(page.locator("tr", has_text=unit).first.get_by_test_id("entry-status")).to_contain_text("已确认")
-    context.close()
+    page.context.close()

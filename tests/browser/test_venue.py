@@ -20,7 +20,7 @@ from contest.extensions import db
 from contest.models import ApiToken, Criterion, Match, MatchAudit, Nomination, Score, ScoreAudit, User
 from contest.services import brackets
 from tests.bracket_factories import bracket_event
-from tests.browser.conftest import PASSWORD, WAIT_MS, box_of, login
+from tests.browser.conftest import PASSWORD, WAIT_MS, box_of, login, new_page
 from tests.factories import build_world
 from tests.judging_factories import running_event
 
@@ -86,9 +86,8 @@ CACHED = """async (path) => {
 
 def test_a_judge_scores_and_enters_a_result_offline_after_a_reload(tmp_path_factory, browser):
     with venue(tmp_path_factory) as (server, ids):
-        context = browser.new_context(viewport={"width": 768, "height": 1024}, locale="zh-CN", has_touch=True)
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
+        page = new_page(browser, 768, 1024, has_touch=True)
+        context = page.context
         dialogs = []
 
         def answer(dialog):

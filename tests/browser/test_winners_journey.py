@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from contest import clock, create_app
 from contest.config import TestConfig
 from contest.extensions import db
-from tests.browser.conftest import PASSWORD, WAIT_MS, login, open_menu, serving
+from tests.browser.conftest import PASSWORD, login, new_page, open_menu, serving
 from tests.factories import build_world
 
 
@@ -54,11 +54,9 @@ def site(tmp_path_factory):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
+    page = new_page(browser, 390, 844, accept_downloads=True)
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_objector_reads_the_answer_and_downloads_a_correct_title_certificate(site, phone, tmp_path):
