@@ -31,8 +31,7 @@ def person_clause(text: str, *extra_columns):
     """Users whose name or username (or any of ``extra_columns``) contains ``text``, or whose pinyin initials
     start with it."""
     text = clean(text)
-    like = f"%{_escape(text)}%"
-    clauses = [column.ilike(like, escape="\\") for column in (User.name, User.username, *extra_columns)]
+    clauses = [contains(column, text) for column in (User.name, User.username, *extra_columns)]
     if looks_like_initials(text):
         clauses.append(initials_clause(text))
     return or_(*clauses)
@@ -86,9 +85,8 @@ def nomination_clause(text: str):
     contains the text."""
     text = clean(text)
     members = select(NominationMember.nomination_id).join(User, User.id == NominationMember.user_id).where(person_clause(text))
-    like = f"%{_escape(text)}%"
-    units = select(Organisation.id).where(Organisation.name.ilike(like, escape="\\"))
-    return or_(Nomination.id.in_(members), Nomination.team_name.ilike(like, escape="\\"), Nomination.unit_id.in_(units))
+    units = select(Organisation.id).where(contains(Organisation.name, text))
+    return or_(Nomination.id.in_(members), contains(Nomination.team_name, text), Nomination.unit_id.in_(units))
 
 
 def entry_clause(text: str, names: bool = True):
