@@ -53,9 +53,7 @@ def get_contest(user: User, contest_id: int) -> Contest:
 
 def get_event(user: User, event_id: int) -> Event:
     """The event, if the user may see its contest."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound(N_("This event does not exist."))
+    event = event_or_404(event_id)
     get_contest(user, event.contest_id)
     return event
 
@@ -96,9 +94,7 @@ def judged_event(judge: User, event_id: int) -> tuple[Event, JudgeAssignment]:
 
 def get_nomination(actor: User, nomination_id: int) -> Nomination:
     """The nomination, if the actor may see it (``policy.can_view_nomination``)."""
-    nomination = db.session.get(Nomination, nomination_id)
-    if nomination is None:
-        raise NotFound(N_("This nomination does not exist."))
+    nomination = or_404(Nomination, nomination_id, N_("This nomination does not exist."))
     require(policy.can_view_nomination(actor, nomination))
     return nomination
 
