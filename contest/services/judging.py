@@ -371,11 +371,7 @@ def submit_scores(judge: Judge, event_id: int, command: SubmitScores) -> SubmitR
 
 def _submit(judge: Judge, event_id: int, command: SubmitScores) -> SubmitResult:
     key = command.idempotency_key
-    facts = _facts(judge, event_id, key or "")
-    if facts is None:
-        raise NotFound(N_("This event does not exist."))
-    if not facts.assigned:
-        raise PermissionDenied(N_("You are not a judge of this event."))
+    facts = _judge_facts(judge, event_id, key or "")
     if not idempotency.valid_key(key):
         raise InvalidRequest(N_("An idempotency_key of 8 to 100 characters is required."))
     if facts.replay is not None:
@@ -404,11 +400,7 @@ def enter_scores(judge: Judge, event_id: int, items: Sequence[ScoreItem]) -> lis
     try:
         with transaction():
             share_event_lock(event_id)
-            facts = _facts(judge, event_id, key)
-            if facts is None:
-                raise NotFound(N_("This event does not exist."))
-            if not facts.assigned:
-                raise PermissionDenied(N_("You are not a judge of this event."))
+            facts = _judge_facts(judge, event_id, key)
             if not 0 < len(items) <= MAX_ITEMS:
                 raise InvalidRequest(N_("Send between 1 and %(limit)d score items."), limit=MAX_ITEMS)
             return _write_scores(judge.id, event_id, key, _process(judge, event_id, facts, tuple(items)), utcnow())
@@ -486,6 +478,17 @@ def _facts_query() -> Select:
         .outerjoin(Criterion, Criterion.component_id == Component.id)
         .where(Event.id == bindparam("event_id", type_=Integer))
     )
+
+
+def _judge_facts(judge: Judge, event_id: int, key: str) -> _Facts:
+    """``_facts`` of an event that exists and that ``judge`` judges: ``NotFound`` or ``PermissionDenied`` otherwise
+    (the first two refusals of every score write, API or page)."""
+    facts = _facts(judge, event_id, key)
+    if facts is None:
+        raise NotFound(N_("This event does not exist."))
+    if not facts.assigned:
+        raise PermissionDenied(N_("You are not a judge of this event."))
+    return facts
 
 
 def _facts(judge: Judge, event_id: int, key: str) -> _Facts | None:
